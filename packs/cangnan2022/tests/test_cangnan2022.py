@@ -1,0 +1,355 @@
+"""cangnan2022: hand-computed scores on both rubrics, the audit, the sample and bad records.
+
+附件4 (county): online teaching 30, research 18, teacher exchange 6, mentoring 15,
+satisfaction 25 (15 at 90%, ±1 per point) = 94 points, declared 100.
+附件5 (cross-region): six tasks of 10, on time 15, satisfaction 25 = 100.
+Grades by default 90/80/60 on the raw points; 一票否优 caps at 良好.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from pairing_rules import (
+    CommunityYear,
+    Pack,
+    Registry,
+    Scorer,
+    ScoreSheet,
+    Status,
+    audit,
+    check,
+    score,
+)
+from pairing_rules.testing import PackConformance
+
+SAMPLE = Path(__file__).parents[1] / "examples" / "communities-2022.json"
+
+
+@pytest.fixture(scope="module")
+def pack() -> Pack:
+    return Registry().get_pack("cangnan2022")
+
+
+class TestConformance(PackConformance):
+    pack_id = "cangnan2022"
+
+
+def scored(pack: Pack, overrides: dict[str, str] | None = None, **fields: Any) -> ScoreSheet:
+    record = {"id": "T", "type": "融合型", "scope": "县域内", "year": 2022, **fields}
+    report = score(pack, {"communities": [record]}, interpretations=overrides)
+    assert not report.rejected, report.rejected
+    (result,) = report.results
+    return result
+
+
+def items(result: ScoreSheet) -> dict[str, Decimal]:
+    return {i.id: i.points for i in result.items}
+
+
+COUNTY_FULL = dict(
+    sync_subjects=2,
+    sync_lessons=20,
+    online_research=8,
+    offline_research=4,
+    teachers_barrier_free=True,
+    mentors=3,
+    mentees=9,
+    min_mentoring_activities=5,
+    satisfaction=90,
+)
+
+
+def test_county_fusion_at_every_threshold(pack: Pack) -> None:
+    result = scored(pack, **COUNTY_FULL)
+    assert result.rubric == "county"
+    # 30 + 18 (8 + 4 = 12) + 6 + 15 (3 mentors × 3 mentees, 5 activities) + 15 (90% is the base)
+    assert items(result) == {
+        "online_teaching": 30,
+        "research": 18,
+        "teacher_exchange": 6,
+        "mentoring": 15,
+        "satisfaction": 15,
+    }
+    assert (result.total, result.max, result.declared_total) == (84, 94, 100)
+    assert result.grade == "良好"  # 84 ≥ 80
+
+
+def test_county_grade_on_raw_and_scaled_points(pack: Pack) -> None:
+    # satisfaction 95 → 15 + 5 = 20; total 30 + 18 + 6 + 15 + 20 = 89
+    raw = scored(pack, **{**COUNTY_FULL, "satisfaction": 95})
+    assert raw.total == 89 and raw.grade == "良好"
+    # scaled: 89 × 100 ÷ 94 = 94.68… → 94.68 ≥ 90
+    scaled = scored(
+        pack, {"cangnan2022.grade_basis": "scaled"}, **{**COUNTY_FULL, "satisfaction": 95}
+    )
+    assert scaled.total == 89
+    assert scaled.grade_basis == Decimal("94.68")
+    assert scaled.grade == "优秀"
+    # the most a county community can reach: 94 (satisfaction 100 → 25)
+    best = scored(pack, **{**COUNTY_FULL, "satisfaction": 100})
+    assert best.total == 94 and best.grade == "优秀"
+
+
+def test_county_zero_activity(pack: Pack) -> None:
+    result = scored(pack, type="共建型")
+    assert set(items(result).values()) == {0}
+    assert result.total == 0 and result.grade == "不合格"
+
+
+@pytest.mark.parametrize(("sent", "points"), [(5, 6), (4, 0), (6, 6)])
+def test_cobuild_exchange_is_ten_percent_of_core_teachers(
+    pack: Pack, sent: int, points: int
+) -> None:
+    # 5 of 50 = 10% meets "不低于 10%"; 4 of 50 = 8% does not
+    result = scored(pack, type="共建型", core_teachers=50, teachers_sent=sent)
+    assert items(result)["teacher_exchange"] == points
+
+
+def test_cobuild_exchange_one_teacher_reading(pack: Pack) -> None:
+    result = scored(
+        pack,
+        {"cangnan2022.cobuild_exchange": "one_teacher"},
+        type="共建型",
+        core_teachers=50,
+        teachers_sent=1,
+    )
+    assert items(result)["teacher_exchange"] == 6
+
+
+def test_county_lessons_interpretation(pack: Pack) -> None:
+    fields = {**COUNTY_FULL, "sync_lessons": 15, "offline_demo_lessons": 5}
+    assert items(scored(pack, **fields))["online_teaching"] == 0  # 15 synchronous < 20
+    assert (
+        items(scored(pack, {"cangnan2022.county_lessons": "sync_and_offline"}, **fields))[
+            "online_teaching"
+        ]
+        == 30
+    )
+
+
+def test_mentor_count_interpretation(pack: Pack) -> None:
+    fields = {**COUNTY_FULL, "mentors": 2, "mentees": 6}
+    assert items(scored(pack, **fields))["mentoring"] == 0  # at least 3 by default
+    assert items(scored(pack, {"cangnan2022.min_mentors": "2"}, **fields))["mentoring"] == 15
+    # 4 mentors but only 9 mentees: 3 complete 1:3 groups, still enough
+    assert items(scored(pack, **{**COUNTY_FULL, "mentors": 4, "mentees": 9}))["mentoring"] == 15
+
+
+def test_partial_credit_interpretation(pack: Pack) -> None:
+    fields = {**COUNTY_FULL, "sync_lessons": 15, "online_research": 6, "offline_research": 3}
+    result = scored(pack, {"cangnan2022.partial_credit": "proportional"}, **fields)
+    # online teaching: 15/20 = 0.75 → 30 × 0.75 = 22.5; research: 9/12 = 0.75 → 18 × 0.75 = 13.5
+    assert items(result)["online_teaching"] == Decimal("22.5")
+    assert items(result)["research"] == Decimal("13.5")
+
+
+CROSS_FULL = dict(
+    type="协作型",
+    scope="跨地区",
+    mentors=3,
+    mentees=9,
+    min_mentoring_activities=5,
+    shadow_teachers=1,
+    shadow_months=1,
+    sync_lessons=6,
+    offline_demo_lessons=4,
+    online_research=6,
+    offline_research=4,
+    extension_courses=1,
+    student_exchanges=1,
+    on_time=True,
+    satisfaction=90,
+)
+
+
+def test_cross_region_at_every_threshold(pack: Pack) -> None:
+    result = scored(pack, **CROSS_FULL)
+    assert result.rubric == "cross_region"
+    # six tasks × 10 + on time 15 + satisfaction 15 = 90; bonuses 0 by default
+    assert items(result) == {
+        "mentoring": 10,
+        "shadow": 10,
+        "demo_lessons": 10,
+        "research": 10,
+        "extension_course": 10,
+        "student_exchange": 10,
+        "on_time": 15,
+        "satisfaction": 15,
+        "master_studio": 0,
+        "support_teaching": 0,
+    }
+    assert (result.total, result.max, result.declared_total) == (90, 100, 100)
+    assert result.grade == "优秀"
+
+
+@pytest.mark.parametrize(
+    ("satisfaction", "mode", "item", "total"),
+    [
+        ("93.7", "whole", 18, 93),  # 3 whole points above 90: 15 + 3
+        ("93.7", "exact", Decimal("18.7"), Decimal("93.7")),
+        ("93.7", "half_up", 19, 94),  # 3.7 rounds to 4
+        ("80", "whole", 5, 80),  # 15 - 10
+        ("70", "whole", 0, 75),  # 15 - 20 = -5, floored at 0
+        ("100", "whole", 25, 100),  # 15 + 10 = 25, the item's maximum
+    ],
+)
+def test_cross_region_satisfaction(
+    pack: Pack, satisfaction: str, mode: str, item: Decimal, total: Decimal
+) -> None:
+    result = scored(
+        pack,
+        {"cangnan2022.satisfaction_fraction": mode},
+        **{**CROSS_FULL, "satisfaction": Decimal(satisfaction)},
+    )
+    assert items(result)["satisfaction"] == item
+    assert result.total == total
+
+
+def test_satisfaction_without_floor(pack: Pack) -> None:
+    result = scored(
+        pack, {"cangnan2022.satisfaction_floor": "none"}, **{**CROSS_FULL, "satisfaction": 70}
+    )
+    assert items(result)["satisfaction"] == -5  # 15 - (90 - 70)
+    assert result.total == 70  # 75 - 5
+
+
+def test_late_and_the_veto(pack: Pack) -> None:
+    late = {**CROSS_FULL, "on_time": False, "satisfaction": 100}
+    result = scored(pack, **late)
+    assert items(result)["on_time"] == 0
+    assert result.total == 85  # 60 + 0 + 25
+    # half the points when late: 60 + 7.5 + 25 = 92.5, which would be 优秀, but late is 一票否优
+    half = scored(pack, {"cangnan2022.late_points": "half"}, **late)
+    assert half.total == Decimal("92.5")
+    assert half.grade == "良好"
+    assert [v.id for v in half.vetoes] == ["one_vote_veto"]
+    school_only = scored(
+        pack, {"cangnan2022.late_points": "half", "cangnan2022.veto_scope": "school_only"}, **late
+    )
+    assert school_only.grade == "优秀" and school_only.vetoes == []
+
+
+def test_bonus_points(pack: Pack) -> None:
+    fields = {**CROSS_FULL, "master_studio": True, "support_teaching": True}
+    assert scored(pack, **fields).total == 90
+    result = scored(pack, {"cangnan2022.bonus_points": "2"}, **fields)
+    assert (items(result)["master_studio"], items(result)["support_teaching"]) == (2, 2)
+    assert result.total == 94  # 90 + 2 + 2
+    assert result.max == 100  # bonuses do not raise the reachable maximum
+
+
+def test_rubric_selection_and_forcing(pack: Pack) -> None:
+    records = [
+        {"id": "C", "type": "共建型", "scope": "县域内", "year": 2022},
+        {"id": "X", "type": "协作型", "scope": "跨地区", "year": 2022},
+        {"id": "L", "type": "协作型", "scope": "市域内", "year": 2022},
+        {"id": "N", "type": "共建型", "year": 2022},
+    ]
+    report = score(pack, {"communities": records})
+    assert {r.id: r.rubric for r in report.results} == {
+        "C": "county",
+        "X": "cross_region",
+        "L": "county",
+    }
+    (rejected,) = report.rejected
+    assert rejected.id == "N" and rejected.errors[0].field == "scope"
+    assert "--rubric" in rejected.errors[0].message.zh
+    forced = score(pack, {"communities": records}, rubric="cross_region")
+    assert {r.rubric for r in forced.results} == {"cross_region"} and not forced.rejected
+
+
+def test_the_sample_scores_every_community(pack: Pack) -> None:
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    assert "示例数据" in data["_sample"] and "SAMPLE" in data["_sample"]
+    report = score(pack, data)
+    assert not report.rejected
+    assert len(report.results) == 48  # 47 numbers of 附件1, number 5 split by type
+    assert sum(1 for r in report.results if r.rubric == "cross_region") == 8
+
+
+def test_audit_findings(pack: Pack) -> None:
+    found = {(f.code, f.subject): (f.observed, f.expected) for f in audit(pack).findings}
+    assert found == {
+        ("rubric_total", "county"): (94, 100),  # 30 + 18 + 6 + 15 + 25
+        ("stated_figure", "list.fusion_schools"): (10, 8),  # 5 cores + 5 members
+        ("stated_figure", "list.cobuild_schools"): (67, 68),
+        ("stated_figure", "list.fusion_cobuild_schools"): (76, 75),  # 矾山镇第一小学 leads both
+        ("stated_figure", "list.all_schools"): (87, 86),
+        ("stated_figure", "timetable.county_list"): (76, 83),
+        ("stated_figure", "list.collaboration_repeated"): (2, 3),  # 钱库镇第三小学、马站镇第二小学
+        ("conflicting_provisions", "mentors.count"): (2, 3),
+        ("conflicting_provisions", "county.lessons_kinds"): ("sync_only", "sync_and_offline"),
+        ("conflicting_provisions", "cobuild.exchange"): (1, 0.1),
+    }
+
+
+def test_community_list_reference_data(pack: Pack) -> None:
+    table = pack.table("communities")
+    assert len(table.rows) == 55  # 47 numbers, 8 of them with a second member
+    assert {r["type_printed"] for r in table.rows} == {
+        "融合型",
+        "融合性",
+        "共建型",
+        "共建性",
+        "协作型",
+        "跨地区/协作型",
+    }
+    assert {r["type"] for r in table.rows} == {"融合型", "共建型", "协作型"}
+    first = table.rows[0]
+    assert (first["core"], first["member"], first["formed"], first["verification"]) == (
+        "县江滨实验小学",
+        "灵溪镇读浦小学",
+        2021,
+        "县核验",
+    )
+
+
+def test_check_tasks(pack: Pack) -> None:
+    records = [
+        {
+            "id": "CB",
+            "type": "共建型",
+            "scope": "县域内",
+            "year": 2022,
+            "core_teachers": 40,
+            "teachers_sent": 3,
+            "sync_subjects": 2,
+            "sync_lessons": 12,
+            "offline_demo_lessons": 8,
+        },
+        {"id": "X", **CROSS_FULL, "year": 2022, "shadow_months": Decimal("0.5")},
+    ]
+    report = check(pack, {"communities": records}, as_of=dt.date(2022, 7, 1))
+    status = {(r.id, f.requirement): f.status for r in report.results for f in r.findings}
+    assert status[("CB", "county.lessons")] is Status.MET  # 12 + 8 = 20 in 2 subjects
+    assert status[("CB", "county.exchange")] is Status.UNMET  # 3 of 40 = 7.5% < 10%
+    assert status[("CB", "cross.shadow")] is Status.NOT_APPLICABLE
+    assert status[("X", "cross.shadow")] is Status.UNMET  # half a month < 1 month
+    assert status[("X", "cross.research")] is Status.MET
+    states = {m.id: m.state.value for m in report.milestones}
+    assert states["m03.ceremony"] == "passed" and states["m06.cross_region_done"] == "passed"
+    assert states["m10.all_done"] == "upcoming"
+
+
+def test_results_are_reproducible_from_a_fresh_registry(pack: Pack) -> None:
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    a = score(pack, data)
+    b = score(Registry().get_pack("cangnan2022"), data)
+    assert a == b
+    assert a.pack_hash == pack.content_hash
+
+
+def test_one_scorer_serves_many_records(pack: Pack) -> None:
+    scorer = Scorer(pack)
+    report = score(pack, json.loads(SAMPLE.read_text(encoding="utf-8")))
+    assert score(pack, {"communities": []}).results == []
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))["communities"]
+    again = [scorer.score_record(CommunityYear.model_validate(r)) for r in data]
+    assert again == report.results

@@ -1,0 +1,218 @@
+"""A small expression language for the values rules read from a record.
+
+A pack writes what a rule measures as data, so that it reads next to the
+document and compiles once into a fast function::
+
+    sync_lessons                              # a field
+    {sum: [online_research, offline_research]}
+    {div: [teachers_sent, core_teachers]}     # a share; no value when dividing by 0
+    {min: [mentors, {floordiv: [mentees, 3]}]}  # complete 1:3 mentor groups
+    {count: members}                          # length of a list field
+
+A field that is not reported (``None``) counts as zero; ``True`` counts as 1.
+Arithmetic is exact (:class:`~decimal.Decimal`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, Final, TypeAlias
+
+from ._numbers import Number, to_decimal
+
+RawExpr: TypeAlias = str | int | float | dict[str, Any]
+Getter: TypeAlias = Callable[[Any], Number | None]
+
+_NUMBER: Final = re.compile(r"^-?\d+(\.\d+)?$")
+_IDENT: Final = re.compile(r"^[a-z_][a-z0-9_]*$")
+_NARY: Final = ("sum", "mul", "min", "max")
+_BINARY: Final = ("sub", "div", "floordiv")
+OPERATORS: Final = (*_NARY, *_BINARY, "count")
+
+
+class ExprError(ValueError):
+    """An expression that does not parse."""
+
+
+@dataclass(frozen=True, slots=True)
+class Expr:
+    """A parsed expression: ``op`` is ``field``, ``const`` or an operator."""
+
+    op: str
+    args: tuple[Expr, ...] = ()
+    name: str = ""
+    value: Decimal | None = None
+
+    def fields(self) -> set[str]:
+        """The record fields the expression reads."""
+        if self.op in ("field", "count"):
+            return {self.name}
+        out: set[str] = set()
+        for arg in self.args:
+            out |= arg.fields()
+        return out
+
+    def render(self) -> str:
+        """A short human-readable form, e.g. ``online_research + offline_research``."""
+        if self.op == "field":
+            return self.name
+        if self.op == "const":
+            return format(self.value, "f")
+        if self.op == "count":
+            return f"count({self.name})"
+        symbol = {"sum": " + ", "mul": " × ", "sub": " − ", "div": " ÷ ", "floordiv": " // "}
+        if self.op in symbol:
+            inner = symbol[self.op].join(a.render() for a in self.args)
+            return f"({inner})" if len(self.args) > 1 else inner
+        return f"{self.op}({', '.join(a.render() for a in self.args)})"
+
+    def compile(self) -> Getter:
+        """A function of a record (anything with attributes) giving the value."""
+        return _compile(self)
+
+
+def parse(raw: RawExpr) -> Expr:
+    """Parse a raw expression (a field name, a number, or ``{op: [args]}``)."""
+    if isinstance(raw, bool):
+        raise ExprError(f"a yes/no value is not an expression: {raw!r}")
+    if isinstance(raw, int | float):
+        return Expr("const", value=to_decimal(raw))
+    if isinstance(raw, str):
+        key = raw.strip()
+        if _NUMBER.match(key):
+            return Expr("const", value=Decimal(key))
+        if _IDENT.match(key):
+            return Expr("field", name=key)
+        raise ExprError(f"not a field name or a number: {raw!r}")
+    if isinstance(raw, dict) and len(raw) == 1:
+        ((op, args),) = raw.items()
+        if op == "count":
+            if not isinstance(args, str) or not _IDENT.match(args):
+                raise ExprError(f"count takes a field name, got {args!r}")
+            return Expr("count", name=args)
+        if op not in OPERATORS:
+            raise ExprError(f"unknown operator {op!r}; known: {', '.join(OPERATORS)}")
+        if not isinstance(args, list) or not args:
+            raise ExprError(f"{op} takes a list of expressions")
+        parsed = tuple(parse(a) for a in args)
+        if op in _BINARY and len(parsed) != 2:
+            raise ExprError(f"{op} takes exactly two expressions")
+        return Expr(op, args=parsed)
+    raise ExprError(f"not an expression: {raw!r}")
+
+
+def dump(expr: Expr) -> RawExpr:
+    """The raw form of ``expr`` (inverse of :func:`parse`)."""
+    if expr.op == "field":
+        return expr.name
+    if expr.op == "const":
+        assert expr.value is not None
+        return format(expr.value, "f")
+    if expr.op == "count":
+        return {"count": expr.name}
+    return {expr.op: [dump(a) for a in expr.args]}
+
+
+def _number(value: Any) -> Number:
+    if value is None or value is False:
+        return 0
+    if value is True:
+        return 1
+    if isinstance(value, int | Decimal):
+        return value
+    if isinstance(value, float):
+        return to_decimal(value)
+    raise TypeError(f"not a number: {value!r}")
+
+
+def _compile(expr: Expr) -> Getter:
+    op = expr.op
+    if op == "const":
+        const = expr.value
+        return lambda _r: const
+    if op == "field":
+        name = expr.name
+
+        def field(record: Any) -> Number:
+            return _number(getattr(record, name))
+
+        return field
+    if op == "count":
+        name = expr.name
+
+        def count(record: Any) -> Number:
+            items = getattr(record, name)
+            return len(items) if items else 0
+
+        return count
+    parts = [_compile(a) for a in expr.args]
+    if op == "sum":
+        return lambda r: _sum(p(r) for p in parts)
+    if op == "mul":
+
+        def mul(record: Any) -> Number | None:
+            out: Number = 1
+            for p in parts:
+                v = p(record)
+                if v is None:
+                    return None
+                out = out * v
+            return out
+
+        return mul
+    if op in ("min", "max"):
+        pick = min if op == "min" else max
+
+        def extreme(record: Any) -> Number | None:
+            values = [p(record) for p in parts]
+            if any(v is None for v in values):
+                return None
+            return pick(v for v in values if v is not None)
+
+        return extreme
+    left, right = parts
+    if op == "sub":
+        return lambda r: _binary(left(r), right(r), lambda a, b: a - b)
+    if op == "div":
+        return lambda r: _binary(left(r), right(r), _divide)
+    return lambda r: _binary(left(r), right(r), _floordiv)
+
+
+def _sum(values: Any) -> Number | None:
+    total: Number = 0
+    for v in values:
+        if v is None:
+            return None
+        total = total + v
+    return total
+
+
+def _binary(
+    a: Number | None, b: Number | None, fn: Callable[[Number, Number], Number | None]
+) -> Number | None:
+    if a is None or b is None:
+        return None
+    return fn(a, b)
+
+
+def _divide(a: Number, b: Number) -> Decimal | None:
+    if b == 0:
+        return None
+    return Decimal(a) / Decimal(b)
+
+
+def _floordiv(a: Number, b: Number) -> Number | None:
+    if b == 0:
+        return None
+    return a // b
+
+
+def fields_of(exprs: Sequence[Expr]) -> set[str]:
+    """The fields read by any of ``exprs``."""
+    out: set[str] = set()
+    for e in exprs:
+        out |= e.fields()
+    return out

@@ -1,0 +1,418 @@
+"""The shared vocabulary: schools, pairs, communities and the yearly records.
+
+These models are the public JSON contract.  A record means the same in every
+pack; each pack reads the fields it needs.  Every field carries a Chinese and
+an English label (see :func:`field_label`) that templates, reports and error
+messages use.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar, Final
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from ._enums import (
+    AssistanceForm,
+    CommunityType,
+    Locale,
+    Scope,
+    Stage,
+    VerificationLevel,
+)
+from ._i18n import Lang, Text
+
+_TRUE: Final = {"是", "有", "√", "✓", "y", "yes", "true", "t", "1", "对", "已", "已完成", "按时"}
+_FALSE: Final = {"否", "无", "×", "✗", "n", "no", "false", "f", "0", "未", "未完成", "逾期"}
+_SPLIT: Final = re.compile(r"[、,，;；/|\s]+")
+
+
+def _yes_no(value: Any) -> Any:
+    """Accept 是/否 and the other spellings a workbook holds for a yes/no cell."""
+    if isinstance(value, str):
+        key = value.strip().lower()
+        if key == "":
+            return None
+        if key in _TRUE:
+            return True
+        if key in _FALSE:
+            return False
+    return value
+
+
+def _identifier(value: Any) -> Any:
+    """An id may come from a workbook as a number: keep its text."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, str):
+        return value.strip()
+    return value
+
+
+def _name_list(value: Any) -> Any:
+    """A list, or one cell with names separated by 、 , ; / or white space."""
+    if isinstance(value, str):
+        return [part for part in _SPLIT.split(value.strip()) if part]
+    return value
+
+
+def _blank_is_none(value: Any) -> Any:
+    if isinstance(value, str) and value.strip() == "":
+        return None
+    return value
+
+
+YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
+NonNegative = Annotated[int, Field(ge=0)]
+Count = Annotated[NonNegative | None, BeforeValidator(_blank_is_none)]
+Percent = Annotated[Annotated[Decimal, Field(ge=0, le=100)] | None, BeforeValidator(_blank_is_none)]
+Months = Annotated[Annotated[Decimal, Field(ge=0)] | None, BeforeValidator(_blank_is_none)]
+Identifier = Annotated[str, BeforeValidator(_identifier), Field(min_length=1)]
+Name = Annotated[str, BeforeValidator(_identifier), Field(min_length=1)]
+Year = Annotated[int, Field(ge=1949, le=2100)]
+
+
+def _f(zh: str, en: str, default: Any = None, **kwargs: Any) -> Any:
+    """A field with its Chinese and English label."""
+    extra: dict[str, Any] = {"zh": zh, "en": en}
+    if "default_factory" in kwargs:
+        return Field(description=en, json_schema_extra=extra, **kwargs)
+    return Field(default, description=en, json_schema_extra=extra, **kwargs)
+
+
+def field_label(model: type[BaseModel], name: str, lang: Lang = "zh") -> str:
+    """The label of field ``name`` of ``model`` in ``lang`` (the name itself if unknown).
+
+    >>> field_label(CommunityYear, "sync_lessons")
+    '城乡同步课堂节数'
+    """
+    info = model.model_fields.get(name)
+    extra = info.json_schema_extra if info is not None else None
+    if isinstance(extra, dict):
+        label = extra.get(lang)
+        if isinstance(label, str):
+            return label
+    return name
+
+
+def field_text(model: type[BaseModel], name: str) -> Text:
+    """The bilingual label of field ``name`` of ``model``."""
+    return Text(zh=field_label(model, name, "zh"), en=field_label(model, name, "en"))
+
+
+class Record(BaseModel):
+    """Base of the input records: immutable, unknown fields rejected."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    #: fields whose larger value means more activity (used by monotonicity checks)
+    ACTIVITY_FIELDS: ClassVar[tuple[str, ...]] = ()
+    #: the collection name of this record type in a dataset (``communities`` …)
+    COLLECTION: ClassVar[str] = ""
+    #: a bilingual name of one record, for messages
+    NOUN: ClassVar[Text] = Text(zh="记录", en="record")
+
+
+class School(BaseModel):
+    """A school (or campus / teaching point).
+
+    ``small_scale`` (乡村小规模学校) is derived: a rural primary school or a
+    teaching point with fewer than 100 students.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    name: Name = _f("学校名称", "school name", ...)
+    city: str | None = _f("设区市", "city")
+    county: str | None = _f("县（市、区）", "county")
+    stage: Stage | None = _f("学段", "stage")
+    locale: Locale | None = _f("城乡类型", "locale type")
+    students: Count = _f("学生数", "students")
+    teaching_point: YesNo = _f("教学点", "teaching point")
+    boarding: YesNo = _f("寄宿制", "boarding school")
+    weak: YesNo = _f("薄弱学校", "weak school")
+    key_village: YesNo = _f("省扶贫工作重点村", "provincial poverty-alleviation key village")
+    accelerated_county: YesNo = _f("加快发展县", "accelerated-development county")
+
+    @property
+    def small_scale(self) -> bool | None:
+        """乡村小规模学校: rural, primary or teaching point, fewer than 100 students.
+
+        ``None`` when a fact it depends on is unknown.
+        """
+        if self.locale is None or self.students is None:
+            return None
+        if self.locale is not Locale.RURAL:
+            return False
+        if not (self.stage is Stage.PRIMARY or self.teaching_point):
+            return False
+        return self.students < 100
+
+
+def _school(value: Any) -> Any:
+    if isinstance(value, str):
+        return {"name": value}
+    return value
+
+
+SchoolRef = Annotated[School, BeforeValidator(_school)]
+
+
+class Community(BaseModel):
+    """An education community (教育共同体): a core school and its member schools."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    id: Identifier | None = _f("编号", "id")
+    type: CommunityType = _f("教共体模式", "community type", ...)
+    scope: Scope | None = _f("结对范围", "scope")
+    core: SchoolRef = _f("核心校", "core school", ...)
+    members: list[SchoolRef] = _f("成员校", "member schools", default_factory=list)
+    stage: Stage | None = _f("学段", "stage")
+    year_formed: Year | None = _f("组建时间", "year formed")
+    verification: VerificationLevel | None = _f("核验层级", "verification level")
+
+
+class CommunityYear(Record):
+    """One community's activity in one year: the community-year record.
+
+    Counts are non-negative integers; ``None`` means "not reported" and counts
+    as zero.  ``satisfaction`` is a percentage between 0 and 100.
+    """
+
+    COLLECTION: ClassVar[str] = "communities"
+    NOUN: ClassVar[Text] = Text(zh="教共体", en="community")
+    ACTIVITY_FIELDS: ClassVar[tuple[str, ...]] = (
+        "sync_lessons",
+        "sync_subjects",
+        "offline_demo_lessons",
+        "online_research",
+        "offline_research",
+        "teachers_barrier_free",
+        "teachers_sent",
+        "members_with_backbone_teacher",
+        "mentors",
+        "mentees",
+        "min_mentoring_activities",
+        "shadow_teachers",
+        "shadow_months",
+        "extension_courses",
+        "student_exchanges",
+        "master_studio",
+        "support_teaching",
+        "on_time",
+        "satisfaction",
+    )
+
+    id: Identifier = _f("编号", "id", ...)
+    type: CommunityType = _f("教共体模式", "community type", ...)
+    scope: Scope | None = _f("结对范围", "scope")
+    core: Name | None = _f("核心校（支援校）", "core (supporting) school")
+    members: Annotated[list[Name], BeforeValidator(_name_list)] = _f(
+        "成员校（受援校）", "member (supported) schools", default_factory=list
+    )
+    year: Year = _f("年度", "year", ...)
+    formed_year: Year | None = _f("组建年份", "year formed")
+    stage: Stage | None = _f("学段", "stage")
+    verification: VerificationLevel | None = _f("核验层级", "verification level")
+    sync_lessons: Count = _f("城乡同步课堂节数", "synchronous lessons")
+    sync_subjects: Count = _f("同步课堂学科数", "synchronous-lesson subjects")
+    offline_demo_lessons: Count = _f("送教下乡/线下示范课节数", "offline demonstration lessons")
+    online_research: Count = _f("教师网络研修次数", "online research sessions")
+    offline_research: Count = _f("线下教研次数", "offline research sessions")
+    teachers_barrier_free: YesNo = _f("校区间教师无障碍流动", "free teacher flow between campuses")
+    core_teachers: Count = _f("核心校教师数", "teachers of the core school")
+    teachers_sent: Count = _f("核心校派到成员校任教教师数", "core teachers teaching at members")
+    members_with_backbone_teacher: Count = _f(
+        "有核心校骨干教师任教的成员校数", "members with a backbone teacher from the core"
+    )
+    mentors: Count = _f("师徒结对师傅人数", "mentors")
+    mentees: Count = _f("师徒结对徒弟人数", "mentees")
+    min_mentoring_activities: Count = _f(
+        "每组师徒指导活动最少次数", "fewest guidance activities of any mentor group"
+    )
+    shadow_teachers: Count = _f("异地跟岗教师人数", "shadow-training teachers")
+    shadow_months: Months = _f("跟岗最短时间（月）", "shortest shadow-training stay (months)")
+    extension_courses: Count = _f("共享线上拓展课程门数", "shared online extension courses")
+    student_exchanges: Count = _f("学生集体交流活动次数", "student exchange activities")
+    master_studio: YesNo = _f("挂牌设立名师工作室", "master-teacher studio set up")
+    support_teaching: YesNo = _f(
+        "支援校教师到受援校支教", "supporting teachers taught at the member"
+    )
+    on_time: YesNo = _f("按时完成任务", "tasks completed on time")
+    veto_incident: YesNo = _f(
+        "态度敷衍、被扣分或造成不良后果", "perfunctory work, deductions or harm (veto)"
+    )
+    satisfaction: Percent = _f("群众满意度（%）", "satisfaction (%)")
+    formed_on: dt.date | None = _f("组建日期", "date formed")
+    verified_on: dt.date | None = _f("核验通过日期", "date verified")
+    evidence_approval: YesNo = _f("已上传组建批文PDF", "approval document (PDF) uploaded")
+    evidence_assessment_plan: YesNo = _f("已上传考核方案PDF", "assessment plan (PDF) uploaded")
+    evidence_lessons: YesNo = _f("已上传同步课堂图片及汇总表", "lesson photos and summary uploaded")
+    evidence_research: YesNo = _f("已上传教研活动佐证", "research records uploaded")
+    evidence_teacher_list: YesNo = _f("已上传交流教师名单", "exchanged-teacher list uploaded")
+    note: str | None = _f("备注", "note")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CommunityYear:
+        if (
+            self.core_teachers is not None
+            and self.teachers_sent is not None
+            and self.teachers_sent > self.core_teachers
+        ):
+            raise PydanticCustomError(
+                "field_exceeds",
+                "{field} exceeds {other}",
+                {"field": "teachers_sent", "other": "core_teachers"},
+            )
+        if (
+            self.members
+            and self.members_with_backbone_teacher is not None
+            and self.members_with_backbone_teacher > len(self.members)
+        ):
+            raise PydanticCustomError(
+                "field_exceeds",
+                "{field} exceeds {other}",
+                {"field": "members_with_backbone_teacher", "other": "members"},
+            )
+        return self
+
+
+class Agreement(BaseModel):
+    """The content of a pairing agreement (结对协议 / 帮扶协议)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    relationship: str | None = _f("结对帮扶关系", "pairing relationship")
+    content: str | None = _f("帮扶内容", "content of support")
+    annual_plan: str | None = _f("年度计划", "annual plan")
+    responsible_department: str | None = _f("责任部门", "responsible department")
+    liaison: str | None = _f("联络员", "liaison")
+    signed_on: dt.date | None = _f("签订日期", "date signed")
+
+
+class Pair(Record):
+    """One supporting school paired with one supported school (结对学校).
+
+    Flags describe the supported school (``supported_*``) and the state of the
+    pair; yearly counts describe the activity of the pair in ``year``.
+    """
+
+    COLLECTION: ClassVar[str] = "pairs"
+    NOUN: ClassVar[Text] = Text(zh="结对", en="pair")
+    ACTIVITY_FIELDS: ClassVar[tuple[str, ...]] = (
+        "min_semester_research_meetings",
+        "managers_sent",
+        "managers_received",
+        "joint_projects",
+        "cadres_sent",
+        "young_teachers_sent",
+        "training_visits",
+    )
+
+    id: Identifier = _f("编号", "id", ...)
+    city: str | None = _f("设区市", "city")
+    county: str | None = _f("县（市、区）", "county")
+    supporter: Name = _f("帮扶（支援）学校", "supporting school", ...)
+    supported: Name = _f("被帮扶（受援）学校", "supported school", ...)
+    scope: Scope | None = _f("结对范围", "scope")
+    forms: Annotated[list[AssistanceForm], BeforeValidator(_name_list)] = _f(
+        "帮扶形式", "assistance forms", default_factory=list
+    )
+    start_year: Year | None = _f("结对起始年份", "start year")
+    year: Year | None = _f("年度", "year")
+    supporter_stage: Stage | None = _f("帮扶学校学段", "supporting school's stage")
+    supported_stage: Stage | None = _f("被帮扶学校学段", "supported school's stage")
+    supporter_urban: YesNo = _f("帮扶学校为城镇学校", "supporting school is urban")
+    supported_rural: YesNo = _f("被帮扶学校为乡村学校", "supported school is rural")
+    supported_weak: YesNo = _f("被帮扶学校为薄弱学校", "supported school is weak")
+    supported_small_scale: YesNo = _f(
+        "被帮扶学校为乡村小规模学校", "supported school is small-scale"
+    )
+    supported_boarding: YesNo = _f(
+        "被帮扶学校为乡镇寄宿制学校", "supported school is a boarding school"
+    )
+    supported_key_village: YesNo = _f(
+        "被帮扶学校在省扶贫工作重点村", "supported school is in a key poverty village"
+    )
+    supported_accelerated_county: YesNo = _f(
+        "被帮扶学校在加快发展县", "supported school is in an accelerated-development county"
+    )
+    agreement_signed: YesNo = _f("已签订结对协议", "agreement signed")
+    agreement: Agreement | None = _f("结对协议内容", "agreement")
+    equipment_ok: YesNo = _f("信息化设备达标", "equipment compliant")
+    space_opened: YesNo = _f("已开通网络空间", "online space opened")
+    typical_case: YesNo = _f("典型案例", "typical case")
+    resources_shared: YesNo = _f("优秀课程资源共建共享", "course resources shared")
+    development_plan: YesNo = _f("被帮扶学校已制定发展规划", "development plan in place")
+    school_charter: YesNo = _f("被帮扶学校已制定学校章程", "school charter in place")
+    min_semester_research_meetings: Count = _f(
+        "每学期联合教研会议最少次数", "fewest joint research meetings in a semester"
+    )
+    managers_sent: Count = _f("帮扶学校派出挂职管理人员数", "managers seconded by the supporter")
+    managers_received: Count = _f(
+        "被帮扶学校派出挂职管理人员数", "managers seconded by the supported"
+    )
+    joint_projects: Count = _f("联合课题研究项数", "joint research projects")
+    cadres_sent: Count = _f(
+        "被帮扶学校选派中层以上干部数", "mid-level cadres sent to the supporter"
+    )
+    young_teachers_sent: Count = _f(
+        "被帮扶学校选派青年骨干教师数", "young teachers sent to the supporter"
+    )
+    training_visits: Count = _f(
+        "帮扶学校到校业务研讨培训次数", "on-site training visits by the supporter"
+    )
+    extra_burden: YesNo = _f(
+        "增加被帮扶学校经济负担", "extra financial burden on the supported school"
+    )
+    note: str | None = _f("备注", "note")
+
+
+class Region(Record):
+    """Statistics of one region (province, city or county) in one year."""
+
+    COLLECTION: ClassVar[str] = "regions"
+    NOUN: ClassVar[Text] = Text(zh="地区", en="region")
+
+    name: Name = _f("地区名称", "region", ...)
+    parent: str | None = _f("上级地区", "parent region")
+    year: Year | None = _f("年度", "year")
+    schools_total: Count = _f("义务教育学校总数", "compulsory schools")
+    urban_schools: Count = _f("城区学校数", "urban schools")
+    town_schools: Count = _f("镇区学校数", "town schools")
+    rural_schools: Count = _f("乡村学校数", "rural schools")
+    members_before: Count = _f("已组建的融合型、共建型成员校数", "existing fusion/co-build members")
+    preschool_gross_enrolment: Percent = _f(
+        "学前三年毛入园率（%）", "pre-school gross enrolment (%)"
+    )
+    compulsory_retention: Percent = _f("义务教育巩固率（%）", "compulsory-education retention (%)")
+    senior_secondary_gross_enrolment: Percent = _f(
+        "高中阶段毛入学率（%）", "senior-secondary gross enrolment (%)"
+    )
+    disability_enrolment: Percent = _f(
+        "三类残疾儿童义务教育入学率（%）", "enrolment of children with the three disabilities (%)"
+    )
+    note: str | None = _f("备注", "note")
+
+
+#: the record types every pack may read, by collection name
+CORE_RECORD_TYPES: Final[dict[str, type[Record]]] = {
+    CommunityYear.COLLECTION: CommunityYear,
+    Pair.COLLECTION: Pair,
+    Region.COLLECTION: Region,
+}

@@ -1,0 +1,303 @@
+"""Argument parsing and dispatch for ``pairing-rules``.
+
+Start-up imports nothing heavy: each command imports what it needs when it runs.
+Exit codes: 0 success; 1 ``--fail-on-unmet`` and something is unmet; 2 a
+user's mistake (unknown pack, unreadable input, bad option) or rejected records.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from .._i18n import Lang
+
+EXIT_OK: Final = 0
+EXIT_UNMET: Final = 1
+EXIT_USER: Final = 2
+
+DESCRIPTION: Final = (
+    "pairing-rules：把结对帮扶、城乡义务教育共同体政策文件编码为可引用、可测试的规则包。\n"
+    "School-pairing policy documents as cited, testable rule packs."
+)
+
+
+def _common(parser: argparse.ArgumentParser, *, fmt: bool = True) -> None:
+    if fmt:
+        parser.add_argument(
+            "--format",
+            choices=("text", "json"),
+            default="text",
+            help="输出格式 / output format (default: text)",
+        )
+    parser.add_argument(
+        "--lang",
+        choices=("zh", "en"),
+        default=argparse.SUPPRESS,
+        help="消息语言 / language of messages (default: zh)",
+    )
+
+
+def _interpretation_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--set",
+        dest="assignments",
+        action="append",
+        default=[],
+        metavar="INTERPRETATION=VALUE",
+        help="覆盖解释口径 / override an interpretation (repeatable)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of ``pairing-rules`` (also used to document the CLI)."""
+    parser = argparse.ArgumentParser(
+        prog="pairing-rules",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="store_true", help="显示版本 / show the version")
+    parser.add_argument(
+        "--lang", choices=("zh", "en"), default="zh", help="消息语言 / language (default: zh)"
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("packs", help="列出已安装的规则包 / list installed packs")
+    _common(p)
+
+    p = sub.add_parser("show", help="显示规则包的全部条款及出处 / show a pack's provisions")
+    p.add_argument("pack", metavar="PACK")
+    _common(p)
+
+    p = sub.add_parser("audit", help="文件自身不一致之处 / inconsistencies in the document")
+    p.add_argument("pack", metavar="PACK")
+    _interpretation_options(p)
+    _common(p)
+
+    p = sub.add_parser("score", help="按考核细则评分 / score records on a pack's rubrics")
+    p.add_argument("pack", metavar="PACK")
+    p.add_argument("input", metavar="INPUT", help="输入文件 / input file (.json)")
+    p.add_argument(
+        "--rubric", metavar="NAME", help="指定考核细则 / use this rubric for every record"
+    )
+    _interpretation_options(p)
+    _common(p)
+
+    p = sub.add_parser("check", help="检查各项要求 / evaluate a pack's requirements")
+    p.add_argument("pack", metavar="PACK")
+    p.add_argument("input", metavar="INPUT", help="输入文件 / input file (.json)")
+    p.add_argument("--as-of", metavar="DATE", help="评估日期 YYYY-MM-DD / date (default: today)")
+    p.add_argument(
+        "--fail-on-unmet",
+        action="store_true",
+        help="有未达标项时退出码为 1 / exit 1 when something is unmet",
+    )
+    _interpretation_options(p)
+    _common(p)
+
+    p = sub.add_parser("quota", help="任务分解表及公式核算 / quota table and formula audit")
+    p.add_argument("pack", metavar="PACK")
+    p.add_argument("--table", metavar="ID", help="定额表编号 / quota table id")
+    p.add_argument("--audit", action="store_true", help="按公式逐行核算 / recompute every row")
+    _interpretation_options(p)
+    _common(p)
+    return parser
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    lang: Lang = args.lang
+    if args.version:
+        from .. import __version__
+
+        print(f"pairing-rules {__version__}")
+        return EXIT_OK
+    if not args.command:
+        parser.print_help()
+        return EXIT_USER
+    handler = _COMMANDS[args.command]
+    from .._interpretations import InterpretationError
+    from .._pack import PackError
+    from .._registry import UnknownPackError
+    from ..io._errors import InputError
+
+    try:
+        return handler(args, lang)
+    except InputError as exc:
+        _error(exc.render(lang))
+    except (UnknownPackError, InterpretationError) as exc:
+        _error(exc.text.get(lang))
+    except PackError as exc:
+        _error(("规则包无效：" if lang == "zh" else "invalid pack: ") + str(exc))
+    except _UsageError as exc:
+        _error(exc.text.get(lang))
+    return EXIT_USER
+
+
+class _UsageError(Exception):
+    def __init__(self, zh: str, en: str) -> None:
+        from .._i18n import Text
+
+        super().__init__(en)
+        self.text = Text(zh=zh, en=en)
+
+
+def _error(message: str) -> None:
+    print(f"pairing-rules: {message}", file=sys.stderr)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    sys.stdout.write("\n")
+
+
+def _overrides(args: argparse.Namespace) -> dict[str, str]:
+    from .._interpretations import parse_assignments
+
+    return parse_assignments(args.assignments)
+
+
+# ---------------------------------------------------------------------------- commands
+
+
+def _cmd_packs(args: argparse.Namespace, lang: Lang) -> int:
+    from .._registry import default_registry
+    from . import _render
+
+    registry = default_registry()
+    packs = registry.list_packs()
+    if args.format == "json":
+        _print_json([_render.pack_summary(p) for p in packs])
+    else:
+        _render.packs_table(packs, lang)
+    for err in registry.errors:
+        _error(
+            f"已跳过插件 {err.plugin}（{err.stage}）：{err.message}"
+            if lang == "zh"
+            else f"skipped plugin {err.plugin} ({err.stage}): {err.message}"
+        )
+    return EXIT_OK
+
+
+def _cmd_show(args: argparse.Namespace, lang: Lang) -> int:
+    from .._registry import get_pack
+    from . import _render
+
+    pack = get_pack(args.pack)
+    if args.format == "json":
+        _print_json(_render.pack_detail(pack))
+    else:
+        _render.show_text(pack, lang)
+    return EXIT_OK
+
+
+def _cmd_audit(args: argparse.Namespace, lang: Lang) -> int:
+    from .._engine import audit
+    from .._registry import get_pack
+    from . import _render
+
+    pack = get_pack(args.pack)
+    report = audit(pack, interpretations=_overrides(args))
+    if args.format == "json":
+        _print_json(report.as_json())
+    else:
+        _render.audit_text(report, lang)
+    return EXIT_OK
+
+
+def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
+    from .._engine import Scorer, as_dataset
+    from .._registry import get_pack
+    from ..io._readers import read_input
+    from . import _render
+
+    pack = get_pack(args.pack)
+    if not pack.definition.rubrics:
+        raise _UsageError(
+            f"规则包 {pack.id} 没有考核细则，无法评分", f"pack {pack.id} has no rubric"
+        )
+    if args.rubric is not None and args.rubric not in {r.id for r in pack.definition.rubrics}:
+        known = ", ".join(r.id for r in pack.definition.rubrics)
+        raise _UsageError(
+            f"规则包 {pack.id} 没有考核细则 {args.rubric}；可选：{known}",
+            f"pack {pack.id} has no rubric {args.rubric}; choose one of: {known}",
+        )
+    scorer = Scorer(pack, rubric=args.rubric, interpretations=_overrides(args))
+    dataset = as_dataset(pack, read_input(args.input))
+    report = scorer.run(dataset)
+    if args.format == "json":
+        _print_json(report.as_json())
+    else:
+        _render.score_text(report, lang)
+    _render.rejections_to_stderr(report.rejected, lang)
+    return EXIT_USER if report.rejected else EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
+    from .._engine import check
+    from .._registry import get_pack
+    from ..io._readers import read_input
+    from . import _render
+
+    pack = get_pack(args.pack)
+    as_of = _parse_date(args.as_of) if args.as_of else None
+    report = check(pack, read_input(args.input), as_of=as_of, interpretations=_overrides(args))
+    if args.format == "json":
+        _print_json(report.as_json())
+    else:
+        _render.check_text(report, lang)
+    _render.rejections_to_stderr(report.rejected, lang)
+    if report.rejected:
+        return EXIT_USER
+    if args.fail_on_unmet and report.unmet:
+        return EXIT_UNMET
+    return EXIT_OK
+
+
+def _cmd_quota(args: argparse.Namespace, lang: Lang) -> int:
+    from .._engine import quota
+    from .._registry import get_pack
+    from . import _render
+
+    pack = get_pack(args.pack)
+    if not pack.definition.quotas:
+        raise _UsageError(f"规则包 {pack.id} 没有定额表", f"pack {pack.id} has no quota table")
+    known = [q.id for q in pack.definition.quotas]
+    if args.table is not None and args.table not in known:
+        raise _UsageError(
+            f"规则包 {pack.id} 没有定额表 {args.table}；可选：{'、'.join(known)}",
+            f"pack {pack.id} has no quota table {args.table}; choose one of: {', '.join(known)}",
+        )
+    report = quota(pack, table=args.table, audit_rows=args.audit, interpretations=_overrides(args))
+    if args.format == "json":
+        _print_json(report.as_json())
+    else:
+        _render.quota_text(report, lang)
+    return EXIT_OK
+
+
+def _parse_date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise _UsageError(
+            f"--as-of 应为日期 YYYY-MM-DD，收到 {value!r}",
+            f"--as-of takes a date YYYY-MM-DD, got {value!r}",
+        ) from None
+
+
+_COMMANDS: Final[dict[str, Callable[[argparse.Namespace, Lang], int]]] = {
+    "packs": _cmd_packs,
+    "show": _cmd_show,
+    "audit": _cmd_audit,
+    "score": _cmd_score,
+    "check": _cmd_check,
+    "quota": _cmd_quota,
+}

@@ -1,0 +1,319 @@
+"""Text and JSON renderings of packs and reports for the command line."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from .._numbers import format_number
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from .._dataset import Rejection
+    from .._engine import AuditReport, CheckReport, QuotaReport, ScoreReport
+    from .._i18n import Lang, Text
+    from .._pack import Pack
+
+
+def _console(stderr: bool = False) -> Console:
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() else 120
+    return Console(file=stream, width=width, highlight=False, soft_wrap=False, markup=False)
+
+
+def _t(text: Text, lang: Lang) -> str:
+    return text.get(lang)
+
+
+def pack_summary(pack: Pack) -> dict[str, Any]:
+    """The ``packs --format json`` object of one pack."""
+    doc = pack.document
+    return {
+        "id": pack.id,
+        "version": pack.version,
+        "title": doc.title,
+        "issuer": doc.issuer,
+        "doc_number": doc.doc_number,
+        "published": doc.published.isoformat() if doc.published else None,
+        "year": doc.year,
+        "label": pack.definition.label.model_dump(),
+        "content_hash": pack.content_hash,
+        "collections": pack.collections(),
+        "rubrics": [r.id for r in pack.definition.rubrics],
+    }
+
+
+def pack_detail(pack: Pack) -> dict[str, Any]:
+    """The ``show --format json`` object."""
+    d = pack.definition
+    return {
+        "id": pack.id,
+        "version": pack.version,
+        "content_hash": pack.content_hash,
+        "label": d.label.model_dump(),
+        "document": pack.document.metadata(),
+        "collections": pack.collections(),
+        "provisions": [p.model_dump(mode="json") for p in pack.provisions()],
+        "interpretations": [i.model_dump(mode="json") for i in d.interpretations],
+        "rubrics": [
+            {
+                "id": r.id,
+                "label": r.label.model_dump(),
+                "declared_total": format_number(r.declared_total),
+                "items": [
+                    {
+                        "id": i.id,
+                        "kind": i.kind,
+                        "label": i.label.model_dump(),
+                        "points": format_number(i.points),
+                    }
+                    for i in r.items
+                ],
+            }
+            for r in d.rubrics
+        ],
+    }
+
+
+def packs_table(packs: Sequence[Pack], lang: Lang) -> None:
+    from rich.table import Table
+
+    zh = lang == "zh"
+    table = Table(title="已安装的规则包" if zh else "Installed packs")
+    for head in (
+        ("编号", "id"),
+        ("版本", "version"),
+        ("文件", "document"),
+        ("发文单位", "issuer"),
+        ("文号", "number"),
+        ("日期", "published"),
+    ):
+        table.add_column(head[0] if zh else head[1])
+    for p in packs:
+        doc = p.document
+        table.add_row(
+            p.id,
+            p.version,
+            doc.title,
+            doc.issuer,
+            doc.doc_number or "—",
+            doc.published.isoformat() if doc.published else "—",
+        )
+    _console().print(table)
+    if not packs:
+        _console().print("没有已安装的规则包。" if zh else "No packs are installed.")
+
+
+def show_text(pack: Pack, lang: Lang) -> None:
+    from rich.table import Table
+
+    zh = lang == "zh"
+    console = _console()
+    doc = pack.document
+    console.print(f"{pack.ref}  {pack.content_hash}", style="bold")
+    console.print(f"{doc.title}")
+    console.print(
+        f"{'发文单位' if zh else 'Issuer'}: {doc.issuer}   "
+        f"{'文号' if zh else 'Number'}: {doc.doc_number or '—'}   "
+        f"{'日期' if zh else 'Published'}: {doc.published or '—'}"
+    )
+    for note in doc.notes:
+        console.print(f"  · {_t(note, lang)}")
+    table = Table(title="条款" if zh else "Provisions", show_lines=False)
+    for head in (
+        ("编号", "id"),
+        ("类别", "kind"),
+        ("内容", "label"),
+        ("取值", "value"),
+        ("出处", "source"),
+    ):
+        table.add_column(head[0] if zh else head[1], overflow="fold")
+    for prov in pack.provisions():
+        table.add_row(
+            prov.id,
+            prov.kind,
+            _t(prov.label, lang),
+            _short(prov.value),
+            prov.source.render(),
+        )
+    console.print(table)
+    if pack.definition.interpretations:
+        itable = Table(title="解释口径" if zh else "Interpretations")
+        for head in (
+            ("编号", "id"),
+            ("问题", "question"),
+            ("默认", "default"),
+            ("可选", "alternatives"),
+        ):
+            itable.add_column(head[0] if zh else head[1], overflow="fold")
+        for interp in pack.definition.interpretations:
+            itable.add_row(
+                interp.id,
+                _t(interp.label, lang),
+                interp.default,
+                "；".join(f"{a.value}：{_t(a.label, lang)}" for a in interp.alternatives),
+            )
+        console.print(itable)
+
+
+def _short(value: Any, limit: int = 80) -> str:
+    import json
+
+    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def audit_text(report: AuditReport, lang: Lang) -> None:
+    zh = lang == "zh"
+    console = _console()
+    console.print(f"{report.pack}  {report.pack_hash}", style="bold")
+    if not report.findings:
+        console.print(
+            "未发现文件自身的不一致。" if zh else "No inconsistencies found in the document."
+        )
+        return
+    console.print(
+        f"发现 {len(report.findings)} 处不一致："
+        if zh
+        else f"{len(report.findings)} inconsistencies:"
+    )
+    for n, f in enumerate(report.findings, start=1):
+        console.print(f"{n}. [{f.code}] {_t(f.message, lang)}")
+        console.print(f"   {'出处' if zh else 'source'}: {f.source.render()}", style="dim")
+    _interpretations_line(console, report.interpretations, lang)
+
+
+def _interpretations_line(console: Console, uses: Sequence[Any], lang: Lang) -> None:
+    if not uses:
+        return
+    zh = lang == "zh"
+    parts = [
+        f"{u.id}={u.value}{'' if u.default else ('（非默认）' if zh else ' (overridden)')}"
+        for u in uses
+    ]
+    console.print(("解释口径：" if zh else "Interpretations: ") + ", ".join(parts), style="dim")
+
+
+def score_text(report: ScoreReport, lang: Lang) -> None:
+    from rich.table import Table
+
+    zh = lang == "zh"
+    console = _console()
+    console.print(f"{report.pack}  {report.pack_hash}", style="bold")
+    table = Table(title="评分结果" if zh else "Scores")
+    for head in (
+        ("编号", "id"),
+        ("细则", "rubric"),
+        ("得分", "total"),
+        ("可得", "max"),
+        ("总分", "declared"),
+        ("等次", "grade"),
+    ):
+        table.add_column(head[0] if zh else head[1])
+    for r in report.results:
+        table.add_row(
+            r.id,
+            r.rubric,
+            format_number(r.total),
+            format_number(r.max),
+            format_number(r.declared_total),
+            r.grade if zh else r.grade_en,
+        )
+    console.print(table)
+    for r in report.results:
+        console.print(
+            f"{r.id} {_t(r.rubric_label, lang)}：{format_number(r.total)} / "
+            f"{format_number(r.max)}（{r.grade if zh else r.grade_en}）",
+            style="bold",
+        )
+        for item in r.items:
+            mark = "" if item.applicable else (" 不适用" if zh else " n/a")
+            console.print(
+                f"  {_t(item.label, lang)}{mark}: {format_number(item.points)}/{format_number(item.max)}"
+                f" — {_t(item.reason, lang)}"
+            )
+        for veto in r.vetoes:
+            console.print(
+                f"  {'一票否优' if zh else 'veto'}: {_t(veto.label, lang)} → {_t(veto.cap, lang)}"
+            )
+    _interpretations_line(console, report.interpretations, lang)
+    if report.rejected:
+        console.print(
+            f"{len(report.rejected)} 条记录未处理（见标准错误输出）"
+            if zh
+            else f"{len(report.rejected)} records rejected (see stderr)"
+        )
+
+
+def check_text(report: CheckReport, lang: Lang) -> None:
+    zh = lang == "zh"
+    console = _console()
+    console.print(f"{report.pack}  {report.pack_hash}", style="bold")
+    for r in report.results:
+        verdict = ("通过" if zh else "passed") if r.passed else ("未通过" if zh else "not passed")
+        console.print(f"{r.id}: {verdict}", style="bold")
+        for f in r.findings:
+            console.print(f"  {f.render(lang)}")
+    if report.groups:
+        console.print("汇总检查" if zh else "Group findings", style="bold")
+        for f in report.groups:
+            group = f"{f.group}: " if f.group else ""
+            console.print(f"  {group}{f.render(lang)}")
+    if report.progress is not None:
+        console.print(("进度：" if zh else "Progress: ") + _t(report.progress.message, lang))
+    if report.milestones:
+        console.print("时间节点" if zh else "Milestones", style="bold")
+        for m in report.milestones:
+            console.print(f"  {m.due.isoformat()} {_t(m.label, lang)} [{_t(m.state.label, lang)}]")
+    _interpretations_line(console, report.interpretations, lang)
+
+
+def quota_text(report: QuotaReport, lang: Lang) -> None:
+    from rich.table import Table
+
+    zh = lang == "zh"
+    console = _console()
+    table = Table(title=_t(report.label, lang))
+    has_parent = any(r.parent for r in report.rows)
+    if has_parent:
+        table.add_column(report.parent_key)
+    table.add_column(report.region_key)
+    table.add_column("公布" if zh else "published", justify="right")
+    if report.audited:
+        table.add_column("公式" if zh else "formula", justify="right")
+        table.add_column("取整后" if zh else "computed", justify="right")
+        table.add_column("偏差" if zh else "deviation", justify="right")
+    for row in report.rows:
+        cells = [row.parent or ""] if has_parent else []
+        cells.append(row.region)
+        cells.append(row.printed or ("—" if row.published is None else str(row.published)))
+        if report.audited:
+            cells.append(format_number(row.exact) if row.exact is not None else "—")
+            cells.append("—" if row.computed is None else str(row.computed))
+            cells.append(f"{row.deviation:+d}" if row.deviation else "0")
+        table.add_row(*cells)
+    console.print(table)
+    console.print(("公布合计：" if zh else "Published total: ") + str(report.total_published))
+    for s in report.sums:
+        where = s["parent"] or ("合计" if zh else "total")
+        mark = "✓" if s["matches"] else "✗"
+        console.print(f"  {mark} {where} {s['column']}: {s['printed']} / {s['rows_sum']}")
+    if report.audited:
+        off = sum(1 for r in report.rows if r.deviation)
+        console.print(
+            f"与公式不符的行：{off} / {len(report.rows)}"
+            if zh
+            else f"rows departing from the formula: {off} of {len(report.rows)}"
+        )
+    _interpretations_line(console, report.interpretations, lang)
+
+
+def rejections_to_stderr(rejected: Sequence[Rejection], lang: Lang) -> None:
+    """One line per rejected record on standard error."""
+    for r in rejected:
+        prefix = "未处理 " if lang == "zh" else "rejected "
+        print(f"pairing-rules: {prefix}{r.render(lang)}", file=sys.stderr)

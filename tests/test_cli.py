@@ -1,0 +1,113 @@
+"""The command line, run as a user runs it (a subprocess), with its JSON contract."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .cli_helpers import run
+
+SAMPLE = Path(__file__).parents[1] / "packs" / "cangnan2022" / "examples" / "communities-2022.json"
+
+
+def test_help_and_version() -> None:
+    result = run("--help")
+    assert result.code == 0
+    assert "score" in result.out and "结对帮扶" in result.out
+    assert run("--version").out.startswith("pairing-rules ")
+
+
+def test_packs_json_contract() -> None:
+    result = run("packs", "--format", "json")
+    assert result.code == 0, result.err
+    packs = result.json
+    assert isinstance(packs, list) and packs
+    for pack in packs:
+        assert set(pack) >= {"id", "version", "title", "issuer", "doc_number", "published"}
+        assert pack["published"] is None or len(pack["published"]) == 10
+
+
+def test_show_json_contract() -> None:
+    result = run("show", "cangnan2022", "--format", "json")
+    assert result.code == 0, result.err
+    data = result.json
+    assert set(data) >= {"id", "version", "document", "provisions"}
+    assert data["document"]["doc_number"] is None
+    for provision in data["provisions"]:
+        assert set(provision) >= {"id", "kind", "value", "source"}
+        assert set(provision["source"]) == {"section", "quote"}
+
+
+def test_audit_json_contract() -> None:
+    result = run("audit", "cangnan2022", "--format", "json")
+    assert result.code == 0, result.err
+    data = result.json
+    assert data["pack"].startswith("cangnan2022@")
+    for finding in data["findings"]:
+        assert set(finding) >= {"code", "message", "observed", "expected", "source"}
+
+
+def test_text_output_is_chinese_by_default_and_english_on_request() -> None:
+    zh = run("audit", "cangnan2022")
+    en = run("audit", "cangnan2022", "--lang", "en")
+    assert "不一致" in zh.out
+    assert "inconsistencies" in en.out
+    assert "[rubric_total]" in zh.out  # bracketed codes are printed, not taken as markup
+
+
+@pytest.mark.parametrize(
+    ("args", "zh"),
+    [
+        (("show", "nope"), "没有名为 nope 的规则包"),
+        (("score", "cangnan2022", "missing.json"), "文件不存在"),
+        (("score", "cangnan2022", "x.txt"), "不支持的文件类型"),
+        (
+            ("score", "cangnan2022", str(SAMPLE), "--set", "cangnan2022.partial_credit=maybe"),
+            "不接受取值",
+        ),
+        (("score", "cangnan2022", str(SAMPLE), "--rubric", "nope"), "没有考核细则 nope"),
+        (("check", "cangnan2022", str(SAMPLE), "--as-of", "2022-13-01"), "--as-of 应为日期"),
+    ],
+)
+def test_user_mistakes_get_a_message_not_a_traceback(args: tuple[str, ...], zh: str) -> None:
+    result = run(*args)
+    assert result.code == 2
+    assert zh in result.err
+    assert "Traceback" not in result.err
+
+
+def test_bad_json_names_line_and_column(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"communities": [\n  {"id": "A",}\n]}', encoding="utf-8")
+    result = run("score", "cangnan2022", str(bad), "--lang", "en")
+    assert result.code == 2
+    assert "line 2 column" in result.err and "bad.json" in result.err
+
+
+def test_score_rejects_bad_records_and_scores_the_rest(tmp_path: Path) -> None:
+    data = {
+        "communities": [
+            {"id": "OK", "type": "融合型", "scope": "县域内", "year": 2022, "satisfaction": 90},
+            {"id": "NEG", "type": "融合型", "scope": "县域内", "year": 2022, "sync_lessons": -1},
+            {"id": "PCT", "type": "融合型", "scope": "县域内", "year": 2022, "satisfaction": 120},
+            {"id": "TYP", "type": "合作型", "scope": "县域内", "year": 2022},
+            {"type": "融合型", "scope": "县域内", "year": 2022},
+        ]
+    }
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = run("score", "cangnan2022", str(path), "--format", "json")
+    assert result.code == 2
+    out = result.json
+    assert [r["id"] for r in out["results"]] == ["OK"]
+    rejected = {(r["index"], r["id"]): r["errors"][0]["field"] for r in out["rejected"]}
+    assert rejected == {
+        (1, "NEG"): "sync_lessons",
+        (2, "PCT"): "satisfaction",
+        (3, "TYP"): "type",
+        (4, None): "id",
+    }
+    assert "第 2 条（编号 NEG）" in result.err and "sync_lessons" in result.err
+    assert "Traceback" not in result.err

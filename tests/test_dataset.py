@@ -1,0 +1,58 @@
+"""Bad input: every problem named by record and field, valid records still processed."""
+
+from __future__ import annotations
+
+import pytest
+
+from pairing_rules import CommunityYear, InputError, load_dataset, validate_records
+from pairing_rules._models import CORE_RECORD_TYPES
+
+
+def test_valid_records_survive_bad_neighbours() -> None:
+    raw = [
+        {"id": "A", "type": "融合型", "year": 2022},
+        {"id": "B", "type": "融合型", "year": 2022, "sync_lessons": -3},
+        {"type": "融合型", "year": 2022},
+        "not an object",
+        {"id": "A", "type": "共建型", "year": 2022},
+        {"id": "E", "type": "共建型", "year": 2022},
+    ]
+    records, rejected = validate_records(raw, CommunityYear, "communities")
+    assert [r.id for r in records] == ["A", "E"]
+    assert [(r.index, r.id) for r in rejected] == [(1, "B"), (2, None), (3, None), (4, "A")]
+    assert rejected[0].render() == (
+        "communities 第 2 条（编号 B）：字段 sync_lessons（城乡同步课堂节数）不能小于 0，实际为 -3"
+    )
+    assert rejected[1].errors[0].field == "id" and "缺失" in rejected[1].errors[0].message.zh
+    assert "记录应为一个对象" in rejected[2].reason.zh
+    assert "重复，与第 1 条相同" in rejected[3].reason.zh
+    assert rejected[0].render("en").startswith("communities record 2 (id B)")
+    assert len(records) + len(rejected) == len(raw)  # nothing lost
+
+
+def test_several_errors_of_one_record_are_all_named() -> None:
+    _, rejected = validate_records(
+        [{"id": "X", "type": "混合型", "year": 2022, "satisfaction": 101}],
+        CommunityYear,
+        "communities",
+    )
+    assert sorted(e.field or "" for e in rejected[0].errors) == ["satisfaction", "type"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "zh"),
+    [
+        ([], "输入应为一个 JSON 对象"),
+        ({"community": []}, "未知的数据集合 'community'"),
+        ({"communities": {"id": 1}}, "communities 应为一个数组"),
+    ],
+)
+def test_input_shape_errors(raw: object, zh: str) -> None:
+    with pytest.raises(InputError) as info:
+        load_dataset(raw, CORE_RECORD_TYPES)
+    assert zh in info.value.text.zh
+
+
+def test_meta_keys_are_ignored() -> None:
+    dataset = load_dataset({"_sample": "示例", "meta": {}, "communities": []}, CORE_RECORD_TYPES)
+    assert dataset.collections == {"communities": []}
