@@ -23,13 +23,34 @@ META_KEYS: Final = frozenset({"meta", "sample", "description", "note"})
 
 
 class FieldError(BaseModel):
-    """One thing wrong with one field of one record."""
+    """One thing wrong with one field of one record.
+
+    :param column: the column (e.g. ``H``) in a workbook or CSV file, when known.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     field: str | None
     message: Text
     value: Any = None
+    column: str | None = None
+
+
+class Notice(BaseModel):
+    """A problem with an input file as a whole (an unknown column, merged cells …).
+
+    :param error: an error makes the run end with exit code 2; otherwise it is information
+        (e.g. an empty row that was skipped).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    location: str
+    message: Text
+    error: bool = True
+
+    def render(self, lang: Lang = "zh") -> str:
+        return f"{self.location}：{self.message.get(lang)}"
 
 
 class Rejection(BaseModel):
@@ -78,7 +99,12 @@ class Rejection(BaseModel):
             "location": self.location,
             "reason": self.reason.model_dump(),
             "errors": [
-                {"field": e.field, "message": e.message.model_dump(), "value": _safe(e.value)}
+                {
+                    "field": e.field,
+                    "column": e.column,
+                    "message": e.message.model_dump(),
+                    "value": _safe(e.value),
+                }
                 for e in self.errors
             ],
         }
@@ -96,6 +122,7 @@ class Dataset:
 
     collections: dict[str, list[Record]] = field(default_factory=dict)
     rejected: list[Rejection] = field(default_factory=list)
+    notices: list[Notice] = field(default_factory=list)
 
     def records(self, collection: str) -> list[Record]:
         return self.collections.get(collection, [])
@@ -202,6 +229,7 @@ def validate_records(
     *,
     locations: Sequence[str | None] | None = None,
     extra_errors: Mapping[int, Sequence[FieldError]] | None = None,
+    columns: Mapping[str, str] | None = None,
 ) -> tuple[list[Record], list[Rejection]]:
     """Validate ``items``; return the records and the rejections, in input order.
 
@@ -245,6 +273,8 @@ def validate_records(
                 )
             else:
                 seen[rid] = index
+        if errors and columns:
+            errors = [_with_column(e, columns) for e in errors]
         if errors:
             rejected.append(
                 Rejection(
@@ -254,6 +284,22 @@ def validate_records(
         elif record is not None:
             records.append(record)
     return records, rejected
+
+
+def _with_column(error: FieldError, columns: Mapping[str, str]) -> FieldError:
+    if error.column is not None or error.field is None:
+        return error
+    column = columns.get(error.field) or columns.get(error.field.split(".", 1)[0])
+    if column is None:
+        return error
+    return FieldError(
+        field=error.field,
+        column=column,
+        value=error.value,
+        message=Text(
+            zh=f"{error.message.zh}（第 {column} 列）", en=f"{error.message.en} (column {column})"
+        ),
+    )
 
 
 def load_dataset(

@@ -127,11 +127,19 @@ class Scorer:
         bound = self.select(record)
         return bound.score(record) if bound is not None else None
 
-    def run(self, dataset: Dataset) -> ScoreReport:
+    def run(
+        self, dataset: Dataset, *, progress: Callable[[int], None] | None = None
+    ) -> ScoreReport:
+        """Score every record of ``dataset``.
+
+        :param progress: called with 1 after each record (for a progress bar).
+        """
         results: list[ScoreSheet] = []
         rejected = list(dataset.rejected)
         for name in self.collections:
             for index, record in enumerate(dataset.records(name)):
+                if progress is not None:
+                    progress(1)
                 sheet = self.score_record(record)
                 if sheet is None:
                     rejected.append(_no_rubric(self.pack, name, index, record))
@@ -264,11 +272,13 @@ def check(
     *,
     as_of: dt.date | None = None,
     interpretations: Mapping[str, str] | None = None,
+    progress_callback: Callable[[int], None] | None = None,
 ) -> CheckReport:
     """Evaluate every requirement of ``pack`` on ``data``.
 
     :param as_of: the date for milestones and progress (default: today).
     :param interpretations: overrides, ``{interpretation id: value}``.
+    :param progress_callback: called with 1 after each record (for a progress bar).
     """
     as_of = as_of or dt.date.today()
     choices = pack.choices(interpretations)
@@ -287,6 +297,8 @@ def check(
     per_record: dict[tuple[str, str], list[Finding]] = {}
     for collection, reqs in bound.items():
         for record in dataset.records(collection):
+            if progress_callback is not None:
+                progress_callback(1)
             findings = [r.evaluate(record) for r in reqs]
             rid = str(getattr(record, "id", ""))
             per_record[(collection, rid)] = findings

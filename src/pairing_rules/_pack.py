@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from ._audit import Conflict
 from ._conditions import Condition, filter_json
 from ._enums import VocabularyEnum
+from ._expr import parse as parse_expr
 from ._i18n import Text
 from ._interpretations import Choices, Interpretation
 from ._milestones import Milestone
@@ -259,6 +260,67 @@ class Pack:
         for group in self.definition.group_requirements:
             seen.append(group.collection)
         return list(dict.fromkeys(seen))
+
+    def fields_read(self, collection: str) -> dict[str, list[tuple[str, Text, Source]]]:
+        """Which fields of ``collection`` the pack's rules read, and the rules that read them.
+
+        The value lists ``(rule id, rule label, source)`` for every rule reading the field,
+        so a template or a document can cite the rules each column feeds.
+        """
+        out: dict[str, list[tuple[str, Text, Source]]] = {}
+
+        def add(
+            names: Iterator[str] | set[str] | list[str], rid: str, label: Text, source: Source
+        ) -> None:
+            for name in names:
+                entries = out.setdefault(name, [])
+                if all(e[0] != rid for e in entries):
+                    entries.append((rid, label, source))
+
+        d = self.definition
+        for rubric in d.rubrics:
+            if rubric.collection != collection:
+                continue
+            add(list(rubric.applies_to or {}), f"rubric.{rubric.id}", rubric.label, rubric.source)
+            for item in rubric.items:
+                rid = f"rubric.{rubric.id}.{item.id}"
+                names: set[str] = set(item.applies_to or {})
+                for cond in item.all_conditions():
+                    names |= cond.fields()
+                value = getattr(item, "value", None)
+                if value is not None:
+                    names |= parse_expr(value).fields()
+                flag = getattr(item, "field", None)
+                if isinstance(flag, str):
+                    names.add(flag)
+                add(names, rid, item.label, item.source)
+            for veto in rubric.vetoes:
+                names = set()
+                for cond in veto.triggers:
+                    names |= cond.fields()
+                add(names, f"rubric.{rubric.id}.veto.{veto.id}", veto.label, veto.source)
+        for req in d.requirements:
+            if req.collection != collection:
+                continue
+            names = set(req.applies_to or {})
+            for cond in req.conditions:
+                names |= cond.fields()
+            names |= {e.field for e in req.evidence}
+            add(names, f"requirement.{req.id}", req.label, req.source)
+        for group in d.group_requirements:
+            if group.collection != collection:
+                continue
+            names = set(group.where or {}) | set(group.base or {}) | set(group.distinct or [])
+            if group.group_by:
+                names.add(group.group_by)
+            add(names, f"group.{group.id}", group.label, group.source)
+        progress = d.progress
+        if progress is not None and progress.collection == collection:
+            names = set(progress.applies_to or {})
+            if progress.verified_field:
+                names.add(progress.verified_field)
+            add(names, "progress", progress.label, progress.source)
+        return out
 
     def sources(self) -> Iterator[tuple[str, Source]]:
         """Every citation in the pack, with the id of what cites it."""

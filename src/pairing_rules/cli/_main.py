@@ -54,6 +54,14 @@ def _interpretation_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _out_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--out",
+        metavar="FILE",
+        help="写出报告 / write a report: .xlsx (workbook), .html (printable page) or .json",
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``pairing-rules`` (also used to document the CLI)."""
     parser = argparse.ArgumentParser(
@@ -81,17 +89,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("score", help="按考核细则评分 / score records on a pack's rubrics")
     p.add_argument("pack", metavar="PACK")
-    p.add_argument("input", metavar="INPUT", help="输入文件 / input file (.json)")
+    p.add_argument("input", metavar="INPUT", help="输入文件 / input file (.xlsx, .csv, .json)")
     p.add_argument(
         "--rubric", metavar="NAME", help="指定考核细则 / use this rubric for every record"
     )
+    p.add_argument(
+        "--as-of", metavar="DATE", help="报告中时间节点的日期 / date of the milestones in a report"
+    )
+    _out_option(p)
     _interpretation_options(p)
     _common(p)
 
     p = sub.add_parser("check", help="检查各项要求 / evaluate a pack's requirements")
     p.add_argument("pack", metavar="PACK")
-    p.add_argument("input", metavar="INPUT", help="输入文件 / input file (.json)")
+    p.add_argument("input", metavar="INPUT", help="输入文件 / input file (.xlsx, .csv, .json)")
     p.add_argument("--as-of", metavar="DATE", help="评估日期 YYYY-MM-DD / date (default: today)")
+    _out_option(p)
     p.add_argument(
         "--fail-on-unmet",
         action="store_true",
@@ -99,6 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _interpretation_options(p)
     _common(p)
+
+    p = sub.add_parser("template", help="生成填报用的 Excel 模板 / write an input workbook")
+    p.add_argument("pack", metavar="PACK")
+    p.add_argument("--out", metavar="FILE.xlsx", required=True, help="输出文件 / output workbook")
+    _common(p, fmt=False)
 
     p = sub.add_parser("quota", help="任务分解表及公式核算 / quota table and formula audit")
     p.add_argument("pack", metavar="PACK")
@@ -213,10 +231,11 @@ def _cmd_audit(args: argparse.Namespace, lang: Lang) -> int:
 
 
 def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
-    from .._engine import Scorer, as_dataset
+    from .._engine import Scorer
     from .._registry import get_pack
-    from ..io._readers import read_input
+    from ..io._readers import read_dataset
     from . import _render
+    from ._progress import ProgressBar
 
     pack = get_pack(args.pack)
     if not pack.definition.rubrics:
@@ -229,35 +248,121 @@ def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
             f"规则包 {pack.id} 没有考核细则 {args.rubric}；可选：{known}",
             f"pack {pack.id} has no rubric {args.rubric}; choose one of: {known}",
         )
+    as_of = _parse_date(args.as_of) if args.as_of else None
+    _check_out(args.out)
     scorer = Scorer(pack, rubric=args.rubric, interpretations=_overrides(args))
-    dataset = as_dataset(pack, read_input(args.input))
-    report = scorer.run(dataset)
+    dataset = read_dataset(args.input, pack.record_types, pack.collections())
+    with ProgressBar(dataset.size, "评分" if lang == "zh" else "scoring") as bar:
+        report = scorer.run(dataset, progress=bar)
+    if args.out:
+        _write_score(report, pack, args.out, lang, dataset.notices, as_of)
     if args.format == "json":
-        _print_json(report.as_json())
+        _print_json(
+            {**report.as_json(), "notices": [n.model_dump(mode="json") for n in dataset.notices]}
+        )
     else:
         _render.score_text(report, lang)
+    _render.notices_to_stderr(dataset.notices, lang)
     _render.rejections_to_stderr(report.rejected, lang)
-    return EXIT_USER if report.rejected else EXIT_OK
+    bad_notices = any(n.error for n in dataset.notices)
+    return EXIT_USER if report.rejected or bad_notices else EXIT_OK
+
+
+def _check_out(out: str | None) -> None:
+    if out is None:
+        return
+    from pathlib import Path
+
+    suffix = Path(out).suffix.lower()
+    if suffix not in (".xlsx", ".html", ".htm", ".json"):
+        raise _UsageError(
+            f"--out 只支持 .xlsx、.html 或 .json，收到 {out!r}",
+            f"--out writes .xlsx, .html or .json, got {out!r}",
+        )
+
+
+def _write_score(
+    report: Any, pack: Any, out: str, lang: Lang, notices: Any, as_of: dt.date | None
+) -> None:
+    from pathlib import Path
+
+    suffix = Path(out).suffix.lower()
+    if suffix == ".xlsx":
+        from ..io._report_xlsx import write_score_workbook
+
+        write_score_workbook(report, pack, out, lang=lang, notices=notices)
+    elif suffix in (".html", ".htm"):
+        from ..io._report_html import write_score_html
+
+        write_score_html(report, pack, out, lang=lang, notices=notices, as_of=as_of)
+    else:
+        Path(out).write_text(
+            json.dumps(report.as_json(), ensure_ascii=False, indent=2), encoding="utf-8"
+        )
 
 
 def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
     from .._engine import check
     from .._registry import get_pack
-    from ..io._readers import read_input
+    from ..io._readers import read_dataset
     from . import _render
+    from ._progress import ProgressBar
 
     pack = get_pack(args.pack)
     as_of = _parse_date(args.as_of) if args.as_of else None
-    report = check(pack, read_input(args.input), as_of=as_of, interpretations=_overrides(args))
+    _check_out(args.out)
+    overrides = _overrides(args)
+    pack.choices(overrides)
+    dataset = read_dataset(args.input, pack.record_types, pack.collections())
+    with ProgressBar(dataset.size, "检查" if lang == "zh" else "checking") as bar:
+        report = check(pack, dataset, as_of=as_of, interpretations=overrides, progress_callback=bar)
+    if args.out:
+        from pathlib import Path
+
+        suffix = Path(args.out).suffix.lower()
+        if suffix == ".xlsx":
+            from ..io._report_xlsx import write_check_workbook
+
+            write_check_workbook(report, pack, args.out, lang=lang, notices=dataset.notices)
+        elif suffix in (".html", ".htm"):
+            from ..io._report_html import write_check_html
+
+            write_check_html(report, pack, args.out, lang=lang, notices=dataset.notices)
+        else:
+            Path(args.out).write_text(
+                json.dumps(report.as_json(), ensure_ascii=False, indent=2), encoding="utf-8"
+            )
     if args.format == "json":
-        _print_json(report.as_json())
+        _print_json(
+            {**report.as_json(), "notices": [n.model_dump(mode="json") for n in dataset.notices]}
+        )
     else:
         _render.check_text(report, lang)
+    _render.notices_to_stderr(dataset.notices, lang)
     _render.rejections_to_stderr(report.rejected, lang)
-    if report.rejected:
+    if report.rejected or any(n.error for n in dataset.notices):
         return EXIT_USER
     if args.fail_on_unmet and report.unmet:
         return EXIT_UNMET
+    return EXIT_OK
+
+
+def _cmd_template(args: argparse.Namespace, lang: Lang) -> int:
+    from pathlib import Path
+
+    from .._registry import get_pack
+    from ..io._template import write_template
+
+    pack = get_pack(args.pack)
+    if Path(args.out).suffix.lower() != ".xlsx":
+        raise _UsageError(
+            f"模板只能写成 .xlsx 文件，收到 {args.out!r}",
+            f"a template is an .xlsx file, got {args.out!r}",
+        )
+    if not pack.collections():
+        raise _UsageError(f"规则包 {pack.id} 不读取任何记录", f"pack {pack.id} reads no records")
+    path = write_template(pack, args.out, lang=lang)
+    print(f"已生成模板：{path}" if lang == "zh" else f"template written: {path}")
     return EXIT_OK
 
 
@@ -300,4 +405,5 @@ _COMMANDS: Final[dict[str, Callable[[argparse.Namespace, Lang], int]]] = {
     "score": _cmd_score,
     "check": _cmd_check,
     "quota": _cmd_quota,
+    "template": _cmd_template,
 }

@@ -312,6 +312,12 @@ def quota_text(report: QuotaReport, lang: Lang) -> None:
     _interpretations_line(console, report.interpretations, lang)
 
 
+def notices_to_stderr(notices: Sequence[Any], lang: Lang) -> None:
+    """One line per notice about the input file on standard error."""
+    for n in notices:
+        print(f"pairing-rules: {n.render(lang)}", file=sys.stderr)
+
+
 def rejections_to_stderr(rejected: Sequence[Rejection], lang: Lang) -> None:
     """One line per rejected record on standard error."""
     for r in rejected:

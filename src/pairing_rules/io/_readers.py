@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
+from .._dataset import Dataset, load_dataset
 from .._i18n import Text
+from .._models import Record
 from ._errors import InputError
 
 
@@ -48,19 +51,46 @@ def _unreadable(path: Path, exc: OSError) -> InputError:
     return InputError(Text(zh=f"无法读取文件：{exc}", en=f"cannot read the file: {exc}"), str(path))
 
 
-def read_input(path: str | Path) -> Any:
-    """Read an input file into the input object shape (``{"communities": [...]}``).
+INPUT_SUFFIXES: Final = (".json", ".csv", ".xlsx", ".xlsm")
 
-    ``.json`` now; the county workflow adds ``.csv`` and ``.xlsx``.
+
+def read_dataset(
+    path: str | Path,
+    record_types: Mapping[str, type[Record]],
+    wanted: Sequence[str],
+) -> Dataset:
+    """Read and validate an input file; the format is chosen by its extension.
+
+    ``.json`` holds an input object (``{"communities": [...]}``); ``.xlsx`` a
+    workbook with one sheet per collection (as ``pairing-rules template``
+    makes it); ``.csv`` one collection (UTF-8 with or without BOM, or GBK/GB18030).
+
+    :param record_types: the record type of each collection the reader accepts.
+    :param wanted: the collections the caller reads (a CSV file is one of them).
+    :raises InputError: when the file cannot be read at all.
     """
+    from ._tabular import dataset_from_tables, read_csv_table, read_workbook_tables
+
     file = Path(path)
     suffix = file.suffix.lower()
     if suffix == ".json":
-        return read_json(file)
+        return load_dataset(read_json(file), record_types, wanted=wanted)
+    if suffix == ".csv":
+        return dataset_from_tables([read_csv_table(file)], record_types, wanted, workbook=False)
+    if suffix in (".xlsx", ".xlsm"):
+        return dataset_from_tables(read_workbook_tables(file), record_types, wanted, workbook=True)
+    if suffix in (".xls", ".et", ".wps"):
+        raise InputError(
+            Text(
+                zh=f"不支持旧版 {suffix} 格式：请在 Excel 或 WPS 中另存为 .xlsx",
+                en=f"the old {suffix} format is not supported: save the file as .xlsx",
+            ),
+            str(file),
+        )
     raise InputError(
         Text(
-            zh=f"不支持的文件类型 {suffix or '（无扩展名）'}；请使用 .json",
-            en=f"unsupported file type {suffix or '(no extension)'}; use .json",
+            zh=f"不支持的文件类型 {suffix or '（无扩展名）'}；请使用 .json、.csv 或 .xlsx",
+            en=f"unsupported file type {suffix or '(no extension)'}; use .json, .csv or .xlsx",
         ),
         str(file),
     )

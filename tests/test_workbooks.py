@@ -1,0 +1,459 @@
+"""The county workflow: templates in, workbook and HTML reports out, every bad input named.
+
+Each test runs the real command in a subprocess, as county staff would.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from pairing_rules import Registry, load_dataset
+from pairing_rules.io._template import write_template
+
+from .cli_helpers import run
+
+ROOT = Path(__file__).parents[1]
+SAMPLE = ROOT / "packs" / "cangnan2022" / "examples" / "communities-2022.json"
+
+
+def good_row(rid: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": rid,
+        "type": "融合型",
+        "scope": "县域内",
+        "year": 2022,
+        "satisfaction": 90,
+        **extra,
+    }
+
+
+def workbook(
+    path: Path, rows: list[dict[str, Any]], *, keys_row: bool = True, sheet: str = "教共体"
+) -> Path:
+    """A workbook with Chinese headers in row 1, keys in row 2 (as the template has them)."""
+    keys: list[str] = []
+    for row in rows:
+        keys += [k for k in row if k not in keys]
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = sheet
+    ws.append([f"列{n}" for n in range(len(keys))])
+    if keys_row:
+        ws.append(keys)
+    for row in rows:
+        ws.append([row.get(k) for k in keys])
+    book.save(path)
+    return path
+
+
+def scored_ids(out: str) -> list[str]:
+    return [r["id"] for r in json.loads(out)["results"]]
+
+
+# ------------------------------------------------------------------------------ round trip
+
+
+def test_template_layout(tmp_path: Path) -> None:
+    out = tmp_path / "t.xlsx"
+    result = run("template", "cangnan2022", "--out", str(out))
+    assert result.code == 0, result.err
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["填写说明", "教共体"]
+    ws = book["教共体"]
+    headers = [c.value for c in ws[1]]
+    keys = [c.value for c in ws[2]]
+    assert headers[:3] == ["编号*", "教共体模式*", "结对范围"]
+    assert keys[:3] == ["id", "type", "scope"]
+    assert {"sync_lessons", "satisfaction", "on_time", "teachers_sent"} <= set(keys)
+    assert ws.row_dimensions[2].hidden
+    assert ws.freeze_panes == "B3"
+    lists = {
+        str(dv.sqref).split(":")[0].rstrip("0123456789"): dv.formula1
+        for dv in ws.data_validations.dataValidation
+        if dv.type == "list"
+    }
+    type_column = openpyxl.utils.get_column_letter(keys.index("type") + 1)
+    assert lists[type_column] == '"融合型,共建型,协作型"'
+    kinds = {dv.type for dv in ws.data_validations.dataValidation}
+    assert {"list", "whole", "decimal"} <= kinds
+    guide = book["填写说明"]
+    rows = list(guide.iter_rows(min_row=7, values_only=True))
+    satisfaction = next(r for r in rows if r[2] == "satisfaction")
+    assert "群众满意度测评" in (satisfaction[4] or "")
+    assert "附件4 一 5" in (satisfaction[5] or "")
+
+
+def test_sample_workbook_scores_like_the_sample_json(tmp_path: Path) -> None:
+    pack = Registry().get_pack("cangnan2022")
+    data = json.loads(SAMPLE.read_text(encoding="utf-8"))
+    filled = write_template(
+        pack, tmp_path / "filled.xlsx", records=load_dataset(data, pack.record_types).collections
+    )
+    from_json = run("score", "cangnan2022", str(SAMPLE), "--format", "json")
+    from_xlsx = run("score", "cangnan2022", str(filled), "--format", "json")
+    assert from_xlsx.code == 0, from_xlsx.err
+    assert json.loads(from_xlsx.out)["results"] == json.loads(from_json.out)["results"]
+
+
+def test_shipped_sample_workbook_matches_the_json() -> None:
+    shipped = ROOT / "packs" / "cangnan2022" / "examples" / "communities-2022.xlsx"
+    from_json = run("score", "cangnan2022", str(SAMPLE), "--format", "json")
+    from_xlsx = run("score", "cangnan2022", str(shipped), "--format", "json")
+    assert from_xlsx.code == 0, from_xlsx.err
+    assert json.loads(from_xlsx.out)["results"] == json.loads(from_json.out)["results"]
+
+
+def test_xlsx_report_holds_the_json_numbers(tmp_path: Path) -> None:
+    report = tmp_path / "report.xlsx"
+    result = run("score", "cangnan2022", str(SAMPLE), "--out", str(report), "--format", "json")
+    assert result.code == 0, result.err
+    results = {r["id"]: r for r in json.loads(result.out)["results"]}
+    book = openpyxl.load_workbook(report)
+    assert {"说明", "评分 county", "评分 cross_region", "得分明细", "未处理记录"} <= set(
+        book.sheetnames
+    )
+    seen = 0
+    for title in ("评分 county", "评分 cross_region"):
+        ws = book[title]
+        header = [c.value for c in ws[1]]
+        for row in ws.iter_rows(min_row=2, values_only=True):
+            record = results[row[0]]
+            assert row[header.index("得分")] == record["total"]
+            assert row[header.index("可得分")] == record["max"]
+            assert row[header.index("等次")] == record["grade"]
+            for item in record["items"]:
+                assert row[header.index(item["label"]["zh"])] == item["points"]
+            seen += 1
+    assert seen == len(results) == 48
+    details = list(book["得分明细"].iter_rows(min_row=2, values_only=True))
+    assert len(details) == sum(len(r["items"]) for r in results.values())
+    assert all(d[6] and d[7] for d in details)  # every item row cites section and quote
+
+
+class _Chart(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.bars: dict[str, float] = {}
+        self.in_svg = False
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attr = dict(attrs)
+        if tag == "svg" and attr.get("id") == "chart":
+            self.in_svg = True
+        if tag == "g" and self.in_svg and attr.get("class") == "bar":
+            self.bars[attr["data-id"] or ""] = float(attr["data-value"] or "nan")
+        if attr.get("id"):
+            self.ids.add(attr["id"] or "")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "svg":
+            self.in_svg = False
+
+
+def test_html_report_chart_and_figures(tmp_path: Path) -> None:
+    page = tmp_path / "report.html"
+    result = run(
+        "score",
+        "cangnan2022",
+        str(SAMPLE),
+        "--out",
+        str(page),
+        "--format",
+        "json",
+        "--as-of",
+        "2022-07-01",
+    )
+    assert result.code == 0, result.err
+    html = page.read_text(encoding="utf-8")
+    parser = _Chart()
+    parser.feed(html)
+    totals = {r["id"]: r["total"] for r in json.loads(result.out)["results"]}
+    assert parser.bars == pytest.approx({k: float(v) for k, v in totals.items()})
+    assert {"summary", "milestones", "interpretations", "record-CN-01"} <= parser.ids
+    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")  # no network
+    assert "https://" not in html
+    assert "cangnan2022@1.0.0" in html and "sha256:" in html
+    assert "附件4 一 5「" in html  # citations in the breakdowns
+    assert "已到期" in html  # milestone states as of 2022-07-01
+    assert '<html lang="zh-CN">' in html
+
+
+def test_check_reports(tmp_path: Path) -> None:
+    page, book_path = tmp_path / "check.html", tmp_path / "check.xlsx"
+    for out in (page, book_path):
+        result = run(
+            "check",
+            "cangnan2022",
+            str(SAMPLE),
+            "--as-of",
+            "2022-07-01",
+            "--out",
+            str(out),
+            "--format",
+            "json",
+        )
+        assert result.code == 0, result.err
+    data = json.loads(result.out)
+    book = openpyxl.load_workbook(book_path)
+    ws = book["检查 communities"]
+    header = [c.value for c in ws[1]]
+    passed = {r["id"]: r["passed"] for r in data["results"]}
+    for row in ws.iter_rows(min_row=2, values_only=True):
+        assert (row[header.index("是否通过")] == "是") is passed[row[0]]
+    assert "时间节点" in book.sheetnames
+    parser = _Chart()
+    parser.feed(page.read_text(encoding="utf-8"))
+    assert set(parser.bars) == set(passed)
+
+
+def test_english_reports(tmp_path: Path) -> None:
+    page = tmp_path / "en.html"
+    result = run("score", "cangnan2022", str(SAMPLE), "--out", str(page), "--lang", "en")
+    assert result.code == 0, result.err
+    html = page.read_text(encoding="utf-8")
+    assert '<html lang="en">' in html and "Score report" in html
+
+
+# ------------------------------------------------------------------------------- CSV input
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_csv_encodings(tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "in.csv"
+    text = "编号,教共体模式,结对范围,年度,群众满意度（%）\nA,融合型,县域内,2022,95\nB,共建型,跨地区,2022,88.5\n"
+    path.write_bytes(text.encode(encoding))
+    result = run("score", "cangnan2022", str(path), "--format", "json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert scored_ids(result.out) == ["A", "B"]
+    assert data["results"][1]["rubric"] == "cross_region"
+
+
+def test_csv_in_an_unknown_encoding(tmp_path: Path) -> None:
+    path = tmp_path / "in.csv"
+    path.write_bytes(b"id,type\n\xff\xfe\xff,x\n")
+    result = run("score", "cangnan2022", str(path))
+    assert result.code == 2
+    assert "无法识别 CSV 文件的编码" in result.err and "Traceback" not in result.err
+
+
+# ------------------------------------------------------------------------------ bad input
+
+
+def test_negative_count_percent_and_text_name_row_and_column(tmp_path: Path) -> None:
+    rows = [
+        good_row("A"),
+        good_row("B", sync_lessons=-2),
+        good_row("C", satisfaction=120),
+        good_row("D", sync_subjects="两门"),
+        good_row("E"),
+    ]
+    path = workbook(tmp_path / "in.xlsx", rows)
+    result = run("score", "cangnan2022", str(path), "--format", "json")
+    assert result.code == 2
+    assert scored_ids(result.out) == ["A", "E"]
+    keys = list(dict.fromkeys(k for r in rows for k in r))
+    letter = {k: openpyxl.utils.get_column_letter(keys.index(k) + 1) for k in keys}
+    assert "in.xlsx「教共体」第 4 行（编号 B）" in result.err
+    assert (
+        f"sync_lessons（城乡同步课堂节数）不能小于 0，实际为 -2（第 {letter['sync_lessons']} 列）"
+        in result.err
+    )
+    assert "第 5 行（编号 C）" in result.err and f"（第 {letter['satisfaction']} 列）" in result.err
+    assert "应为整数，实际为 '两门'" in result.err and "第 6 行（编号 D）" in result.err
+    rejected = json.loads(result.out)["rejected"]
+    assert [(r["id"], r["errors"][0]["column"]) for r in rejected] == [
+        ("B", letter["sync_lessons"]),
+        ("C", letter["satisfaction"]),
+        ("D", letter["sync_subjects"]),
+    ]
+
+
+def test_duplicated_ids(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "in.xlsx", [good_row("A"), good_row("A"), good_row("B")])
+    result = run("score", "cangnan2022", str(path), "--format", "json")
+    assert result.code == 2
+    assert scored_ids(result.out) == ["A", "B"]
+    assert (
+        "第 4 行（编号 A）" in result.err and "重复" in result.err and "（第 A 列）" in result.err
+    )
+
+
+def test_unknown_column_is_reported_and_the_rows_are_scored(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "in.xlsx", [good_row("A", sync_lesson=20), good_row("B")])
+    result = run("score", "cangnan2022", str(path), "--format", "json")
+    # the keys row names sync_lesson: the whole row 2 is keys except this one
+    assert result.code == 2
+    assert scored_ids(result.out) == ["A", "B"]
+    assert "未知的列" in result.err and "sync_lesson" in result.err
+
+
+def test_headers_only_in_chinese(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = "教共体"
+    ws.append(["编号", "教共体模式", "结对范围", "年度", "群众满意度（%）", "备注说明"])
+    ws.append(["A", "融合性", "县域内", 2022, 0.93, None])
+    ws["E2"].number_format = "0%"  # a percent cell: 0.93 means 93%
+    book.save(tmp_path / "zh.xlsx")
+    result = run("score", "cangnan2022", str(tmp_path / "zh.xlsx"), "--format", "json")
+    data = json.loads(result.out)
+    assert data["results"][0]["id"] == "A"
+    satisfaction = next(i for i in data["results"][0]["items"] if i["id"] == "satisfaction")
+    assert satisfaction["points"] == 18  # 93% → 15 + 3
+    assert result.code == 2 and "备注说明" in result.err  # an unknown column is named
+
+
+def test_missing_required_column(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "in.xlsx", [{"type": "融合型", "scope": "县域内", "year": 2022}])
+    result = run("score", "cangnan2022", str(path))
+    assert result.code == 2
+    assert "缺少必填列：id（编号）" in result.err and "Traceback" not in result.err
+
+
+def test_empty_rows_are_skipped(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = "教共体"
+    ws.append(["编号", "模式", "范围", "年度"])
+    ws.append(["id", "type", "scope", "year"])
+    ws.append(["A", "融合型", "县域内", 2022])
+    ws.append([None, None, None, None])
+    ws.append(["B", "共建型", "县域内", 2022])
+    book.save(tmp_path / "in.xlsx")
+    result = run("score", "cangnan2022", str(tmp_path / "in.xlsx"), "--format", "json")
+    assert result.code == 0, result.err
+    assert scored_ids(result.out) == ["A", "B"]
+    assert "「教共体」第 4 行：空行，已跳过" in result.err
+
+
+def test_merged_cells(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = "教共体"
+    ws.append(["编号", "模式", "范围", "年度"])
+    ws.append(["id", "type", "scope", "year"])
+    ws.append(["A", "融合型", "县域内", 2022])
+    ws.append(["B", "共建型", "县域内", 2022])
+    ws.append(["C", None, "县域内", 2022])
+    ws.append(["D", "共建型", "县域内", 2022])
+    ws.merge_cells("B4:B5")
+    book.save(tmp_path / "in.xlsx")
+    result = run("score", "cangnan2022", str(tmp_path / "in.xlsx"), "--format", "json")
+    assert result.code == 2
+    assert scored_ids(result.out) == ["A", "D"]
+    assert "合并单元格 B4:B5" in result.err
+    rejected = {r["id"] for r in json.loads(result.out)["rejected"]}
+    assert rejected == {"B", "C"}
+
+
+def _with_formula(tmp_path: Path, cached: str | None) -> Path:
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.title = "教共体"
+    ws.append(["编号", "模式", "范围", "年度", "同步课堂"])
+    ws.append(["id", "type", "scope", "year", "sync_lessons"])
+    ws.append(["A", "融合型", "县域内", 2022, 20])
+    ws.append(["B", "融合型", "县域内", 2022, "=E3+1"])
+    path = tmp_path / "formula.xlsx"
+    book.save(path)
+    if cached is None:
+        return path
+    patched = tmp_path / "cached.xlsx"
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(patched, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = re.sub(
+                    rb"<f>E3\+1</f>(<v>\s*</v>|<v/>)?",
+                    b"<f>E3+1</f><v>" + cached.encode() + b"</v>",
+                    data,
+                )
+            dst.writestr(item, data)
+    return patched
+
+
+def test_formula_without_a_cached_value(tmp_path: Path) -> None:
+    result = run("score", "cangnan2022", str(_with_formula(tmp_path, None)), "--format", "json")
+    assert result.code == 2
+    assert scored_ids(result.out) == ["A"]
+    assert "第 4 行（编号 B）" in result.err and "公式且没有缓存的计算结果（第 E 列）" in result.err
+
+
+def test_formula_with_a_cached_value_is_read(tmp_path: Path) -> None:
+    result = run("score", "cangnan2022", str(_with_formula(tmp_path, "21")), "--format", "json")
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    b = next(r for r in data["results"] if r["id"] == "B")
+    assert (
+        next(i for i in b["items"] if i["id"] == "online_teaching")["inputs"]["sync_lessons"] == 21
+    )
+
+
+def test_not_a_workbook(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.xlsx"
+    fake.write_text("这不是工作簿", encoding="utf-8")
+    result = run("score", "cangnan2022", str(fake))
+    assert result.code == 2
+    assert "不是有效的 .xlsx 工作簿" in result.err and "Traceback" not in result.err
+    old = tmp_path / "old.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    assert "另存为 .xlsx" in run("score", "cangnan2022", str(old)).err
+
+
+def test_workbook_over_the_limits(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "in.xlsx", [good_row(f"R{n}") for n in range(5)])
+    rows = run("score", "cangnan2022", str(path), env={"PAIRING_RULES_MAX_ROWS": "3"})
+    assert rows.code == 2 and "超过" in rows.err and "Traceback" not in rows.err
+    size = run("score", "cangnan2022", str(path), env={"PAIRING_RULES_MAX_BYTES": "100"})
+    assert size.code == 2 and "文件过大" in size.err
+
+
+def test_xml_entities_are_not_expanded(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "in.xlsx", [good_row("A")])
+    bomb = tmp_path / "bomb.xlsx"
+    entity = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    )
+    with zipfile.ZipFile(path) as src, zipfile.ZipFile(bomb, "w") as dst:
+        for item in src.infolist():
+            data = src.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = entity + re.sub(rb"^<\?xml[^>]*\?>", b"", data).replace(
+                    b"<v>2022</v>", b"<v>&lol2;</v>", 1
+                )
+            dst.writestr(item, data)
+    result = run("score", "cangnan2022", str(bomb))
+    assert result.code == 2
+    assert "无法安全解析" in result.err and "Traceback" not in result.err
+
+
+def test_fail_on_unmet(tmp_path: Path) -> None:
+    path = workbook(tmp_path / "in.xlsx", [good_row("A", sync_lessons=3)])
+    assert run("check", "cangnan2022", str(path)).code == 0
+    assert run("check", "cangnan2022", str(path), "--fail-on-unmet").code == 1
+
+
+def test_progress_bar_is_silent_without_a_terminal(tmp_path: Path) -> None:
+    result = run("score", "cangnan2022", str(SAMPLE), "--format", "json")
+    assert result.err == ""
+
+
+def test_unknown_output_type(tmp_path: Path) -> None:
+    result = run("score", "cangnan2022", str(SAMPLE), "--out", str(tmp_path / "r.pdf"))
+    assert result.code == 2 and "--out 只支持" in result.err
