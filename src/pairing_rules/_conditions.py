@@ -18,7 +18,7 @@ from typing import Any, Final
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from ._expr import Expr, RawExpr, dump, parse
-from ._i18n import Text
+from ._i18n import Lang, Text
 from ._interpretations import Choices
 from ._numbers import Number, format_number, json_number, to_decimal
 from ._provenance import Source
@@ -92,6 +92,14 @@ class ConditionResult:
     #: how far towards the condition the record is, in 0..1 (1 when met)
     fraction: Decimal
     source: Source
+    #: ``expected`` for an English message (``= yes`` where ``expected`` says ``= 是``)
+    expected_en: str = ""
+
+    def describe(self, lang: Lang = "zh") -> str:
+        """``节数 19，要求 ≥ 20`` / ``lessons 19, required ≥ 20``."""
+        if lang == "en":
+            return f"{self.label.en} {describe_observed(self.observed, 'en')}, required {self.expected_en or self.expected}"
+        return f"{self.label.zh} {describe_observed(self.observed)}，要求 {self.expected}"
 
     def as_json(self) -> dict[str, Any]:
         observed: Any = self.observed
@@ -162,16 +170,16 @@ class Condition(BaseModel):
             out |= expr.fields()
         return out
 
-    def expected_text(self) -> str:
-        """``≥ 20``, ``≤ 3``, ``≥ 0.1 且 ≤ 1`` or ``= 是``."""
+    def expected_text(self, lang: Lang = "zh") -> str:
+        """``≥ 20``, ``≤ 3``, ``≥ 0.1 且 ≤ 1`` or ``= 是`` (``= yes`` in English)."""
         if self.field is not None:
-            return f"= {(_YES if self.equals else _NO).zh}"
+            return f"= {(_YES if self.equals else _NO).get(lang)}"
         parts = []
         if self.at_least is not None:
             parts.append(f"≥ {format_number(self.at_least)}")
         if self.at_most is not None:
             parts.append(f"≤ {format_number(self.at_most)}")
-        return " 且 ".join(parts)
+        return (" 且 " if lang == "zh" else " and ").join(parts)
 
     def compile(self, model: type[BaseModel]) -> CompiledCondition:
         """Compile against the record type ``model`` (field names are checked)."""
@@ -190,6 +198,7 @@ class CompiledCondition:
         self.spec = spec
         self.applies = compile_filter(spec.applies_to, model)
         expected = spec.expected_text()
+        expected_en = spec.expected_text("en")
         label, source = spec.label, spec.source
         if spec.field is not None:
             name, wanted = spec.field, spec.equals
@@ -197,7 +206,9 @@ class CompiledCondition:
             def flag(record: Any) -> ConditionResult:
                 actual = getattr(record, name)
                 met = actual is wanted
-                return ConditionResult(label, actual, expected, met, Decimal(met), source)
+                return ConditionResult(
+                    label, actual, expected, met, Decimal(met), source, expected_en
+                )
 
             self.evaluate: Callable[[Any], ConditionResult] = flag
             return
@@ -205,11 +216,17 @@ class CompiledCondition:
         assert expr is not None
         getter = expr.compile()
         low, high = spec.at_least, spec.at_most
+        # a bare field that is not reported is "not reported", not zero
+        bare = expr.name if expr.op == "field" else None
 
         def numeric(record: Any) -> ConditionResult:
-            observed = getter(record)
+            observed = (
+                None if bare is not None and getattr(record, bare) is None else getter(record)
+            )
             if observed is None:
-                return ConditionResult(label, None, expected, False, Decimal(0), source)
+                return ConditionResult(
+                    label, None, expected, False, Decimal(0), source, expected_en
+                )
             met = (low is None or observed >= low) and (high is None or observed <= high)
             if met:
                 fraction = Decimal(1)
@@ -217,7 +234,7 @@ class CompiledCondition:
                 fraction = max(Decimal(0), min(Decimal(1), to_decimal(observed) / low))
             else:
                 fraction = Decimal(0)
-            return ConditionResult(label, observed, expected, met, fraction, source)
+            return ConditionResult(label, observed, expected, met, fraction, source, expected_en)
 
         self.evaluate = numeric
 
@@ -233,12 +250,12 @@ def active(conditions: Sequence[CompiledCondition], choices: Choices) -> list[Co
     return [c for c in conditions if gate_open(c.spec.when, choices)]
 
 
-def describe_observed(value: Number | bool | None) -> str:
-    """An observed value for a person (是/否, a number, or 未填报)."""
+def describe_observed(value: Number | bool | None, lang: Lang = "zh") -> str:
+    """An observed value for a person (是/否, a number, or 未填报; yes/no/not reported in English)."""
     if value is None:
-        return _UNREPORTED.zh
+        return _UNREPORTED.get(lang)
     if isinstance(value, bool):
-        return (_YES if value else _NO).zh
+        return (_YES if value else _NO).get(lang)
     return format_number(value)
 
 

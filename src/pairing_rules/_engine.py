@@ -27,7 +27,7 @@ from ._dataset import Dataset, FieldError, Rejection, load_dataset, validate_rec
 from ._i18n import Text
 from ._interpretations import Choices, InterpretationUse
 from ._milestones import MilestoneStatus, Progress, milestone_status, progress
-from ._models import Record
+from ._models import Record, record_key
 from ._numbers import json_number
 from ._pack import Pack
 from ._quota import QuotaAuditRow, check_sums, compare_rows
@@ -162,7 +162,7 @@ def _no_rubric(pack: Pack, collection: str, index: int, record: Any) -> Rejectio
     return Rejection(
         collection=collection,
         index=index,
-        id=str(getattr(record, "id", "")) or None,
+        id=record_key(record) or None,
         errors=[
             FieldError(
                 field="scope",
@@ -293,19 +293,12 @@ def check(
             req.bind(choices, pack.record_types[req.collection])
         )
         ids |= req.interpretation_ids()
-    results: list[RecordCheck] = []
     per_record: dict[tuple[str, str], list[Finding]] = {}
     for collection, reqs in bound.items():
         for record in dataset.records(collection):
             if progress_callback is not None:
                 progress_callback(1)
-            findings = [r.evaluate(record) for r in reqs]
-            rid = str(getattr(record, "id", ""))
-            per_record[(collection, rid)] = findings
-            bad = any(f.status in (Status.UNMET, Status.NEEDS_EVIDENCE) for f in findings)
-            results.append(
-                RecordCheck(id=rid, collection=collection, passed=not bad, findings=findings)
-            )
+            per_record[(collection, record_key(record))] = [r.evaluate(record) for r in reqs]
     groups: list[Finding] = []
     lookup = _quota_lookup(pack)
     for group in definition.group_requirements:
@@ -324,8 +317,19 @@ def check(
         for extra in hook.pairing_rules_check(
             pack=pack, dataset=dataset, choices=choices, context=context
         ):
-            if extra:
-                groups.extend(extra)
+            for finding in extra or ():
+                target = _record_of(finding, per_record, dataset, pack)
+                if target is None:
+                    groups.append(finding)
+                else:
+                    per_record.setdefault(target, []).append(finding)
+    ids |= set(definition.hook_interpretations)
+    results: list[RecordCheck] = []
+    for (collection, rid), findings in per_record.items():
+        bad = any(f.status in (Status.UNMET, Status.NEEDS_EVIDENCE) for f in findings)
+        results.append(
+            RecordCheck(id=rid, collection=collection, passed=not bad, findings=findings)
+        )
     prog = _progress(pack, dataset, per_record, as_of, choices)
     statuses = milestone_status(definition.milestones, as_of, choices)
     if any(m.month for m in definition.milestones):
@@ -346,6 +350,32 @@ def check(
         interpretations=choices.uses(ids),
         summary=summary,
     )
+
+
+def _record_of(
+    finding: Finding,
+    per_record: Mapping[tuple[str, str], Sequence[Finding]],
+    dataset: Dataset,
+    pack: Pack,
+) -> tuple[str, str] | None:
+    """The record a hook's finding belongs to: by ``collection`` and ``record``, or the only record with that id."""
+    if finding.record is None:
+        return None
+    if finding.collection is not None:
+        return (finding.collection, finding.record)
+    matches = [key for key in per_record if key[1] == finding.record]
+    if len(matches) == 1:
+        return matches[0]
+    if not matches:
+        # a record of a collection no requirement reads (e.g. only a hook checks it)
+        owners = [
+            name
+            for name in pack.collections()
+            if any(record_key(r) == finding.record for r in dataset.records(name))
+        ]
+        if len(owners) == 1:
+            return (owners[0], finding.record)
+    return None
 
 
 def _quota_lookup(pack: Pack) -> Callable[[str, str], Decimal | None]:
@@ -374,7 +404,7 @@ def _progress(
         if applies is not None and not applies(record):
             continue
         total += 1
-        findings = per_record.get((spec.collection, str(getattr(record, "id", ""))), [])
+        findings = per_record.get((spec.collection, record_key(record)), [])
         met = all(f.status is Status.MET for f in findings if f.requirement in wanted)
         if met and spec.verified_field is not None:
             verified = getattr(record, spec.verified_field)
@@ -441,6 +471,7 @@ def audit(pack: Pack, *, interpretations: Mapping[str, str] | None = None) -> Au
         for extra in hook.pairing_rules_audit(pack=pack, choices=choices):
             if extra:
                 findings.extend(extra)
+    ids |= set(definition.hook_interpretations)
     return AuditReport(
         pack=pack.ref,
         pack_hash=pack.content_hash,
@@ -463,6 +494,8 @@ class QuotaReport(BaseModel):
     label: Text
     region_key: str
     parent_key: str
+    region_label: Text
+    parent_label: Text | None
     rows: list[QuotaAuditRow]
     audited: bool
     sums: list[dict[str, Any]]
@@ -538,6 +571,8 @@ def quota(
         label=spec.label,
         region_key=spec.region_key,
         parent_key=spec.parent_key,
+        region_label=spec.region_label,
+        parent_label=spec.parent_label,
         rows=rows,
         audited=audited,
         sums=sums,

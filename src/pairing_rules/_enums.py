@@ -153,6 +153,7 @@ class AssistanceForm(VocabularyEnum):
 _ALIASES["AssistanceForm"] = {
     "同步课堂": "城乡同步课堂",
     "专递课堂": "远程专递课堂",
+    "远程传递课堂": "远程专递课堂",  # the spelling of 附件7 of the 2019 Zhejiang plan
     "网络研修": "教师网络研修",
 }
 _ENGLISH["AssistanceForm"] = {

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Final
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -70,6 +71,11 @@ def _name_list(value: Any) -> Any:
     return value
 
 
+def _once_each(values: list[Any]) -> list[Any]:
+    """A list with repeats removed, in first-seen order."""
+    return list(dict.fromkeys(values))
+
+
 def _blank_is_none(value: Any) -> Any:
     if isinstance(value, str) and value.strip() == "":
         return None
@@ -86,12 +92,23 @@ Name = Annotated[str, BeforeValidator(_identifier), Field(min_length=1)]
 Year = Annotated[int, Field(ge=1949, le=2100)]
 
 
-def _f(zh: str, en: str, default: Any = None, **kwargs: Any) -> Any:
-    """A field with its Chinese and English label."""
+def labelled_field(zh: str, en: str, default: Any = None, **kwargs: Any) -> Any:
+    """A pydantic field with its Chinese and English label (templates, reports and messages use them).
+
+    Pack authors defining a record type of their own use it as the core models do::
+
+        class HezeAssignment(pairing_rules.Record):
+            supporter: pairing_rules.Name = labelled_field("帮扶学校", "supporting school", ...)
+
+    :param default: the default (``...`` for a required field).
+    """
     extra: dict[str, Any] = {"zh": zh, "en": en}
     if "default_factory" in kwargs:
         return Field(description=en, json_schema_extra=extra, **kwargs)
     return Field(default, description=en, json_schema_extra=extra, **kwargs)
+
+
+_f = labelled_field
 
 
 def field_label(model: type[BaseModel], name: str, lang: Lang = "zh") -> str:
@@ -125,6 +142,18 @@ class Record(BaseModel):
     COLLECTION: ClassVar[str] = ""
     #: a bilingual name of one record, for messages
     NOUN: ClassVar[Text] = Text(zh="记录", en="record")
+
+    @property
+    def key(self) -> str:
+        """What identifies the record in results: its ``id`` (a region: its name and year)."""
+        return str(getattr(self, "id", "") or "")
+
+
+def record_key(record: Any) -> str:
+    """The key of ``record`` (:attr:`Record.key`, or an ``id`` attribute of another object)."""
+    if isinstance(record, Record):
+        return record.key
+    return str(getattr(record, "id", "") or "")
 
 
 class School(BaseModel):
@@ -221,6 +250,8 @@ class CommunityYear(Record):
     id: Identifier = _f("编号", "id", ...)
     type: CommunityType = _f("教共体模式", "community type", ...)
     scope: Scope | None = _f("结对范围", "scope")
+    city: str | None = _f("设区市", "city")
+    county: str | None = _f("县（市、区）", "county")
     core: Name | None = _f("核心校（支援校）", "core (supporting) school")
     members: Annotated[list[Name], BeforeValidator(_name_list)] = _f(
         "成员校（受援校）", "member (supported) schools", default_factory=list
@@ -330,9 +361,9 @@ class Pair(Record):
     supporter: Name = _f("帮扶（支援）学校", "supporting school", ...)
     supported: Name = _f("被帮扶（受援）学校", "supported school", ...)
     scope: Scope | None = _f("结对范围", "scope")
-    forms: Annotated[list[AssistanceForm], BeforeValidator(_name_list)] = _f(
-        "帮扶形式", "assistance forms", default_factory=list
-    )
+    forms: Annotated[
+        list[AssistanceForm], BeforeValidator(_name_list), AfterValidator(_once_each)
+    ] = _f("帮扶形式", "assistance forms (each counted once)", default_factory=list)
     start_year: Year | None = _f("结对起始年份", "start year")
     year: Year | None = _f("年度", "year")
     supporter_stage: Stage | None = _f("帮扶学校学段", "supporting school's stage")
@@ -392,6 +423,12 @@ class Region(Record):
     name: Name = _f("地区名称", "region", ...)
     parent: str | None = _f("上级地区", "parent region")
     year: Year | None = _f("年度", "year")
+
+    @property
+    def key(self) -> str:
+        """The region's name, with the year when there is one (``长沙市 2020``)."""
+        return f"{self.name} {self.year}" if self.year is not None else self.name
+
     schools_total: Count = _f("义务教育学校总数", "compulsory schools")
     urban_schools: Count = _f("城区学校数", "urban schools")
     town_schools: Count = _f("镇区学校数", "town schools")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Final
 
@@ -26,6 +27,7 @@ from ._i18n import Text
 from ._interpretations import Choices, Interpretation
 from ._milestones import Milestone
 from ._models import CORE_RECORD_TYPES, Record
+from ._numbers import json_number
 from ._provenance import Document, Source
 from ._quota import QuotaTable
 from ._requirements import GroupRequirement, Requirement
@@ -396,6 +398,8 @@ def _content_hash(
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, Decimal):
+        return json_number(value)
     if isinstance(value, BaseModel):
         return value.model_dump(mode="json")
     if isinstance(value, VocabularyEnum):

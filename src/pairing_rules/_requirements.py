@@ -28,6 +28,7 @@ from ._conditions import (
 )
 from ._i18n import Lang, Text
 from ._interpretations import Choices
+from ._models import record_key
 from ._numbers import format_number, format_percent, json_number
 from ._provenance import Source
 
@@ -58,7 +59,12 @@ _STATUS_LABELS: Final = {
 
 
 class Finding(BaseModel):
-    """The outcome of one requirement on one record or group, with its source."""
+    """The outcome of one requirement on one record or group, with its source.
+
+    A finding a pack's ``pairing_rules_check`` hook returns with ``record`` (and,
+    where ids repeat across collections, ``collection``) is filed under that
+    record and counts towards its ``passed``; other hook findings are group findings.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -66,6 +72,7 @@ class Finding(BaseModel):
     label: Text
     status: Status
     record: str | None = None
+    collection: str | None = None
     group: str | None = None
     observed: Any = None
     expected: Any = None
@@ -133,7 +140,7 @@ class BoundRequirement:
 
     def evaluate(self, record: Any) -> Finding:
         spec = self.spec
-        record_id = str(getattr(record, "id", "")) or None
+        record_id = record_key(record) or None
         if self.applies is not None and not self.applies(record):
             return _finding(spec, Status.NOT_APPLICABLE, record_id, None, None, _NA_MESSAGE)
         results = [
@@ -151,14 +158,8 @@ class BoundRequirement:
         unmet = [r for r in results if not r.met]
         if unmet:
             message = Text(
-                zh="；".join(
-                    f"{r.label.zh} {describe_observed(r.observed)}，要求 {r.expected}"
-                    for r in unmet
-                ),
-                en="; ".join(
-                    f"{r.label.en} {describe_observed(r.observed)}, required {r.expected}"
-                    for r in unmet
-                ),
+                zh="；".join(r.describe("zh") for r in unmet),
+                en="; ".join(r.describe("en") for r in unmet),
             )
             return _finding(spec, Status.UNMET, record_id, observed, expected, message)
         missing = [ev for ev in self.evidence if getattr(record, ev.field) is not True]
@@ -177,7 +178,7 @@ class BoundRequirement:
                 for r in results
             ),
             en="; ".join(
-                f"{r.label.en} {describe_observed(r.observed)} (required {r.expected})"
+                f"{r.label.en} {describe_observed(r.observed, 'en')} (required {r.expected_en})"
                 for r in results
             ),
         )
@@ -218,6 +219,7 @@ def _finding(
         label=spec.label,
         status=status,
         record=record,
+        collection=spec.collection if record is not None else None,
         group=group,
         observed=observed,
         expected=expected,

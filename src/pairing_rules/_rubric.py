@@ -37,12 +37,12 @@ from ._conditions import (
     FilterSpec,
     WhenSpec,
     compile_filter,
-    describe_observed,
     gate_open,
 )
 from ._expr import RawExpr, parse
 from ._i18n import Text
 from ._interpretations import Choices, InterpretationUse
+from ._models import record_key
 from ._numbers import Rounding, format_number, json_number, round_to, tidy, to_decimal
 from ._provenance import Source
 
@@ -502,13 +502,8 @@ class BoundRubric:
             if not unmet:
                 reason = Text(zh="全部达标", en="every condition met")
                 return (full, full, Decimal(0), True, reason, results)
-            parts_zh = "；".join(
-                f"{r.label.zh} {describe_observed(r.observed)}，要求 {r.expected}" for r in unmet
-            )
-            parts_en = "; ".join(
-                f"{r.label.en} {describe_observed(r.observed)}, required {r.expected}"
-                for r in unmet
-            )
+            parts_zh = "；".join(r.describe("zh") for r in unmet)
+            parts_en = "; ".join(r.describe("en") for r in unmet)
             if proportional:
                 fraction = min(r.fraction for r in results)
                 points = q(full * fraction)
@@ -671,7 +666,7 @@ class BoundRubric:
             )
         grade_labels = {g.id: g.label for g in self.rubric.grades.grades}
         return ScoreSheet.model_construct(
-            id=str(getattr(record, "id", "")),
+            id=record_key(record),
             pack=self.pack_ref,
             pack_hash=self.pack_hash,
             rubric=self.rubric.id,

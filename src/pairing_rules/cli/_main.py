@@ -118,6 +118,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", metavar="FILE.xlsx", required=True, help="输出文件 / output workbook")
     _common(p, fmt=False)
 
+    p = sub.add_parser(
+        "diff", help="比较两个规则包的条款 / compare two packs provision by provision"
+    )
+    p.add_argument("a", metavar="A", help="前一个规则包 / the earlier pack")
+    p.add_argument("b", metavar="B", help="后一个规则包 / the later pack")
+    p.add_argument(
+        "--input",
+        metavar="FILE",
+        help="用同一批记录在两个规则包下重算 / replay these records under both",
+    )
+    _common(p)
+
+    p = sub.add_parser("new-pack", help="新建规则包骨架 / scaffold a new pack")
+    p.add_argument(
+        "id", metavar="ID", help="规则包编号，如 cangnan2023 / pack id, e.g. cangnan2023"
+    )
+    p.add_argument("--title", required=True, help="文件标题 / the document's title")
+    p.add_argument(
+        "--source", required=True, metavar="FILE.txt", help="文件全文 / the document's text"
+    )
+    p.add_argument(
+        "--dir", default="packs", help="放置规则包的目录 / where packs live (default: packs)"
+    )
+    p.add_argument("--issuer", help="发文单位 / issuing body")
+    p.add_argument("--doc-number", help="文号 / document number")
+    p.add_argument("--published", metavar="DATE", help="发布日期 YYYY-MM-DD / publication date")
+    p.add_argument("--year", type=int, help="文件所属年度 / the year it is about")
+    _common(p, fmt=False)
+
     p = sub.add_parser("quota", help="任务分解表及公式核算 / quota table and formula audit")
     p.add_argument("pack", metavar="PACK")
     p.add_argument("--table", metavar="ID", help="定额表编号 / quota table id")
@@ -388,6 +417,57 @@ def _cmd_quota(args: argparse.Namespace, lang: Lang) -> int:
     return EXIT_OK
 
 
+def _cmd_diff(args: argparse.Namespace, lang: Lang) -> int:
+    from .._diff import diff
+    from .._registry import get_pack
+    from ..io._readers import read_dataset
+    from . import _render
+
+    a, b = get_pack(args.a), get_pack(args.b)
+    data = None
+    notices: list[Any] = []
+    rejected: list[Any] = []
+    if args.input:
+        types = {**a.record_types, **b.record_types}
+        wanted = list(dict.fromkeys([*a.collections(), *b.collections()]))
+        data = read_dataset(args.input, types, wanted)
+        notices, rejected = data.notices, data.rejected
+    report = diff(a, b, data=data)
+    if args.format == "json":
+        _print_json(report.as_json())
+    else:
+        _render.diff_text(report, lang)
+    _render.notices_to_stderr(notices, lang)
+    _render.rejections_to_stderr(rejected, lang)
+    return EXIT_USER if rejected or any(n.error for n in notices) else EXIT_OK
+
+
+def _cmd_new_pack(args: argparse.Namespace, lang: Lang) -> int:
+    from .._scaffold import ScaffoldError, new_pack
+
+    published = _parse_date(args.published) if args.published else None
+    try:
+        path = new_pack(
+            args.id,
+            title=args.title,
+            source=args.source,
+            directory=args.dir,
+            issuer=args.issuer,
+            doc_number=args.doc_number,
+            published=published,
+            year=args.year,
+        )
+    except ScaffoldError as exc:
+        raise _UsageError(exc.text.zh, exc.text.en) from None
+    if lang == "zh":
+        print(f"已创建规则包 {args.id}：{path}")
+        print(f"下一步：pip install -e {path}，然后 pairing-rules show {args.id}")
+    else:
+        print(f"pack {args.id} created: {path}")
+        print(f"next: pip install -e {path}, then pairing-rules show {args.id}")
+    return EXIT_OK
+
+
 def _parse_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -406,4 +486,6 @@ _COMMANDS: Final[dict[str, Callable[[argparse.Namespace, Lang], int]]] = {
     "check": _cmd_check,
     "quota": _cmd_quota,
     "template": _cmd_template,
+    "diff": _cmd_diff,
+    "new-pack": _cmd_new_pack,
 }

@@ -261,8 +261,8 @@ def check_text(report: CheckReport, lang: Lang) -> None:
     if report.groups:
         console.print("汇总检查" if zh else "Group findings", style="bold")
         for f in report.groups:
-            group = f"{f.group}: " if f.group else ""
-            console.print(f"  {group}{f.render(lang)}")
+            where = f.group or f.record
+            console.print(f"  {where + ': ' if where else ''}{f.render(lang)}")
     if report.progress is not None:
         console.print(("进度：" if zh else "Progress: ") + _t(report.progress.message, lang))
     if report.milestones:
@@ -280,8 +280,10 @@ def quota_text(report: QuotaReport, lang: Lang) -> None:
     table = Table(title=_t(report.label, lang))
     has_parent = any(r.parent for r in report.rows)
     if has_parent:
-        table.add_column(report.parent_key)
-    table.add_column(report.region_key)
+        table.add_column(
+            _t(report.parent_label, lang) if report.parent_label else report.parent_key
+        )
+    table.add_column(_t(report.region_label, lang))
     table.add_column("公布" if zh else "published", justify="right")
     if report.audited:
         table.add_column("公式" if zh else "formula", justify="right")
@@ -310,6 +312,46 @@ def quota_text(report: QuotaReport, lang: Lang) -> None:
             else f"rows departing from the formula: {off} of {len(report.rows)}"
         )
     _interpretations_line(console, report.interpretations, lang)
+
+
+def diff_text(report: Any, lang: Lang) -> None:
+    zh = lang == "zh"
+    console = _console()
+    console.print(f"{report.a} → {report.b}", style="bold")
+    marks = {"added": "+", "removed": "-", "changed": "~", "same": "="}
+    names = {
+        "added": ("新增", "added"),
+        "removed": ("删除", "removed"),
+        "changed": ("变化", "changed"),
+        "same": ("相同", "same"),
+    }
+    for change in report.changes:
+        kind = change.change.value
+        console.print(
+            f"{marks[kind]} [{names[kind][0 if zh else 1]}] {_t(change.label, lang)}：{_t(change.summary, lang)}"
+        )
+        for side, entries in (("A", change.a), ("B", change.b)):
+            for entry in entries or []:
+                shown = entry.get("condition", entry.get("value"))
+                src = entry["source"]
+                console.print(
+                    f"    {side}: {shown}  {src['section']}「{src['quote']}」", style="dim"
+                )
+    if report.replay is not None:
+        console.print(
+            ("结果不同的记录：" if zh else "Records whose outcome differs: ")
+            + str(len(report.replay)),
+            style="bold",
+        )
+        for row in report.replay:
+            a, b = row["a"], row["b"]
+            console.print(
+                f"  {row['id']}: A {'通过' if a['passed'] else '未通过'} {a.get('unmet', '')} / "
+                f"B {'通过' if b['passed'] else '未通过'} {b.get('unmet', '')}"
+                if zh
+                else f"  {row['id']}: A {'passed' if a['passed'] else 'failed'} {a.get('unmet', '')} / "
+                f"B {'passed' if b['passed'] else 'failed'} {b.get('unmet', '')}"
+            )
 
 
 def notices_to_stderr(notices: Sequence[Any], lang: Lang) -> None:

@@ -57,13 +57,16 @@ def interpretation_overrides(pack: Pack) -> st.SearchStrategy[dict[str, str]]:
 
 
 def records_for(model: type[Record]) -> st.SearchStrategy[Any]:
-    """The strategy for records of ``model`` (core record types)."""
-    if model is CommunityYear:
-        return prs.community_years()
-    if model is Pair:
-        return prs.pairs()
-    if model is Region:
-        return prs.regions()
+    """The strategy for records of ``model``: a core record type or a pack's subclass of one."""
+    for core, strategy in (
+        (CommunityYear, prs.community_years()),
+        (Pair, prs.pairs()),
+        (Region, prs.regions()),
+    ):
+        if model is core:
+            return strategy
+        if issubclass(model, core):
+            return strategy.map(lambda r: model.model_validate(r.model_dump()))
     raise LookupError(f"no strategy for {model.__name__}; override `records` in your suite")
 
 
@@ -206,7 +209,7 @@ class PackConformance:
         for rubric in pack.definition.rubrics:
             records = data.draw(
                 st.lists(
-                    self.records(pack, rubric.collection), max_size=3, unique_by=lambda r: r.id
+                    self.records(pack, rubric.collection), max_size=3, unique_by=lambda r: r.key
                 ),
                 label="records",
             )
@@ -231,7 +234,7 @@ class PackConformance:
             except LookupError:
                 continue
             records = data.draw(
-                st.lists(strategy, max_size=4, unique_by=lambda r: r.id), label=name
+                st.lists(strategy, max_size=4, unique_by=lambda r: r.key), label=name
             )
             dataset[name] = [r.model_dump(mode="json") for r in records]
         as_of = data.draw(st.dates(dt.date(2016, 1, 1), dt.date(2026, 12, 31)), label="as_of")

@@ -1,0 +1,102 @@
+"""`pairing-rules new-pack`: a scaffold that installs, is listed, and passes its own tests unchanged."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from .cli_helpers import run
+
+SOURCE = (
+    Path(__file__).parents[1]
+    / "packs"
+    / "cangnan2022"
+    / "src"
+    / "pairing_rules_cangnan2022"
+    / "document.txt"
+)
+
+
+def pip(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pip", "-q", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_scaffold_installs_and_passes_its_tests(tmp_path: Path) -> None:
+    made = run(
+        "new-pack",
+        "demo2099",
+        "--title",
+        "2099年示例县教共体方案",
+        "--source",
+        str(SOURCE),
+        "--dir",
+        str(tmp_path),
+        "--issuer",
+        "示例县教育局",
+        "--published",
+        "2099-03-01",
+    )
+    assert made.code == 0, made.err
+    root = tmp_path / "demo2099"
+    assert {p.name for p in root.iterdir()} >= {"pyproject.toml", "src", "tests", "README.md"}
+    package = root / "src" / "pairing_rules_demo2099"
+    assert (package / "document.txt").read_text(encoding="utf-8") == SOURCE.read_text(
+        encoding="utf-8"
+    )
+    assert 'demo2099 = "pairing_rules_demo2099"' in (root / "pyproject.toml").read_text(
+        encoding="utf-8"
+    )
+    installed = pip("install", "--no-build-isolation", "-e", str(root))
+    assert installed.returncode == 0, installed.stderr
+    try:
+        listed = run("packs", "--format", "json")
+        pack = next(p for p in listed.json if p["id"] == "demo2099")
+        assert (pack["title"], pack["issuer"], pack["published"]) == (
+            "2099年示例县教共体方案",
+            "示例县教育局",
+            "2099-03-01",
+        )
+        shown = run("show", "demo2099", "--format", "json").json
+        (heading,) = shown["provisions"]
+        assert (
+            heading["source"]["quote"] == "2022年苍南县义务教育阶段教育共同体 结对帮扶工作实施方案"
+        )
+        tests = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(root / "tests")],
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=tmp_path,
+            check=False,
+        )
+        assert tests.returncode == 0, tests.stdout + tests.stderr
+        assert " passed" in tests.stdout
+    finally:
+        pip("uninstall", "-y", "pairing-rules-demo2099")
+
+
+@pytest.mark.parametrize(
+    ("pack_id", "source", "zh"),
+    [
+        ("Bad-Id", "ok", "规则包编号 'Bad-Id' 无效"),
+        ("9lives", "ok", "规则包编号 '9lives' 无效"),
+        ("fine", "missing", "找不到文件全文"),
+        ("existing", "ok", "已存在，未做任何改动"),
+    ],
+)
+def test_scaffold_errors(tmp_path: Path, pack_id: str, source: str, zh: str) -> None:
+    (tmp_path / "existing").mkdir()
+    path = SOURCE if source == "ok" else tmp_path / "missing.txt"
+    result = run("new-pack", pack_id, "--title", "t", "--source", str(path), "--dir", str(tmp_path))
+    assert result.code == 2
+    assert zh in result.err and "Traceback" not in result.err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["existing"]  # nothing was written
