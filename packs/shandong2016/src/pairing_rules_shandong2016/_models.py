@@ -1,0 +1,65 @@
+"""The pack's own record type: a city's supporter for a school of the Heze list.
+
+Section 二(二) has 11 cities each designate a junior-high supporter and 9 of
+them a senior-high supporter for the 20 (in 附件: 21) Heze schools.  One
+:class:`HezeAssignment` says which school of which city supports which Heze
+school; ``check`` holds the collection ``heze_assignments`` to the list.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, ClassVar
+
+from pydantic import BeforeValidator, Field
+
+from pairing_rules import Record, Stage, Text
+
+
+def _text(value: Any) -> Any:
+    """An id or a name may come from a workbook as a number: keep its text."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return value
+
+
+NonEmpty = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+
+
+def _blank_is_none(value: Any) -> Any:
+    if isinstance(value, str) and value.strip() == "":
+        return None
+    return value
+
+
+def _field(zh: str, en: str, default: Any = None) -> Any:
+    """A field with its Chinese and English label (as the core models write them)."""
+    return Field(default, description=en, json_schema_extra={"zh": zh, "en": en})
+
+
+class HezeAssignment(Record):
+    """One supporter designated by a city for one school of the Heze list (附件).
+
+    ``city`` is the city that designates the supporter, with or without 市
+    (``济南`` and ``济南市`` are the same city); ``heze_school`` is a school
+    name of 附件, compared without white space; ``supporter_stage`` is the
+    supporting school's stage (``初中``, ``高中``, …), ``None`` when not reported.
+    """
+
+    COLLECTION: ClassVar[str] = "heze_assignments"
+    NOUN: ClassVar[Text] = Text(zh="菏泽帮扶安排", en="Heze assignment")
+
+    id: NonEmpty = _field("编号", "id", ...)
+    city: NonEmpty = _field("确定帮扶学校的市", "city designating the supporter", ...)
+    supporter: NonEmpty = _field("帮扶学校", "supporting school", ...)
+    heze_school: NonEmpty = _field("菏泽被帮扶学校", "Heze school supported", ...)
+    supporter_stage: Annotated[Stage | None, BeforeValidator(_blank_is_none)] = _field(
+        "帮扶学校学段", "supporting school's stage"
+    )
+    note: str | None = _field("备注", "note")
+
+
+__all__ = ["HezeAssignment"]
