@@ -9,6 +9,7 @@ every result.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
@@ -104,6 +105,8 @@ class PackDefinition(BaseModel):
     conflicts: list[Conflict] = Field(default_factory=list)
     #: interpretations read by the pack's own hook code (so results list them)
     hook_interpretations: list[str] = Field(default_factory=list)
+    #: fields read by the pack's own hook code (so templates hold them)
+    hook_fields: list[HookFields] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> PackDefinition:
@@ -146,6 +149,21 @@ class PackDefinition(BaseModel):
         out |= {c.interpretation for c in self.conflicts if c.interpretation}
         out |= set(self.hook_interpretations)
         return out
+
+
+class HookFields(BaseModel):
+    """Fields a pack's own hook code reads, declared so templates and documents show them.
+
+    :param fields: field keys of ``collection`` (``agreement`` for the whole agreement).
+    :param label: what the hook checks with them, with its ``source``.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    collection: str
+    fields: list[str] = Field(min_length=1)
+    label: Text
+    source: Source
 
 
 class ProgressSpec(BaseModel):
@@ -322,6 +340,9 @@ class Pack:
             if progress.verified_field:
                 names.add(progress.verified_field)
             add(names, "progress", progress.label, progress.source)
+        for n, hook in enumerate(d.hook_fields, start=1):
+            if hook.collection == collection:
+                add(list(hook.fields), f"hook{n}", hook.label, hook.source)
         return out
 
     def sources(self) -> Iterator[tuple[str, Source]]:
@@ -342,6 +363,8 @@ class Pack:
         for conflict in self.definition.conflicts:
             yield f"conflict.{conflict.id}.a", conflict.a.source
             yield f"conflict.{conflict.id}.b", conflict.b.source
+        for n, hook in enumerate(self.definition.hook_fields, start=1):
+            yield f"hook_fields{n}", hook.source
 
     def provisions(self) -> list[Provision]:
         """Every encoded provision, flattened, each with its source."""
@@ -364,6 +387,15 @@ class Pack:
         unknown = [c for c in collections if c not in self.record_types]
         if unknown:
             raise PackError(f"pack {self.id}: unknown record collections {unknown}")
+        for hook in self.definition.hook_fields:
+            model = self.record_types.get(hook.collection)
+            if model is None:
+                raise PackError(
+                    f"pack {self.id}: hook_fields names unknown collection {hook.collection}"
+                )
+            bad = [f for f in hook.fields if f not in model.model_fields]
+            if bad:
+                raise PackError(f"pack {self.id}: hook_fields names unknown fields {bad}")
         tables = {t.id for t in self.definition.tables}
         for figure in self.definition.figures:
             if figure.recount.table not in tables:
@@ -385,13 +417,19 @@ class Pack:
                 raise PackError(f"pack {self.id}: progress names unknown requirements")
 
 
+@functools.cache
+def _schema(model: type[Record]) -> dict[str, Any]:
+    """The JSON schema of a record type (a class's schema never changes: computed once)."""
+    return model.model_json_schema()
+
+
 def _content_hash(
     definition: PackDefinition, document: Document, record_types: Mapping[str, type[Record]]
 ) -> str:
     payload = {
         "definition": definition.model_dump(mode="json"),
         "document": document.model_dump(mode="json"),
-        "record_types": {k: v.model_json_schema() for k, v in sorted(record_types.items())},
+        "record_types": {k: _schema(v) for k, v in sorted(record_types.items())},
     }
     blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()

@@ -140,11 +140,14 @@ def model_columns(model: type[BaseModel], prefix: str = "") -> list[ColumnSpec]:
 def template_columns(
     model: type[Record], read: dict[str, list[tuple[str, Text, Source]]]
 ) -> list[ColumnSpec]:
-    """The columns a pack's template holds: descriptive and required fields and the fields it reads."""
+    """The columns a pack's template holds: descriptive and required fields and the fields it reads.
+
+    A collection no declared rule reads (only a pack's hook does) gets every column.
+    """
     columns = []
     for spec in model_columns(model):
         top = spec.key.split(".", 1)[0]
-        if spec.required or top in DESCRIPTIVE or top in read:
+        if not read or spec.required or top in DESCRIPTIVE or top in read:
             rules = tuple(read.get(top, ()))
             columns.append(
                 ColumnSpec(
