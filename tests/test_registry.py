@@ -137,3 +137,69 @@ def test_installed_packs_load_without_errors() -> None:
     registry = Registry()
     assert registry.list_packs(), "the packs of this repository are installed"
     assert registry.errors == []
+
+
+class ExtraRules:
+    """A plugin adding an audit finding and check findings to the demo pack."""
+
+    @hookimpl
+    def pairing_rules_audit(self, pack: Pack, choices: Any) -> list[Any] | None:
+        from pairing_rules import AuditFinding, Source
+
+        if pack.id != "demo":
+            return None
+        source = Source(section="五", quote="全县共 3 个教共体")
+        return [AuditFinding(code="extra", subject="demo.extra", message="额外发现", source=source)]
+
+    @hookimpl
+    def pairing_rules_check(
+        self, pack: Pack, dataset: Any, choices: Any, context: Any
+    ) -> list[Any] | None:
+        from pairing_rules import Finding, Source, Status
+
+        if pack.id != "demo":
+            return None
+        source = Source(section="五", quote="全县共 3 个教共体")
+        on_record = Finding(
+            requirement="extra.record",
+            label="记录",
+            status=Status.UNMET,
+            record="A",
+            source=source,
+            message="未达标",
+        )
+        on_group = Finding(
+            requirement="extra.group",
+            label="全县",
+            status=Status.INFO,
+            group="全县",
+            source=source,
+            message=f"截至 {context['as_of']}",
+        )
+        return [on_record, on_group]
+
+
+def test_audit_and_check_hooks_extend_a_pack() -> None:
+    import datetime as dt
+
+    from pairing_rules import audit, check
+
+    registry = Registry([DemoPlugin(), ExtraRules()], autoload=False)
+    pack = registry.get_pack("demo")
+    assert ("extra", "demo.extra") in {(f.code, f.subject) for f in audit(pack).findings}
+    record = {
+        "id": "A",
+        "type": "融合型",
+        "year": 2023,
+        "sync_subjects": 2,
+        "sync_lessons": 20,
+        "evidence_lessons": True,
+    }
+    report = check(pack, {"communities": [record]}, as_of=dt.date(2023, 7, 1))
+    (result,) = report.results
+    # the hook's record finding is filed under record A and fails it; the other is a group finding
+    assert [f.requirement for f in result.findings] == ["lessons", "extra.record"]
+    assert result.passed is False
+    assert [
+        (g.requirement, g.message.zh) for g in report.groups if g.requirement == "extra.group"
+    ] == [("extra.group", "截至 2023-07-01")]
