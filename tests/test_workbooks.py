@@ -118,9 +118,14 @@ def test_xlsx_report_holds_the_json_numbers(tmp_path: Path) -> None:
     assert result.code == 0, result.err
     results = {r["id"]: r for r in json.loads(result.out)["results"]}
     book = openpyxl.load_workbook(report)
-    assert {"说明", "评分 county", "评分 cross_region", "得分明细", "未处理记录"} <= set(
-        book.sheetnames
-    )
+    assert book.sheetnames == [
+        "说明",
+        "评分 county",
+        "评分 cross_region",
+        "失分说明",
+        "出处",
+        "未处理记录",
+    ]
     seen = 0
     for title in ("评分 county", "评分 cross_region"):
         ws = book[title]
@@ -134,9 +139,26 @@ def test_xlsx_report_holds_the_json_numbers(tmp_path: Path) -> None:
                 assert row[header.index(item["label"]["zh"])] == item["points"]
             seen += 1
     assert seen == len(results) == 48
-    details = list(book["得分明细"].iter_rows(min_row=2, values_only=True))
-    assert len(details) == sum(len(r["items"]) for r in results.values())
-    assert all(d[6] and d[7] for d in details)  # every item row cites section and quote
+    # every applicable item below its maximum is explained, with its section
+    lost = list(book["失分说明"].iter_rows(min_row=2, values_only=True))
+    expected = [
+        (r["id"], i["label"]["zh"], i["points"], i["reason"]["zh"], i["source"]["section"])
+        for r in results.values()
+        for i in r["items"]
+        if i["applicable"] and not i["bonus"] and i["points"] < i["max"]
+    ]
+    assert sorted((d[0], d[2], d[3], d[5], d[6]) for d in lost) == sorted(expected)
+    # and every item's citation, once: section and verbatim quote
+    sources = {
+        (row[0], row[2]): (row[4], row[5])
+        for row in book["出处"].iter_rows(min_row=2, values_only=True)
+    }
+    for record in results.values():
+        for item in record["items"]:
+            assert sources[(record["rubric"], item["id"])] == (
+                item["source"]["section"],
+                item["source"]["quote"],
+            )
 
 
 class _Chart(HTMLParser):

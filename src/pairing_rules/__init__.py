@@ -10,83 +10,100 @@ True
 
 from __future__ import annotations
 
-from ._audit import AuditFinding, Conflict
-from ._conditions import Condition, ConditionResult
-from ._dataset import Dataset, FieldError, Rejection, load_dataset, validate_records
-from ._diff import DiffReport, TopicChange, diff
-from ._engine import (
-    AuditReport,
-    CheckReport,
-    QuotaReport,
-    RecordCheck,
-    Scorer,
-    ScoreReport,
-    audit,
-    check,
-    quota,
-    score,
-)
-from ._enums import AssistanceForm, CommunityType, Locale, Scope, Stage, VerificationLevel
-from ._hookspecs import hookimpl, hookspec
-from ._i18n import Lang, Text
-from ._interpretations import (
-    Alternative,
-    Choices,
-    Interpretation,
-    InterpretationError,
-    InterpretationUse,
-    parse_assignments,
-)
-from ._milestones import Milestone, MilestoneState, MilestoneStatus, Progress
-from ._models import (
-    Agreement,
-    Community,
-    CommunityYear,
-    Count,
-    Identifier,
-    Name,
-    Pair,
-    Percent,
-    Record,
-    Region,
-    School,
-    YesNo,
-    field_label,
-    labelled_field,
-    record_key,
-)
-from ._numbers import Rounding, round_to
-from ._pack import Fact, Pack, PackDefinition, PackError, Provision, load_pack, pack_from_data
-from ._provenance import Document, Source, normalize_quote
-from ._quota import PrintedSum, QuotaFormula, QuotaRow, QuotaTable
-from ._registry import (
-    AUTOLOAD_ENV,
-    ENTRY_POINT_GROUP,
-    PluginError,
-    Registry,
-    UnknownPackError,
-    get_pack,
-    list_packs,
-    make_plugin_manager,
-    plugin_errors,
-)
-from ._requirements import Evidence, Finding, GroupRequirement, Requirement, Status
-from ._rubric import (
-    AdjustmentItem,
-    BonusItem,
-    Grade,
-    GradeScheme,
-    ItemResult,
-    RatioItem,
-    Rubric,
-    ScoreSheet,
-    ThresholdItem,
-    TimelinessItem,
-    Veto,
-    VetoHit,
-)
-from ._tables import Recount, StatedFigure, Table
-from .io import InputError
+import importlib
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from ._aggregate import Aggregation, aggregate_log, read_table
+    from ._audit import AuditFinding, Conflict
+    from ._columnar import (
+        TableChecker,
+        TableChecks,
+        TableScorer,
+        TableScores,
+        check_table,
+        score_table,
+    )
+    from ._columnar_compile import ColumnarError
+    from ._conditions import Condition, ConditionResult
+    from ._dataset import Dataset, FieldError, Rejection, load_dataset, validate_records
+    from ._diff import DiffReport, TopicChange, diff
+    from ._engine import (
+        AuditReport,
+        CheckReport,
+        QuotaReport,
+        RecordCheck,
+        RecordPoints,
+        Scorer,
+        ScoreReport,
+        audit,
+        check,
+        quota,
+        score,
+    )
+    from ._enums import AssistanceForm, CommunityType, Locale, Scope, Stage, VerificationLevel
+    from ._frames import MissingExtraError, records_frame
+    from ._hookspecs import hookimpl, hookspec
+    from ._i18n import Lang, Text
+    from ._interpretations import (
+        Alternative,
+        Choices,
+        Interpretation,
+        InterpretationError,
+        InterpretationUse,
+        parse_assignments,
+    )
+    from ._milestones import Milestone, MilestoneState, MilestoneStatus, Progress
+    from ._models import (
+        Agreement,
+        Community,
+        CommunityYear,
+        Count,
+        Identifier,
+        Name,
+        Pair,
+        Percent,
+        Record,
+        Region,
+        School,
+        YesNo,
+        field_label,
+        labelled_field,
+        record_key,
+    )
+    from ._numbers import Rounding, round_to
+    from ._pack import Fact, Pack, PackDefinition, PackError, Provision, load_pack, pack_from_data
+    from ._provenance import Document, Source, normalize_quote
+    from ._quota import PrintedSum, QuotaFormula, QuotaRow, QuotaTable
+    from ._registry import (
+        AUTOLOAD_ENV,
+        ENTRY_POINT_GROUP,
+        PluginError,
+        Registry,
+        UnknownPackError,
+        get_pack,
+        list_packs,
+        make_plugin_manager,
+        plugin_errors,
+    )
+    from ._requirements import Evidence, Finding, GroupRequirement, Requirement, Status
+    from ._rubric import (
+        AdjustmentItem,
+        BonusItem,
+        Grade,
+        GradeScheme,
+        ItemResult,
+        RatioItem,
+        Rubric,
+        ScoreSheet,
+        ThresholdItem,
+        TimelinessItem,
+        Veto,
+        VetoHit,
+    )
+    from ._synthetic import synthetic_activity_log, synthetic_communities, synthetic_community_years
+    from ._tables import Recount, StatedFigure, Table
+    from .io import InputError
 
 __version__ = "0.1.0"
 
@@ -94,6 +111,7 @@ __all__ = [
     "AUTOLOAD_ENV",
     "ENTRY_POINT_GROUP",
     "AdjustmentItem",
+    "Aggregation",
     "Agreement",
     "Alternative",
     "AssistanceForm",
@@ -102,6 +120,7 @@ __all__ = [
     "BonusItem",
     "CheckReport",
     "Choices",
+    "ColumnarError",
     "Community",
     "CommunityType",
     "CommunityYear",
@@ -130,6 +149,7 @@ __all__ = [
     "Milestone",
     "MilestoneState",
     "MilestoneStatus",
+    "MissingExtraError",
     "Name",
     "Pack",
     "PackDefinition",
@@ -147,6 +167,7 @@ __all__ = [
     "RatioItem",
     "Record",
     "RecordCheck",
+    "RecordPoints",
     "Recount",
     "Region",
     "Registry",
@@ -164,6 +185,10 @@ __all__ = [
     "StatedFigure",
     "Status",
     "Table",
+    "TableChecker",
+    "TableChecks",
+    "TableScorer",
+    "TableScores",
     "Text",
     "ThresholdItem",
     "TimelinessItem",
@@ -174,8 +199,10 @@ __all__ = [
     "VetoHit",
     "YesNo",
     "__version__",
+    "aggregate_log",
     "audit",
     "check",
+    "check_table",
     "diff",
     "field_label",
     "get_pack",
@@ -191,8 +218,151 @@ __all__ = [
     "parse_assignments",
     "plugin_errors",
     "quota",
+    "read_table",
     "record_key",
+    "records_frame",
     "round_to",
     "score",
+    "score_table",
+    "synthetic_activity_log",
+    "synthetic_communities",
+    "synthetic_community_years",
     "validate_records",
 ]
+
+#: where each public name lives; imported on first use, so that ``import pairing_rules``
+#: (and the command line's start-up) loads nothing it does not need
+_LAZY: Final[dict[str, str]] = {
+    "AuditFinding": "._audit",
+    "Conflict": "._audit",
+    "Condition": "._conditions",
+    "ConditionResult": "._conditions",
+    "Dataset": "._dataset",
+    "FieldError": "._dataset",
+    "Rejection": "._dataset",
+    "load_dataset": "._dataset",
+    "validate_records": "._dataset",
+    "DiffReport": "._diff",
+    "TopicChange": "._diff",
+    "diff": "._diff",
+    "AuditReport": "._engine",
+    "CheckReport": "._engine",
+    "QuotaReport": "._engine",
+    "RecordCheck": "._engine",
+    "RecordPoints": "._engine",
+    "Scorer": "._engine",
+    "ScoreReport": "._engine",
+    "audit": "._engine",
+    "check": "._engine",
+    "quota": "._engine",
+    "score": "._engine",
+    "AssistanceForm": "._enums",
+    "CommunityType": "._enums",
+    "Locale": "._enums",
+    "Scope": "._enums",
+    "Stage": "._enums",
+    "VerificationLevel": "._enums",
+    "hookimpl": "._hookspecs",
+    "hookspec": "._hookspecs",
+    "Lang": "._i18n",
+    "Text": "._i18n",
+    "Alternative": "._interpretations",
+    "Choices": "._interpretations",
+    "Interpretation": "._interpretations",
+    "InterpretationError": "._interpretations",
+    "InterpretationUse": "._interpretations",
+    "parse_assignments": "._interpretations",
+    "Milestone": "._milestones",
+    "MilestoneState": "._milestones",
+    "MilestoneStatus": "._milestones",
+    "Progress": "._milestones",
+    "Agreement": "._models",
+    "Community": "._models",
+    "CommunityYear": "._models",
+    "Count": "._models",
+    "Identifier": "._models",
+    "Name": "._models",
+    "Pair": "._models",
+    "Percent": "._models",
+    "Record": "._models",
+    "Region": "._models",
+    "School": "._models",
+    "YesNo": "._models",
+    "field_label": "._models",
+    "labelled_field": "._models",
+    "record_key": "._models",
+    "Rounding": "._numbers",
+    "round_to": "._numbers",
+    "Fact": "._pack",
+    "Pack": "._pack",
+    "PackDefinition": "._pack",
+    "PackError": "._pack",
+    "Provision": "._pack",
+    "load_pack": "._pack",
+    "pack_from_data": "._pack",
+    "Document": "._provenance",
+    "Source": "._provenance",
+    "normalize_quote": "._provenance",
+    "PrintedSum": "._quota",
+    "QuotaFormula": "._quota",
+    "QuotaRow": "._quota",
+    "QuotaTable": "._quota",
+    "AUTOLOAD_ENV": "._registry",
+    "ENTRY_POINT_GROUP": "._registry",
+    "PluginError": "._registry",
+    "Registry": "._registry",
+    "UnknownPackError": "._registry",
+    "get_pack": "._registry",
+    "list_packs": "._registry",
+    "make_plugin_manager": "._registry",
+    "plugin_errors": "._registry",
+    "Evidence": "._requirements",
+    "Finding": "._requirements",
+    "GroupRequirement": "._requirements",
+    "Requirement": "._requirements",
+    "Status": "._requirements",
+    "AdjustmentItem": "._rubric",
+    "BonusItem": "._rubric",
+    "Grade": "._rubric",
+    "GradeScheme": "._rubric",
+    "ItemResult": "._rubric",
+    "RatioItem": "._rubric",
+    "Rubric": "._rubric",
+    "ScoreSheet": "._rubric",
+    "ThresholdItem": "._rubric",
+    "TimelinessItem": "._rubric",
+    "Veto": "._rubric",
+    "VetoHit": "._rubric",
+    "Recount": "._tables",
+    "StatedFigure": "._tables",
+    "Table": "._tables",
+    "InputError": ".io",
+    "ColumnarError": "._columnar_compile",
+    "TableChecker": "._columnar",
+    "TableChecks": "._columnar",
+    "TableScorer": "._columnar",
+    "TableScores": "._columnar",
+    "check_table": "._columnar",
+    "score_table": "._columnar",
+    "MissingExtraError": "._frames",
+    "records_frame": "._frames",
+    "Aggregation": "._aggregate",
+    "aggregate_log": "._aggregate",
+    "read_table": "._aggregate",
+    "synthetic_activity_log": "._synthetic",
+    "synthetic_communities": "._synthetic",
+    "synthetic_community_years": "._synthetic",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -7,12 +7,14 @@ pays no per-record set-up.  Rubric items and requirements share conditions.
 
 from __future__ import annotations
 
+import functools
 import types
 import typing
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from fractions import Fraction
 from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
@@ -20,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 from ._expr import Expr, RawExpr, dump, parse
 from ._i18n import Lang, Text
 from ._interpretations import Choices
-from ._numbers import Number, format_number, json_number, to_decimal
+from ._numbers import Exact, Number, format_number, json_number, to_display
 from ._provenance import Source
 
 #: ``{field: [allowed values]}``: which records a rule applies to
@@ -54,15 +56,19 @@ def compile_filter(spec: FilterSpec | None, model: type[BaseModel]) -> Callable[
 
     Values are read through the field's enum, so ``融合性`` matches 融合型.
     """
-    if not spec:
+    from ._plan import filter_plan  # the plan module builds on this one
+
+    plan = filter_plan(spec, model)
+    if plan is None:
         return None
-    checks: list[tuple[str, frozenset[Any]]] = []
-    for name, allowed in spec.items():
-        if name not in model.model_fields:
-            raise ValueError(f"applies_to names unknown field {name!r} of {model.__name__}")
-        enum = enum_of(model, name)
-        values = frozenset(enum(v) if enum is not None else v for v in allowed)
-        checks.append((name, values))
+    checks = plan.checks
+    if len(checks) == 1:
+        ((only, allowed_values),) = checks
+
+        def single(record: Any) -> bool:
+            return getattr(record, only) in allowed_values
+
+        return single
 
     def predicate(record: Any) -> bool:
         return all(getattr(record, name) in values for name, values in checks)
@@ -94,6 +100,8 @@ class ConditionResult:
     source: Source
     #: ``expected`` for an English message (``= yes`` where ``expected`` says ``= 是``)
     expected_en: str = ""
+    #: ``fraction`` exactly (partial credit is computed from it and rounded once)
+    exact_fraction: Fraction | None = None
 
     def describe(self, lang: Lang = "zh") -> str:
         """``节数 19，要求 ≥ 20`` / ``lessons 19, required ≥ 20``."""
@@ -106,12 +114,22 @@ class ConditionResult:
         if isinstance(observed, int | Decimal) and not isinstance(observed, bool):
             observed = json_number(observed)
         return {
-            "label": self.label.model_dump(),
+            "label": _dumped(self.label),
             "observed": observed,
             "expected": self.expected,
             "met": self.met,
-            "source": self.source.model_dump(),
+            "source": _dumped(self.source),
         }
+
+
+@functools.lru_cache(maxsize=4096)
+def _cached_dump(model: BaseModel) -> dict[str, Any]:
+    return model.model_dump()
+
+
+def _dumped(model: BaseModel) -> dict[str, Any]:
+    """``model.model_dump()`` of an immutable label or source, computed once (a fresh dict each call)."""
+    return dict(_cached_dump(model))
 
 
 class Condition(BaseModel):
@@ -207,34 +225,32 @@ class CompiledCondition:
                 actual = getattr(record, name)
                 met = actual is wanted
                 return ConditionResult(
-                    label, actual, expected, met, Decimal(met), source, expected_en
+                    label, actual, expected, met, Decimal(met), source, expected_en, Fraction(met)
                 )
 
             self.evaluate: Callable[[Any], ConditionResult] = flag
             return
         expr = spec.expr
         assert expr is not None
-        getter = expr.compile()
+        getter = expr.compile_exact()
         low, high = spec.at_least, spec.at_most
         # a bare field that is not reported is "not reported", not zero
         bare = expr.name if expr.op == "field" else None
+        zero = Fraction(0)
 
         def numeric(record: Any) -> ConditionResult:
-            observed = (
-                None if bare is not None and getattr(record, bare) is None else getter(record)
-            )
-            if observed is None:
+            value = None if bare is not None and getattr(record, bare) is None else getter(record)
+            if value is None:
                 return ConditionResult(
-                    label, None, expected, False, Decimal(0), source, expected_en
+                    label, None, expected, False, Decimal(0), source, expected_en, zero
                 )
-            met = (low is None or observed >= low) and (high is None or observed <= high)
-            if met:
-                fraction = Decimal(1)
-            elif low is not None and low > 0 and (high is None or observed <= high):
-                fraction = max(Decimal(0), min(Decimal(1), to_decimal(observed) / low))
-            else:
-                fraction = Decimal(0)
-            return ConditionResult(label, observed, expected, met, fraction, source, expected_en)
+            met = (low is None or value >= low) and (high is None or value <= high)
+            exact = condition_fraction_exact(value, met, low, high)
+            fraction = Decimal(exact.numerator) / Decimal(exact.denominator)
+            observed = to_display(value)
+            return ConditionResult(
+                label, observed, expected, met, fraction, source, expected_en, exact
+            )
 
         self.evaluate = numeric
 
@@ -269,6 +285,22 @@ def filter_json(spec: Mapping[str, list[Any]] | None) -> dict[str, list[Any]] | 
     if spec is None:
         return None
     return {k: [v.value if isinstance(v, Enum) else v for v in vals] for k, vals in spec.items()}
+
+
+def condition_fraction_exact(
+    value: Exact, met: bool, low: Decimal | None, high: Decimal | None
+) -> Fraction:
+    """How far ``value`` is towards a numeric condition, in 0..1, exactly.
+
+    1 when met; ``value ÷ at_least`` (within 0..1) when below a positive
+    ``at_least`` and not above ``at_most``; otherwise 0.
+    """
+    if met:
+        return Fraction(1)
+    if low is not None and low > 0 and (high is None or value <= high):
+        share = Fraction(value) / Fraction(low)
+        return max(Fraction(0), min(Fraction(1), share))
+    return Fraction(0)
 
 
 def condition_fraction(results: Sequence[ConditionResult]) -> Decimal:

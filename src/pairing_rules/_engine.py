@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -84,11 +84,27 @@ class ScoreReport(BaseModel):
         }
 
 
+class RecordPoints(NamedTuple):
+    """The numbers of one record scored on a rubric, without explanations (:meth:`Scorer.points`)."""
+
+    #: the rubric's id
+    rubric: str
+    #: the points of each item of the rubric (under the choices), in the rubric's order
+    items: tuple[Decimal, ...]
+    #: the total points (capped at the declared total where the rubric says so)
+    total: Decimal
+    #: the points reachable on the items that apply (bonus excluded)
+    max: Decimal
+    #: the grade's id (``excellent`` …)
+    grade: str
+
+
 class Scorer:
     """A pack's rubrics bound to one set of interpretation choices.
 
-    Build it once and call :meth:`score_record` (or :meth:`points`) for as many
-    records as needed: nothing is set up per record.
+    Build it once and call :meth:`score_record` (explained) or :meth:`points`
+    (numbers only, fast) for as many records as needed: nothing is set up per
+    record.
     """
 
     def __init__(
@@ -114,6 +130,16 @@ class Scorer:
         for r in rubrics:
             ids |= r.interpretation_ids()
         self.interpretations = self.choices.uses(ids)
+        self._fast: (
+            list[
+                tuple[
+                    Callable[[Any], bool] | None,
+                    Callable[[Any], tuple[tuple[Decimal, ...], Decimal, Decimal, str]],
+                    str,
+                ]
+            ]
+            | None
+        ) = None
 
     def select(self, record: Any) -> BoundRubric | None:
         """The rubric for ``record``: the forced one, or the first whose ``applies_to`` matches."""
@@ -126,6 +152,24 @@ class Scorer:
         """Score one validated record (``None`` when no rubric applies)."""
         bound = self.select(record)
         return bound.score(record) if bound is not None else None
+
+    def points(self, record: Any) -> RecordPoints | None:
+        """The numbers of one validated record, without explanations (``None`` when no rubric applies).
+
+        The same numbers as :meth:`score_record` (item points, total, reachable
+        maximum, grade), from rules compiled once into one function per rubric:
+        the per-record call for bulk scoring.
+        """
+        fast = self._fast
+        if fast is None:
+            fast = self._fast = [
+                (applies, bound.fast(), bound.rubric.id) for bound, applies in self.bound
+            ]
+        for applies, compiled, rubric_id in fast:
+            if applies is None or applies(record):
+                items, total, reachable, grade = compiled(record)
+                return RecordPoints(rubric_id, items, total, reachable, grade)
+        return None
 
     def run(
         self, dataset: Dataset, *, progress: Callable[[int], None] | None = None

@@ -10,7 +10,10 @@ document and compiles once into a fast function::
     {count: members}                          # length of a list field
 
 A field that is not reported (``None``) counts as zero; ``True`` counts as 1.
-Arithmetic is exact (:class:`~decimal.Decimal`).
+Arithmetic is exact: counts stay integers, decimals stay
+:class:`~decimal.Decimal`, and a division gives a :class:`~fractions.Fraction`
+(:meth:`Expr.compile_exact`), so that a result is rounded once, where a rule
+says how.  :meth:`Expr.compile` gives the same values as decimals, for display.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any, Final, TypeAlias
 
-from ._numbers import Number, to_decimal
+from ._numbers import Exact, Number, to_decimal, to_display
 
 RawExpr: TypeAlias = str | int | float | dict[str, Any]
 Getter: TypeAlias = Callable[[Any], Number | None]
+ExactGetter: TypeAlias = Callable[[Any], Exact | None]
 
 _NUMBER: Final = re.compile(r"^-?\d+(\.\d+)?$")
 _IDENT: Final = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -70,7 +75,17 @@ class Expr:
         return f"{self.op}({', '.join(a.render() for a in self.args)})"
 
     def compile(self) -> Getter:
-        """A function of a record (anything with attributes) giving the value."""
+        """A function of a record (anything with attributes) giving the value as a decimal."""
+        exact = _compile(self)
+
+        def getter(record: Any) -> Number | None:
+            value = exact(record)
+            return None if value is None else to_display(value)
+
+        return getter
+
+    def compile_exact(self) -> ExactGetter:
+        """A function of a record giving the exact value (a division gives a fraction)."""
         return _compile(self)
 
 
@@ -128,7 +143,7 @@ def _number(value: Any) -> Number:
     raise TypeError(f"not a number: {value!r}")
 
 
-def _compile(expr: Expr) -> Getter:
+def _compile(expr: Expr) -> ExactGetter:
     op = expr.op
     if op == "const":
         const = expr.value
@@ -149,24 +164,24 @@ def _compile(expr: Expr) -> Getter:
 
         return count
     parts = [_compile(a) for a in expr.args]
-    if op == "sum":
-        return lambda r: _sum(p(r) for p in parts)
-    if op == "mul":
+    if op in ("sum", "mul"):
+        combine = exact_add if op == "sum" else exact_mul
+        start: Exact = 0 if op == "sum" else 1
 
-        def mul(record: Any) -> Number | None:
-            out: Number = 1
+        def fold(record: Any) -> Exact | None:
+            out = start
             for p in parts:
                 v = p(record)
                 if v is None:
                     return None
-                out = out * v
+                out = combine(out, v)
             return out
 
-        return mul
+        return fold
     if op in ("min", "max"):
         pick = min if op == "min" else max
 
-        def extreme(record: Any) -> Number | None:
+        def extreme(record: Any) -> Exact | None:
             values = [p(record) for p in parts]
             if any(v is None for v in values):
                 return None
@@ -174,40 +189,65 @@ def _compile(expr: Expr) -> Getter:
 
         return extreme
     left, right = parts
-    if op == "sub":
-        return lambda r: _binary(left(r), right(r), lambda a, b: a - b)
-    if op == "div":
-        return lambda r: _binary(left(r), right(r), _divide)
-    return lambda r: _binary(left(r), right(r), _floordiv)
+    fn = {"sub": exact_sub, "div": exact_div, "floordiv": exact_floordiv}[op]
 
-
-def _sum(values: Any) -> Number | None:
-    total: Number = 0
-    for v in values:
-        if v is None:
+    def binary(record: Any) -> Exact | None:
+        a = left(record)
+        if a is None:
             return None
-        total = total + v
-    return total
+        b = right(record)
+        if b is None:
+            return None
+        return fn(a, b)
+
+    return binary
 
 
-def _binary(
-    a: Number | None, b: Number | None, fn: Callable[[Number, Number], Number | None]
-) -> Number | None:
-    if a is None or b is None:
-        return None
-    return fn(a, b)
+def exact_add(a: Exact, b: Exact) -> Exact:
+    """``a + b``, exactly (a fraction when either is one)."""
+    if isinstance(a, Fraction) or isinstance(b, Fraction):
+        return Fraction(a) + Fraction(b)
+    return a + b
 
 
-def _divide(a: Number, b: Number) -> Decimal | None:
+def exact_sub(a: Exact, b: Exact) -> Exact:
+    """``a − b``, exactly."""
+    if isinstance(a, Fraction) or isinstance(b, Fraction):
+        return Fraction(a) - Fraction(b)
+    return a - b
+
+
+def exact_mul(a: Exact, b: Exact) -> Exact:
+    """``a × b``, exactly."""
+    if isinstance(a, Fraction) or isinstance(b, Fraction):
+        return Fraction(a) * Fraction(b)
+    return a * b
+
+
+def exact_div(a: Exact, b: Exact) -> Fraction | None:
+    """``a ÷ b`` as a fraction; no value when ``b`` is 0."""
     if b == 0:
         return None
-    return Decimal(a) / Decimal(b)
+    if type(a) is int and type(b) is int:
+        return Fraction(a, b)
+    return Fraction(a) / Fraction(b)
 
 
-def _floordiv(a: Number, b: Number) -> Number | None:
+def exact_floordiv(a: Exact, b: Exact) -> Number | None:
+    """The integer quotient of ``a`` by ``b``; no value when ``b`` is 0.
+
+    As Python computes it: two integers give the floor; a decimal on either
+    side gives a decimal truncated toward zero.
+    """
     if b == 0:
         return None
-    return a // b
+    if type(a) is int and type(b) is int:
+        return a // b
+    quotient = Fraction(a) / Fraction(b)
+    whole = quotient.numerator // quotient.denominator
+    if whole < 0 and whole * quotient.denominator != quotient.numerator:
+        whole += 1
+    return Decimal(whole)
 
 
 def fields_of(exprs: Sequence[Expr]) -> set[str]:

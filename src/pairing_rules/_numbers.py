@@ -10,6 +10,7 @@ from __future__ import annotations
 import decimal
 from decimal import Decimal
 from enum import StrEnum
+from fractions import Fraction
 from typing import Final
 
 from ._i18n import Text
@@ -122,3 +123,71 @@ def format_percent(value: Number | None, places: int = 1) -> str:
         return "—"
     pct = round_to(to_decimal(value) * HUNDRED, Rounding.HALF_UP, places)
     return f"{format_number(pct)}%"
+
+
+# ---------------------------------------------------------------------------------------
+# Exact arithmetic: a value is computed exactly (an ``int``, a ``Decimal`` or, once a
+# division is involved, a ``Fraction``) and rounded once, by a named rule.
+
+Exact = int | Decimal | Fraction
+
+
+def as_fraction(value: Exact) -> Fraction:
+    """``value`` as a :class:`~fractions.Fraction`, exactly."""
+    return value if isinstance(value, Fraction) else Fraction(value)
+
+
+def divide_rounded(numerator: int, denominator: int, rule: Rounding) -> int:
+    """``numerator ÷ denominator`` rounded to an integer by ``rule`` (exact integer arithmetic).
+
+    >>> divide_rounded(5, 2, Rounding.HALF_UP), divide_rounded(-5, 2, Rounding.HALF_UP)
+    (3, -3)
+    >>> divide_rounded(5, 2, Rounding.HALF_EVEN), divide_rounded(7, 2, Rounding.HALF_EVEN)
+    (2, 4)
+    """
+    if denominator < 0:
+        numerator, denominator = -numerator, -denominator
+    floor, rest = divmod(numerator, denominator)
+    if rest == 0:
+        return floor
+    if rule is Rounding.FLOOR:
+        return floor
+    if rule is Rounding.CEILING:
+        return floor + 1
+    if rule is Rounding.DOWN:
+        return floor if numerator >= 0 else floor + 1
+    twice = 2 * rest
+    if twice > denominator:
+        return floor + 1
+    if twice < denominator:
+        return floor
+    if rule is Rounding.HALF_UP:
+        return floor + 1 if numerator >= 0 else floor
+    return floor + (floor & 1)
+
+
+def round_exact(value: Exact, rule: Rounding, places: int) -> Decimal:
+    """``value`` rounded once to ``places`` decimal places by ``rule``, without trailing zeros.
+
+    Unlike a chain of :class:`~decimal.Decimal` operations (each rounded to 28
+    significant digits), the value is rounded exactly once: 6 × 1/48 = 0.125
+    gives 0.13 half up.
+
+    >>> round_exact(Fraction(6, 48), Rounding.HALF_UP, 2)
+    Decimal('0.13')
+    >>> round_exact(Decimal("87.00"), Rounding.HALF_UP, 2)
+    Decimal('87')
+    """
+    if isinstance(value, Fraction):
+        scaled = value * 10**places
+        units = divide_rounded(scaled.numerator, scaled.denominator, rule)
+        return tidy(Decimal(units).scaleb(-places))
+    exponent = Decimal(1).scaleb(-places)
+    return tidy(Decimal(value).quantize(exponent, rounding=rule.decimal_mode))
+
+
+def to_display(value: Exact) -> Number:
+    """A number for explanations: a fraction becomes a decimal (28 significant digits)."""
+    if isinstance(value, Fraction):
+        return Decimal(value.numerator) / Decimal(value.denominator)
+    return value

@@ -79,6 +79,7 @@ class Registry:
         self.pm = make_plugin_manager()
         self.errors: list[PluginError] = []
         self._packs: dict[str, Pack] | None = None
+        self._single: dict[str, Pack] = {}
         self._lock = threading.Lock()
         for plugin in plugins:
             self.register(plugin)
@@ -128,6 +129,7 @@ class Registry:
                 self.errors.append(PluginError(name, "packs", f"{type(exc).__name__}: {exc}"))
                 continue
             for pack in items:
+                pack = self._single.get(pack.id, pack)  # keep a pack already handed out
                 if pack.id in packs:
                     self.errors.append(
                         PluginError(name, "duplicate", f"pack id {pack.id} is already provided")
@@ -152,12 +154,37 @@ class Registry:
     def get_pack(self, pack_id: str) -> Pack:
         """The pack ``pack_id``.
 
+        A plugin registered under the pack's own id (the usual entry point
+        ``cangnan2022 = "pairing_rules_cangnan2022"``) is asked first, so that
+        one pack loads without loading every other; otherwise every pack is loaded.
+
         :raises UnknownPackError: when no valid pack has that id.
         """
+        with self._lock:
+            if self._packs is None:
+                single = self._single.get(pack_id) or self._load_single(pack_id)
+                if single is not None:
+                    return single
         try:
             return self.packs[pack_id]
         except KeyError:
             raise UnknownPackError(pack_id, list(self.packs)) from None
+
+    def _load_single(self, pack_id: str) -> Pack | None:
+        for impl in self.pm.hook.pairing_rules_packs.get_hookimpls():
+            if impl.plugin_name != pack_id:
+                continue
+            try:
+                provided: Any = impl.function()
+            except Exception:
+                return None  # the full load records the error
+            items = [provided] if isinstance(provided, Pack) else list(provided or ())
+            for pack in items:
+                if isinstance(pack, Pack) and pack.id == pack_id:
+                    pack._hook = self.pm.hook
+                    self._single[pack_id] = pack
+                    return pack
+        return None
 
 
 _default: Registry | None = None

@@ -30,6 +30,7 @@ from ._i18n import Lang, Text
 from ._interpretations import Choices
 from ._models import record_key
 from ._numbers import format_number, format_percent, json_number
+from ._plan import RequirementPlan, condition_plan, filter_plan
 from ._provenance import Source
 
 IDENT = r"^[a-z][a-z0-9_.]*$"
@@ -125,18 +126,25 @@ class Requirement(BaseModel):
 class BoundRequirement:
     """A requirement compiled for one record type under fixed choices."""
 
-    __slots__ = ("applies", "conditions", "evidence", "spec")
+    __slots__ = ("applies", "conditions", "evidence", "plan", "spec")
 
     def __init__(self, spec: Requirement, choices: Choices, model: type[BaseModel]) -> None:
         self.spec = spec
         self.applies = compile_filter(spec.applies_to, model)
-        self.conditions: list[CompiledCondition] = [
-            c.compile(model) for c in spec.conditions if gate_open(c.when, choices)
-        ]
+        active = [c for c in spec.conditions if gate_open(c.when, choices)]
+        self.conditions: list[CompiledCondition] = [c.compile(model) for c in active]
         for ev in spec.evidence:
             if ev.field not in model.model_fields:
                 raise ValueError(f"requirement {spec.id}: unknown evidence field {ev.field!r}")
         self.evidence = spec.evidence
+        #: the requirement as plain data, for the columnar path
+        self.plan = RequirementPlan(
+            id=spec.id,
+            model=model,
+            applies=filter_plan(spec.applies_to, model),
+            conditions=tuple(condition_plan(c, model) for c in active),
+            evidence=tuple(ev.field for ev in spec.evidence),
+        )
 
     def evaluate(self, record: Any) -> Finding:
         spec = self.spec

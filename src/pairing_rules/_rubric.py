@@ -26,6 +26,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
+from fractions import Fraction
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, model_validator
@@ -43,7 +44,18 @@ from ._expr import RawExpr, parse
 from ._i18n import Text
 from ._interpretations import Choices, InterpretationUse
 from ._models import record_key
-from ._numbers import Rounding, format_number, json_number, round_to, tidy, to_decimal
+from ._numbers import Exact, Rounding, format_number, json_number, round_exact, round_to, to_display
+from ._plan import (
+    AdjustmentPlan,
+    FlagPlan,
+    ItemPlan,
+    RubricPlan,
+    ThresholdPlan,
+    VetoPlan,
+    adjustment_outcome,
+    condition_plan,
+    filter_plan,
+)
 from ._provenance import Source
 
 Points = Annotated[Decimal, PlainSerializer(json_number, return_type=int | float, when_used="json")]
@@ -404,7 +416,7 @@ _Outcome = tuple[Decimal, Decimal, Decimal, bool, Text, list[ConditionResult]]
 
 
 class _BoundItem:
-    __slots__ = ("applies", "evaluate", "fields", "is_bonus", "spec")
+    __slots__ = ("applies", "evaluate", "fields", "is_bonus", "plan", "spec")
 
     def __init__(
         self,
@@ -412,12 +424,14 @@ class _BoundItem:
         evaluate: Callable[[Any], _Outcome],
         applies: Callable[[Any], bool] | None,
         fields: Iterable[str],
+        plan: ItemPlan,
     ) -> None:
         self.spec = spec
         self.evaluate = evaluate
         self.applies = applies
         self.fields = tuple(sorted(fields))
         self.is_bonus = spec.kind == "bonus"  # type: ignore[attr-defined]
+        self.plan = plan
 
 
 _NA_REASON: Final = Text(zh="不适用于此类记录", en="does not apply to this record")
@@ -440,7 +454,6 @@ class BoundRubric:
         self.pack_ref = pack_ref
         self.pack_hash = pack_hash
         self.interpretations = choices.uses(rubric.interpretation_ids())
-        self._quantum = Decimal(1).scaleb(-rubric.points_places)
         self.items: list[_BoundItem] = []
         for item in rubric.items:
             if not gate_open(item.when, choices):
@@ -454,13 +467,37 @@ class BoundRubric:
         grades = rubric.grades.grades
         self._grade_pos = {g.id: n for n, g in enumerate(grades)}
         self._scaled = bool(rubric.grades.basis) and choices[rubric.grades.basis or ""] == "scaled"
+        band_key = (
+            choices[rubric.grades.interpretation] if rubric.grades.interpretation else "document"
+        )
+        #: the rubric as plain data, for the fast and the columnar paths
+        self.plan = RubricPlan(
+            id=rubric.id,
+            model=model,
+            items=tuple(b.plan for b in self.items),
+            declared_total=rubric.declared_total,
+            cap_at_declared=rubric.cap_at_declared,
+            scaled=self._scaled,
+            bands=tuple(rubric.grades.bands[band_key]),
+            grades=tuple(g.id for g in grades),
+            vetoes=tuple(
+                VetoPlan(
+                    cap=self._grade_pos[v.cap],
+                    triggers=tuple(
+                        condition_plan(c, model) for c in v.triggers if gate_open(c.when, choices)
+                    ),
+                )
+                for v, _t in self.vetoes
+            ),
+            places=rubric.points_places,
+            rounding=rubric.points_rounding,
+        )
+        self._fast: Callable[[Any], tuple[tuple[Decimal, ...], Decimal, Decimal, str]] | None = None
 
     # -- item compilers --------------------------------------------------------------
 
-    def _q(self, value: Decimal) -> Decimal:
-        return tidy(
-            value.quantize(self._quantum, rounding=self.rubric.points_rounding.decimal_mode)
-        )
+    def _q(self, value: Exact) -> Decimal:
+        return round_exact(value, self.rubric.points_rounding, self.rubric.points_places)
 
     def _bind_item(self, item: ItemBase, model: type[BaseModel]) -> _BoundItem:
         applies = compile_filter(item.applies_to, model)
@@ -480,17 +517,22 @@ class BoundRubric:
         model: type[BaseModel],
         applies: Callable[[Any], bool] | None,
     ) -> _BoundItem:
-        compiled: list[CompiledCondition] = [
-            c.compile(model) for c in item.all_conditions() if gate_open(c.when, self.choices)
-        ]
+        active = [c for c in item.all_conditions() if gate_open(c.when, self.choices)]
+        compiled: list[CompiledCondition] = [c.compile(model) for c in active]
         proportional = (
             bool(item.partial) and self.choices[item.partial or ""] == PARTIAL_PROPORTIONAL
         )
         full = item.points
+        exact_full = Fraction(full)
         q = self._q
         fields: set[str] = set()
         for c in compiled:
             fields |= c.spec.fields()
+        plan = ThresholdPlan(
+            conditions=tuple(condition_plan(c, model) for c in active),
+            full=full,
+            proportional=proportional,
+        )
 
         def evaluate(record: Any) -> _Outcome:
             results = [
@@ -505,8 +547,8 @@ class BoundRubric:
             parts_zh = "；".join(r.describe("zh") for r in unmet)
             parts_en = "; ".join(r.describe("en") for r in unmet)
             if proportional:
-                fraction = min(r.fraction for r in results)
-                points = q(full * fraction)
+                fraction = min(_exact_fraction(r) for r in results)
+                points = q(exact_full * fraction)
                 reason = Text(
                     zh=f"未达标（按比例计分 {format_number(points)} 分）：{parts_zh}",
                     en=f"not met (proportional credit {format_number(points)}): {parts_en}",
@@ -516,7 +558,20 @@ class BoundRubric:
                 reason = Text(zh=f"未达标：{parts_zh}", en=f"not met: {parts_en}")
             return (points, full, Decimal(0), True, reason, results)
 
-        return _BoundItem(item, evaluate, applies, fields)
+        return _BoundItem(item, evaluate, applies, fields, self._item_plan(item, model, plan))
+
+    def _item_plan(
+        self,
+        item: ItemBase,
+        model: type[BaseModel],
+        body: ThresholdPlan | AdjustmentPlan | FlagPlan,
+    ) -> ItemPlan:
+        return ItemPlan(
+            id=item.id,
+            applies=filter_plan(item.applies_to, model),
+            bonus=item.kind == "bonus",  # type: ignore[attr-defined]
+            body=body,
+        )
 
     def _bind_adjustment(
         self, item: AdjustmentItem, model: type[BaseModel], applies: Callable[[Any], bool] | None
@@ -525,26 +580,37 @@ class BoundRubric:
         unknown = expr.fields() - set(model.model_fields)
         if unknown:
             raise ValueError(f"item {item.id} reads unknown fields {sorted(unknown)}")
-        getter = expr.compile()
+        getter = expr.compile_exact()
         read = sorted(expr.fields())
         mode = self.choices[item.fraction] if item.fraction else FRACTION_EXACT
         no_floor = bool(item.floor) and self.choices[item.floor or ""] == FLOOR_NONE
         lowest = adjustment_points(item, item.value_min, mode) if no_floor else Decimal(0)
         lowest = min(lowest, Decimal(0))
         top = item.points
-        q = self._q
+        plan = AdjustmentPlan(
+            expr=expr,
+            read=tuple(read),
+            mode=mode,
+            pivot=item.pivot,
+            base=item.base,
+            step=item.step,
+            per=item.per,
+            lowest=lowest,
+            top=top,
+        )
+        rounding, places = self.rubric.points_rounding, self.rubric.points_places
 
         def evaluate(record: Any) -> _Outcome:
-            observed = getter(record)
-            if observed is None or all(getattr(record, f) is None for f in read):
+            exact = getter(record)
+            if exact is None or all(getattr(record, f) is None for f in read):
                 # not reported counts as the lowest value, like any unreported count
                 reason = Text(
                     zh=f"未填报，按最低分 {format_number(lowest)} 分计",
                     en=f"not reported, the lowest points ({format_number(lowest)})",
                 )
                 return (lowest, top, lowest, True, reason, [])
-            raw = adjustment_points(item, to_decimal(observed), mode)
-            points = q(max(lowest, min(top, raw)))
+            observed = to_display(exact)
+            points = adjustment_outcome(plan, exact, rounding, places)
             reason = Text(
                 zh=(
                     f"{format_number(observed)}：以 {format_number(item.pivot)} 为基准得"
@@ -559,7 +625,9 @@ class BoundRubric:
             )
             return (points, top, lowest, True, reason, [])
 
-        return _BoundItem(item, evaluate, applies, expr.fields())
+        return _BoundItem(
+            item, evaluate, applies, expr.fields(), self._item_plan(item, model, plan)
+        )
 
     def _bind_flag(
         self,
@@ -593,7 +661,8 @@ class BoundRubric:
             )
             return (points, top, Decimal(0), True, reason, [])
 
-        return _BoundItem(item, evaluate, applies, [field])
+        plan = FlagPlan(field=field, top=top, otherwise=Decimal(0) if bonus else late_points)
+        return _BoundItem(item, evaluate, applies, [field], self._item_plan(item, model, plan))
 
     # -- scoring ----------------------------------------------------------------------
 
@@ -620,7 +689,9 @@ class BoundRubric:
             total = min(total, self.rubric.declared_total)
         basis = total
         if self._scaled and reachable > 0:
-            basis = self._q(total * self.rubric.declared_total / reachable)
+            basis = self._q(
+                Fraction(total) * Fraction(self.rubric.declared_total) / Fraction(reachable)
+            )
         index = self.rubric.grades.grade_index(basis, self.choices)
         hits: list[Veto] = []
         for veto, triggers in self.vetoes:
@@ -630,15 +701,21 @@ class BoundRubric:
         return total, reachable, basis, index, hits
 
     def points(self, record: Any) -> tuple[tuple[Decimal, ...], Decimal, Decimal, str]:
-        """The fast path: item points, total, reachable maximum and grade id."""
-        outcomes = self._outcomes(record)
-        total, reachable, _basis, index, _hits = self._totals(record, outcomes)
-        return (
-            tuple(o[0] for _b, o in outcomes),
-            total,
-            reachable,
-            self.rubric.grades.grades[index].id,
-        )
+        """The fast path: item points, total, reachable maximum and grade id.
+
+        The same numbers as :meth:`score`, without explanations: the rubric is
+        compiled once (on first use) into one function of a record.
+        """
+        fast = self._fast
+        if fast is None:
+            fast = self._fast = self.fast()
+        return fast(record)
+
+    def fast(self) -> Callable[[Any], tuple[tuple[Decimal, ...], Decimal, Decimal, str]]:
+        """The compiled fast path (see :meth:`points`): call it directly in a loop."""
+        from ._fast import compile_rubric
+
+        return compile_rubric(self.plan)
 
     def score(self, record: Any) -> ScoreSheet:
         """Score one record with a full explanation."""
@@ -687,6 +764,11 @@ class BoundRubric:
             items=items,
             interpretations=self.interpretations,
         )
+
+
+def _exact_fraction(result: ConditionResult) -> Fraction:
+    exact = result.exact_fraction
+    return exact if exact is not None else Fraction(result.fraction)
 
 
 def adjustment_points(item: AdjustmentItem, value: Decimal, mode: str) -> Decimal:

@@ -147,6 +147,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, help="文件所属年度 / the year it is about")
     _common(p, fmt=False)
 
+    p = sub.add_parser(
+        "aggregate",
+        help="把活动日志汇总为教共体年度记录 / count an activity log into community-year records",
+    )
+    p.add_argument("log", metavar="LOG", help="活动日志 / activity log (.parquet, .csv)")
+    p.add_argument(
+        "--communities",
+        required=True,
+        metavar="FILE",
+        help="教共体名单（类型、范围、成员校、满意度等） / community table (.parquet, .csv, .json)",
+    )
+    p.add_argument("--year", type=int, help="统计年度 / the year to count (default: the log's)")
+    p.add_argument(
+        "--out", required=True, metavar="FILE", help="输出记录 / records out (.parquet or .json)"
+    )
+    _common(p)
+
     p = sub.add_parser("quota", help="任务分解表及公式核算 / quota table and formula audit")
     p.add_argument("pack", metavar="PACK")
     p.add_argument("--table", metavar="ID", help="定额表编号 / quota table id")
@@ -290,7 +307,7 @@ def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
             {**report.as_json(), "notices": [n.model_dump(mode="json") for n in dataset.notices]}
         )
     else:
-        _render.score_text(report, lang)
+        _render.score_text(report, lang, out=args.out)
     _render.notices_to_stderr(dataset.notices, lang)
     _render.rejections_to_stderr(report.rejected, lang)
     bad_notices = any(n.error for n in dataset.notices)
@@ -468,6 +485,61 @@ def _cmd_new_pack(args: argparse.Namespace, lang: Lang) -> int:
     return EXIT_OK
 
 
+def _cmd_aggregate(args: argparse.Namespace, lang: Lang) -> int:
+    from pathlib import Path
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".parquet", ".json"):
+        raise _UsageError(
+            f"--out 只支持 .parquet 或 .json，收到 {args.out!r}",
+            f"--out writes .parquet or .json, got {args.out!r}",
+        )
+    from .._frames import MissingExtraError
+
+    try:
+        from .._aggregate import aggregate_log, read_table
+
+        result = aggregate_log(read_table(args.log), read_table(args.communities), year=args.year)
+    except MissingExtraError as exc:
+        raise _UsageError(str(exc), str(exc)) from None
+    if out.suffix.lower() == ".parquet":
+        result.frame.write_parquet(out)
+    else:
+        out.write_text(json.dumps(result.as_json(), ensure_ascii=False, indent=2), encoding="utf-8")
+    summary = {
+        "year": result.year,
+        "log_rows": result.log_rows,
+        "log_rows_rejected": sum(1 for r in result.rejected if r.collection == "log"),
+        "communities": result.frame.height,
+        "communities_rejected": sum(1 for r in result.rejected if r.collection != "log"),
+        "out": str(out),
+    }
+    if args.format == "json":
+        _print_json(
+            {
+                **summary,
+                "rejected": [r.as_json() for r in result.rejected],
+                "notices": [n.model_dump(mode="json") for n in result.notices],
+            }
+        )
+    elif lang == "zh":
+        print(
+            f"{summary['year']} 年度：日志 {summary['log_rows']} 行（拒收 {summary['log_rows_rejected']} 行），"
+            f"教共体 {summary['communities']} 个（拒收 {summary['communities_rejected']} 个），已写出 {out}"
+        )
+    else:
+        print(
+            f"{summary['year']}: {summary['log_rows']} log rows ({summary['log_rows_rejected']} rejected), "
+            f"{summary['communities']} communities ({summary['communities_rejected']} rejected), written to {out}"
+        )
+    from . import _render
+
+    _render.notices_to_stderr(result.notices, lang)
+    _render.rejections_to_stderr(result.rejected, lang)
+    bad = result.rejected or any(n.error for n in result.notices)
+    return EXIT_USER if bad else EXIT_OK
+
+
 def _parse_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -487,5 +559,6 @@ _COMMANDS: Final[dict[str, Callable[[argparse.Namespace, Lang], int]]] = {
     "quota": _cmd_quota,
     "template": _cmd_template,
     "diff": _cmd_diff,
+    "aggregate": _cmd_aggregate,
     "new-pack": _cmd_new_pack,
 }

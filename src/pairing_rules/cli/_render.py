@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from .._numbers import format_number
 
@@ -198,12 +198,21 @@ def _interpretations_line(console: Console, uses: Sequence[Any], lang: Lang) -> 
     console.print(("解释口径：" if zh else "Interpretations: ") + ", ".join(parts), style="dim")
 
 
-def score_text(report: ScoreReport, lang: Lang) -> None:
+#: beyond this many results the text output lists them without their items
+DETAIL_LIMIT: Final = 50
+
+
+def score_text(report: ScoreReport, lang: Lang, *, out: str | None = None) -> None:
+    """Scores for a person: every item for a few records, a table for many, a summary with ``--out``."""
     from rich.table import Table
 
     zh = lang == "zh"
     console = _console()
     console.print(f"{report.pack}  {report.pack_hash}", style="bold")
+    if out is not None:
+        _score_summary(console, report, lang)
+        console.print(f"报告已写入：{out}" if zh else f"report written: {out}")
+        return
     table = Table(title="评分结果" if zh else "Scores")
     for head in (
         ("编号", "id"),
@@ -224,22 +233,29 @@ def score_text(report: ScoreReport, lang: Lang) -> None:
             r.grade if zh else r.grade_en,
         )
     console.print(table)
-    for r in report.results:
+    if len(report.results) <= DETAIL_LIMIT:
+        for r in report.results:
+            console.print(
+                f"{r.id} {_t(r.rubric_label, lang)}：{format_number(r.total)} / "
+                f"{format_number(r.max)}（{r.grade if zh else r.grade_en}）",
+                style="bold",
+            )
+            for item in r.items:
+                mark = "" if item.applicable else (" 不适用" if zh else " n/a")
+                console.print(
+                    f"  {_t(item.label, lang)}{mark}: {format_number(item.points)}/{format_number(item.max)}"
+                    f" — {_t(item.reason, lang)}"
+                )
+            for veto in r.vetoes:
+                console.print(
+                    f"  {'一票否优' if zh else 'veto'}: {_t(veto.label, lang)} → {_t(veto.cap, lang)}"
+                )
+    else:
         console.print(
-            f"{r.id} {_t(r.rubric_label, lang)}：{format_number(r.total)} / "
-            f"{format_number(r.max)}（{r.grade if zh else r.grade_en}）",
-            style="bold",
+            f"共 {len(report.results)} 条，逐项得分请用 --out 报告.xlsx 或 --format json 查看"
+            if zh
+            else f"{len(report.results)} records: see every item with --out report.xlsx or --format json"
         )
-        for item in r.items:
-            mark = "" if item.applicable else (" 不适用" if zh else " n/a")
-            console.print(
-                f"  {_t(item.label, lang)}{mark}: {format_number(item.points)}/{format_number(item.max)}"
-                f" — {_t(item.reason, lang)}"
-            )
-        for veto in r.vetoes:
-            console.print(
-                f"  {'一票否优' if zh else 'veto'}: {_t(veto.label, lang)} → {_t(veto.cap, lang)}"
-            )
     _interpretations_line(console, report.interpretations, lang)
     if report.rejected:
         console.print(
@@ -247,6 +263,25 @@ def score_text(report: ScoreReport, lang: Lang) -> None:
             if zh
             else f"{len(report.rejected)} records rejected (see stderr)"
         )
+
+
+def _score_summary(console: Console, report: ScoreReport, lang: Lang) -> None:
+    zh = lang == "zh"
+    counts: dict[str, int] = {}
+    for r in report.results:
+        key = r.grade if zh else r.grade_en
+        counts[key] = counts.get(key, 0) + 1
+    shown = (
+        "，".join(f"{k} {v}" for k, v in counts.items())
+        if zh
+        else ", ".join(f"{k} {v}" for k, v in counts.items())
+    )
+    console.print(
+        f"已评分 {len(report.results)} 条（{shown}）；未处理 {len(report.rejected)} 条"
+        if zh
+        else f"{len(report.results)} scored ({shown}); {len(report.rejected)} rejected"
+    )
+    _interpretations_line(console, report.interpretations, lang)
 
 
 def check_text(report: CheckReport, lang: Lang) -> None:

@@ -1,4 +1,7 @@
-"""Results workbooks a county can file: scores or findings, with citations and rejected rows."""
+"""Results workbooks a county can file: scores or findings, with citations and rejected rows.
+
+The workbooks are streamed (openpyxl's write-only mode): a province's results write fast.
+"""
 
 from __future__ import annotations
 
@@ -32,16 +35,21 @@ def _plain(value: Any) -> Any:
 
 
 def _sheet(book: Workbook, title: str, header: Sequence[str], widths: Sequence[int]) -> Worksheet:
+    """A streamed sheet with a bold, shaded header row, widths set and the header frozen."""
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font, PatternFill
 
     sheet = book.create_sheet(title[:31])
-    sheet.append(list(header))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for n, width in enumerate(widths):
         sheet.column_dimensions[_letter(n)].width = width
     sheet.freeze_panes = "A2"
+    cells = []
+    for text in header:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+        cells.append(cell)
+    sheet.append(cells)
     return sheet
 
 
@@ -55,9 +63,10 @@ def _about(
     book: Workbook, pack: Pack, uses: Sequence[Any], lang: Lang, extra: Sequence[tuple[str, Any]]
 ) -> None:
     zh = lang == "zh"
-    sheet = book.active
-    assert sheet is not None
-    sheet.title = "说明" if zh else "about"
+    sheet = book.create_sheet("说明" if zh else "about")
+    sheet.column_dimensions["A"].width = 36
+    sheet.column_dimensions["B"].width = 70
+    sheet.column_dimensions["D"].width = 60
     rows: list[tuple[str, Any]] = [
         ("规则包" if zh else "pack", pack.ref),
         ("内容哈希" if zh else "content hash", pack.content_hash),
@@ -79,9 +88,6 @@ def _about(
     )
     for use in uses:
         sheet.append([use.id, use.value, "是" if use.default else "否", use.label.get(lang)])
-    sheet.column_dimensions["A"].width = 36
-    sheet.column_dimensions["B"].width = 70
-    sheet.column_dimensions["D"].width = 60
 
 
 def _rejections(
@@ -132,7 +138,7 @@ def write_score_workbook(
     from openpyxl import Workbook
 
     zh = lang == "zh"
-    book = Workbook()
+    book = Workbook(write_only=True)
     _about(
         book,
         pack,
@@ -174,8 +180,9 @@ def write_score_workbook(
                     "；".join(v.label.get(lang) for v in result.vetoes) or None,
                 ]
             )
+    # what cost points: every applicable item below its maximum, with the reason and the section
     header = (
-        ["编号", "细则", "项目", "得分", "满分", "说明", "出处", "原文"]
+        ["编号", "细则", "项目", "得分", "满分", "说明", "出处"]
         if zh
         else [
             "id",
@@ -185,12 +192,13 @@ def write_score_workbook(
             "max",
             "reason",
             "section",
-            "quote",
         ]
     )
-    details = _sheet(book, "得分明细" if zh else "details", header, (12, 14, 24, 8, 8, 60, 16, 80))
+    details = _sheet(book, "失分说明" if zh else "points lost", header, (12, 14, 24, 8, 8, 60, 16))
     for result in report.results:
         for item in result.items:
+            if not item.applicable or item.bonus or item.points >= item.max:
+                continue
             details.append(
                 [
                     result.id,
@@ -200,7 +208,32 @@ def write_score_workbook(
                     _plain(item.max),
                     item.reason.get(lang),
                     item.source.section,
-                    item.source.quote,
+                ]
+            )
+    # each item's citation once (the details name the section; the quote is here)
+    header = (
+        ["细则", "项目", "项目编号", "满分", "出处", "原文"]
+        if zh
+        else [
+            "rubric",
+            "item",
+            "item id",
+            "points",
+            "section",
+            "quote",
+        ]
+    )
+    citations = _sheet(book, "出处" if zh else "sources", header, (14, 24, 18, 8, 16, 90))
+    for rubric in rubrics:
+        for spec in rubric.items:
+            citations.append(
+                [
+                    rubric.id,
+                    spec.label.get(lang),
+                    spec.id,
+                    _plain(spec.points),
+                    spec.source.section,
+                    spec.source.quote,
                 ]
             )
     _rejections(book, report.rejected, notices, lang)
@@ -222,7 +255,7 @@ def write_check_workbook(
     from openpyxl import Workbook
 
     zh = lang == "zh"
-    book = Workbook()
+    book = Workbook(write_only=True)
     extra: list[tuple[str, Any]] = [
         ("评估日期" if zh else "as of", report.as_of.isoformat() if report.as_of else None)
     ]

@@ -17,6 +17,7 @@ import csv
 import datetime as dt
 import io
 import os
+import re
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -360,7 +361,13 @@ def _read_bytes(path: Path) -> bytes:
 
 
 def read_workbook_tables(path: Path) -> list[Table]:
-    """Every sheet of an .xlsx workbook as a :class:`Table` (values from the cached results)."""
+    """Every sheet of an .xlsx workbook as a :class:`Table` (values from the cached results).
+
+    Cached values are read by calamine (fast); a sheet with formulas, or a workbook
+    with percentage formats, is read by openpyxl's read-only mode, which tells a
+    formula without a cached value and a percentage cell apart.  Merged ranges
+    come from the sheet's XML.
+    """
     _read_bytes(path)
     if not zipfile.is_zipfile(path):
         raise InputError(
@@ -370,22 +377,49 @@ def read_workbook_tables(path: Path) -> list[Table]:
             ),
             str(path),
         )
+    values_book = _open_workbook(path, data_only=True)
+    percent_styles = _has_percent_styles(values_book)
+    formula_book: Any = None
+    fast = None if percent_styles else _calamine(path)
+    tables = []
+    with zipfile.ZipFile(path) as archive:
+        for sheet in values_book.worksheets:
+            xml = archive.read(sheet._worksheet_path)
+            formulas: set[tuple[int, int]] = set()
+            has_formulas = bool(_FORMULA.search(xml))
+            if has_formulas:
+                if formula_book is None:
+                    formula_book = _open_workbook(path, data_only=False)
+                formulas = _formulas_without_values(sheet, formula_book[sheet.title])
+            formats: dict[tuple[int, int], str] = {}
+            if fast is not None and not has_formulas:
+                rows = _calamine_rows(fast, sheet.title, path)
+            else:
+                rows, formats = _sheet_rows(sheet, path, percent_styles=percent_styles)
+            tables.append(
+                Table(
+                    name=f"{path.name}「{sheet.title}」",
+                    rows=rows,
+                    formats=formats,
+                    formulas=formulas,
+                    merged=_merged_ranges(xml),
+                )
+            )
+    values_book.close()
+    if formula_book is not None:
+        formula_book.close()
+    return tables
+
+
+def _open_workbook(path: Path, *, data_only: bool) -> Any:
     import openpyxl
     from openpyxl.utils.exceptions import InvalidFileException
 
     try:
-        values_book = openpyxl.load_workbook(path, data_only=True, read_only=False)
-        formula_book = openpyxl.load_workbook(path, data_only=False, read_only=False)
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
     except Exception as exc:
         if _refused_xml(exc):
-            raise InputError(
-                Text(
-                    zh="工作簿含有 XML 实体声明，为安全起见无法安全解析；请在 Excel 或 WPS 中另存后再试",
-                    en="the workbook declares XML entities and cannot be parsed safely; "
-                    "save it again in Excel or WPS",
-                ),
-                str(path),
-            ) from exc
+            raise _unsafe(path) from exc
         if isinstance(
             exc, InvalidFileException | KeyError | zipfile.BadZipFile | OSError | ValueError
         ):
@@ -393,54 +427,143 @@ def read_workbook_tables(path: Path) -> list[Table]:
                 Text(zh=f"无法读取工作簿：{exc}", en=f"cannot read the workbook: {exc}"), str(path)
             ) from exc
         raise
-    tables = []
-    for sheet in values_book.worksheets:
-        formula_sheet = formula_book[sheet.title]
-        if sheet.max_row > max_rows() + 2:
-            raise InputError(
-                Text(
-                    zh=f"工作表「{sheet.title}」超过 {max_rows()} 行，请分批处理",
-                    en=f"sheet '{sheet.title}' has more than {max_rows()} rows; split the file",
-                ),
-                str(path),
+
+
+def _calamine(path: Path) -> Any:
+    """The workbook opened by calamine (a fast reader of cached values), or ``None``."""
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:  # pragma: no cover - a dependency; openpyxl reads the file instead
+        return None
+    try:
+        return CalamineWorkbook.from_path(str(path))
+    except Exception:
+        return None  # openpyxl gives the error a person can read
+
+
+def _calamine_rows(book: Any, title: str, path: Path) -> list[list[Any]]:
+    """The cells of sheet ``title`` as calamine reads them (blank cells ``None``)."""
+    limit = max_rows() + 2
+    raw = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
+    if len(raw) > limit:
+        raise _too_many_rows(title, path)
+    rows = [[_calamine_cell(v) for v in row] for row in raw]
+    while rows and all(_is_blank(v) for v in rows[-1]):
+        rows.pop()
+    return rows
+
+
+def _calamine_cell(value: Any) -> Any:
+    """A cell as openpyxl gives it: blank is ``None``, a whole number an ``int``."""
+    if value == "":
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def _has_percent_styles(book: Any) -> bool:
+    """Whether any cell style of the workbook shows a percentage (``0%``, ``0.0%`` …)."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS
+
+    try:
+        custom = list(book._number_formats)
+        for style in book._cell_styles:
+            fid = int(style.numFmtId)
+            shown = (
+                BUILTIN_FORMATS.get(fid)
+                if fid < 164
+                else (custom[fid - 164] if fid - 164 < len(custom) else None)
             )
-        rows: list[list[Any]] = []
-        formats: dict[tuple[int, int], str] = {}
-        formulas: set[tuple[int, int]] = set()
-        for r, (row, frow) in enumerate(
-            zip(sheet.iter_rows(), formula_sheet.iter_rows(), strict=False)
-        ):
+            if shown and "%" in str(shown):
+                return True
+    except (AttributeError, TypeError, ValueError, IndexError):
+        return True  # cannot tell: look at every cell
+    return False
+
+
+def _sheet_rows(
+    sheet: Any, path: Path, *, percent_styles: bool = True
+) -> tuple[list[list[Any]], dict[tuple[int, int], str]]:
+    limit = max_rows() + 2
+    rows: list[list[Any]] = []
+    formats: dict[tuple[int, int], str] = {}
+    try:
+        if not percent_styles:
+            for r, values in enumerate(sheet.iter_rows(values_only=True)):
+                if r >= limit:
+                    raise _too_many_rows(sheet.title, path)
+                rows.append(list(values))
+        for r, row in enumerate(sheet.iter_rows() if percent_styles else ()):
+            if r >= limit:
+                raise _too_many_rows(sheet.title, path)
             values = []
-            for c, (cell, fcell) in enumerate(zip(row, frow, strict=False)):
+            for c, cell in enumerate(row):
                 values.append(cell.value)
-                if cell.number_format and "%" in str(cell.number_format):
-                    formats[(r, c)] = str(cell.number_format)
-                if (
-                    cell.value is None
-                    and isinstance(fcell.value, str)
-                    and fcell.value.startswith("=")
-                ):
-                    formulas.add((r, c))
+                number_format = getattr(cell, "number_format", None)
+                if number_format and "%" in str(number_format):
+                    formats[(r, c)] = str(number_format)
             rows.append(values)
-        while rows and all(_is_blank(v) for v in rows[-1]):
-            rows.pop()
-        merged = [
-            (m.min_row - 1, m.max_row - 1, m.min_col - 1, m.max_col - 1, m.coord)
-            for m in sheet.merged_cells.ranges
-        ]
-        tables.append(
-            Table(
-                name=f"{path.name}「{sheet.title}」",
-                rows=rows,
-                formats=formats,
-                formulas=formulas,
-                merged=merged,
-            )
-        )
-    return tables
+    except InputError:
+        raise
+    except Exception as exc:
+        if _refused_xml(exc):
+            raise _unsafe(path) from exc
+        raise
+    while rows and all(_is_blank(v) for v in rows[-1]):
+        rows.pop()
+    return rows, formats
+
+
+def _too_many_rows(title: str, path: Path) -> InputError:
+    return InputError(
+        Text(
+            zh=f"工作表「{title}」超过 {max_rows()} 行，请分批处理",
+            en=f"sheet '{title}' has more than {max_rows()} rows; split the file",
+        ),
+        str(path),
+    )
+
+
+_FORMULA: Final = re.compile(rb"<f[\s>/]")
+
+
+def _formulas_without_values(values: Any, formulas: Any) -> set[tuple[int, int]]:
+    """Cells holding a formula whose cached value is missing."""
+    out: set[tuple[int, int]] = set()
+    for r, (row, frow) in enumerate(zip(values.iter_rows(), formulas.iter_rows(), strict=False)):
+        for c, (cell, fcell) in enumerate(zip(row, frow, strict=False)):
+            if cell.value is None and isinstance(fcell.value, str) and fcell.value.startswith("="):
+                out.add((r, c))
+    return out
+
+
+_MERGE: Final = re.compile(rb'<mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
+
+
+def _merged_ranges(xml: bytes) -> list[tuple[int, int, int, int, str]]:
+    """The merged ranges of a sheet's XML as (first row, last row, first col, last col, text), 0-based."""
+    from openpyxl.utils.cell import range_boundaries
+
+    out = []
+    for match in _MERGE.finditer(xml):
+        ref = match.group(1).decode("ascii")
+        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        out.append((min_row - 1, max_row - 1, min_col - 1, max_col - 1, ref))
+    return out
 
 
 # --------------------------------------------------------------------------- into a dataset
+
+
+def _unsafe(path: Path) -> InputError:
+    return InputError(
+        Text(
+            zh="工作簿含有 XML 实体声明，为安全起见无法安全解析；请在 Excel 或 WPS 中另存后再试",
+            en="the workbook declares XML entities and cannot be parsed safely; save it again in Excel or WPS",
+        ),
+        str(path),
+    )
 
 
 def _refused_xml(exc: BaseException) -> bool:

@@ -1,0 +1,453 @@
+"""Benchmark: per-record API, table path and a hand-written Polars baseline, side by side.
+
+Run from the repository root::
+
+    .venv/bin/python benchmarks/run.py                    # small: 10,000 community-years, 1,000,000 log rows
+    .venv/bin/python benchmarks/run.py --scale national   # 100,000 community-years, 10,000,000 log rows
+
+It generates the synthetic data from a seed, then runs every stage in a
+subprocess of its own (so that each stage's peak memory is its own) and prints
+throughput, the ratios to the baseline and the peak resident memory.  Every
+stage checks its numbers against the others before it reports a time.  This is
+a benchmark, not a test: it is not part of the test suite.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+SCALES = {
+    "small": (10_000, 1_000_000),
+    "national": (100_000, 10_000_000),
+}
+PACK = "cangnan2022"
+PROVINCE_ROWS = 1_500
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory, in MiB.
+
+    ``VmHWM`` (Linux) is the high-water mark of this process's own memory since
+    it started; ``ru_maxrss`` is the fallback (on Linux it can carry the
+    parent's peak across ``fork``, so it is not used where ``VmHWM`` exists).
+    """
+    try:
+        with open("/proc/self/status", encoding="utf-8") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _best(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    times = []
+    result = None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return min(times), result
+
+
+# ------------------------------------------------------------------------------ baselines
+
+
+def baseline_scores(frame: Any) -> Any:
+    """Totals and grades of cangnan2022 (default interpretations), as a data engineer writes them."""
+    import polars as pl
+
+    c = pl.col
+    z = lambda name: c(name).fill_null(0)  # noqa: E731
+    sat = c("satisfaction").cast(pl.Float64)
+    satisfaction = (
+        pl.when(sat.is_null())
+        .then(0.0)
+        .otherwise((15 + (sat - 90).cast(pl.Int64, strict=False)).clip(0, 25))
+    )
+    mentor_groups = pl.min_horizontal(z("mentors"), z("mentees") // 3)
+    mentoring = (mentor_groups >= 3) & (c("min_mentoring_activities") >= 5)
+    research = z("online_research") + z("offline_research")
+    exchange = (
+        pl.when(c("type") == "融合型")
+        .then(c("teachers_barrier_free").fill_null(False))
+        .when(c("type") == "共建型")
+        .then((z("core_teachers") > 0) & (z("teachers_sent") * 10 >= z("core_teachers")))
+        .otherwise(c("teachers_sent") >= 1)
+    )
+    county = (
+        pl.when((c("sync_subjects") >= 2) & (c("sync_lessons") >= 20)).then(30).otherwise(0)
+        + pl.when(research >= 12).then(18).otherwise(0)
+        + pl.when(exchange.fill_null(False)).then(6).otherwise(0)
+        + pl.when(mentoring.fill_null(False)).then(15).otherwise(0)
+        + satisfaction
+    )
+    cross = (
+        pl.when(mentoring.fill_null(False)).then(10).otherwise(0)
+        + pl.when((c("shadow_teachers") >= 1) & (c("shadow_months") >= 1)).then(10).otherwise(0)
+        + pl.when(z("sync_lessons") + z("offline_demo_lessons") >= 10).then(10).otherwise(0)
+        + pl.when(research >= 10).then(10).otherwise(0)
+        + pl.when(c("extension_courses") >= 1).then(10).otherwise(0)
+        + pl.when(c("student_exchanges") >= 1).then(10).otherwise(0)
+        + pl.when(c("on_time").fill_null(False)).then(15).otherwise(0)
+        + satisfaction
+    )
+    is_cross = c("scope") == "跨地区"
+    total = pl.min_horizontal(pl.when(is_cross).then(cross).otherwise(county), 100)
+    veto = (c("on_time") == False) | (c("veto_incident") == True)  # noqa: E712
+    grade = (
+        pl.when(total >= 90)
+        .then(pl.lit("excellent"))
+        .when(total >= 80)
+        .then(pl.lit("good"))
+        .when(total >= 60)
+        .then(pl.lit("pass"))
+        .otherwise(pl.lit("fail"))
+    )
+    grade = (
+        pl.when(veto.fill_null(False) & (grade == "excellent"))
+        .then(pl.lit("good"))
+        .otherwise(grade)
+    )
+    return frame.select(c("id"), total.alias("total"), grade.alias("grade_id"))
+
+
+def baseline_counts(log: Any, communities: Any) -> Any:
+    """The activity counts of the log joined to the community table, hand-written."""
+    import polars as pl
+
+    k = pl.col("kind")
+    counts = log.group_by("community_id").agg(
+        (k == "同步课堂").sum().alias("sync_lessons"),
+        pl.col("subject").filter(k == "同步课堂").n_unique().alias("sync_subjects"),
+        (k == "线下示范课").sum().alias("offline_demo_lessons"),
+        (k == "网络研修").sum().alias("online_research"),
+        (k == "线下教研").sum().alias("offline_research"),
+        pl.col("teacher").filter(k == "跟岗").n_unique().alias("shadow_teachers"),
+        pl.col("subject").filter(k == "拓展课程").n_unique().alias("extension_courses"),
+        (k == "学生交流").sum().alias("student_exchanges"),
+        pl.col("teacher").filter(k == "派出任教").n_unique().alias("teachers_sent"),
+    )
+    groups = (
+        log.filter(k == "师徒指导")
+        .group_by("community_id", "group")
+        .len()
+        .group_by("community_id")
+        .agg(pl.col("len").min().alias("min_mentoring_activities"), pl.len().alias("groups"))
+    )
+    shadow = (
+        log.filter(k == "跟岗")
+        .group_by("community_id", "teacher")
+        .agg(pl.col("months").sum())
+        .group_by("community_id")
+        .agg(pl.col("months").min().alias("shadow_months"))
+    )
+    return (
+        communities.join(counts, left_on="id", right_on="community_id", how="left")
+        .join(groups, left_on="id", right_on="community_id", how="left")
+        .join(shadow, left_on="id", right_on="community_id", how="left")
+        .with_columns(
+            pl.when(pl.col("groups").fill_null(0) < pl.col("mentors"))
+            .then(0)
+            .otherwise(pl.col("min_mentoring_activities"))
+            .alias("min_mentoring_activities")
+        )
+    )
+
+
+# ------------------------------------------------------------------------------ stages
+
+
+def stage_generate(data: Path) -> dict[str, Any]:
+    import pairing_rules as pr
+
+    scale, seed = os.environ["BENCH_SCALE"], int(os.environ["BENCH_SEED"])
+    n, rows = SCALES[scale]
+    start = time.perf_counter()
+    communities = pr.synthetic_communities(n, seed=seed)
+    communities.write_parquet(data / "communities.parquet")
+    pr.synthetic_activity_log(communities, rows, seed=seed).write_parquet(data / "log.parquet")
+    pr.synthetic_community_years(n, seed=seed).write_parquet(data / "community_years.parquet")
+    province = pr.synthetic_community_years(PROVINCE_ROWS, seed=seed + 7)
+    _write_workbook(province, data / "province.xlsx")
+    return {"seconds": time.perf_counter() - start}
+
+
+def _write_workbook(frame: Any, path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("communities")
+    columns = frame.columns
+    sheet.append(columns)
+    for row in frame.iter_rows():
+        sheet.append(
+            [
+                "、".join(v) if isinstance(v, list) else float(v) if isinstance(v, Decimal) else v
+                for v in row
+            ]
+        )
+    book.save(path)
+
+
+def stage_per_record(data: Path) -> dict[str, Any]:
+    import polars as pl
+
+    import pairing_rules as pr
+
+    pack = pr.get_pack(PACK)
+    frame = pl.read_parquet(data / "community_years.parquet")
+    rows = [{k: v for k, v in r.items() if v is not None} for r in frame.to_dicts()]
+    start = time.perf_counter()
+    records, rejected = pr.validate_records(rows, pr.CommunityYear, "communities")
+    validate = time.perf_counter() - start
+    assert not rejected
+    scorer = pr.Scorer(pack)
+    scorer.points(records[0])  # compile once, as any long run does
+
+    def fast() -> list[Any]:
+        points = scorer.points
+        return [points(r) for r in records]
+
+    seconds, results = _best(fast, 3)
+    subset = records[: min(len(records), 10_000)]
+    explained, sheets = _best(lambda: [scorer.score_record(r) for r in subset], 1)
+    for sheet, numbers in zip(sheets, results, strict=False):
+        assert sheet is not None
+        assert numbers is not None
+        assert (sheet.total, sheet.grade_id) == (numbers.total, numbers.grade)
+    totals = {r.id: (n.total, n.grade) for r, n in zip(records, results, strict=True)}
+    (data / "per_record.json").write_text(
+        json.dumps({k: [str(t), g] for k, (t, g) in totals.items()}), encoding="utf-8"
+    )
+    return {
+        "records": len(records),
+        "seconds": seconds,
+        "per_second": len(records) / seconds,
+        "validate_per_second": len(records) / validate,
+        "explained_per_second": len(subset) / explained,
+    }
+
+
+def stage_columnar(data: Path) -> dict[str, Any]:
+    import polars as pl
+
+    import pairing_rules as pr
+
+    frame = pl.read_parquet(data / "community_years.parquet")
+    scorer = pr.TableScorer(PACK)
+    seconds, result = _best(lambda: scorer.score(frame), 3)
+    assert not result.rejected
+    expected = json.loads((data / "per_record.json").read_text(encoding="utf-8"))
+    got = {i: (t, g) for i, t, g in result.frame.select("id", "total", "grade_id").iter_rows()}
+    want = {k: (Decimal(v[0]), v[1]) for k, v in expected.items()}
+    assert got == want, "table path and per-record path disagree"
+    return {"records": frame.height, "seconds": seconds, "per_second": frame.height / seconds}
+
+
+def stage_baseline(data: Path) -> dict[str, Any]:
+    import polars as pl
+
+    frame = pl.read_parquet(data / "community_years.parquet")
+    seconds, result = _best(lambda: baseline_scores(frame), 3)
+    expected = json.loads((data / "per_record.json").read_text(encoding="utf-8"))
+    for rid, total, grade in result.iter_rows():
+        want_total, want_grade = expected[rid]
+        assert Decimal(str(total)) == Decimal(want_total), rid
+        assert grade == want_grade, rid
+    return {"records": frame.height, "seconds": seconds, "per_second": frame.height / seconds}
+
+
+def stage_aggregate(data: Path) -> dict[str, Any]:
+    import polars as pl
+
+    import pairing_rules as pr
+
+    log = pl.read_parquet(data / "log.parquet")
+    communities = pl.read_parquet(data / "communities.parquet")
+    seconds, result = _best(lambda: pr.aggregate_log(log, communities), 2)
+    assert not result.rejected
+    result.frame.write_parquet(data / "aggregated.parquet")
+    return {"rows": log.height, "seconds": seconds, "per_second": log.height / seconds}
+
+
+def stage_baseline_aggregate(data: Path) -> dict[str, Any]:
+    import polars as pl
+
+    log = pl.read_parquet(data / "log.parquet")
+    communities = pl.read_parquet(data / "communities.parquet")
+    seconds, result = _best(lambda: baseline_counts(log, communities), 2)
+    ours = pl.read_parquet(data / "aggregated.parquet")
+    fields = ["sync_lessons", "sync_subjects", "online_research", "teachers_sent"]
+    fields += ["min_mentoring_activities", "shadow_teachers", "student_exchanges"]
+    mine = ours.select("id", *fields).sort("id")
+    theirs = result.select("id", *[pl.col(f).fill_null(0).cast(pl.Int64) for f in fields]).sort(
+        "id"
+    )
+    assert mine.equals(theirs), "aggregation and baseline disagree"
+    return {"rows": log.height, "seconds": seconds, "per_second": log.height / seconds}
+
+
+def stage_pipeline(data: Path) -> dict[str, Any]:
+    """Read the log, aggregate and score it in one process: the peak memory of the whole job."""
+    import polars as pl
+
+    import pairing_rules as pr
+
+    start = time.perf_counter()
+    log = pl.read_parquet(data / "log.parquet")
+    communities = pl.read_parquet(data / "communities.parquet")
+    aggregated = pr.aggregate_log(log, communities)
+    del log
+    scores = pr.score_table(PACK, aggregated.frame)
+    seconds = time.perf_counter() - start
+    assert not scores.rejected
+    return {"communities": scores.frame.height, "seconds": seconds}
+
+
+def stage_cli(data: Path) -> dict[str, Any]:
+    script = Path(sys.executable).with_name("pairing-rules")
+    times = []
+    for _ in range(7):
+        start = time.perf_counter()
+        subprocess.run([str(script), "--help"], check=True, capture_output=True)
+        times.append(time.perf_counter() - start)
+    out = data / "province-report.xlsx"
+    runs = []
+    for _ in range(5):  # the median of five: a single run varies by ±20% on a busy machine
+        start = time.perf_counter()
+        done = subprocess.run(
+            [str(script), "score", PACK, str(data / "province.xlsx"), "--out", str(out)],
+            capture_output=True,
+            check=False,
+        )
+        runs.append(time.perf_counter() - start)
+        assert done.returncode == 0, done.stderr.decode()
+    return {"help_seconds": statistics.median(times), "workbook_seconds": statistics.median(runs)}
+
+
+STAGES: dict[str, Callable[[Path], dict[str, Any]]] = {
+    "per_record": stage_per_record,
+    "columnar": stage_columnar,
+    "baseline": stage_baseline,
+    "aggregate": stage_aggregate,
+    "baseline_aggregate": stage_baseline_aggregate,
+    "pipeline": stage_pipeline,
+    "cli": stage_cli,
+}
+
+
+def run_stage(name: str, data: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
+    command = [sys.executable, __file__, "--stage", name, "--data", str(data)]
+    done = subprocess.run(
+        command, capture_output=True, text=True, check=False, env={**os.environ, **(env or {})}
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"stage {name} failed:\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def machine() -> str:
+    memory = ""
+    try:
+        with open("/proc/meminfo", encoding="utf-8") as info:
+            kb = int(info.readline().split()[1])
+        memory = f", {kb / 1024 / 1024:.0f} GiB memory"
+    except OSError:
+        pass
+    return (
+        f"{platform.machine()}, {os.cpu_count()} cores{memory}, Python {platform.python_version()}"
+    )
+
+
+def report(scale: str, results: dict[str, dict[str, Any]]) -> str:
+    n, rows = SCALES[scale]
+    per, col, base = results["per_record"], results["columnar"], results["baseline"]
+    agg, base_agg = results["aggregate"], results["baseline_aggregate"]
+    pipe, cli = results["pipeline"], results["cli"]
+    lines = [
+        f"pairing-rules benchmark: scale {scale} ({n:,} community-years, {rows:,} log rows), "
+        f"pack {PACK}, default interpretations",
+        f"machine: {machine()}",
+        "",
+        f"{'stage':<46}{'time (s)':>10}{'per second':>14}{'vs baseline':>13}{'peak MB':>10}",
+    ]
+
+    def line(label: str, r: dict[str, Any], rate: float | None, ratio: float | None) -> None:
+        lines.append(
+            f"{label:<46}{r['seconds']:>10.3f}"
+            f"{(f'{rate:,.0f}' if rate else ''):>14}"
+            f"{(f'{ratio:.2f}×' if ratio else ''):>13}{r['peak_mb']:>10.0f}"
+        )
+
+    line("per-record Scorer.points (validated records)", per, per["per_second"], None)
+    line(
+        "table path score_table (incl. checks)",
+        col,
+        col["per_second"],
+        col["seconds"] / base["seconds"],
+    )
+    line("baseline: hand-written Polars scores", base, base["per_second"], 1.0)
+    line(
+        "log aggregation aggregate_log (incl. checks)",
+        agg,
+        agg["per_second"],
+        agg["seconds"] / base_agg["seconds"],
+    )
+    line("baseline: hand-written Polars group_by", base_agg, base_agg["per_second"], 1.0)
+    line("whole job: read log, aggregate, score", pipe, None, None)
+    lines += [
+        "",
+        f"per-record, with explanations (Scorer.score_record): {per['explained_per_second']:,.0f}/s; "
+        f"record validation (pydantic): {per['validate_per_second']:,.0f}/s",
+        f"pairing-rules --help: {cli['help_seconds']:.3f} s (median of 7); "
+        f"{PROVINCE_ROWS:,}-row workbook scored to an xlsx report: {cli['workbook_seconds']:.2f} s (median of 5)",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+    parser.add_argument("--seed", type=int, default=2022)
+    parser.add_argument("--data", help="keep the generated data in this folder")
+    parser.add_argument("--json", help="also write the figures to this JSON file")
+    parser.add_argument("--stage", choices=[*sorted(STAGES), "generate"], help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.stage:
+        stages = {**STAGES, "generate": stage_generate}
+        result = stages[args.stage](Path(args.data))
+        result["peak_mb"] = _peak_mb()
+        print(json.dumps(result))
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(args.data or tmp)
+        data.mkdir(parents=True, exist_ok=True)
+        print(f"generating {args.scale} data (seed {args.seed}) in {data} …", file=sys.stderr)
+        run_stage("generate", data, {"BENCH_SCALE": args.scale, "BENCH_SEED": str(args.seed)})
+        results = {}
+        for name in STAGES:
+            print(f"running {name} …", file=sys.stderr)
+            results[name] = run_stage(name, data)
+        print(report(args.scale, results))
+        if args.json:
+            Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,603 @@
+"""The table path: score and check a whole table at once.
+
+:class:`TableScorer` and :class:`TableChecker` compile a pack's rules once
+(:mod:`pairing_rules._columnar_compile`) and apply them to tables: a table in,
+a table of the same library out (Polars, Arrow or pandas), one output row per
+input row, so they run unchanged in ``dask.dataframe.map_partitions`` and
+Spark's ``mapInArrow``.  Explanations are computed on request, record by
+record, by the per-record path.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any, Final
+
+from ._columnar_compile import (
+    ExprCompiler,
+    compile_requirement_status,
+    compile_rubric_columns,
+    decimal_column,
+)
+from ._frames import (
+    ROW,
+    Prepared,
+    key_expression,
+    prepare,
+    require,
+    to_polars,
+)
+from ._plan import (
+    FilterPlan,
+    RubricPlan,
+)
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from ._dataset import Notice, Rejection
+    from ._engine import Scorer
+    from ._interpretations import InterpretationUse
+    from ._pack import Pack
+    from ._rubric import ScoreSheet
+
+_WIDE: Final = 2**62
+_LIMIT: Final = 2**125
+_COUNT_BOUND: Final = 10**12
+
+
+def _pack(pack: Pack | str) -> Pack:
+    if isinstance(pack, str):
+        from ._registry import get_pack
+
+        return get_pack(pack)
+    return pack
+
+
+def _restore_pack(ref: str, file: str | None) -> Pack:
+    from ._registry import get_pack
+
+    if file is not None:
+        from ._pack import load_pack
+
+        return load_pack(file)
+    return get_pack(ref)
+
+
+@dataclass
+class TableScores:
+    """A table scored at once: one output row per input row, and the rejected rows.
+
+    :param frame: ``row`` (the input row, from 0), ``id``, ``rubric``, one column
+        per item (``<rubric>.<item>``, null where another rubric applied), ``total``,
+        ``max``, ``grade_basis``, ``grade_id``, ``grade`` and ``grade_en``; a rejected
+        row has ``error`` and ``error_en`` and no points.
+    """
+
+    pack: str
+    pack_hash: str
+    frame: pl.DataFrame
+    rejected: list[Rejection]
+    notices: list[Notice]
+    interpretations: list[InterpretationUse]
+    _source: pl.DataFrame = field(repr=False)
+    _scorer: Scorer = field(repr=False)
+
+    def explain(self, row: int) -> ScoreSheet | None:
+        """The full explanation of input row ``row`` (``None`` when it was rejected).
+
+        Explanations are computed on request, one record at a time, by the
+        per-record path: the bulk path never pays for them.
+        """
+        if any(r.index == row for r in self.rejected):
+            return None
+        raw = self._source.row(row, named=True)
+        model = self._scorer.pack.record_types[self._scorer.collections[0]]
+        # a null cell is a field left out (its default), as in the per-record path
+        record = model.model_validate(
+            {k: v for k, v in raw.items() if k in model.model_fields and v is not None}
+        )
+        return self._scorer.score_record(record)
+
+    def to_arrow(self) -> Any:
+        """The results as an Arrow table."""
+        return self.frame.to_arrow()
+
+
+class TableScorer:
+    """A pack's rubrics compiled for tables: call it on a table, get the scores as a table.
+
+    :param pack: a pack or the id of an installed pack.
+    :param rubric: score every row on this rubric instead of choosing by ``applies_to``.
+    :param interpretations: overrides, ``{interpretation id: value}``.
+
+    ``scorer(table)`` returns a table of the same library (Polars, Arrow table or
+    batch, pandas): the function for ``map_partitions`` and ``mapInArrow``.
+    :meth:`score` returns :class:`TableScores` with the rejections as objects.
+    """
+
+    def __init__(
+        self,
+        pack: Pack | str,
+        *,
+        rubric: str | None = None,
+        interpretations: Mapping[str, str] | None = None,
+    ) -> None:
+        from ._engine import Scorer
+
+        require("polars")
+
+        self.pack = _pack(pack)
+        self.rubric = rubric
+        self.overrides = dict(interpretations or {})
+        self.scorer = Scorer(self.pack, rubric=rubric, interpretations=self.overrides)
+        self.collection = self.scorer.collections[0]
+        self.model = self.pack.record_types[self.collection]
+        self.compiled = [
+            (bound, applies, compile_rubric_columns(bound.plan, f"__r{n}"))
+            for n, (bound, applies) in enumerate(self.scorer.bound)
+        ]
+        self.places = max(cols.places for _b, _a, cols in self.compiled)
+        self._select = self._selector()
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        file = str(self.pack.file) if self.pack.file is not None else None
+        return (_restore_scorer, (self.pack.ref, file, self.rubric, self.overrides))
+
+    def _selector(self) -> pl.Expr:
+        import polars as pl
+
+        c = ExprCompiler(self.model)
+        selector: pl.Expr = pl.lit(None, dtype=pl.Int32)
+        for index in reversed(range(len(self.compiled))):
+            bound = self.compiled[index][0]
+            test = (
+                None
+                if self.scorer.forced
+                else c.filter(filter_of(bound.rubric.applies_to, self.model))
+            )
+            if test is None:
+                selector = pl.lit(index, dtype=pl.Int32)
+            else:
+                selector = pl.when(test).then(pl.lit(index, dtype=pl.Int32)).otherwise(selector)
+        return selector
+
+    def output_schema(self) -> dict[str, Any]:
+        """The columns of the result and their Polars types."""
+        import polars as pl
+
+        schema: dict[str, Any] = {"row": pl.UInt32, "id": pl.Utf8, "rubric": pl.Utf8}
+        for bound, _a, cols in self.compiled:
+            for item_id, _e in cols.items:
+                schema[f"{bound.rubric.id}.{item_id}"] = pl.Decimal(38, cols.places)
+        decimal = pl.Decimal(38, self.places)
+        schema.update(
+            total=decimal,
+            max=decimal,
+            grade_basis=decimal,
+            grade_id=pl.Utf8,
+            grade=pl.Utf8,
+            grade_en=pl.Utf8,
+            error=pl.Utf8,
+            error_en=pl.Utf8,
+        )
+        return schema
+
+    def score(self, table: Any, *, location: str | None = None) -> TableScores:
+        """Score every row of ``table`` (see :class:`TableScores`)."""
+        require("polars")
+        import polars as pl
+
+        source = to_polars(table)
+        prepared = prepare(source, self.model, self.collection, location=location)
+        frame, rejected = self._frame(prepared, pl)
+        return TableScores(
+            pack=self.pack.ref,
+            pack_hash=self.pack.content_hash,
+            frame=frame,
+            rejected=rejected,
+            notices=prepared.notices,
+            interpretations=self.scorer.interpretations,
+            _source=source,
+            _scorer=self.scorer,
+        )
+
+    def __call__(self, table: Any) -> Any:
+        """Score ``table``; the result is a table of the same library (rejections as ``error`` rows)."""
+        result = self.score(table).frame
+        return _like(table, result)
+
+    def empty(self, like: str = "pandas") -> Any:
+        """An empty result (``pandas``, ``arrow`` or ``polars``): the ``meta`` for Dask."""
+        import polars as pl
+
+        frame = pl.DataFrame(schema=self.output_schema())
+        return _as(frame, like)
+
+    def _frame(self, prepared: Prepared, pl: Any) -> tuple[pl.DataFrame, list[Rejection]]:
+        clean = prepared.frame.filter(prepared.clean)
+        selected = clean.lazy().with_columns(self._select.alias("__rubric"))
+        for _b, _a, cols in self.compiled:
+            for stage in cols.stages:
+                if stage:
+                    selected = selected.with_columns(stage)
+        columns: list[pl.Expr] = [pl.col(ROW).alias("row"), key_expression(self.model).alias("id")]
+        rubric_ids = [b.rubric.id for b, _a, _c in self.compiled]
+        columns.append(
+            pl.col("__rubric")
+            .replace_strict(dict(enumerate(rubric_ids)), default=None, return_dtype=pl.Utf8)
+            .alias("rubric")
+        )
+        total_parts, reach_parts, basis_parts, grade_parts = [], [], [], []
+        grade_ids: list[pl.Expr] = []
+        grade_zh: list[pl.Expr] = []
+        grade_en: list[pl.Expr] = []
+        for index, (bound, _a, cols) in enumerate(self.compiled):
+            mine = pl.col("__rubric") == index
+            shift = 10 ** (self.places - cols.places)
+            for item_id, expr in cols.items:
+                columns.append(
+                    decimal_column(pl.when(mine).then(expr), cols.places).alias(
+                        f"{bound.rubric.id}.{item_id}"
+                    )
+                )
+            total_parts.append(pl.when(mine).then(cols.total * shift))
+            reach_parts.append(pl.when(mine).then(cols.reach * shift))
+            basis_parts.append(pl.when(mine).then(cols.basis * shift))
+            grades = bound.rubric.grades.grades
+            grade_parts.append(pl.when(mine).then(cols.grade))
+            grade_ids.append(
+                pl.when(mine).then(
+                    cols.grade.replace_strict(
+                        {n: g.id for n, g in enumerate(grades)}, return_dtype=pl.Utf8
+                    )
+                )
+            )
+            grade_zh.append(
+                pl.when(mine).then(
+                    cols.grade.replace_strict(
+                        {n: g.label.zh for n, g in enumerate(grades)}, return_dtype=pl.Utf8
+                    )
+                )
+            )
+            grade_en.append(
+                pl.when(mine).then(
+                    cols.grade.replace_strict(
+                        {n: g.label.en for n, g in enumerate(grades)}, return_dtype=pl.Utf8
+                    )
+                )
+            )
+        columns += [
+            decimal_column(pl.coalesce(total_parts), self.places).alias("total"),
+            decimal_column(pl.coalesce(reach_parts), self.places).alias("max"),
+            decimal_column(pl.coalesce(basis_parts), self.places).alias("grade_basis"),
+            pl.coalesce(grade_ids).alias("grade_id"),
+            pl.coalesce(grade_zh).alias("grade"),
+            pl.coalesce(grade_en).alias("grade_en"),
+            pl.lit(None, dtype=pl.Utf8).alias("error"),
+            pl.lit(None, dtype=pl.Utf8).alias("error_en"),
+        ]
+        scored = selected.select(columns).collect()
+        rejected = list(prepared.rejected)
+        # rows no rubric applies to are rejected, as the per-record path does
+        unselected = scored.filter(pl.col("rubric").is_null())
+        if unselected.height:
+            rejected += self._no_rubric(prepared, unselected.get_column("row").to_list())
+            scored = scored.filter(pl.col("rubric").is_not_null())
+        extra = self._fallback(prepared, rejected)
+        parts = [scored, *([extra] if extra is not None else [])]
+        errors = _error_rows(rejected, self.output_schema(), prepared)
+        if errors is not None:
+            parts.append(errors)
+        frame = pl.concat([p.select(list(self.output_schema())) for p in parts], how="vertical")
+        if len(parts) > 1:
+            frame = frame.sort("row")
+        rejected.sort(key=lambda r: r.index)
+        return frame.cast(self.output_schema()), rejected
+
+    def _no_rubric(self, prepared: Prepared, rows: Sequence[int]) -> list[Rejection]:
+        from types import SimpleNamespace
+
+        from ._engine import _no_rubric
+        from ._enums import Scope
+
+        out = []
+        has_scope = "scope" in self.model.model_fields
+        for row in rows:
+            values = prepared.frame.row(row, named=True)
+            scope = values.get("scope") if has_scope else None
+            record = SimpleNamespace(
+                id=values.get("id"), scope=Scope(scope) if scope is not None else None
+            )
+            out.append(_no_rubric(self.pack, self.collection, row, record))
+        return out
+
+    def _fallback(self, prepared: Prepared, rejected: list[Rejection]) -> pl.DataFrame | None:
+        """Rows valid for the record model but outside the columns: scored per record."""
+        import polars as pl
+
+        if not prepared.records:
+            return None
+        rows: list[dict[str, Any]] = []
+        for row, record in sorted(prepared.records.items()):
+            numbers = self.scorer.points(record)
+            if numbers is None:
+                from ._engine import _no_rubric
+
+                rejected.append(_no_rubric(self.pack, self.collection, row, record))
+                continue
+            bound = next(b for b, _a, _c in self.compiled if b.rubric.id == numbers.rubric)
+            grade = next(g for g in bound.rubric.grades.grades if g.id == numbers.grade)
+            out: dict[str, Any] = {"row": row, "id": record.key, "rubric": numbers.rubric}
+            for item_plan, points in zip(bound.plan.items, numbers.items, strict=True):
+                out[f"{numbers.rubric}.{item_plan.id}"] = points
+            out.update(
+                total=numbers.total,
+                max=numbers.max,
+                grade_basis=_basis(bound, numbers.total, numbers.max),
+                grade_id=grade.id,
+                grade=grade.label.zh,
+                grade_en=grade.label.en,
+            )
+            rows.append(out)
+        if not rows:
+            return None
+        schema = self.output_schema()
+        return pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema)
+
+
+def _basis(bound: Any, total: Decimal, reachable: Decimal) -> Decimal:
+    plan: RubricPlan = bound.plan
+    if plan.scaled and reachable > 0:
+        return plan.round(Fraction(total) * Fraction(plan.declared_total) / Fraction(reachable))
+    return total
+
+
+def _restore_scorer(
+    ref: str, file: str | None, rubric: str | None, overrides: dict[str, str]
+) -> TableScorer:
+    return TableScorer(_restore_pack(ref, file), rubric=rubric, interpretations=overrides)
+
+
+def filter_of(spec: Any, model: type[Any]) -> FilterPlan | None:
+    """The filter plan of an ``applies_to`` (for a rubric's choice)."""
+    from ._plan import filter_plan
+
+    return filter_plan(spec, model)
+
+
+def _error_rows(
+    rejected: Sequence[Rejection], schema: Mapping[str, Any], prepared: Prepared
+) -> pl.DataFrame | None:
+    import polars as pl
+
+    if not rejected:
+        return None
+    rows = [
+        {
+            "row": r.index,
+            "id": r.id,
+            "error": r.reason.zh,
+            "error_en": r.reason.en,
+        }
+        for r in rejected
+    ]
+    frame = pl.DataFrame(
+        rows, schema={"row": pl.UInt32, "id": pl.Utf8, "error": pl.Utf8, "error_en": pl.Utf8}
+    )
+    return frame.with_columns(
+        [
+            pl.lit(None, dtype=dtype).alias(name)
+            for name, dtype in schema.items()
+            if name not in frame.columns
+        ]
+    )
+
+
+def _as(frame: pl.DataFrame, like: str) -> Any:
+    if like == "polars":
+        return frame
+    if like == "arrow":
+        return frame.to_arrow()
+    return frame.to_pandas(use_pyarrow_extension_array=True)
+
+
+def _like(table: Any, frame: pl.DataFrame) -> Any:
+    """``frame`` in the library of ``table``."""
+    module = type(table).__module__.split(".")[0]
+    if module == "pandas":
+        out = frame.to_pandas(use_pyarrow_extension_array=True)
+        return out
+    if module == "pyarrow":
+        arrow = frame.to_arrow()
+        if type(table).__name__ == "RecordBatch":
+            return (
+                arrow.to_batches()[0] if arrow.num_rows else arrow.schema.empty_table().to_batches()
+            )
+        return arrow
+    if type(table).__name__ == "LazyFrame":
+        return frame.lazy()
+    return frame
+
+
+# ----------------------------------------------------------------------------- check
+
+
+@dataclass
+class TableChecks:
+    """A table checked at once: one output row per input row.
+
+    :param frame: ``row``, ``id``, one status column per requirement (``met``,
+        ``unmet``, ``not_applicable``, ``needs_evidence``), ``passed``; a rejected
+        row has ``error`` and ``error_en`` and no statuses.
+    """
+
+    pack: str
+    pack_hash: str
+    frame: pl.DataFrame
+    rejected: list[Rejection]
+    notices: list[Notice]
+    interpretations: list[InterpretationUse]
+
+    def to_arrow(self) -> Any:
+        """The results as an Arrow table."""
+        return self.frame.to_arrow()
+
+
+class TableChecker:
+    """A pack's record requirements on one collection compiled for tables.
+
+    Group requirements, progress, milestones and a pack's own checks need the
+    whole data set: :func:`pairing_rules.check` runs them.
+    """
+
+    def __init__(
+        self,
+        pack: Pack | str,
+        *,
+        collection: str | None = None,
+        interpretations: Mapping[str, str] | None = None,
+    ) -> None:
+        from ._conditions import gate_open
+
+        require("polars")
+        self.pack = _pack(pack)
+        self.overrides = dict(interpretations or {})
+        choices = self.pack.choices(self.overrides)
+        requirements = self.pack.definition.requirements
+        names = [r.collection for r in requirements]
+        self.collection = collection or (names[0] if names else self.pack.collections()[0])
+        self.model = self.pack.record_types[self.collection]
+        self.bound = [
+            r.bind(choices, self.model)
+            for r in requirements
+            if r.collection == self.collection and gate_open(r.when, choices)
+        ]
+        ids: set[str] = set()
+        for r in requirements:
+            if r.collection == self.collection:
+                ids |= r.interpretation_ids()
+        self.interpretations = choices.uses(ids)
+        self.statuses = [(b.spec.id, compile_requirement_status(b.plan)) for b in self.bound]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        file = str(self.pack.file) if self.pack.file is not None else None
+        return (_restore_checker, (self.pack.ref, file, self.collection, self.overrides))
+
+    def output_schema(self) -> dict[str, Any]:
+        """The columns of the result and their Polars types."""
+        import polars as pl
+
+        schema: dict[str, Any] = {"row": pl.UInt32, "id": pl.Utf8}
+        for rid, _e in self.statuses:
+            schema[rid] = pl.Utf8
+        schema.update(passed=pl.Boolean, error=pl.Utf8, error_en=pl.Utf8)
+        return schema
+
+    def check(self, table: Any, *, location: str | None = None) -> TableChecks:
+        """Evaluate every requirement on every row of ``table``."""
+        import polars as pl
+
+        source = to_polars(table)
+        prepared = prepare(source, self.model, self.collection, location=location)
+        clean = prepared.frame.filter(prepared.clean)
+        status_cols = [e.alias(rid) for rid, e in self.statuses]
+        bad = [pl.col(rid).is_in(["unmet", "needs_evidence"]) for rid, _e in self.statuses]
+        frame = (
+            clean.lazy()
+            .select(
+                pl.col(ROW).alias("row"),
+                key_expression(self.model).alias("id"),
+                *status_cols,
+            )
+            .with_columns(
+                (~pl.any_horizontal(*bad) if bad else pl.lit(True)).alias("passed"),
+                pl.lit(None, dtype=pl.Utf8).alias("error"),
+                pl.lit(None, dtype=pl.Utf8).alias("error_en"),
+            )
+            .collect()
+        )
+        schema = self.output_schema()
+        parts = [frame]
+        if prepared.records:
+            rows = []
+            for row, record in sorted(prepared.records.items()):
+                out: dict[str, Any] = {"row": row, "id": record.key}
+                worst = False
+                for b in self.bound:
+                    status = b.evaluate(record).status.value
+                    out[b.spec.id] = status
+                    worst = worst or status in ("unmet", "needs_evidence")
+                out["passed"] = not worst
+                rows.append(out)
+            parts.append(pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema))
+        errors = _error_rows(prepared.rejected, schema, prepared)
+        if errors is not None:
+            parts.append(errors)
+        result = pl.concat([p.select(list(schema)) for p in parts], how="vertical").cast(schema)  # type: ignore[arg-type]
+        if len(parts) > 1:
+            result = result.sort("row")
+        return TableChecks(
+            pack=self.pack.ref,
+            pack_hash=self.pack.content_hash,
+            frame=result,
+            rejected=sorted(prepared.rejected, key=lambda r: r.index),
+            notices=prepared.notices,
+            interpretations=self.interpretations,
+        )
+
+    def __call__(self, table: Any) -> Any:
+        """Check ``table``; the result is a table of the same library."""
+        return _like(table, self.check(table).frame)
+
+    def empty(self, like: str = "pandas") -> Any:
+        """An empty result (``pandas``, ``arrow`` or ``polars``): the ``meta`` for Dask."""
+        import polars as pl
+
+        return _as(pl.DataFrame(schema=self.output_schema()), like)
+
+
+def _restore_checker(
+    ref: str, file: str | None, collection: str | None, overrides: dict[str, str]
+) -> TableChecker:
+    return TableChecker(_restore_pack(ref, file), collection=collection, interpretations=overrides)
+
+
+def score_table(
+    pack: Pack | str,
+    table: Any,
+    *,
+    rubric: str | None = None,
+    interpretations: Mapping[str, str] | None = None,
+) -> TableScores:
+    """Score a whole table at once (an Arrow table, a Polars or pandas DataFrame).
+
+    The numbers are those of :func:`pairing_rules.score` on the same records;
+    explanations are available per row with :meth:`TableScores.explain`.
+
+    :param pack: a pack or the id of an installed pack.
+    :param table: one row per record, one column per field (``CommunityYear``'s for communities).
+    :param rubric: score every row on this rubric instead of choosing by ``applies_to``.
+    :param interpretations: overrides, ``{interpretation id: value}``.
+    """
+    return TableScorer(pack, rubric=rubric, interpretations=interpretations).score(table)
+
+
+def check_table(
+    pack: Pack | str,
+    table: Any,
+    *,
+    collection: str | None = None,
+    interpretations: Mapping[str, str] | None = None,
+) -> TableChecks:
+    """Evaluate a pack's record requirements on a whole table at once.
+
+    The statuses are those of :func:`pairing_rules.check`'s per-record findings
+    (group requirements, progress and milestones need :func:`pairing_rules.check`).
+
+    :param collection: the collection the table holds (default: the first one a requirement reads).
+    """
+    return TableChecker(pack, collection=collection, interpretations=interpretations).check(table)

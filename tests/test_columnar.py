@@ -1,0 +1,259 @@
+"""The table path gives the per-record path's numbers: every rubric and requirement of every pack.
+
+Property tests draw random records and random interpretation choices and
+compare, row by row, :func:`pairing_rules.score_table` with
+:meth:`Scorer.score_record` (explained) and :meth:`Scorer.points` (fast), and
+:func:`pairing_rules.check_table` with the per-record findings.
+"""
+
+from __future__ import annotations
+
+import os
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import pairing_rules as pr
+from pairing_rules import CommunityYear, Pack, Registry, Scorer
+from pairing_rules.testing import interpretation_overrides, records_for
+from pairing_rules.testing import strategies as prs
+
+pl = pytest.importorskip("polars")
+
+REGISTRY = Registry()
+PACKS = [REGISTRY.get_pack(p.id) for p in REGISTRY.list_packs()]
+RUBRIC_PACKS = [p for p in PACKS if p.definition.rubrics]
+CHECK_CASES = [
+    (p, collection)
+    for p in PACKS
+    for collection in dict.fromkeys(r.collection for r in p.definition.requirements)
+]
+SETTINGS = settings(
+    max_examples=int(os.environ.get("COLUMNAR_EXAMPLES", "30")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+def _expected(scorer: Scorer, record: Any) -> dict[str, Any] | None:
+    sheet = scorer.score_record(record)
+    fast = scorer.points(record)
+    if sheet is None:
+        assert fast is None
+        return None
+    assert fast is not None
+    assert fast.items == tuple(i.points for i in sheet.items)
+    assert (fast.rubric, fast.total, fast.max, fast.grade) == (
+        sheet.rubric,
+        sheet.total,
+        sheet.max,
+        sheet.grade_id,
+    )
+    out: dict[str, Any] = {
+        "rubric": sheet.rubric,
+        "total": sheet.total,
+        "max": sheet.max,
+        "grade_basis": sheet.grade_basis,
+        "grade_id": sheet.grade_id,
+        "grade": sheet.grade,
+    }
+    for item in sheet.items:
+        out[f"{sheet.rubric}.{item.id}"] = item.points
+    return out
+
+
+def assert_scores_match(pack: Pack, records: list[Any], **options: Any) -> None:
+    scorer = Scorer(pack, **options)
+    table = pr.records_frame(records, CommunityYear)
+    result = pr.score_table(pack, table, **options)
+    assert result.frame.height == len(records)
+    assert result.frame.get_column("row").to_list() == list(range(len(records)))
+    rejected = {r.index for r in result.rejected}
+    for index, (record, row) in enumerate(zip(records, result.frame.to_dicts(), strict=True)):
+        expected = _expected(scorer, record)
+        if expected is None:
+            assert index in rejected and row["error"], row
+            continue
+        assert row["error"] is None, row["error"]
+        assert row["id"] == record.id
+        for key, value in expected.items():
+            assert row[key] == value, (record.id, key, row[key], value)
+        # other rubrics' items are empty on this row
+        for key, value in row.items():
+            if "." in key and not key.startswith(f"{expected['rubric']}."):
+                assert value is None, key
+
+
+@pytest.mark.parametrize("pack", RUBRIC_PACKS, ids=lambda p: p.id)
+@SETTINGS
+@given(data=st.data())
+def test_score_table_equals_per_record(pack: Pack, data: st.DataObject) -> None:
+    overrides = data.draw(interpretation_overrides(pack), label="interpretations")
+    records = data.draw(
+        st.lists(prs.community_years(), max_size=8, unique_by=lambda r: r.id), label="records"
+    )
+    assert_scores_match(pack, records, interpretations=overrides)
+
+
+@pytest.mark.parametrize(
+    ("pack", "rubric"),
+    [(p, r.id) for p in RUBRIC_PACKS for r in p.definition.rubrics],
+    ids=lambda v: v.id if isinstance(v, Pack) else v,
+)
+@SETTINGS
+@given(data=st.data())
+def test_score_table_on_one_rubric_equals_per_record(
+    pack: Pack, rubric: str, data: st.DataObject
+) -> None:
+    overrides = data.draw(interpretation_overrides(pack), label="interpretations")
+    records = data.draw(
+        st.lists(prs.community_years(), max_size=6, unique_by=lambda r: r.id), label="records"
+    )
+    assert_scores_match(pack, records, rubric=rubric, interpretations=overrides)
+
+
+@pytest.mark.parametrize(
+    ("pack", "collection"), CHECK_CASES, ids=lambda v: v.id if isinstance(v, Pack) else v
+)
+@SETTINGS
+@given(data=st.data())
+def test_check_table_equals_per_record(pack: Pack, collection: str, data: st.DataObject) -> None:
+    model = pack.record_types[collection]
+    overrides = data.draw(interpretation_overrides(pack), label="interpretations")
+    records = data.draw(
+        st.lists(records_for(model), max_size=6, unique_by=lambda r: r.key), label="records"
+    )
+    checker = pr.TableChecker(pack, collection=collection, interpretations=overrides)
+    result = checker.check(pr.records_frame(records, model))
+    assert not result.rejected
+    for record, row in zip(records, result.frame.to_dicts(), strict=True):
+        assert row["id"] == record.key
+        statuses = {b.spec.id: b.evaluate(record).status.value for b in checker.bound}
+        assert {k: row[k] for k in statuses} == statuses, record.key
+        assert row["passed"] == all(s in ("met", "not_applicable") for s in statuses.values())
+
+
+def test_partial_credit_is_rounded_once() -> None:
+    # 共建型, 1 teacher of 480 sent: 1/480 of the 10% required is 1/48 of the 6 points,
+    # 0.125 exactly, which rounds half up to 0.13 (two roundings would give 0.12).
+    pack = REGISTRY.get_pack("cangnan2022")
+    record = CommunityYear(
+        id="X-1", type="共建型", scope="县域内", year=2022, core_teachers=480, teachers_sent=1
+    )
+    choices = {"cangnan2022.partial_credit": "proportional"}
+    sheet = Scorer(pack, interpretations=choices).score_record(record)
+    assert sheet is not None
+    points = {i.id: i.points for i in sheet.items}
+    assert points["teacher_exchange"] == Decimal("0.13")
+    table = pr.score_table(pack, pr.records_frame([record], CommunityYear), interpretations=choices)
+    assert table.frame.get_column("county.teacher_exchange").to_list() == [Decimal("0.13")]
+
+
+def test_rows_outside_the_columns_go_through_the_record_path() -> None:
+    # 7 decimal places and a count above 10^12 are valid records the columns do not hold
+    pack = REGISTRY.get_pack("cangnan2022")
+    frame = pl.DataFrame(
+        {
+            "id": ["A", "B", "C"],
+            "type": ["融合型", "共建型", "融合型"],
+            "scope": ["县域内", "县域内", "县域内"],
+            "year": [2022, 2022, 2022],
+            "satisfaction": ["93.1234567", "91", "80"],
+            "sync_lessons": [20, 10**13, 5],
+            "sync_subjects": [2, 3, 1],
+        }
+    )
+    result = pr.score_table(pack, frame)
+    assert not result.rejected
+    scorer = Scorer(pack)
+    for row in result.frame.to_dicts():
+        record = CommunityYear.model_validate(dict(frame.row(row["row"], named=True).items()))
+        expected = scorer.points(record)
+        assert expected is not None
+        assert (row["total"], row["grade_id"]) == (expected.total, expected.grade)
+
+
+def test_bad_rows_are_named_and_the_others_scored() -> None:
+    pack = REGISTRY.get_pack("cangnan2022")
+    frame = pl.DataFrame(
+        {
+            "id": ["A", "B", "A", "D"],
+            "type": ["融合型", "不存在型", "融合型", "共建型"],
+            "scope": ["县域内", "县域内", "县域内", None],
+            "year": [2022, 2022, 2022, 2022],
+            "mentors": [3, 3, -1, 2],
+            "core_teachers": [10, 10, 10, 1],
+            "teachers_sent": [1, 1, 1, 2],
+        }
+    )
+    result = pr.score_table(pack, frame)
+    by_row = {r.index: r for r in result.rejected}
+    assert sorted(by_row) == [1, 2, 3]
+    assert "type" in by_row[1].reason.zh
+    assert "mentors" in by_row[2].reason.zh and "重复" in by_row[2].reason.zh
+    assert "teachers_sent" in by_row[3].reason.zh and "core_teachers" in by_row[3].reason.en
+    frame_out = result.frame
+    assert frame_out.height == 4
+    assert frame_out.filter(pl.col("row") == 0).get_column("error").to_list() == [None]
+    assert frame_out.filter(pl.col("row") == 2).get_column("total").to_list() == [None]
+    # the same rows are rejected on the per-record path
+    report = pr.score(pack, {"communities": frame.to_dicts()})
+    assert sorted(r.index for r in report.rejected) == [1, 2, 3]
+
+
+def test_a_row_without_a_rubric_is_rejected_as_per_record() -> None:
+    pack = REGISTRY.get_pack("cangnan2022")
+    frame = pl.DataFrame({"id": ["A"], "type": ["融合型"], "year": [2022]})
+    result = pr.score_table(pack, frame)
+    assert [r.index for r in result.rejected] == [0]
+    per_record = pr.score(pack, {"communities": frame.to_dicts()})
+    assert result.rejected[0].reason == per_record.rejected[0].reason
+
+
+def test_explanations_on_request() -> None:
+    pack = REGISTRY.get_pack("cangnan2022")
+    records = [
+        CommunityYear(
+            id="A", type="融合型", scope="县域内", year=2022, sync_lessons=25, sync_subjects=2
+        )
+    ]
+    result = pr.score_table(pack, pr.records_frame(records, CommunityYear))
+    sheet = result.explain(0)
+    assert sheet is not None and sheet == Scorer(pack).score_record(records[0])
+
+
+@pytest.mark.parametrize("kind", ["arrow", "pandas", "polars"])
+def test_the_callable_returns_the_library_it_was_given(kind: str) -> None:
+    pack = REGISTRY.get_pack("cangnan2022")
+    scorer = pr.TableScorer(pack)
+    frame = pr.records_frame(
+        [CommunityYear(id="A", type="融合型", scope="县域内", year=2022, satisfaction=95)],
+        CommunityYear,
+    )
+    given_table: Any = {"arrow": frame.to_arrow(), "pandas": frame.to_pandas(), "polars": frame}[
+        kind
+    ]
+    out = scorer(given_table)
+    assert type(out).__module__.split(".")[0] == type(given_table).__module__.split(".")[0]
+    back = (
+        pl.from_arrow(out) if kind == "arrow" else pl.from_pandas(out) if kind == "pandas" else out
+    )
+    assert back.get_column("total").to_list() == [Decimal("20")]
+    assert list(scorer.empty("polars").columns) == list(back.columns)
+
+
+def test_explanations_of_a_table_with_null_cells() -> None:
+    # an aggregated table has no members column values: null cells are fields left out
+    frame = pl.DataFrame(
+        {"id": ["A"], "type": ["融合型"], "scope": ["县域内"], "year": [2022], "members": [None]},
+        schema_overrides={"members": pl.List(pl.String)},
+    )
+    result = pr.score_table("cangnan2022", frame)
+    sheet = result.explain(0)
+    expected = Scorer(REGISTRY.get_pack("cangnan2022")).score_record(
+        CommunityYear(id="A", type="融合型", scope="县域内", year=2022)
+    )
+    assert sheet == expected
