@@ -1,0 +1,155 @@
+"""Sphinx extension of the pairing-rules documentation: pages written from the code.
+
+Three directives, for MyST Markdown pages:
+
+``{pack-reference} ID``
+    the full reference of the installed pack ``ID`` (see :mod:`._packs`);
+``{cli-reference}``
+    every subcommand and option of ``pairing-rules`` (see :mod:`._cli`);
+``{record-fields} NAME``
+    the JSON contract of the record model ``pairing_rules.NAME`` (see :mod:`._records`).
+
+At ``builder-inited`` one page per installed pack, and an index of them, are
+written to ``packs/`` under the source folder (a folder kept out of git).
+Pages that use a directive are read again at every build, since what they
+show lives in the code, not in the page.
+"""
+
+from __future__ import annotations
+
+import inspect
+from typing import Any, Final
+
+from docutils import nodes
+from pydantic import BaseModel
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+import pairing_rules as pr
+
+from ._cli import render_cli
+from ._packs import GENERATED_DIR, render_pack, write_pages
+from ._records import render_fields
+
+__all__ = ["GENERATED_DIR", "render_cli", "render_fields", "render_pack", "setup", "write_pages"]
+
+logger = logging.getLogger(__name__)
+
+#: the attribute of the build environment listing the documents that use a directive here
+_DYNAMIC: Final = "pairing_docs_dynamic"
+
+
+class MarkdownDirective(SphinxDirective):
+    """A directive whose output is MyST Markdown written by :meth:`markdown`.
+
+    The Markdown is rendered in place, as MyST's own ``{include}`` renders an
+    included file, so its headings become sections of the page.
+    """
+
+    has_content = False
+
+    def markdown(self) -> str:
+        raise NotImplementedError
+
+    def run(self) -> list[nodes.Node]:
+        renderer = getattr(self.state, "_renderer", None)
+        if renderer is None:
+            raise self.error(f"{self.name} is for MyST Markdown pages")
+        text = self.markdown()
+        _dynamic(self.env).add(self.env.docname)
+        renderer.nested_render_text(text, self.lineno)
+        return []
+
+
+class PackReference(MarkdownDirective):
+    """``{pack-reference} ID``: the reference of an installed pack."""
+
+    required_arguments = 1
+
+    def markdown(self) -> str:
+        try:
+            pack = pr.get_pack(self.arguments[0])
+        except pr.UnknownPackError as exc:
+            raise self.error(str(exc)) from None
+        return render_pack(pack)
+
+
+class CliReference(MarkdownDirective):
+    """``{cli-reference}``: every subcommand and option of ``pairing-rules``."""
+
+    def markdown(self) -> str:
+        from pairing_rules.cli._main import build_parser
+
+        return render_cli(build_parser())
+
+
+class RecordFields(MarkdownDirective):
+    """``{record-fields} NAME``: the fields of the record model ``pairing_rules.NAME``."""
+
+    required_arguments = 1
+
+    def markdown(self) -> str:
+        name = self.arguments[0]
+        model = getattr(pr, name, None)
+        if not (isinstance(model, type) and issubclass(model, BaseModel)):
+            raise self.error(f"pairing_rules.{name} is not a record model")
+        return render_fields(model)
+
+
+def _dynamic(env: BuildEnvironment) -> set[str]:
+    found: set[str] | None = getattr(env, _DYNAMIC, None)
+    if found is None:
+        found = set()
+        setattr(env, _DYNAMIC, found)
+    return found
+
+
+def _write_pack_pages(app: Sphinx) -> None:
+    errors = pr.plugin_errors()
+    for err in errors:
+        logger.warning("pack plugin %s skipped (%s): %s", err.plugin, err.stage, err.message)
+    packs = pr.list_packs()
+    written = write_pages(app.srcdir, packs)
+    logger.info("pairing_docs: %d pack page(s), %d written", len(packs), len(written))
+
+
+def _always_outdated(
+    app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
+) -> list[str]:
+    return sorted(d for d in _dynamic(env) if d in env.found_docs and d not in removed)
+
+
+def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    _dynamic(env).discard(docname)
+
+
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment) -> None:
+    _dynamic(env).update(_dynamic(other) & docnames)
+
+
+def _drop_class_docstring_of_data(
+    app: Sphinx, what: str, name: str, obj: object, options: Any, lines: list[str]
+) -> None:
+    """Module-level data (``YesNo = Annotated[...]``, a string constant) has no docstring.
+
+    autodoc then shows the docstring of its class (``typing``'s, ``str``'s); drop it,
+    so that only what the page writes under the directive is shown.
+    """
+    if what == "data" and lines:
+        inherited = inspect.cleandoc(type(obj).__doc__ or "")
+        if inherited and "\n".join(lines).strip() == inherited.strip():
+            lines.clear()
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_directive("pack-reference", PackReference)
+    app.add_directive("cli-reference", CliReference)
+    app.add_directive("record-fields", RecordFields)
+    app.connect("builder-inited", _write_pack_pages)
+    app.connect("autodoc-process-docstring", _drop_class_docstring_of_data)
+    app.connect("env-get-outdated", _always_outdated)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    return {"version": pr.__version__, "parallel_read_safe": True, "parallel_write_safe": True}
