@@ -243,6 +243,35 @@ def write_score_workbook(
     return file
 
 
+def _findings_sheet(
+    book: Workbook, title: str, first: str, rows: Sequence[tuple[str | None, Any]], lang: Lang
+) -> None:
+    """One row per finding: who it is about, the requirement, status, values, message and citation."""
+    zh = lang == "zh"
+    header = [
+        first,
+        *(
+            ["要求", "结论", "实际", "要求值", "说明", "出处", "原文"]
+            if zh
+            else ["requirement", "status", "observed", "expected", "message", "section", "quote"]
+        ),
+    ]
+    sheet = _sheet(book, title, header, (14, 24, 10, 24, 24, 60, 16, 80))
+    for who, f in rows:
+        sheet.append(
+            [
+                who,
+                f.label.get(lang),
+                f.status.label.get(lang),
+                _plain(f.observed),
+                _plain(f.expected),
+                f.message.get(lang),
+                f.source.section,
+                f.source.quote,
+            ]
+        )
+
+
 def write_check_workbook(
     report: CheckReport,
     pack: Pack,
@@ -288,68 +317,21 @@ def write_check_workbook(
                     ("是" if zh else "yes") if result.passed else ("否" if zh else "no"),
                 ]
             )
-    header = (
-        ["编号", "要求", "结论", "实际", "要求值", "说明", "出处", "原文"]
-        if zh
-        else [
-            "id",
-            "requirement",
-            "status",
-            "observed",
-            "expected",
-            "message",
-            "section",
-            "quote",
-        ]
+    _findings_sheet(
+        book,
+        "检查明细" if zh else "findings",
+        ("编号" if zh else "id"),
+        [(result.id, f) for result in report.results for f in result.findings],
+        lang,
     )
-    details = _sheet(
-        book, "检查明细" if zh else "findings", header, (12, 24, 10, 24, 24, 60, 16, 80)
-    )
-    for result in report.results:
-        for f in result.findings:
-            details.append(
-                [
-                    result.id,
-                    f.label.get(lang),
-                    f.status.label.get(lang),
-                    _plain(f.observed),
-                    _plain(f.expected),
-                    f.message.get(lang),
-                    f.source.section,
-                    f.source.quote,
-                ]
-            )
     if report.groups:
-        header = (
-            ["分组", "要求", "结论", "实际", "要求值", "说明", "出处", "原文"]
-            if zh
-            else [
-                "group",
-                "requirement",
-                "status",
-                "observed",
-                "expected",
-                "message",
-                "section",
-                "quote",
-            ]
+        _findings_sheet(
+            book,
+            "汇总检查" if zh else "groups",
+            ("分组" if zh else "group"),
+            [(f.group or f.record, f) for f in report.groups],
+            lang,
         )
-        groups = _sheet(
-            book, "汇总检查" if zh else "groups", header, (14, 24, 10, 24, 24, 60, 16, 80)
-        )
-        for f in report.groups:
-            groups.append(
-                [
-                    f.group or f.record,
-                    f.label.get(lang),
-                    f.status.label.get(lang),
-                    _plain(f.observed),
-                    _plain(f.expected),
-                    f.message.get(lang),
-                    f.source.section,
-                    f.source.quote,
-                ]
-            )
     if report.milestones:
         header = (
             ["截止日期", "节点", "状态", "进度值", "应完成比例", "出处"]
