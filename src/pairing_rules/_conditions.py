@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import types
 import typing
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -261,11 +261,6 @@ class CompiledCondition:
         return self.applies is None or self.applies(record)
 
 
-def active(conditions: Sequence[CompiledCondition], choices: Choices) -> list[CompiledCondition]:
-    """The conditions whose ``when`` gate is open under ``choices``."""
-    return [c for c in conditions if gate_open(c.spec.when, choices)]
-
-
 def describe_observed(value: Number | bool | None, lang: Lang = "zh") -> str:
     """An observed value for a person (是/否, a number, or 未填报; yes/no/not reported in English)."""
     if value is None:
@@ -273,11 +268,6 @@ def describe_observed(value: Number | bool | None, lang: Lang = "zh") -> str:
     if isinstance(value, bool):
         return (_YES if value else _NO).get(lang)
     return format_number(value)
-
-
-def interpretation_ids(when: WhenSpec | None) -> set[str]:
-    """The interpretations a ``when`` gate reads."""
-    return set(when or {})
 
 
 def filter_json(spec: Mapping[str, list[Any]] | None) -> dict[str, list[Any]] | None:
@@ -301,8 +291,3 @@ def condition_fraction_exact(
         share = Fraction(value) / Fraction(low)
         return max(Fraction(0), min(Fraction(1), share))
     return Fraction(0)
-
-
-def condition_fraction(results: Sequence[ConditionResult]) -> Decimal:
-    """The smallest fraction among ``results`` (1 when there are none)."""
-    return min((r.fraction for r in results), default=Decimal(1))

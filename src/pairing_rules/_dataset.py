@@ -13,7 +13,6 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ._enums import VocabularyEnum
 from ._i18n import Lang, Text
 from ._models import Record, field_label
 from .io._errors import InputError
@@ -348,7 +347,3 @@ def load_dataset(
     for name in wanted or ():
         dataset.collections.setdefault(name, [])
     return dataset
-
-
-def enum_values(enum: type[VocabularyEnum]) -> list[str]:
-    return [m.value for m in enum]

@@ -19,7 +19,7 @@ says how.  :meth:`Expr.compile` gives the same values as decimals, for display.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -248,11 +248,3 @@ def exact_floordiv(a: Exact, b: Exact) -> Number | None:
     if whole < 0 and whole * quotient.denominator != quotient.numerator:
         whole += 1
     return Decimal(whole)
-
-
-def fields_of(exprs: Sequence[Expr]) -> set[str]:
-    """The fields read by any of ``exprs``."""
-    out: set[str] = set()
-    for e in exprs:
-        out |= e.fields()
-    return out

@@ -583,10 +583,7 @@ class BoundRubric:
         getter = expr.compile_exact()
         read = sorted(expr.fields())
         mode = self.choices[item.fraction] if item.fraction else FRACTION_EXACT
-        no_floor = bool(item.floor) and self.choices[item.floor or ""] == FLOOR_NONE
-        lowest = adjustment_points(item, item.value_min, mode) if no_floor else Decimal(0)
-        lowest = min(lowest, Decimal(0))
-        top = item.points
+        lowest, top = item_bounds(item, self.choices)
         plan = AdjustmentPlan(
             expr=expr,
             read=tuple(read),

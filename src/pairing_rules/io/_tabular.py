@@ -489,21 +489,22 @@ def _sheet_rows(
     rows: list[list[Any]] = []
     formats: dict[tuple[int, int], str] = {}
     try:
-        if not percent_styles:
-            for r, values in enumerate(sheet.iter_rows(values_only=True)):
+        if percent_styles:  # cell objects: a percentage cell shows 0.93 for 93%
+            for r, row in enumerate(sheet.iter_rows()):
                 if r >= limit:
                     raise _too_many_rows(sheet.title, path)
-                rows.append(list(values))
-        for r, row in enumerate(sheet.iter_rows() if percent_styles else ()):
-            if r >= limit:
-                raise _too_many_rows(sheet.title, path)
-            values = []
-            for c, cell in enumerate(row):
-                values.append(cell.value)
-                number_format = getattr(cell, "number_format", None)
-                if number_format and "%" in str(number_format):
-                    formats[(r, c)] = str(number_format)
-            rows.append(values)
+                values = []
+                for c, cell in enumerate(row):
+                    values.append(cell.value)
+                    number_format = getattr(cell, "number_format", None)
+                    if number_format and "%" in str(number_format):
+                        formats[(r, c)] = str(number_format)
+                rows.append(values)
+        else:  # values only: faster
+            for r, plain in enumerate(sheet.iter_rows(values_only=True)):
+                if r >= limit:
+                    raise _too_many_rows(sheet.title, path)
+                rows.append(list(plain))
     except InputError:
         raise
     except Exception as exc:

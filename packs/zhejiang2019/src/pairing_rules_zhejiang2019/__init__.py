@@ -5,9 +5,7 @@ the tables of 附件2 and 附件3 under ``tables/``).  This module registers it 
 adds what the data cannot express:
 
 * :class:`ZhejiangPair`, the core :class:`~pairing_rules.Pair` read with the
-  document's spellings: a city written ``杭州市`` is the 附件1 row ``杭州``, the
-  form ``远程传递课堂`` of 附件7 is ``远程专递课堂``, and a form listed twice
-  counts once;
+  附件1 spelling of cities: ``杭州市`` is the row ``杭州``;
 * the audit of the cities with counterpart-support duties (四(一)3 against the
   supporters of 附件2);
 * the check of a pair list against 附件3 (full coverage of the rural
@@ -53,8 +51,6 @@ CITIES: Final = (
     "台州",
     "丽水",
 )
-#: 附件7 writes the second form 远程传递课堂; 四(二)2 and 附件6 write 远程专递课堂
-FORM_SPELLINGS: Final = {"远程传递课堂": "远程专递课堂"}
 NO_PUPILS: Final = "zhejiang2019.no_pupil_schools"
 #: 附件3's name for the schools a city runs itself (湖州 and 衢州 both have one)
 CITY_LEVEL: Final = "市本级"
@@ -75,8 +71,8 @@ def city_key(value: str) -> str:
 class ZhejiangPair(Pair):
     """A :class:`~pairing_rules.Pair` as this plan reads it (same fields, same meaning).
 
-    ``city`` takes the 附件1 spelling (``杭州市`` and ``杭州`` are the same row),
-    ``forms`` accepts 附件7's ``远程传递课堂`` and lists each form once.
+    ``city`` takes the 附件1 spelling (``杭州市`` and ``杭州`` are the same row); the
+    core record already reads 附件7's ``远程传递课堂`` and counts each form once.
     """
 
     @field_validator("city", mode="before")
@@ -85,22 +81,6 @@ class ZhejiangPair(Pair):
         if isinstance(value, str):
             return city_key(value) or None
         return value
-
-    @field_validator("forms", mode="before")
-    @classmethod
-    def _form_spellings(cls, value: Any) -> Any:
-        if isinstance(value, str):
-            for variant, form in FORM_SPELLINGS.items():
-                value = value.replace(variant, form)
-            return value
-        if isinstance(value, list):
-            return [FORM_SPELLINGS.get(v.strip(), v) if isinstance(v, str) else v for v in value]
-        return value
-
-    @field_validator("forms", mode="after")
-    @classmethod
-    def _once_each(cls, value: list[Any]) -> list[Any]:
-        return list(dict.fromkeys(value))
 
 
 RECORD_TYPES: Final = {"pairs": ZhejiangPair}
