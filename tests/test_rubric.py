@@ -144,6 +144,9 @@ def test_points_are_rounded_half_up_to_two_places(demo: Pack) -> None:
         ("whole", "93.7", 23),  # 3 whole points above: 20 + 3
         ("exact", "93.7", Decimal("23.7")),
         ("half_up", "93.5", 24),  # +3.5 rounds to +4
+        ("floor", "89.5", 19),  # -0.5 rounds down to -1: 20 - 1
+        ("floor", "86.5", 16),  # -3.5 rounds down to -4: 20 - 4
+        ("floor", "93.7", 23),  # +3.7 rounds down to +3: 20 + 3
     ],
 )
 def test_satisfaction_fraction_modes(demo: Pack, mode: str, value: str, expected: Decimal) -> None:
@@ -218,14 +221,14 @@ ADJUSTMENT = AdjustmentItem(
 @given(
     a=prs.percents(none=False),
     b=prs.percents(none=False),
-    mode=st.sampled_from(["whole", "exact", "half_up"]),
+    mode=st.sampled_from(["whole", "exact", "half_up", "floor"]),
 )
 def test_adjustment_is_monotone(a: Decimal, b: Decimal, mode: str) -> None:
     low, high = sorted([a, b])
     assert adjustment_points(ADJUSTMENT, low, mode) <= adjustment_points(ADJUSTMENT, high, mode)
 
 
-@given(value=prs.percents(none=False), mode=st.sampled_from(["whole", "exact", "half_up"]))
+@given(value=prs.percents(none=False), mode=st.sampled_from(["whole", "exact", "half_up", "floor"]))
 def test_adjustment_is_bounded_in_a_rubric(demo: Pack, value: Decimal, mode: str) -> None:
     result = sheet(demo, {"demo.fraction": mode}, satisfaction=value)
     assert 0 <= points(result)["satisfaction"] <= 30

@@ -596,6 +596,8 @@ def _adjustment(
     ud = _mul(v.den, _const(pd * qn))
     if body.mode == "whole":
         un, ud = _I(_round_div(un, ud, Rounding.DOWN), un.b), _const(1)
+    elif body.mode == "floor":
+        un, ud = _I(_round_div(un, ud, Rounding.FLOOR), un.b), _const(1)
     elif body.mode == "half_up":
         un, ud = _I(_round_div(un, ud, Rounding.HALF_UP), un.b), _const(1)
     bn, bd = _fraction(body.base)

@@ -17,7 +17,7 @@ import math
 import types
 import typing
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any, Final, Literal
 
@@ -218,12 +218,16 @@ def adjust_exact(plan: AdjustmentPlan, value: Exact) -> Exact:
         units = Decimal(value) - plan.pivot
         if plan.mode == "whole":
             units = units.to_integral_value(rounding=ROUND_DOWN)
+        elif plan.mode == "floor":
+            units = units.to_integral_value(rounding=ROUND_FLOOR)
         elif plan.mode == "half_up":
             units = units.quantize(ONE, rounding=ROUND_HALF_UP)
         return plan.base + units * plan.step
     share = (Fraction(value) - Fraction(plan.pivot)) / Fraction(plan.per)
     if plan.mode == "whole":
         share = Fraction(math.trunc(share))
+    elif plan.mode == "floor":
+        share = Fraction(math.floor(share))
     elif plan.mode == "half_up":
         whole = math.floor(abs(share) + Fraction(1, 2))
         share = Fraction(whole if share >= 0 else -whole)

@@ -66,6 +66,7 @@ PARTIAL_PROPORTIONAL: Final = "proportional"
 FRACTION_WHOLE: Final = "whole"
 FRACTION_EXACT: Final = "exact"
 FRACTION_HALF_UP: Final = "half_up"
+FRACTION_FLOOR: Final = "floor"
 FLOOR_ZERO: Final = "zero"
 FLOOR_NONE: Final = "none"
 LATE_ZERO: Final = "zero"
@@ -144,7 +145,9 @@ class AdjustmentItem(ItemBase):
 
     :param value: what is measured (e.g. ``satisfaction``).
     :param fraction: interpretation for values between whole units:
-        ``whole`` (only whole units count), ``exact`` (linear) or ``half_up``.
+        ``whole`` (only whole units count, truncated towards the pivot), ``floor``
+        (whole units rounded down: any shortfall below the pivot costs a full step),
+        ``exact`` (linear) or ``half_up``.
     :param floor: interpretation for the lower bound: ``zero`` (the item never
         goes below 0) or ``none`` (the deduction may go below zero).
     :param value_min: the smallest possible value (for the bound without a floor).
@@ -773,6 +776,8 @@ def adjustment_points(item: AdjustmentItem, value: Decimal, mode: str) -> Decima
     units = (value - item.pivot) / item.per
     if mode == FRACTION_WHOLE:
         units = units.to_integral_value(rounding="ROUND_DOWN")
+    elif mode == FRACTION_FLOOR:
+        units = units.to_integral_value(rounding="ROUND_FLOOR")
     elif mode == FRACTION_HALF_UP:
         units = round_to(units, Rounding.HALF_UP)
     return item.base + units * item.step
