@@ -28,6 +28,7 @@ from ._i18n import Text
 from ._interpretations import Choices, Interpretation
 from ._milestones import Milestone
 from ._models import CORE_RECORD_TYPES, Record
+from ._not_rules import NotRule
 from ._numbers import json_number
 from ._provenance import Document, Source
 from ._quota import QuotaTable
@@ -107,6 +108,8 @@ class PackDefinition(BaseModel):
     hook_interpretations: list[str] = Field(default_factory=list)
     #: fields read by the pack's own hook code (so templates hold them)
     hook_fields: list[HookFields] = Field(default_factory=list)
+    #: numbers of the document that are not rules, each with its reason (see ``coverage``)
+    not_rules: list[NotRule] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> PackDefinition:
