@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 import pairing_rules as pr
-from pairing_rules._coverage import measure
+from pairing_rules._coverage import coverage, measure
 from pairing_rules._not_rules import NotRule, NotRuleKind
+from pairing_rules._numerals import find_numbers
 
 from .test_numerals import FILLER, numbers
 
@@ -241,3 +242,43 @@ def test_structural_numbers_are_shown_but_not_counted() -> None:
     assert [n.status for n in report.numbers] == ["structural", "structural", "uncovered"]
     assert report.counted == 1
     assert measure("一、总则", []).percent == Decimal("100.0")  # nothing to count
+
+
+# ------------------------------------------------------------------------------ the packs
+
+PACKS = pr.list_packs()
+
+
+def test_every_pack_is_installed() -> None:
+    assert {p.id for p in PACKS} >= {
+        "cangnan2022",
+        "zhejiang2019",
+        "zhejiang2021",
+        "shandong2016",
+        "hunan2016",
+    }
+
+
+@pytest.mark.parametrize("pack", PACKS, ids=lambda p: p.id)
+def test_every_pack_covers_its_document(pack: pr.Pack) -> None:
+    report = coverage(pack)
+    uncovered = [f"{n.line}: {n.context()}" for n in report.uncovered]
+    stale = [f"#{e.index} {e.entry.text or e.entry.table}: {e.problem}" for e in report.stale]
+    assert (uncovered, stale) == ([], [])
+    assert report.percent == Decimal("100.0") and report.complete
+    assert report.counted > 0
+
+
+@pytest.mark.parametrize("pack", PACKS, ids=lambda p: p.id)
+def test_every_not_rules_entry_has_a_reason(pack: pr.Pack) -> None:
+    for item in pack.definition.not_rules:
+        assert item.reason.zh.strip() and item.reason.en.strip(), item
+        assert item.reason.zh != item.reason.en, item
+    kinds = {item.kind for item in pack.definition.not_rules}
+    assert kinds <= set(NotRuleKind)
+
+
+def test_the_number_finder_is_the_coverage_one() -> None:
+    pack = pr.get_pack("hunan2016")
+    report = coverage(pack)
+    assert [n.token for n in report.numbers] == find_numbers(pack.document.text)
