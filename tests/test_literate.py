@@ -223,3 +223,5 @@ def test_coverage_mistakes() -> None:
     result = run("coverage", "nosuchpack")
     assert result.code == 2 and "没有名为 nosuchpack 的规则包" in result.err
     assert run("coverage", "hunan2016", "--format", "xml").code == 2
+    missing = run("coverage", "packs/nowhere/pack.yaml")
+    assert missing.code == 2 and "找不到规则包文件 packs/nowhere/pack.yaml" in missing.err

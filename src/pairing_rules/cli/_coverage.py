@@ -63,13 +63,16 @@ def load(name: str) -> Pack:
     from .._registry import get_pack
 
     path = Path(name)
-    if ("/" in name or name.endswith((".yaml", ".yml"))) and path.exists():
-        if path.is_dir():
-            found = sorted(path.glob("pack.yaml")) or sorted(path.glob("src/*/pack.yaml"))
-            if found:
-                path = found[0]
-        return load_pack(path)
-    return get_pack(name)
+    if not ("/" in name or "\\" in name or name.endswith((".yaml", ".yml"))):
+        return get_pack(name)
+    if path.is_dir():
+        found = sorted(path.glob("pack.yaml")) or sorted(path.glob("src/*/pack.yaml"))
+        path = found[0] if found else path / "pack.yaml"
+    if not path.is_file():
+        from ._main import _UsageError
+
+        raise _UsageError(f"找不到规则包文件 {path}", f"no pack file {path}")
+    return load_pack(path)
 
 
 def run(args: argparse.Namespace, lang: Lang) -> int:
