@@ -28,6 +28,7 @@ or at a number that a quote already covers, or at one another entry covers.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -276,8 +277,6 @@ class _Text:
 
     def flat_index(self, offset: int) -> int:
         """The index in :attr:`flat` of the first non-space character at or after ``offset``."""
-        from bisect import bisect_left
-
         return bisect_left(self.offsets, offset)
 
 

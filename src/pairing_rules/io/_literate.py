@@ -172,6 +172,7 @@ def _render_piece(report: CoverageReport, piece: _Piece) -> dict[str, Any]:
         out["href"] = f"#{ID}nr-{number.entry}"
         entry = report.entries[number.entry].entry
         title.append(f"{entry.kind.label.zh}：{entry.reason.zh}")
+        title.append(f"{entry.kind.label.en}: {entry.reason.en}")
     elif number.status == "uncovered":
         out["href"] = f"#{ID}u-{number.anchor}"
         title.append(number.section or "")
