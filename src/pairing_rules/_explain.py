@@ -21,6 +21,7 @@ from ._models import record_key
 from ._numbers import format_number, format_percent, json_number, to_display
 from ._plan import (
     AdjustmentPlan,
+    ConditionPlan,
     FlagPlan,
     GroupPlan,
     ItemPlan,
@@ -49,10 +50,69 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
+def _observed(plan: ConditionPlan, value: Any) -> Any:
+    """What a condition's explanation shows as observed: a flag as is, a number for display."""
+    if plan.field is not None or value is None:
+        return value
+    return to_display(value)
+
+
+def _describe(plan: ConditionPlan, observed: Any, lang: str) -> str:
+    """``节数 19，要求 ≥ 20`` / ``lessons 19, required ≥ 20`` (as :class:`ConditionResult`)."""
+    if lang == "en":
+        return f"{plan.label.en} {describe_observed(observed, 'en')}, required {plan.expected_en}"
+    return f"{plan.label.zh} {describe_observed(observed)}，要求 {plan.expected_zh}"
+
+
+#: an item explained: (maximum, minimum, reason zh, reason en, conditions as (plan, observed, met))
+ItemParts = tuple[Decimal, Decimal, str, str, list[tuple[ConditionPlan, Any, bool]]]
+
+
+def item_parts(item: ItemPlan, points: Decimal, detail: Any) -> ItemParts:
+    """The explanation of an item that applies, from the points and the recorded detail."""
+    body = item.body
+    if isinstance(body, ThresholdPlan):
+        conditions = [
+            (body.conditions[n], _observed(body.conditions[n], value), met)
+            for n, value, met in detail
+        ]
+        unmet = [(c, o) for c, o, met in conditions if not met]
+        if not unmet:
+            return body.full, ZERO, _ALL_MET.zh, _ALL_MET.en, conditions
+        parts_zh = "；".join(_describe(c, o, "zh") for c, o in unmet)
+        parts_en = "; ".join(_describe(c, o, "en") for c, o in unmet)
+        if body.proportional:
+            shown = format_number(points)
+            return (
+                body.full,
+                ZERO,
+                f"未达标（按比例计分 {shown} 分）：{parts_zh}",
+                f"not met (proportional credit {shown}): {parts_en}",
+                conditions,
+            )
+        return body.full, ZERO, f"未达标：{parts_zh}", f"not met: {parts_en}", conditions
+    if isinstance(body, AdjustmentPlan):
+        zh, en = _adjustment_reason(body, points, detail)
+        return body.top, body.lowest, zh, en, []
+    zh, en = _flag_reason(body, points, detail)
+    return body.top, ZERO, zh, en, []
+
+
+def _condition_json(plan: ConditionPlan, observed: Any, met: bool) -> dict[str, Any]:
+    if isinstance(observed, int | Decimal) and not isinstance(observed, bool):
+        observed = json_number(observed)
+    return {
+        "label": plan.label.model_dump(),
+        "observed": observed,
+        "expected": plan.expected_zh,
+        "met": met,
+        "source": plan.source.model_dump(),
+    }
+
+
 def item_result(item: ItemPlan, points: Decimal, detail: Any, record: Any) -> ItemResult:
     """One item of a score sheet, from the points and the detail the interpreter recorded."""
     inputs = {f: plain(getattr(record, f)) for f in item.reads}
-    body = item.body
     if detail is SKIPPED:
         return ItemResult.model_construct(
             id=item.id,
@@ -68,32 +128,7 @@ def item_result(item: ItemPlan, points: Decimal, detail: Any, record: Any) -> It
             conditions=[],
             source=item.source,
         )
-    low = ZERO
-    conditions: list[dict[str, Any]] = []
-    if isinstance(body, ThresholdPlan):
-        top = body.full
-        results = condition_results(body.conditions, detail)
-        conditions = [r.as_json() for r in results]
-        unmet = [r for r in results if not r.met]
-        if not unmet:
-            reason = _ALL_MET
-        else:
-            parts_zh = "；".join(r.describe("zh") for r in unmet)
-            parts_en = "; ".join(r.describe("en") for r in unmet)
-            if body.proportional:
-                shown = format_number(points)
-                reason = Text(
-                    zh=f"未达标（按比例计分 {shown} 分）：{parts_zh}",
-                    en=f"not met (proportional credit {shown}): {parts_en}",
-                )
-            else:
-                reason = Text(zh=f"未达标：{parts_zh}", en=f"not met: {parts_en}")
-    elif isinstance(body, AdjustmentPlan):
-        top, low = body.top, body.lowest
-        reason = _adjustment_reason(body, points, detail)
-    else:
-        top = body.top
-        reason = _flag_reason(body, points, detail)
+    top, low, zh, en, conditions = item_parts(item, points, detail)
     return ItemResult.model_construct(
         id=item.id,
         label=item.label,
@@ -103,35 +138,33 @@ def item_result(item: ItemPlan, points: Decimal, detail: Any, record: Any) -> It
         min=low,
         applicable=True,
         bonus=item.bonus,
-        reason=reason,
+        reason=Text.model_construct(zh=zh, en=en),
         inputs=inputs,
-        conditions=conditions,
+        conditions=[_condition_json(c, o, met) for c, o, met in conditions],
         source=item.source,
     )
 
 
-def _adjustment_reason(body: AdjustmentPlan, points: Decimal, value: Any) -> Text:
+def _adjustment_reason(body: AdjustmentPlan, points: Decimal, value: Any) -> tuple[str, str]:
     if value is None:
         lowest = format_number(body.lowest)
-        return Text(
-            zh=f"未填报，按最低分 {lowest} 分计", en=f"not reported, the lowest points ({lowest})"
-        )
+        return f"未填报，按最低分 {lowest} 分计", f"not reported, the lowest points ({lowest})"
     observed = format_number(to_display(value))
     pivot, base = format_number(body.pivot), format_number(body.base)
     per, step, got = format_number(body.per), format_number(body.step), format_number(points)
-    return Text(
-        zh=f"{observed}：以 {pivot} 为基准得 {base} 分，每 {per} 加减 {step} 分，得 {got} 分",
-        en=f"{observed}: {base} points at {pivot}, ±{step} per {per}, giving {got}",
+    return (
+        f"{observed}：以 {pivot} 为基准得 {base} 分，每 {per} 加减 {step} 分，得 {got} 分",
+        f"{observed}: {base} points at {pivot}, ±{step} per {per}, giving {got}",
     )
 
 
-def _flag_reason(body: FlagPlan, points: Decimal, value: Any) -> Text:
+def _flag_reason(body: FlagPlan, points: Decimal, value: Any) -> tuple[str, str]:
     if value is True:
-        return _YES
+        return _YES.zh, _YES.en
     if value is None:
-        return _NOT_REPORTED_NO_POINTS
+        return _NOT_REPORTED_NO_POINTS.zh, _NOT_REPORTED_NO_POINTS.en
     shown = format_number(points)
-    return Text(zh=f"否，得 {shown} 分", en=f"no, {shown} points")
+    return f"否，得 {shown} 分", f"no, {shown} points"
 
 
 def score_sheet(
@@ -277,3 +310,122 @@ def group_finding(plan: GroupPlan, outcome: GroupOutcome) -> Finding:
     expected = "，".join(parts)
     message = Text(zh=f"占比 {shown}，要求 {expected}", en=f"share {shown}, required {expected}")
     return _finding(plan, Status(outcome.status), None, observed, expected, message, key)
+
+
+# ---------------------------------------------------------------------------- JSON
+
+
+class SheetJSON:
+    """The JSON of score sheets on one rubric, made straight from what the interpreter recorded.
+
+    It gives exactly ``score_sheet(...).model_dump(mode="json")`` without building
+    the models: what does not depend on the record (labels, citations, the
+    interpretations) is dumped once per rubric.  Reports of many records use it.
+    """
+
+    __slots__ = ("_conditions", "_grades", "_head", "_interpretations", "_items", "_vetoes", "plan")
+
+    def __init__(self, plan: RubricPlan) -> None:
+        self.plan = plan
+        self._head = {
+            "pack": plan.pack_ref,
+            "pack_hash": plan.pack_hash,
+            "rubric": plan.id,
+            "rubric_label": plan.label.model_dump(),
+        }
+        self._items = [
+            (item, item.label.model_dump(), item.source.model_dump()) for item in plan.items
+        ]
+        self._conditions = {
+            id(c): (c.label.model_dump(), c.source.model_dump())
+            for item in plan.items
+            if isinstance(item.body, ThresholdPlan)
+            for c in item.body.conditions
+        }
+        self._grades = [(g.label.zh, g.label.en, g.id) for g in plan.grades]
+        self._vetoes = [
+            {
+                "id": v.id,
+                "label": v.label.model_dump(),
+                "cap": plan.grades[v.cap].label.model_dump(),
+                "source": v.source.model_dump(),
+            }
+            for v in plan.vetoes
+        ]
+        self._interpretations = [u.model_dump(mode="json") for u in plan.interpretations]
+
+    def dump(self, record: Any, outcome: Outcome, trace: Sequence[Any]) -> dict[str, Any]:
+        """The JSON object of one record's score sheet."""
+        zh, en, grade_id = self._grades[outcome.grade]
+        items = []
+        statics = self._conditions
+        for (item, label, source), points, detail in zip(
+            self._items, outcome.items, trace, strict=True
+        ):
+            inputs = {f: plain(getattr(record, f)) for f in item.reads}
+            if detail is SKIPPED:
+                items.append(
+                    {
+                        "id": item.id,
+                        "label": label,
+                        "kind": item.kind,
+                        "points": 0,
+                        "max": 0,
+                        "min": 0,
+                        "applicable": False,
+                        "bonus": item.bonus,
+                        "reason": _NOT_APPLICABLE_JSON,
+                        "inputs": inputs,
+                        "conditions": [],
+                        "source": source,
+                    }
+                )
+                continue
+            top, low, reason_zh, reason_en, conditions = item_parts(item, points, detail)
+            dumped = []
+            for c, observed, met in conditions:
+                if isinstance(observed, int | Decimal) and not isinstance(observed, bool):
+                    observed = json_number(observed)
+                c_label, c_source = statics[id(c)]
+                dumped.append(
+                    {
+                        "label": c_label,
+                        "observed": observed,
+                        "expected": c.expected_zh,
+                        "met": met,
+                        "source": c_source,
+                    }
+                )
+            items.append(
+                {
+                    "id": item.id,
+                    "label": label,
+                    "kind": item.kind,
+                    "points": json_number(points),
+                    "max": json_number(top),
+                    "min": json_number(low),
+                    "applicable": True,
+                    "bonus": item.bonus,
+                    "reason": {"zh": reason_zh, "en": reason_en},
+                    "inputs": inputs,
+                    "conditions": dumped,
+                    "source": source,
+                }
+            )
+        return {
+            "id": record_key(record),
+            **self._head,
+            "total": json_number(outcome.total),
+            "max": json_number(outcome.reach),
+            "declared_total": json_number(self.plan.declared_total),
+            "grade_basis": json_number(outcome.basis),
+            "grade": zh,
+            "grade_en": en,
+            "grade_id": grade_id,
+            "vetoes": [self._vetoes[n] for n in outcome.vetoes],
+            "items": items,
+            "interpretations": self._interpretations,
+        }
+
+
+_NOT_APPLICABLE_JSON: Final = NOT_APPLICABLE.model_dump()

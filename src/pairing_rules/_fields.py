@@ -119,7 +119,10 @@ def _field_spec(model: type[BaseModel], name: str, info: FieldInfo) -> FieldSpec
     low = high = None
     min_length = None
     custom: list[str] = []
-    for meta in list(metadata):
+    index = 0
+    while index < len(metadata):  # a nested FieldInfo adds its own metadata as it is met
+        meta = metadata[index]
+        index += 1
         if isinstance(meta, FieldInfo):
             metadata.extend(meta.metadata)
         elif isinstance(meta, annotated_types.Ge):

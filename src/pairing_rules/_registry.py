@@ -398,6 +398,13 @@ def default_registry() -> Registry:
         return _default
 
 
+def use_registry(registry: Registry) -> None:
+    """Make ``registry`` the process-wide registry (the command line's ``--pack-dist`` does)."""
+    global _default
+    with _default_lock:
+        _default = registry
+
+
 def list_packs(registry: Registry | None = None) -> list[Pack]:
     """Every installed, valid pack, sorted by id.
 

@@ -20,6 +20,12 @@ if TYPE_CHECKING:
 EXIT_OK: Final = 0
 EXIT_UNMET: Final = 1
 EXIT_USER: Final = 2
+#: something went wrong inside pairing-rules (not the user's input)
+EXIT_INTERNAL: Final = 70
+#: interrupted with Ctrl-C
+EXIT_INTERRUPTED: Final = 130
+#: standard output was closed before everything was written (``… | head``)
+EXIT_PIPE: Final = 141
 
 DESCRIPTION: Final = (
     "pairing-rules：把结对帮扶、城乡义务教育共同体政策文件编码为可引用、可测试的规则包。\n"
@@ -70,6 +76,19 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="store_true", help="显示版本 / show the version")
+    parser.add_argument(
+        "--debug",
+        action="store_true",
+        help="出现内部错误时显示完整的错误信息 / show the full details of an internal error",
+    )
+    parser.add_argument(
+        "--pack-dist",
+        action="append",
+        default=[],
+        metavar="PACK=DISTRIBUTION",
+        help="一个规则包编号由多个发行包提供时采用哪一个 / which distribution provides a pack "
+        "id that several installed distributions offer (repeatable)",
+    )
     parser.add_argument(
         "--lang", choices=("zh", "en"), default="zh", help="消息语言 / language (default: zh)"
     )
@@ -178,7 +197,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit code."""
+    """Run the command line; return the exit code.
+
+    Every mistake of a user's ends in one line in Chinese (or English) and exit
+    code 2; Ctrl-C in one line and 130; a closed pipe (``… | head``) quietly in
+    141; anything unexpected in a short message saying how to see the details
+    (``--debug``), and exit code 70.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     lang: Lang = args.lang
@@ -191,22 +216,60 @@ def run(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USER
     handler = _COMMANDS[args.command]
+    if args.pack_dist:
+        from .._registry import Registry, parse_choices, use_registry
+
+        use_registry(Registry(choose=parse_choices(",".join(args.pack_dist))))
     from .._interpretations import InterpretationError
     from .._pack import PackError
-    from .._registry import UnknownPackError
+    from .._registry import PackConflictError, UnknownPackError
     from ..io._errors import InputError
 
     try:
         return handler(args, lang)
     except InputError as exc:
         _error(exc.render(lang))
-    except (UnknownPackError, InterpretationError) as exc:
+    except (UnknownPackError, InterpretationError, PackConflictError, PackError) as exc:
         _error(exc.text.get(lang))
-    except PackError as exc:
-        _error(("规则包无效：" if lang == "zh" else "invalid pack: ") + str(exc))
     except _UsageError as exc:
         _error(exc.text.get(lang))
+    except KeyboardInterrupt:
+        _error("已中断，未写出任何文件" if lang == "zh" else "interrupted; no file was written")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_PIPE
+    except OSError as exc:
+        if args.debug:
+            raise
+        where = f"{exc.filename}：" if exc.filename else ""
+        _error(
+            f"{where}无法读写文件（{exc.strerror or exc}）"
+            if lang == "zh"
+            else f"{where}cannot read or write the file ({exc.strerror or exc})"
+        )
+    except Exception as exc:
+        if args.debug:
+            raise
+        _error(
+            f"内部错误：{type(exc).__name__}: {exc}。这不是您的输入的问题；加 --debug 可查看详情并报告此问题"
+            if lang == "zh"
+            else f"internal error: {type(exc).__name__}: {exc}. This is not a mistake in your "
+            "input; run again with --debug to see the details and report it"
+        )
+        return EXIT_INTERNAL
     return EXIT_USER
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe: send what is left to /dev/null, so that exiting does not fail again."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 class _UsageError(Exception):
@@ -246,10 +309,13 @@ def _cmd_packs(args: argparse.Namespace, lang: Lang) -> int:
     else:
         _render.packs_table(packs, lang)
     for err in registry.errors:
+        who = err.plugin
+        if err.distribution is not None:
+            who = f"{err.plugin} [{err.distribution} {err.version or ''}]".replace(" ]", "]")
         _error(
-            f"已跳过插件 {err.plugin}（{err.stage}）：{err.message}"
+            f"已跳过插件 {who}（{err.stage}）：{err.message}"
             if lang == "zh"
-            else f"skipped plugin {err.plugin} ({err.stage}): {err.message}"
+            else f"skipped plugin {who} ({err.stage}): {err.message}"
         )
     return EXIT_OK
 
@@ -283,9 +349,9 @@ def _cmd_audit(args: argparse.Namespace, lang: Lang) -> int:
 def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
     from .._registry import get_pack
     from .._scoring import Scorer
-    from ..io._readers import read_dataset
     from . import _render
     from ._progress import ProgressBar
+    from ._score import score_command
 
     pack = get_pack(args.pack)
     if not pack.definition.rubrics:
@@ -301,21 +367,44 @@ def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
     as_of = _parse_date(args.as_of) if args.as_of else None
     _check_out(args.out)
     scorer = Scorer(pack, rubric=args.rubric, interpretations=_overrides(args))
-    dataset = read_dataset(args.input, pack.record_types, pack.collections())
-    with ProgressBar(dataset.size, "评分" if lang == "zh" else "scoring") as bar:
-        report = scorer.run(dataset, progress=bar)
-    if args.out:
-        _write_score(report, pack, args.out, lang, dataset.notices, as_of)
-    if args.format == "json":
-        _print_json(
-            {**report.as_json(), "notices": [n.model_dump(mode="json") for n in dataset.notices]}
+    stream = _open_records(args.input, pack)
+    with ProgressBar(None, "评分" if lang == "zh" else "scoring") as bar:
+        rejected = score_command(
+            pack,
+            scorer,
+            iter(stream),
+            rejected_reading=stream.rejected,
+            notices=stream.notices,
+            out=args.out,
+            fmt=args.format,
+            lang=lang,
+            as_of=as_of,
+            progress=bar,
         )
-    else:
-        _render.score_text(report, lang, out=args.out)
-    _render.notices_to_stderr(dataset.notices, lang)
-    _render.rejections_to_stderr(report.rejected, lang)
-    bad_notices = any(n.error for n in dataset.notices)
-    return EXIT_USER if report.rejected or bad_notices else EXIT_OK
+    _render.notices_to_stderr(stream.notices, lang)
+    _render.rejections_to_stderr(rejected, lang)
+    bad_notices = any(n.error for n in stream.notices)
+    return EXIT_USER if rejected or bad_notices else EXIT_OK
+
+
+class _DatasetStream:
+    """An input file's valid records in order, with what was rejected and noticed on the way."""
+
+    def __init__(self, dataset: Any) -> None:
+        self.dataset = dataset
+        self.rejected = dataset.rejected
+        self.notices = dataset.notices
+
+    def __iter__(self) -> Any:
+        for collection, records in self.dataset.collections.items():
+            for index, record in enumerate(records):
+                yield collection, index, None, record
+
+
+def _open_records(path: str, pack: Any) -> _DatasetStream:
+    from ..io._readers import read_dataset
+
+    return _DatasetStream(read_dataset(path, pack.record_types, pack.collections()))
 
 
 def _check_out(out: str | None) -> None:
@@ -328,26 +417,6 @@ def _check_out(out: str | None) -> None:
         raise _UsageError(
             f"--out 只支持 .xlsx、.html 或 .json，收到 {out!r}",
             f"--out writes .xlsx, .html or .json, got {out!r}",
-        )
-
-
-def _write_score(
-    report: Any, pack: Any, out: str, lang: Lang, notices: Any, as_of: dt.date | None
-) -> None:
-    from pathlib import Path
-
-    suffix = Path(out).suffix.lower()
-    if suffix == ".xlsx":
-        from ..io._report_xlsx import write_score_workbook
-
-        write_score_workbook(report, pack, out, lang=lang, notices=notices)
-    elif suffix in (".html", ".htm"):
-        from ..io._report_html import write_score_html
-
-        write_score_html(report, pack, out, lang=lang, notices=notices, as_of=as_of)
-    else:
-        Path(out).write_text(
-            json.dumps(report.as_json(), ensure_ascii=False, indent=2), encoding="utf-8"
         )
 
 
@@ -379,9 +448,9 @@ def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
 
             write_check_html(report, pack, args.out, lang=lang, notices=dataset.notices)
         else:
-            Path(args.out).write_text(
-                json.dumps(report.as_json(), ensure_ascii=False, indent=2), encoding="utf-8"
-            )
+            from ..io._atomic import write_text
+
+            write_text(json.dumps(report.as_json(), ensure_ascii=False, indent=2), args.out)
     if args.format == "json":
         _print_json(
             {**report.as_json(), "notices": [n.model_dump(mode="json") for n in dataset.notices]}
@@ -506,10 +575,18 @@ def _cmd_aggregate(args: argparse.Namespace, lang: Lang) -> int:
         result = aggregate_log(read_table(args.log), read_table(args.communities), year=args.year)
     except MissingExtraError as exc:
         raise _UsageError(str(exc), str(exc)) from None
+    from ..io._atomic import AtomicFile, write_text
+
     if out.suffix.lower() == ".parquet":
-        result.frame.write_parquet(out)
+        target = AtomicFile(out)
+        try:
+            result.frame.write_parquet(target.file)
+            target.commit()
+        except BaseException:
+            target.discard()
+            raise
     else:
-        out.write_text(json.dumps(result.as_json(), ensure_ascii=False, indent=2), encoding="utf-8")
+        write_text(json.dumps(result.as_json(), ensure_ascii=False, indent=2), out)
     summary = {
         "year": result.year,
         "log_rows": result.log_rows,

@@ -16,12 +16,13 @@ DELAY: Final = 1.0
 class ProgressBar:
     """Counts work; shows a bar once the work has taken longer than :data:`DELAY` seconds."""
 
-    def __init__(self, total: int, label: str, *, enabled: bool | None = None) -> None:
+    def __init__(self, total: int | None, label: str, *, enabled: bool | None = None) -> None:
         self.total = total
         self.label = label
         self.done = 0
         self.enabled = sys.stderr.isatty() if enabled is None else enabled
         self._start = time.monotonic()
+        self._next = self._start + DELAY
         self._bar: Any = None
         self._task: Any = None
 
@@ -29,9 +30,11 @@ class ProgressBar:
         self.done += step
         if not self.enabled:
             return
+        now = time.monotonic()
+        if now < self._next:
+            return
+        self._next = now + 0.1
         if self._bar is None:
-            if time.monotonic() - self._start < DELAY:
-                return
             from rich.console import Console
             from rich.progress import Progress
 

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .._engine import AuditReport, CheckReport, QuotaReport
     from .._i18n import Lang, Text
     from .._pack import Pack
-    from .._scoring import ScoreReport
+    from .._scoring import Explanation, Scorer
 
 
 def _console(stderr: bool = False) -> Console:
@@ -46,6 +46,8 @@ def pack_summary(pack: Pack) -> dict[str, Any]:
         "content_hash": pack.content_hash,
         "collections": pack.collections(),
         "rubrics": [r.id for r in pack.definition.rubrics],
+        "origin": pack.origin.model_dump(mode="json") if pack.origin is not None else None,
+        "extensions": [e.model_dump(mode="json") for e in pack.extensions],
     }
 
 
@@ -93,6 +95,8 @@ def packs_table(packs: Sequence[Pack], lang: Lang) -> None:
         ("发文单位", "issuer"),
         ("文号", "number"),
         ("日期", "published"),
+        ("发行包", "distribution"),
+        ("扩展", "extensions"),
     ):
         table.add_column(head[0] if zh else head[1])
     for p in packs:
@@ -104,6 +108,8 @@ def packs_table(packs: Sequence[Pack], lang: Lang) -> None:
             doc.issuer,
             doc.doc_number or "—",
             doc.published.isoformat() if doc.published else "—",
+            p.origin.render() if p.origin is not None else "—",
+            "、".join(e.render() for e in p.extensions) or "—",
         )
     _console().print(table)
     if not packs:
@@ -204,86 +210,112 @@ def _interpretations_line(console: Console, uses: Sequence[Any], lang: Lang) -> 
 DETAIL_LIMIT: Final = 50
 
 
-def score_text(report: ScoreReport, lang: Lang, *, out: str | None = None) -> None:
-    """Scores for a person: every item for a few records, a table for many, a summary with ``--out``."""
-    from rich.table import Table
+class ScoreTextSink:
+    """Scores for a person, gathered as records are scored and printed at the end.
 
-    zh = lang == "zh"
-    console = _console()
-    console.print(f"{report.pack}  {report.pack_hash}", style="bold")
-    if out is not None:
-        _score_summary(console, report, lang)
-        console.print(f"报告已写入：{out}" if zh else f"report written: {out}")
-        return
-    table = Table(title="评分结果" if zh else "Scores")
-    for head in (
-        ("编号", "id"),
-        ("细则", "rubric"),
-        ("得分", "total"),
-        ("可得", "max"),
-        ("总分", "declared"),
-        ("等次", "grade"),
-    ):
-        table.add_column(head[0] if zh else head[1])
-    for r in report.results:
-        table.add_row(
-            r.id,
-            r.rubric,
-            format_number(r.total),
-            format_number(r.max),
-            format_number(r.declared_total),
-            r.grade if zh else r.grade_en,
-        )
-    console.print(table)
-    if len(report.results) <= DETAIL_LIMIT:
-        for r in report.results:
-            console.print(
-                f"{r.id} {_t(r.rubric_label, lang)}：{format_number(r.total)} / "
-                f"{format_number(r.max)}（{r.grade if zh else r.grade_en}）",
-                style="bold",
+    Every item for a few records, a table for many, a summary with ``--out``.
+    """
+
+    def __init__(self, scorer: Scorer, lang: Lang, out: str | None) -> None:
+        self.scorer = scorer
+        self.lang = lang
+        self.out = out
+        self.count = 0
+        self.grades: dict[tuple[str, int], tuple[str, int]] = {}
+        self.rows: list[tuple[str, str, str, str, str, str]] = []
+        self.details: list[Explanation] = []
+
+    def add(self, explained: Explanation) -> None:
+        plan, outcome = explained.plan, explained.outcome
+        grade = plan.grades[outcome.grade].label.get(self.lang)
+        self.count += 1
+        key = (plan.id, outcome.grade)
+        shown, seen = self.grades.get(key, (grade, 0))
+        self.grades[key] = (shown, seen + 1)
+        if self.out is not None:
+            return
+        self.rows.append(
+            (
+                explained.record.key,
+                plan.id,
+                format_number(outcome.total),
+                format_number(outcome.reach),
+                format_number(plan.declared_total),
+                grade,
             )
-            for item in r.items:
-                mark = "" if item.applicable else (" 不适用" if zh else " n/a")
-                console.print(
-                    f"  {_t(item.label, lang)}{mark}: {format_number(item.points)}/{format_number(item.max)}"
-                    f" — {_t(item.reason, lang)}"
-                )
-            for veto in r.vetoes:
-                console.print(
-                    f"  {'一票否优' if zh else 'veto'}: {_t(veto.label, lang)} → {_t(veto.cap, lang)}"
-                )
-    else:
-        console.print(
-            f"共 {len(report.results)} 条，逐项得分请用 --out 报告.xlsx 或 --format json 查看"
-            if zh
-            else f"{len(report.results)} records: see every item with --out report.xlsx or --format json"
         )
-    _interpretations_line(console, report.interpretations, lang)
-    if report.rejected:
-        console.print(
-            f"{len(report.rejected)} 条记录未处理（见标准错误输出）"
-            if zh
-            else f"{len(report.rejected)} records rejected (see stderr)"
-        )
+        if len(self.details) <= DETAIL_LIMIT:
+            self.details.append(explained)
 
+    def finish(self, rejected: Sequence[Rejection], notices: Sequence[Any]) -> None:
+        from rich.table import Table
 
-def _score_summary(console: Console, report: ScoreReport, lang: Lang) -> None:
-    zh = lang == "zh"
-    counts: dict[str, int] = {}
-    for r in report.results:
-        key = r.grade if zh else r.grade_en
-        counts[key] = counts.get(key, 0) + 1
-    shown = (
-        "，".join(f"{k} {v}" for k, v in counts.items())
-        if zh
-        else ", ".join(f"{k} {v}" for k, v in counts.items())
-    )
-    console.print(
-        f"已评分 {len(report.results)} 条（{shown}）；未处理 {len(report.rejected)} 条"
-        if zh
-        else f"{len(report.results)} scored ({shown}); {len(report.rejected)} rejected"
-    )
-    _interpretations_line(console, report.interpretations, lang)
+        lang = self.lang
+        zh = lang == "zh"
+        console = _console()
+        pack = self.scorer.pack
+        console.print(f"{pack.ref}  {pack.content_hash}", style="bold")
+        if self.out is not None:
+            counts: dict[str, int] = {}
+            for (_rubric, _index), (shown, seen) in sorted(self.grades.items()):
+                counts[shown] = counts.get(shown, 0) + seen
+            listed = ("，" if zh else ", ").join(f"{k} {v}" for k, v in counts.items())
+            console.print(
+                f"已评分 {self.count} 条（{listed}）；未处理 {len(rejected)} 条"
+                if zh
+                else f"{self.count} scored ({listed}); {len(rejected)} rejected"
+            )
+            _interpretations_line(console, self.scorer.interpretations, lang)
+            console.print(f"报告已写入：{self.out}" if zh else f"report written: {self.out}")
+            return
+        table = Table(title="评分结果" if zh else "Scores")
+        for head in (
+            ("编号", "id"),
+            ("细则", "rubric"),
+            ("得分", "total"),
+            ("可得", "max"),
+            ("总分", "declared"),
+            ("等次", "grade"),
+        ):
+            table.add_column(head[0] if zh else head[1])
+        for row in self.rows:
+            table.add_row(*row)
+        console.print(table)
+        if self.count <= DETAIL_LIMIT:
+            for explained in self.details:
+                r = explained.sheet()
+                console.print(
+                    f"{r.id} {_t(r.rubric_label, lang)}：{format_number(r.total)} / "
+                    f"{format_number(r.max)}（{r.grade if zh else r.grade_en}）",
+                    style="bold",
+                )
+                for item in r.items:
+                    mark = "" if item.applicable else (" 不适用" if zh else " n/a")
+                    console.print(
+                        f"  {_t(item.label, lang)}{mark}: {format_number(item.points)}/{format_number(item.max)}"
+                        f" — {_t(item.reason, lang)}"
+                    )
+                for veto in r.vetoes:
+                    console.print(
+                        f"  {'一票否优' if zh else 'veto'}: {_t(veto.label, lang)} → {_t(veto.cap, lang)}"
+                    )
+        else:
+            console.print(
+                f"共 {self.count} 条，逐项得分请用 --out 报告.xlsx 或 --format json 查看"
+                if zh
+                else f"{self.count} records: see every item with --out report.xlsx or --format json"
+            )
+        _interpretations_line(console, self.scorer.interpretations, lang)
+        if rejected:
+            console.print(
+                f"{len(rejected)} 条记录未处理（见标准错误输出）"
+                if zh
+                else f"{len(rejected)} records rejected (see stderr)"
+            )
+
+    def discard(self) -> None:
+        self.rows.clear()
+        self.details.clear()
 
 
 def check_text(report: CheckReport, lang: Lang) -> None:

@@ -14,8 +14,6 @@ embed in another page (the documentation site embeds one per pack).
 from __future__ import annotations
 
 import itertools
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,6 +21,7 @@ from typing import Any, Final
 
 from .._coverage import GROUP_LABELS, STATUS_LABELS, Citation, CoverageReport, NumberCoverage
 from .._i18n import Text
+from ._atomic import write_text
 
 #: prefix of every id of the page, so that an embedding page's ids never clash
 ID: Final = "pr-"
@@ -316,17 +315,4 @@ def render_literate(report: CoverageReport, *, standalone: bool = True) -> str:
 
 def write_text_file(text: str, path: str | Path) -> Path:
     """Write ``text`` to ``path`` through a temporary file renamed into place."""
-    file = Path(path)
-    file.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{file.name}.", dir=file.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temp, 0o666 & ~mask)  # as an ordinary new file, not mkstemp's 0600
-        os.replace(temp, file)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return file
+    return write_text(text, path)

@@ -131,10 +131,9 @@ def _render(context: dict[str, Any], path: str | Path) -> Path:
         keep_trailing_newline=True,
     )
     html = env.get_template("report.html.j2").render(**context)
-    file = Path(path)
-    file.parent.mkdir(parents=True, exist_ok=True)
-    file.write_text(html, encoding="utf-8")
-    return file
+    from ._atomic import write_text
+
+    return write_text(html, path)
 
 
 def _chart(title: str, bars: Sequence[tuple[str, float, float, str, str]]) -> dict[str, Any]:

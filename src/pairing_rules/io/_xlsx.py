@@ -1,0 +1,486 @@
+"""Result workbooks written row by row: safe, printable, reproducible, and fast.
+
+Reports of a province's communities run to hundreds of thousands of rows; a
+general-purpose writer spends microseconds per cell.  This writer streams each
+sheet's XML to a temporary file as rows come, and assembles the ``.xlsx``
+(a zip of XML parts) at the end.  It writes only what a report needs, and by
+construction:
+
+- every string is a text cell (an inline string), never a formula, whatever it
+  starts with (``=``, ``+``, ``-``, ``@``, a tab); control characters are shown
+  as visible symbols (``\\x00`` → ``␀``) and never reach the XML;
+- a sheet that would pass the 1,048,576 rows of Excel and WPS continues on a
+  further sheet with the same header;
+- every sheet prints on A4 landscape, one page wide, with its header row
+  repeated, the panes frozen below the header, and a header and footer;
+- the same content gives the same bytes (fixed zip times and document dates);
+- the workbook is written to a temporary file beside the target and renamed
+  into place: a failure leaves the previous file as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from pathlib import Path
+from types import TracebackType
+from typing import IO, Any, Final
+
+#: the rows of one sheet in Excel and WPS
+MAX_ROWS: Final = 1_048_576
+_ZIP_TIME: Final = (1980, 1, 1, 0, 0, 0)
+_SHEET_NAME: Final = re.compile(r"[\[\]:*?/\\]")
+#: characters XML 1.0 cannot hold, and C0/C1 controls other than tab and line feed
+_UNSAFE: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_ESCAPES: Final = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+
+STYLE_PLAIN: Final = 0
+STYLE_HEADER: Final = 1
+STYLE_WRAP: Final = 2
+STYLE_TITLE: Final = 3
+
+
+def visible(text: str) -> str:
+    """``text`` with control characters shown as symbols (``\\x00`` → ``␀``, ESC → ``␛``)."""
+
+    def symbol(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        if code < 0x20:
+            return chr(0x2400 + code)
+        if code == 0x7F:
+            return "␡"
+        return "\ufffd"
+
+    return _UNSAFE.sub(symbol, text)
+
+
+def escape(text: str) -> str:
+    """``text`` as XML character data (control characters shown, markup escaped)."""
+    if _UNSAFE.search(text):
+        text = visible(text)
+    return text.translate(_ESCAPES)
+
+
+def column_letter(index: int) -> str:
+    """``0`` → ``A``, ``26`` → ``AA``."""
+    letters = ""
+    n = index + 1
+    while n:
+        n, rem = divmod(n - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
+    """A valid, unique sheet name: at most 31 characters, none of ``[]:*?/\\``."""
+    base = visible(_SHEET_NAME.sub("_", name)).strip("' ") or "Sheet"
+    candidate = base[:31]
+    used = {t.lower() for t in taken}
+    n = 2
+    while candidate.lower() in used:
+        suffix = f" ({n})"
+        candidate = base[: 31 - len(suffix)] + suffix
+        n += 1
+    return candidate
+
+
+def _number(value: int | float | Decimal) -> str:
+    if isinstance(value, Decimal):
+        if value == value.to_integral_value():
+            return str(int(value))
+        return format(value.normalize(), "f")
+    if isinstance(value, float):
+        return repr(value) if value == value else ""  # NaN has no cell
+    return str(value)
+
+
+#: how many distinct cells (a label, a grade, a number) are kept ready-made
+_CACHE: Final = 20_000
+
+
+def _cell(value: Any, style: int) -> str:
+    """The XML of one cell: a string as an inline string (never a formula), a number as a value."""
+    attr = f' s="{style}"' if style else ""
+    if isinstance(value, str):
+        text = escape(value)
+        if text[:1].isspace() or text[-1:].isspace():
+            return f'<c{attr} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+        return f'<c{attr} t="inlineStr"><is><t>{text}</t></is></c>'
+    if isinstance(value, bool):
+        return f'<c{attr} t="b"><v>{int(value)}</v></c>'
+    if isinstance(value, int | float | Decimal):
+        return f"<c{attr}><v>{_number(value)}</v></c>"
+    return f'<c{attr} t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
+
+
+def _header_footer(text: str) -> str:
+    # "&" starts a code in header/footer text: a literal ampersand is "&&"
+    return escape(visible(text).replace("&", "&&"))
+
+
+class Sheet:
+    """One sheet being written: call :meth:`append` with each row's values."""
+
+    def __init__(
+        self,
+        book: Workbook,
+        name: str,
+        header: Sequence[str],
+        widths: Sequence[float],
+        *,
+        wrap: Sequence[int] = (),
+        title: str | None = None,
+    ) -> None:
+        self.book = book
+        self.name = name
+        self.header = list(header)
+        self.widths = list(widths)
+        self.wrap = frozenset(wrap)
+        self.title = title
+        self.rows = 0
+        self._file: IO[str] = tempfile.TemporaryFile(  # noqa: SIM115 (closed when the book is)
+            mode="w+", encoding="utf-8", dir=book.scratch
+        )
+        self._next: Sheet | None = None
+        self._header_rows = 0
+        if title is not None:
+            self._write([title], STYLE_TITLE)
+            self._header_rows = 1
+        if header:
+            self._write(self.header, STYLE_HEADER)
+            self._header_rows += 1
+
+    def append(self, values: Sequence[Any]) -> None:
+        """Add one row (``None`` leaves a cell empty; strings are always text)."""
+        if self._next is not None:
+            self._next.append(values)
+            return
+        if self.rows >= MAX_ROWS:
+            self._next = self.book.continuation(self)
+            self._next.append(values)
+            return
+        self._write(values, STYLE_PLAIN)
+
+    def _write(self, values: Sequence[Any], style: int) -> None:
+        self.rows += 1
+        cells = []
+        wrap = self.wrap
+        plain = style == STYLE_PLAIN
+        cache = self.book.cells
+        for n, value in enumerate(values):
+            if value is None:
+                continue
+            s = STYLE_WRAP if plain and n in wrap else style
+            key = (value, s, value is True or value is False)
+            cell = cache.get(key)
+            if cell is None:
+                cell = _cell(value, s)
+                if len(cache) < _CACHE:
+                    cache[key] = cell
+            cells.append(cell)
+        self._file.write(f'<row r="{self.rows}">{"".join(cells)}</row>')
+
+    def _xml_head(self) -> str:
+        frozen = self._header_rows
+        pane = (
+            f'<pane ySplit="{frozen}" topLeftCell="A{frozen + 1}" activePane="bottomLeft" '
+            'state="frozen"/><selection pane="bottomLeft"/>'
+            if frozen
+            else ""
+        )
+        cols = "".join(
+            f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>'
+            for n, w in enumerate(self.widths, start=1)
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+            f'<sheetViews><sheetView workbookViewId="0">{pane}</sheetView></sheetViews>'
+            '<sheetFormatPr defaultRowHeight="15"/>'
+            + (f"<cols>{cols}</cols>" if cols else "")
+            + "<sheetData>"
+        )
+
+    def _xml_tail(self) -> str:
+        book = self.book
+        header = (
+            f"<oddHeader>&amp;C{_header_footer(book.header_text)}</oddHeader>"
+            if book.header_text
+            else ""
+        )
+        left = f"&amp;L{_header_footer(book.footer_text)}" if book.footer_text else ""
+        footer = f"<oddFooter>{left}&amp;R&amp;P / &amp;N</oddFooter>"
+        return (
+            "</sheetData>"
+            '<printOptions horizontalCentered="1"/>'
+            '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+            '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+            f"<headerFooter>{header}{footer}</headerFooter>"
+            "</worksheet>"
+        )
+
+    @property
+    def print_titles(self) -> int:
+        """How many rows at the top repeat on every printed page."""
+        return self._header_rows
+
+    def copy_into(self, archive: zipfile.ZipFile, member: str) -> None:
+        self._file.flush()
+        self._file.seek(0)
+        with archive.open(_info(member), "w") as out:
+            out.write(self._xml_head().encode("utf-8"))
+            while chunk := self._file.read(1 << 20):
+                out.write(chunk.encode("utf-8"))
+            out.write(self._xml_tail().encode("utf-8"))
+        self._file.close()
+
+
+def _info(member: str) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(member, date_time=_ZIP_TIME)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.external_attr = 0o600 << 16
+    return info
+
+
+class Workbook:
+    """A results workbook written to ``path`` when it is saved (see the module's description).
+
+    :param created: the date the workbook states as created and modified (a report's
+        date, so that the same content gives the same bytes).
+    :param header_text: the printed page header of every sheet (the report's title).
+    :param footer_text: the printed page footer (the pack and the date).
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        created: dt.date,
+        header_text: str = "",
+        footer_text: str = "",
+        title: str = "",
+    ) -> None:
+        self.path = Path(path)
+        self.created = created
+        self.header_text = header_text
+        self.footer_text = footer_text
+        self.title = title
+        self.sheets: list[Sheet] = []
+        #: cells already made, by (value, style)
+        self.cells: dict[tuple[Any, int, bool], str] = {}
+        self._scratch = tempfile.TemporaryDirectory(prefix="pairing-rules-")
+        self.scratch = self._scratch.name
+
+    def __enter__(self) -> Workbook:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        if kind is None:
+            self.save()
+        else:
+            self.discard()
+
+    def add_sheet(
+        self,
+        name: str,
+        header: Sequence[str],
+        widths: Sequence[float],
+        *,
+        wrap: Sequence[int] = (),
+        title: str | None = None,
+    ) -> Sheet:
+        """A new sheet with a bold header row (and a title row above it, when given)."""
+        sheet = Sheet(
+            self,
+            sheet_name(name, (s.name for s in self.sheets)),
+            header,
+            widths,
+            wrap=wrap,
+            title=title,
+        )
+        self.sheets.append(sheet)
+        return sheet
+
+    def continuation(self, sheet: Sheet) -> Sheet:
+        """The sheet that continues ``sheet`` once it is full (same header)."""
+        count = sum(1 for s in self.sheets if s.name.startswith(sheet.name[:25])) + 1
+        return self.add_sheet(
+            f"{sheet.name[:25]} ({count})", sheet.header, sheet.widths, wrap=sorted(sheet.wrap)
+        )
+
+    def drop(self, sheet: Sheet) -> None:
+        """Leave ``sheet`` (and any sheet continuing it) out of the workbook."""
+        while sheet is not None:
+            if sheet in self.sheets:
+                self.sheets.remove(sheet)
+            sheet._file.close()
+            following = sheet._next
+            if following is None:
+                break
+            sheet = following
+
+    def discard(self) -> None:
+        """Drop everything written so far; the target is not touched."""
+        for sheet in self.sheets:
+            if not sheet._file.closed:
+                sheet._file.close()
+        self._scratch.cleanup()
+
+    def save(self) -> Path:
+        """Assemble the workbook beside the target and rename it into place."""
+        target = self.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+        )
+        os.close(handle)
+        try:
+            with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                archive.compresslevel = 1
+                self._write_parts(archive)
+            mask = os.umask(0)
+            os.umask(mask)
+            os.chmod(temporary, 0o666 & ~mask)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            self.discard()
+            raise
+        self._scratch.cleanup()
+        return target
+
+    def _write_parts(self, archive: zipfile.ZipFile) -> None:
+        n = len(self.sheets)
+        stamp = f"{self.created.isoformat()}T00:00:00Z"
+        parts = {
+            "[Content_Types].xml": (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                '<Default Extension="rels" '
+                'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                '<Default Extension="xml" ContentType="application/xml"/>'
+                '<Override PartName="/xl/workbook.xml" ContentType="application/'
+                'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+                '<Override PartName="/xl/styles.xml" ContentType="application/'
+                'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+                + "".join(
+                    f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
+                    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                    for i in range(1, n + 1)
+                )
+                + '<Override PartName="/docProps/core.xml" '
+                'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+                '<Override PartName="/docProps/app.xml" ContentType="application/'
+                'vnd.openxmlformats-officedocument.extended-properties+xml"/>'
+                "</Types>"
+            ),
+            "_rels/.rels": (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
+                '2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+                '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
+                'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
+                '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/'
+                '2006/relationships/extended-properties" Target="docProps/app.xml"/>'
+                "</Relationships>"
+            ),
+            "docProps/core.xml": (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
+                'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+                'xmlns:dcterms="http://purl.org/dc/terms/" '
+                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+                f"<dc:title>{escape(self.title)}</dc:title>"
+                "<dc:creator>pairing-rules</dc:creator>"
+                f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+                f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
+                "</cp:coreProperties>"
+            ),
+            "docProps/app.xml": (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+                'extended-properties"><Application>pairing-rules</Application></Properties>'
+            ),
+            "xl/_rels/workbook.xml.rels": (
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                + "".join(
+                    f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/'
+                    'officeDocument/2006/relationships/worksheet" '
+                    f'Target="worksheets/sheet{i}.xml"/>'
+                    for i in range(1, n + 1)
+                )
+                + f'<Relationship Id="rId{n + 1}" Type="http://schemas.openxmlformats.org/'
+                'officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+                "</Relationships>"
+            ),
+            "xl/workbook.xml": self._workbook_xml(),
+            "xl/styles.xml": _STYLES,
+        }
+        for member, text in parts.items():
+            archive.writestr(_info(member), text.encode("utf-8"))
+        for i, sheet in enumerate(self.sheets, start=1):
+            sheet.copy_into(archive, f"xl/worksheets/sheet{i}.xml")
+
+    def _workbook_xml(self) -> str:
+        sheets = "".join(
+            f'<sheet name="{escape(s.name)}" sheetId="{i}" r:id="rId{i}"/>'
+            for i, s in enumerate(self.sheets, start=1)
+        )
+        titles = "".join(
+            f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
+            f"&apos;{escape(s.name).replace(chr(39), chr(39) * 2)}&apos;!$1:${s.print_titles}"
+            "</definedName>"
+            for i, s in enumerate(self.sheets)
+            if s.print_titles
+        )
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+            f"<sheets>{sheets}</sheets>"
+            + (f"<definedNames>{titles}</definedNames>" if titles else "")
+            + "</workbook>"
+        )
+
+
+_STYLES: Final = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<fonts count="3">'
+    '<font><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
+    '<font><b/><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
+    '<font><b/><sz val="14"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
+    "</fonts>"
+    '<fills count="3"><fill><patternFill patternType="none"/></fill>'
+    '<fill><patternFill patternType="gray125"/></fill>'
+    '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/>'
+    '<bgColor indexed="64"/></patternFill></fill></fills>'
+    '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
+    '<border><left style="thin"/><right style="thin"/><top style="thin"/>'
+    '<bottom style="thin"/><diagonal/></border></borders>'
+    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+    '<cellXfs count="4">'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+    '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" '
+    'applyBorder="1" applyAlignment="1"><alignment wrapText="1" vertical="center"/></xf>'
+    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+    '<alignment wrapText="1" vertical="top"/></xf>'
+    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+    "</cellXfs>"
+    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+    "</styleSheet>"
+)
