@@ -130,6 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(p)
 
+    from . import _authoring
+
+    _authoring.add_parsers(sub, _common, _interpretation_options)
+
     p = sub.add_parser("new-pack", help="新建规则包骨架 / scaffold a new pack")
     p.add_argument(
         "id", metavar="ID", help="规则包编号，如 cangnan2023 / pack id, e.g. cangnan2023"
@@ -485,6 +489,18 @@ def _cmd_new_pack(args: argparse.Namespace, lang: Lang) -> int:
     return EXIT_OK
 
 
+def _cmd_lint(args: argparse.Namespace, lang: Lang) -> int:
+    from . import _authoring
+
+    return _authoring.cmd_lint(args, lang, _UsageError)
+
+
+def _cmd_schema(args: argparse.Namespace, lang: Lang) -> int:
+    from . import _authoring
+
+    return _authoring.cmd_schema(args, lang, _UsageError)
+
+
 def _cmd_aggregate(args: argparse.Namespace, lang: Lang) -> int:
     from pathlib import Path
 
@@ -561,4 +577,6 @@ _COMMANDS: Final[dict[str, Callable[[argparse.Namespace, Lang], int]]] = {
     "diff": _cmd_diff,
     "aggregate": _cmd_aggregate,
     "new-pack": _cmd_new_pack,
+    "lint": _cmd_lint,
+    "schema": _cmd_schema,
 }

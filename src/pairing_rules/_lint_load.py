@@ -1,0 +1,645 @@
+"""Lint, stage 1: a pack file that does not load, as positioned problems in Chinese and English.
+
+PyYAML's and pydantic's messages are English, name no line of the pack file,
+and (for a rule on the whole pack) print the whole pack.  Here every such
+error becomes a :class:`~pairing_rules._lint.LintIssue` at the key or value it
+concerns, with a Chinese message, the English one, and the names the author
+may have meant.  What pydantic reports only once the rest is valid (duplicate
+ids, undeclared interpretations) is checked on the raw data too, so that every
+problem is reported at once.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path as FilePath
+from typing import Any, Final
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from ._i18n import Text
+from ._lint import LintContext, LintIssue, choices_hint, did_you_mean
+from ._models import Record
+from ._provenance import Document
+from ._yamlpos import Path, YamlDocument, walk
+
+#: lists of the pack whose entries' ids must be unique
+ID_LISTS: Final = (
+    "provisions",
+    "interpretations",
+    "rubrics",
+    "requirements",
+    "group_requirements",
+    "quotas",
+    "milestones",
+    "tables",
+    "figures",
+    "conflicts",
+)
+#: keys whose value names an interpretation
+INTERPRETATION_KEYS: Final = frozenset(
+    {
+        "partial",
+        "fraction",
+        "floor",
+        "late",
+        "points_interpretation",
+        "tolerance",
+        "rounding_interpretation",
+        "interpretation",
+        "basis",
+    }
+)
+
+
+@dataclass
+class Loaded:
+    """A pack file read as far as it goes: its problems, and the definition when it validated."""
+
+    issues: list[LintIssue] = field(default_factory=list)
+    definition: Any = None
+    yaml: YamlDocument | None = None
+    document: Document | None = None
+
+
+def load_definition(
+    text: str,
+    *,
+    file: str,
+    base: FilePath | None,
+    record_types: Mapping[str, type[Record]] | None,
+    document_text: str | None = None,
+    skip_files: bool = False,
+) -> Loaded:
+    """Parse and validate a pack file; read its document and tables unless ``skip_files``."""
+    from ._pack import PackDefinition
+
+    out = Loaded()
+    try:
+        doc = YamlDocument(text)
+    except yaml.YAMLError as exc:
+        out.issues.append(_yaml_issue(exc, file))
+        return out
+    out.yaml = doc
+    ctx = LintContext(definition=None, record_types=record_types or {}, yaml=doc, file=file)
+    for path, name, where in doc.duplicates:
+        ctx.add(
+            "duplicate-key",
+            (*path, name),
+            Text(
+                zh=f"键 {name} 在同一映射中写了两次，只有最后一个生效",
+                en=f"the key {name} is written twice in one mapping; only the last one counts",
+            ),
+            at=where,
+        )
+    data = doc.data
+    if not isinstance(data, dict):
+        ctx.add(
+            "invalid-value",
+            (),
+            Text(zh="规则包文件应是一个映射（键: 值）", en="a pack file is a mapping (key: value)"),
+        )
+        out.issues = ctx.issues
+        return out
+    raw_found = raw_checks(ctx, data)
+    try:
+        definition = PackDefinition.model_validate(data)
+    except ValidationError as exc:
+        validation_issues(ctx, exc, skip_root=raw_found)
+        out.issues = ctx.issues
+        return out
+    if not skip_files and base is not None:
+        definition = _load_files(ctx, definition, base)
+        out.document = _read_document(ctx, definition, base, document_text)
+    elif document_text is not None:
+        out.document = _document(definition, document_text)
+    out.definition = definition
+    out.issues = ctx.issues
+    return out
+
+
+def issues_from_error(text: str, error: BaseException, *, file: str) -> list[LintIssue]:
+    """The problems of one load error (YAML or validation) in the file ``text``."""
+    if isinstance(error, yaml.YAMLError):
+        return [_yaml_issue(error, file)]
+    try:
+        doc = YamlDocument(text)
+    except yaml.YAMLError as exc:
+        return [_yaml_issue(exc, file)]
+    ctx = LintContext(definition=None, record_types={}, yaml=doc, file=file)
+    raw_found = raw_checks(ctx, doc.data) if isinstance(doc.data, dict) else False
+    if isinstance(error, ValidationError):
+        validation_issues(ctx, error, skip_root=raw_found)
+    return ctx.issues
+
+
+# ---------------------------------------------------------------------------------- YAML
+
+_YAML_PROBLEMS: Final = (
+    (
+        r"mapping values are not allowed here",
+        "此处不能出现“键: 值”（常因冒号后缺空格、缩进不齐或值中含未加引号的冒号）",
+    ),
+    (r"could not find expected ':'", "找不到应有的冒号“:”"),
+    (r"found character '\\t' that cannot start any token", "不能用制表符缩进，请改用空格"),
+    (r"found undefined alias", "引用了未定义的锚点"),
+    (r"expected ',' or '\}'", "花括号 { } 内缺少逗号或右括号（值中含 ? : , 时请加引号）"),
+    (r"expected ',' or '\]'", "方括号 [ ] 内缺少逗号或右括号"),
+    (r"did not find expected key", "缩进不齐：找不到应有的键"),
+    (r"did not find expected '-' indicator", "缩进不齐：列表项应以 - 开头"),
+    (r"found unexpected end of stream", "文件意外结束（引号或括号未闭合）"),
+    (
+        r"found unknown escape character",
+        "双引号字符串中有未知的转义符（反斜杠请写成 \\\\ 或改用单引号）",
+    ),
+    (r"while scanning a quoted scalar", "引号未闭合"),
+)
+
+
+def _yaml_issue(exc: yaml.YAMLError, file: str) -> LintIssue:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = str(getattr(exc, "problem", None) or exc).strip()
+    zh = next((z for pattern, z in _YAML_PROBLEMS if re.search(pattern, str(exc))), "语法错误")
+    return LintIssue(
+        code="yaml-syntax",
+        message=Text(zh=f"YAML {zh}（{problem}）", en=f"YAML: {problem}"),
+        file=file,
+        line=mark.line + 1 if mark is not None else 0,
+        column=mark.column + 1 if mark is not None else 0,
+    )
+
+
+# --------------------------------------------------------------------------- raw checks
+
+
+def raw_checks(ctx: LintContext, data: dict[str, Any]) -> bool:
+    """Duplicate ids and undeclared interpretations, on the data as written; whether any was found."""
+    before = len(ctx.issues)
+    for name in ID_LISTS:
+        entries = data.get(name)
+        if not isinstance(entries, list):
+            continue
+        seen: dict[str, int] = {}
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
+                continue
+            ident = entry["id"]
+            if ident in seen:
+                ctx.add(
+                    "duplicate-id",
+                    (name, index, "id"),
+                    Text(
+                        zh=f"{name} 中的编号 {ident} 重复（第一次在第 {seen[ident] + 1} 项）",
+                        en=f"the id {ident} is used twice in {name} (first at entry {seen[ident] + 1})",
+                    ),
+                )
+            else:
+                seen[ident] = index
+    declared = {
+        i["id"]
+        for i in data.get("interpretations") or []
+        if isinstance(i, dict) and isinstance(i.get("id"), str)
+    }
+    for path, name in interpretation_names(data):
+        if name in declared:
+            continue
+        ctx.add(
+            "unknown-interpretation",
+            path,
+            Text(
+                zh=f"解释口径 {name} 没有在 interpretations 中声明",
+                en=f"the interpretation {name} is not declared under interpretations",
+            ),
+            hint=choices_hint(name, declared),
+            key=path[-2] == "when" if len(path) >= 2 else False,
+        )
+    return len(ctx.issues) > before
+
+
+def interpretation_names(data: Any) -> list[tuple[Path, str]]:
+    """Every interpretation a pack file names, with the path of the name."""
+    out: list[tuple[Path, str]] = []
+    for path, value in walk(data):
+        if not path or not isinstance(path[-1], str):
+            continue
+        key = path[-1]
+        if key == "when" and isinstance(value, dict):
+            out.extend(((*path, str(k)), str(k)) for k in value)
+        elif key in INTERPRETATION_KEYS and isinstance(value, str):
+            if key == "floor" and len(path) < 3:
+                continue
+            out.append((path, value))
+        elif key == "hook_interpretations" and isinstance(value, list):
+            out.extend(((*path, n), str(v)) for n, v in enumerate(value) if isinstance(v, str))
+    return out
+
+
+# --------------------------------------------------------------------------- validation
+
+_TYPE_MESSAGES: Final[dict[str, tuple[str, str]]] = {
+    "string_type": ("应为文字", "should be text"),
+    "int_type": ("应为整数", "should be a whole number"),
+    "int_parsing": ("应为整数", "should be a whole number"),
+    "int_from_float": ("应为整数", "should be a whole number"),
+    "decimal_type": ("应为数字", "should be a number"),
+    "decimal_parsing": ("应为数字", "should be a number"),
+    "float_type": ("应为数字", "should be a number"),
+    "float_parsing": ("应为数字", "should be a number"),
+    "bool_type": ("应为是/否（true 或 false）", "should be true or false"),
+    "bool_parsing": ("应为是/否（true 或 false）", "should be true or false"),
+    "list_type": ("应为列表（- 开头的各项，或 [ ]）", "should be a list"),
+    "dict_type": ("应为映射（键: 值）", "should be a mapping (key: value)"),
+    "model_type": ("应为映射（键: 值）", "should be a mapping (key: value)"),
+    "model_attributes_type": ("应为映射（键: 值）", "should be a mapping (key: value)"),
+    "date_type": ("应为日期 YYYY-MM-DD", "should be a date YYYY-MM-DD"),
+    "date_parsing": ("应为日期 YYYY-MM-DD", "should be a date YYYY-MM-DD"),
+    "date_from_datetime_parsing": ("应为日期 YYYY-MM-DD", "should be a date YYYY-MM-DD"),
+    "date_from_datetime_inexact": ("应为日期 YYYY-MM-DD", "should be a date YYYY-MM-DD"),
+    "string_too_short": ("不能为空", "must not be empty"),
+    "too_short": ("项数不足", "has too few entries"),
+}
+
+#: messages of the models' own validators, in Chinese; ``key`` is the key they concern
+_RULE_MESSAGES: Final[tuple[tuple[str, str, str | None], ...]] = (
+    (
+        r"a condition has either `value` \(numeric\) or `field` \(flag\)",
+        "条件二选一：数值条件写 value，是否条件写 field",
+        None,
+    ),
+    (
+        r"a numeric condition needs `at_least` or `at_most`",
+        "数值条件需要 at_least 或 at_most",
+        None,
+    ),
+    (r"a flag condition needs `equals`", "是否条件需要 equals", None),
+    (r"unknown operator '(.*)'; known: (.*)", "未知运算符 {0}；可用的运算符：{1}", None),
+    (r"(\w+) takes exactly two expressions", "{0} 需要恰好两个表达式", None),
+    (r"(\w+) takes a list of expressions", "{0} 需要一个表达式列表", None),
+    (r"count takes a field name, got (.*)", "count 只接受一个字段名，收到 {0}", None),
+    (r"not a field name or a number: (.*)", "不是字段名，也不是数字：{0}", None),
+    (r"a yes/no value is not an expression: (.*)", "是/否不是表达式：{0}", None),
+    (r"not an expression: (.*)", "不是表达式：{0}", None),
+    (
+        r"item (\S+): base (\S+) exceeds maximum (\S+)",
+        "项目 {0} 的基本分 {1} 超过了它的分值 {2}",
+        "base",
+    ),
+    (
+        r"grade bands '(.*)': need (\d+) minimums",
+        "等次分数线 {0} 需要 {1} 个下限（等次数减一）",
+        "bands",
+    ),
+    (
+        r"grade bands '(.*)': minimums must fall strictly",
+        "等次分数线 {0} 的下限须从高到低严格递减",
+        "bands",
+    ),
+    (
+        r"grade bands without an interpretation are keyed 'document'",
+        "没有 interpretation 的等次分数线只能以 document 为键",
+        "bands",
+    ),
+    (r"rubric (\S+): duplicate item ids", "考核细则 {0} 中有重复的项目编号", "items"),
+    (
+        r"rubric (\S+): veto (\S+) caps at unknown grade (\S+)",
+        "考核细则 {0} 的否决 {1} 限定到不存在的等次 {2}",
+        None,
+    ),
+    (
+        r"interpretation (\S+): duplicate alternative values",
+        "解释口径 {0} 的可选值重复",
+        "alternatives",
+    ),
+    (
+        r"interpretation (\S+): default '(.*)' not among (.*)",
+        "解释口径 {0} 的默认值 {1} 不在可选值 {2} 中",
+        "default",
+    ),
+    (
+        r"(\S+): count_distinct needs `distinct` fields",
+        "{0}：count_distinct 需要 distinct 字段",
+        None,
+    ),
+    (
+        r"(\S+): count_distinct needs `at_least` or `quota`",
+        "{0}：count_distinct 需要 at_least 或 quota",
+        None,
+    ),
+    (r"(\S+): a share needs `where`", "{0}：share 需要 where", None),
+    (
+        r"(\S+): a share needs `at_least`, `at_most` or `about`",
+        "{0}：share 需要 at_least、at_most 或 about",
+        None,
+    ),
+    (
+        r"(\S+): `about` needs a `tolerance` interpretation",
+        "{0}：about 需要 tolerance 解释口径",
+        "about",
+    ),
+    (r"(\S+): a rate needs `where`", "{0}：rate 需要 where", None),
+    (
+        r"a formula has either `rounding` or `rounding_interpretation`",
+        "公式须二选一：rounding 或 rounding_interpretation",
+        None,
+    ),
+    (
+        r"milestone (\S+): give exactly one of `due` and `month`",
+        "时间节点 {0}：due 与 month 须恰好写一个",
+        None,
+    ),
+    (r"table (\S+) row (\d+): unknown columns (.*)", "表 {0} 第 {1} 行有未定义的列 {2}", "rows"),
+    (
+        r"recount by one of `distinct`, `sum` or `union`",
+        "复核方式只能是 distinct、sum、union 之一",
+        None,
+    ),
+    (r"quote is blank", "引文为空", None),
+    (r"(\S+): duplicate ids \[(.*)\]", "{0} 中有重复的编号 {1}", None),
+    (r"rules name undeclared interpretations \[(.*)\]", "规则引用了未声明的解释口径 {0}", None),
+)
+
+
+def validation_issues(ctx: LintContext, exc: ValidationError, *, skip_root: bool) -> None:
+    """One problem per pydantic error, at its key or value."""
+    data = ctx.yaml.data if ctx.yaml is not None else None
+    for err in exc.errors(include_url=False, include_input=False):
+        loc: Path = tuple(err["loc"])
+        kind = err["type"]
+        message = str(err.get("msg", ""))
+        ctx_info: dict[str, Any] = dict(err.get("ctx") or {})
+        path = _data_path(data, loc, key=kind in ("missing", "extra_forbidden"))
+        if kind == "extra_forbidden":
+            name = str(loc[-1])
+            fields = _fields_at(loc[:-1])
+            ctx.add(
+                "unknown-key",
+                path,
+                Text(zh=f"未知字段 {name}", en=f"unknown key {name}"),
+                hint=choices_hint(name, fields) if fields else None,
+                key=True,
+            )
+        elif kind == "missing":
+            name = str(loc[-1])
+            ctx.add(
+                "missing-key",
+                path[:-1] if path and path[-1] == loc[-1] else path,
+                Text(zh=f"缺少必填字段 {name}", en=f"the required key {name} is missing"),
+            )
+        elif kind == "union_tag_invalid":
+            tag = str(ctx_info.get("tag", ""))
+            expected = re.findall(r"'([^']*)'", str(ctx_info.get("expected_tags", "")))
+            ctx.add(
+                "invalid-value",
+                (*path, "kind"),
+                Text(
+                    zh=f"未知的类别 kind: {tag}；可选：{'、'.join(expected)}",
+                    en=f"unknown kind {tag}; one of: {', '.join(expected)}",
+                ),
+                hint=did_you_mean(tag, expected),
+            )
+        elif kind == "literal_error":
+            expected = re.findall(r"'([^']*)'", str(ctx_info.get("expected", "")))
+            shown = _shown_value(data, path)
+            ctx.add(
+                "invalid-value",
+                path,
+                Text(
+                    zh=f"取值 {shown} 无效；可选：{'、'.join(expected)}",
+                    en=f"{shown} is not allowed; one of: {', '.join(expected)}",
+                ),
+                hint=did_you_mean(str(shown), expected),
+            )
+        elif kind in ("value_error", "assertion_error"):
+            text = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
+            if not loc and skip_root:
+                continue
+            _rule_issue(ctx, path, text)
+        else:
+            _value_issue(ctx, path, kind, message, ctx_info, data)
+
+
+def _rule_issue(ctx: LintContext, path: Path, text: str) -> None:
+    for pattern, zh, key in _RULE_MESSAGES:
+        match = re.search(pattern, text)
+        if match is None:
+            continue
+        hint = None
+        if pattern.startswith("unknown operator"):
+            from ._expr import OPERATORS
+
+            hint = did_you_mean(match.group(1), OPERATORS)
+        target = (*path, key) if key and ctx.written((*path, key)) else path
+        ctx.add(
+            "invalid-rule"
+            if not pattern.startswith(
+                ("unknown operator", r"(\w+) takes", "count", "not a", "a yes")
+            )
+            else "expression",
+            target,
+            Text(zh=zh.format(*match.groups()), en=text),
+            hint=hint,
+        )
+        return
+    ctx.add("invalid-rule", path, Text(zh=f"规则无效：{text}", en=text))
+
+
+def _value_issue(
+    ctx: LintContext,
+    path: Path,
+    kind: str,
+    message: str,
+    info: Mapping[str, Any],
+    data: Any,
+) -> None:
+    shown = _shown_value(data, path)
+    zh_en = _TYPE_MESSAGES.get(kind)
+    if zh_en is not None:
+        zh, en = zh_en
+    elif kind == "string_pattern_mismatch":
+        pattern = info.get("pattern", "")
+        zh, en = f"格式不符（应匹配 {pattern}）", f"does not match {pattern}"
+    elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        bound = next(iter(info.values()), "")
+        zh = {
+            "greater_than_equal": f"应不小于 {bound}",
+            "greater_than": f"应大于 {bound}",
+            "less_than_equal": f"应不大于 {bound}",
+            "less_than": f"应小于 {bound}",
+        }[kind]
+        en = message.lower()
+    elif kind == "enum":
+        expected = str(info.get("expected", ""))
+        zh, en = f"应为以下之一：{expected}", f"should be one of {expected}"
+    else:
+        zh, en = f"取值无效（{message}）", message
+    ctx.add(
+        "invalid-value",
+        path,
+        Text(zh=f"{zh}，实为 {shown}", en=f"{en}, got {shown}"),
+    )
+
+
+def _shown_value(data: Any, path: Path) -> str:
+    """The value at ``path`` for a message: short, never the whole pack."""
+    current = data
+    for step in path:
+        if not _has(current, step):
+            return "（无）"
+        current = current[step]
+    if isinstance(current, dict | list):
+        return "（映射）" if isinstance(current, dict) else "（列表）"
+    text = repr(current) if isinstance(current, str) else str(current)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _has(data: Any, step: str | int) -> bool:
+    if isinstance(data, dict):
+        return step in data
+    return isinstance(data, list) and isinstance(step, int) and 0 <= step < len(data)
+
+
+def _data_path(data: Any, loc: Path, *, key: bool = False) -> Path:
+    """A pydantic ``loc`` as a path of the data: union tags (``threshold``, ``Text``) dropped.
+
+    With ``key``, the last step is a key the data lacks (a missing or an unknown one) and is kept.
+    """
+    out: list[str | int] = []
+    current = data
+    for step in loc:
+        if _has(current, step):
+            current = current[step]
+            out.append(step)
+        elif key and isinstance(current, dict) and isinstance(step, str) and step == loc[-1]:
+            out.append(step)  # a missing or unknown key: the last step, not in the data
+    return tuple(out)
+
+
+def _fields_at(loc: Path) -> list[str]:
+    """The keys the model at ``loc`` (a pydantic loc) accepts."""
+    from ._pack import PackDefinition
+
+    candidates: list[Any] = [PackDefinition]
+    for step in loc:
+        models = [m for t in candidates for m in _unwrap(t)]
+        following: list[Any] = []
+        for model in models:
+            if isinstance(model, type) and issubclass(model, BaseModel):
+                info = model.model_fields.get(str(step))
+                if info is not None:
+                    following.append(info.annotation)
+                elif _tag_of(model) == step:
+                    following.append(model)
+            elif isinstance(step, int) and typing.get_origin(model) is list:
+                following.extend(typing.get_args(model)[:1])
+            elif isinstance(step, str) and typing.get_origin(model) is dict:
+                following.extend(typing.get_args(model)[1:2])
+        if not following:
+            return []
+        candidates = following
+    out: list[str] = []
+    for t in candidates:
+        for model in _unwrap(t):
+            if isinstance(model, type) and issubclass(model, BaseModel):
+                out.extend(model.model_fields)
+    return sorted(set(out))
+
+
+def _tag_of(model: type[BaseModel]) -> str | None:
+    info = model.model_fields.get("kind")
+    if info is None or typing.get_origin(info.annotation) is not typing.Literal:
+        return None
+    args = typing.get_args(info.annotation)
+    return str(args[0]) if len(args) == 1 else None
+
+
+def _unwrap(t: Any) -> list[Any]:
+    """The types a (possibly optional, annotated or union) annotation stands for."""
+    origin = typing.get_origin(t)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(t)[0])
+    if origin in (typing.Union, types.UnionType):
+        return [u for a in typing.get_args(t) for u in _unwrap(a)]
+    if t is type(None):
+        return []
+    return [t]
+
+
+# ------------------------------------------------------------------------------- files
+
+
+def _load_files(ctx: LintContext, definition: Any, base: FilePath) -> Any:
+    """The definition with its tables' rows files read (a problem for each that cannot be)."""
+    quotas = list(definition.quotas)
+    tables = list(definition.tables)
+    for name, entries in (("quotas", quotas), ("tables", tables)):
+        for index, entry in enumerate(entries):
+            if entry.rows_file is None:
+                continue
+            try:
+                entries[index] = entry.load_rows(base)
+            except (OSError, ValueError, KeyError) as exc:
+                ctx.add(
+                    "rows-file",
+                    (name, index, "rows_file"),
+                    Text(
+                        zh=f"无法读取表格文件 {entry.rows_file}：{_first_line(exc)}",
+                        en=f"cannot read the rows file {entry.rows_file}: {_first_line(exc)}",
+                    ),
+                )
+    return definition.model_copy(update={"quotas": quotas, "tables": tables})
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def _read_document(
+    ctx: LintContext, definition: Any, base: FilePath, text: str | None
+) -> Document | None:
+    if text is None:
+        target = base / definition.document.text
+        try:
+            text = target.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            ctx.add(
+                "document-missing",
+                ("document", "text") if ctx.written(("document", "text")) else ("document",),
+                Text(
+                    zh=f"无法读取文件全文 {target}：{_first_line(exc)}",
+                    en=f"cannot read the document's text {target}: {_first_line(exc)}",
+                ),
+            )
+            return None
+    try:
+        return _document(definition, text)
+    except ValueError as exc:
+        ctx.add(
+            "document-missing",
+            ("document",),
+            Text(
+                zh=f"文件信息无效：{_first_line(exc)}",
+                en=f"invalid document metadata: {_first_line(exc)}",
+            ),
+        )
+        return None
+
+
+def _document(definition: Any, text: str) -> Document:
+    spec = definition.document
+    return Document(
+        title=spec.title,
+        issuer=spec.issuer,
+        doc_number=spec.doc_number,
+        published=spec.published,
+        year=spec.year,
+        effective_from=spec.effective_from,
+        effective_until=spec.effective_until,
+        notes=spec.notes,
+        text=text,
+    )
