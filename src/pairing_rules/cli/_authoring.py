@@ -82,6 +82,36 @@ def lint_text(report: LintReport, lang: Lang) -> None:
     )
 
 
+def load_pack_arg(name: str, usage_error: Any) -> Any:
+    """The pack a command line names: an installed pack's id, or a pack folder or file.
+
+    A pack file that does not load is reported as ``lint`` reports it: every problem,
+    with its line.
+    """
+    from .._pack import PackError, load_pack
+    from .._registry import get_pack
+
+    if not Path(name).exists():
+        return get_pack(name)
+    from .._lint import LintTargetError, lint, resolve_target
+
+    try:
+        file, types, _problems = resolve_target(name)
+    except LintTargetError as exc:
+        raise usage_error(exc.text.zh, exc.text.en) from None
+    try:
+        return load_pack(file, record_types=types)
+    except PackError as exc:
+        issues = lint(file).issues
+        if not issues:
+            raise
+        zh = "\n".join(clean(i.render("zh")) for i in issues)
+        en = "\n".join(clean(i.render("en")) for i in issues)
+        raise usage_error(
+            f"规则包 {name} 无法加载：\n{zh}", f"pack {name} does not load:\n{en}"
+        ) from exc
+
+
 def cmd_schema(args: argparse.Namespace, lang: Lang, usage_error: Any) -> int:
     from .._schema import SCHEMAS
 

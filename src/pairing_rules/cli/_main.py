@@ -121,12 +121,20 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "diff", help="比较两个规则包的条款 / compare two packs provision by provision"
     )
-    p.add_argument("a", metavar="A", help="前一个规则包 / the earlier pack")
-    p.add_argument("b", metavar="B", help="后一个规则包 / the later pack")
+    p.add_argument(
+        "a",
+        metavar="A",
+        help="前一个规则包（编号，或规则包目录、pack.yaml） / the earlier pack (an id, or a pack folder or file)",
+    )
+    p.add_argument(
+        "b",
+        metavar="B",
+        help="后一个规则包（编号，或规则包目录、pack.yaml） / the later pack (an id, or a pack folder or file)",
+    )
     p.add_argument(
         "--input",
         metavar="FILE",
-        help="用同一批记录在两个规则包下重算 / replay these records under both",
+        help="用同一批记录在两个规则包下检查并评分 / check and score these records under both",
     )
     _common(p)
 
@@ -440,11 +448,11 @@ def _cmd_quota(args: argparse.Namespace, lang: Lang) -> int:
 
 def _cmd_diff(args: argparse.Namespace, lang: Lang) -> int:
     from .._diff import diff
-    from .._registry import get_pack
     from ..io._readers import read_dataset
-    from . import _render
+    from . import _authoring, _render
 
-    a, b = get_pack(args.a), get_pack(args.b)
+    a = _authoring.load_pack_arg(args.a, _UsageError)
+    b = _authoring.load_pack_arg(args.b, _UsageError)
     data = None
     notices: list[Any] = []
     rejected: list[Any] = []
