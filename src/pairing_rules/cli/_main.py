@@ -148,6 +148,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--title", required=True, help="文件标题 / the document's title")
     p.add_argument(
+        "--title-en", help="规则包的英文名称 / the pack's English label (default: Rule pack ID)"
+    )
+    p.add_argument(
         "--source", required=True, metavar="FILE.txt", help="文件全文 / the document's text"
     )
     p.add_argument(
@@ -485,6 +488,7 @@ def _cmd_new_pack(args: argparse.Namespace, lang: Lang) -> int:
             doc_number=args.doc_number,
             published=published,
             year=args.year,
+            title_en=args.title_en,
         )
     except ScaffoldError as exc:
         raise _UsageError(exc.text.zh, exc.text.en) from None
