@@ -14,7 +14,14 @@ from typing import Any
 import pytest
 
 import pairing_rules as pr
-from pairing_rules._lint import LintIssue, lint, lint_pack, lint_text, load_errors_with_positions
+from pairing_rules._lint import (
+    CODES,
+    LintIssue,
+    lint,
+    lint_pack,
+    lint_text,
+    load_errors_with_positions,
+)
 
 from .cli_helpers import run
 
@@ -444,6 +451,81 @@ def test_lint_finds_a_packs_own_record_types() -> None:
     # shandong2016 reads heze_assignments, a record type of its own package
     report = lint("shandong2016")
     assert not [i for i in report.issues if i.code in ("unknown-collection", "record-types")]
+
+
+def test_files_references_and_kinds(tmp_path: Path) -> None:
+    pack = edit("        points: 10\n", "        points: 10\n        late: county2023.lessons\n")
+    pack += """tables:
+  - id: list
+    label: {zh: 名单, en: list}
+    source: {section: 三, quote: 3 月 15 日前确定结对名单}
+    rows_file: tables/list.csv
+    columns:
+      - {name: core, label: {zh: 核心校, en: core}}
+figures:
+  - id: count
+    label: {zh: 个数, en: count}
+    stated: 15
+    source: {section: 三, quote: 3 月 15 日前确定结对名单}
+    recount: {table: lists, where: {scope: [县域内]}}
+group_requirements:
+  - id: bonus_share
+    kind: share
+    label: {zh: 占比, en: share}
+    collection: communitys
+    where: {on_time: [true]}
+    about: 0.5
+    tolerance: county2023.lessons
+    source: {section: 三, quote: 3 月 15 日前确定结对名单}
+"""
+    pack = edit("document: {title:", "document: {text: missing.txt, title:", pack)
+    found = issues(tmp_path, pack)
+    codes = {i.code: i for i in found}
+    assert codes["rows-file"].line == line_of(pack, "rows_file: tables/list.csv")
+    assert codes["document-missing"].line == line_of(pack, "missing.txt")
+    reference = codes["unknown-reference"]
+    assert reference.line == line_of(pack, "table: lists")
+    assert reference.hint is not None and "list" in reference.hint.en
+    assert codes["unknown-collection"].line == line_of(pack, "collection: communitys")
+    assert codes["interpretation-kind"].line == line_of(pack, "- id: county2023.lessons")
+    modes = {i.line for i in found if i.code == "unknown-mode"}  # late: takes zero or half
+    assert modes == {
+        line_of(pack, "{value: sync_only,"),
+        line_of(pack, "{value: sync_and_offline,"),
+    }
+
+
+def test_duplicate_ids(tmp_path: Path) -> None:
+    pack = edit(
+        "rubrics:",
+        """  - id: county2023.lessons
+    label: {zh: 重复, en: twice}
+    default: a
+    alternatives:
+      - {value: a, label: {zh: 甲, en: a}}
+rubrics:""",
+    )
+    issue = only(issues(tmp_path, pack), "duplicate-id")
+    assert issue.line == line_of(pack, "- id: county2023.lessons", 2)
+
+
+def test_record_types_that_do_not_import(tmp_path: Path) -> None:
+    folder = write_pack(tmp_path)
+    (folder / "__init__.py").write_text(
+        "raise RuntimeError('broken hook code')\n", encoding="utf-8"
+    )
+    report = lint(folder)
+    issue = only(report.issues, "record-types")
+    assert issue.severity == "warning" and "broken hook code" in issue.message.en
+    (folder / "__init__.py").write_text("RECORD_TYPES = {'communities': dict}\n", encoding="utf-8")
+    assert only(lint(folder).issues, "record-types").line == 0
+
+
+def test_every_code_is_documented_with_a_test() -> None:
+    # a test per code: each one is asserted somewhere in this file
+    source = Path(__file__).read_text(encoding="utf-8")
+    untested = [code for code in CODES if f'"{code}"' not in source]
+    assert untested == []
 
 
 def test_lint_text_without_files() -> None:

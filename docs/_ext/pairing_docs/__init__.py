@@ -143,12 +143,30 @@ def _drop_class_docstring_of_data(
             lines.clear()
 
 
+#: private modules a docstring may name, and the page that documents what they hold
+PRIVATE_MODULE_PAGES: Final = {"pairing_rules._expr": "/expressions"}
+
+
+def _link_private_modules(
+    app: Sphinx, what: str, name: str, obj: object, options: Any, lines: list[str]
+) -> None:
+    """A docstring naming a private module (``:mod:`pairing_rules._expr```) links its page instead.
+
+    The reference is for readers of the public API, who never import a private module.
+    """
+    for index, line in enumerate(lines):
+        for module, page in PRIVATE_MODULE_PAGES.items():
+            line = line.replace(f":mod:`{module}`", f":doc:`{page}`")
+        lines[index] = line
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("pack-reference", PackReference)
     app.add_directive("cli-reference", CliReference)
     app.add_directive("record-fields", RecordFields)
     app.connect("builder-inited", _write_pack_pages)
     app.connect("autodoc-process-docstring", _drop_class_docstring_of_data)
+    app.connect("autodoc-process-docstring", _link_private_modules)
     app.connect("env-get-outdated", _always_outdated)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
