@@ -8,8 +8,11 @@ unknown keys and wrong types as one types.
 
 The schema is generated from :class:`~pairing_rules.PackDefinition`, with what
 a generated schema cannot know written in: a label may be a plain string
-(taken as Chinese and English), and an expression is a field, a number, or one
-operator with its arguments.
+(taken as Chinese and English); an expression is a field, a number, or one
+operator with its arguments; a number may be written as a string of digits,
+not as any text; and a rubric item is checked against the schema of its
+``kind`` (``if``/``then``), so that an editor marks the wrong key itself rather
+than the whole item.
 """
 
 from __future__ import annotations
@@ -70,11 +73,60 @@ _EXPRESSION_AT: Final = (
 )
 
 
+_DECIMAL_TEXT: Final = r"^\s*-?\d+(\.\d+)?\s*$"
+
+
+def _numbers_as_digits(node: Any) -> None:
+    """A number that may be written as a string (a decimal) is a string of digits, not any text."""
+    if isinstance(node, dict):
+        options = node.get("anyOf")
+        if isinstance(options, list) and any(o.get("type") == "number" for o in options):
+            for option in options:
+                if option == {"type": "string"}:
+                    option["pattern"] = _DECIMAL_TEXT
+        for value in node.values():
+            _numbers_as_digits(value)
+    elif isinstance(node, list):
+        for value in node:
+            _numbers_as_digits(value)
+
+
+def _by_kind(node: Any) -> Any:
+    """A discriminated ``oneOf`` as ``if kind is X then X``: errors land on the key, not the item."""
+    if isinstance(node, list):
+        return [_by_kind(v) for v in node]
+    if not isinstance(node, dict):
+        return node
+    node = {k: _by_kind(v) for k, v in node.items()}
+    discriminator = node.get("discriminator")
+    if not (isinstance(discriminator, dict) and "oneOf" in node):
+        return node
+    key = discriminator["propertyName"]
+    mapping: dict[str, str] = discriminator["mapping"]
+    out = {k: v for k, v in node.items() if k not in ("discriminator", "oneOf")}
+    out.update(
+        {
+            "type": "object",
+            "required": [key],
+            "properties": {key: {"enum": list(mapping)}},
+            "allOf": [
+                {
+                    "if": {"properties": {key: {"const": tag}}, "required": [key]},
+                    "then": {"$ref": ref},
+                }
+                for tag, ref in mapping.items()
+            ],
+        }
+    )
+    return out
+
+
 def pack_schema() -> dict[str, Any]:
     """The JSON Schema of ``pack.yaml``."""
     from ._pack import PackDefinition
 
-    schema = copy.deepcopy(PackDefinition.model_json_schema(mode="validation"))
+    schema = _by_kind(copy.deepcopy(PackDefinition.model_json_schema(mode="validation")))
+    _numbers_as_digits(schema)
     defs: dict[str, Any] = schema.setdefault("$defs", {})
     defs["Text"] = copy.deepcopy(_TEXT)
     defs["Expression"] = copy.deepcopy(_EXPRESSION)
