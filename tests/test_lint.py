@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import pairing_rules as pr
 from pairing_rules._lint import (
@@ -24,6 +26,7 @@ from pairing_rules._lint import (
 )
 
 from .cli_helpers import run
+from .numerals import below_10000
 
 DOCUMENT = """2023年示例县城乡义务教育共同体考核细则
 一、考核指标及分值（100 分）
@@ -533,3 +536,27 @@ def test_lint_text_without_files() -> None:
     found = lint_text(edit("points: 30", "points: 31"), document_text=DOCUMENT)
     issue = only(found, "number-not-in-quote")
     assert (issue.file, issue.line) == ("pack.yaml", line_of(PACK, "points: 30"))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    n=st.integers(min_value=1, max_value=9999), style=st.sampled_from(["arabic", "chinese", "wide"])
+)
+def test_a_threshold_written_in_its_quote_is_clean_and_any_other_is_reported(
+    n: int, style: str
+) -> None:
+    written = {
+        "arabic": str(n),
+        "chinese": below_10000(n),
+        "wide": str(n).translate(str.maketrans("0123456789", "０１２３４５６７８９")),
+    }[style]
+    quote = f"累计不少于 {written} 节"
+    document = DOCUMENT.replace("累计不少于 24 节", quote)
+    pack = PACK.replace("累计不少于 24 节", quote).replace("at_least: 24", f"at_least: {n}")
+    assert lint_text(pack, document_text=document) == []
+    wrong = n + 1
+    gated = "\n            when: {county2023.lessons: sync_only}"
+    mistaken = pack.replace(f"at_least: {n}{gated}", f"at_least: {wrong}{gated}")
+    line = mistaken[: mistaken.index(f"at_least: {wrong}{gated}")].count("\n") + 1
+    found = lint_text(mistaken, document_text=document)
+    assert [(i.code, i.line) for i in found] == [("number-not-in-quote", line)]

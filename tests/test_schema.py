@@ -17,7 +17,7 @@ from .cli_helpers import run
 jsonschema = pytest.importorskip("jsonschema")
 
 REPO = Path(__file__).parents[1]
-PACK_FILES = sorted(REPO.glob("packs/*/src/*/pack.yaml")) + [REPO / "tests" / "demo" / "pack.yaml"]
+PACK_FILES = [*sorted(REPO.glob("packs/*/src/*/pack.yaml")), REPO / "tests" / "demo" / "pack.yaml"]
 
 
 def as_json(value: Any) -> Any:
