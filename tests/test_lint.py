@@ -560,3 +560,27 @@ def test_a_threshold_written_in_its_quote_is_clean_and_any_other_is_reported(
     line = mistaken[: mistaken.index(f"at_least: {wrong}{gated}")].count("\n") + 1
     found = lint_text(mistaken, document_text=document)
     assert [(i.code, i.line) for i in found] == [("number-not-in-quote", line)]
+
+
+def test_load_errors_after_validation_are_positioned(tmp_path: Path) -> None:
+    # the file validates; the checks after validation fail: a quote and a field
+    pack = edit("quote: 每年不少于 2 门学科}", "quote: 每年不少于 3 门学科}")
+    pack = edit("value: sync_subjects", "value: sync_subject", pack)
+    folder = write_pack(tmp_path, pack)
+    with pytest.raises(pr.PackError) as failed:
+        pr.load_pack(folder / "pack.yaml")
+    found = load_errors_with_positions(pack, file="pack.yaml", error=failed.value, base=folder)
+    assert {(i.code, i.line) for i in found} == {
+        ("quote-not-found", line_of(pack, "每年不少于 3 门学科")),
+        ("unknown-field", line_of(pack, "value: sync_subject")),
+    }
+
+
+def test_a_lone_undeclared_interpretation_is_one_problem(tmp_path: Path) -> None:
+    # pydantic reports it for the whole pack (and printed the whole pack); lint at its name
+    pack = edit("{county2023.lessons: sync_only}", "{county2023.lesson: sync_only}")
+    (issue,) = issues(tmp_path, pack)
+    assert (issue.code, issue.line) == (
+        "unknown-interpretation",
+        line_of(pack, "county2023.lesson:"),
+    )

@@ -138,6 +138,28 @@ CODES: Final[dict[str, Text]] = {
 }
 
 
+#: the codes of problems that stop a pack from loading (the others are found in packs that load)
+LOAD_CODES: Final = frozenset(
+    {
+        "yaml-syntax",
+        "unknown-key",
+        "missing-key",
+        "invalid-value",
+        "invalid-rule",
+        "duplicate-id",
+        "unknown-interpretation",
+        "document-missing",
+        "rows-file",
+        "quote-not-found",
+        "unknown-collection",
+        "unknown-field",
+        "unknown-value",
+        "expression",
+        "unknown-reference",
+    }
+)
+
+
 @dataclass(frozen=True)
 class LintIssue:
     """One problem in a pack file: where, which rule, and what to do.
@@ -392,16 +414,25 @@ def _unique(issues: Iterable[LintIssue]) -> list[LintIssue]:
 
 
 def load_errors_with_positions(
-    text: str, *, file: str = "pack.yaml", error: BaseException | None = None
+    text: str,
+    *,
+    file: str = "pack.yaml",
+    error: BaseException | None = None,
+    base: FilePath | None = None,
+    record_types: Mapping[str, type[Record]] | None = None,
 ) -> list[LintIssue]:
     """A load failure as positioned, bilingual problems.
 
     Call it where a pack fails to load: with the pack file's ``text`` and the
     ``error`` that ended the load (a :class:`yaml.YAMLError`, a pydantic
     :class:`~pydantic.ValidationError`, or a :class:`~pairing_rules.PackError`
-    raised from one).  Without ``error`` the text is parsed and validated here.
+    raised from one or by the checks after validation).  With ``base`` (the
+    pack file's folder) the document and the tables are read too, so that a
+    quote missing from the text, an unknown field or collection is found; the
+    result is then every problem that stops the pack from loading
+    (:data:`LOAD_CODES`).
     """
-    from ._lint_load import issues_from_error, load_definition
+    from ._lint_load import issues_from_error
 
     cause: BaseException | None = error
     while cause is not None and not isinstance(cause, ValidationError | _yaml_error()):
@@ -410,7 +441,8 @@ def load_errors_with_positions(
         found = issues_from_error(text, cause, file=file)
         if found:
             return found
-    return load_definition(text, file=file, base=None, record_types=None, skip_files=True).issues
+    issues = lint_text(text, file=file, base=base, record_types=record_types)
+    return [i for i in issues if i.code in LOAD_CODES]
 
 
 def _yaml_error() -> type[Exception]:
