@@ -19,11 +19,11 @@ import pairing_rules as pr
 from pairing_rules._lint import (
     CODES,
     LintIssue,
-    lint,
     lint_pack,
     lint_text,
     load_errors_with_positions,
 )
+from pairing_rules._lint_target import lint
 
 from .cli_helpers import run
 from .numerals import below_10000

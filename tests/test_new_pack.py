@@ -110,7 +110,7 @@ def test_scaffold_matches_the_tutorial_and_is_safe(tmp_path: Path) -> None:
     import yaml
 
     import pairing_rules as pr
-    from pairing_rules._lint import lint
+    from pairing_rules._lint_target import lint
     from pairing_rules._schema import pack_schema
 
     title = '带"引号"和\\反斜杠的 2099 年方案'

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from .._i18n import Lang
-    from .._lint import LintReport
+    from .._lint_target import LintReport
 
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -49,7 +49,7 @@ def add_parsers(sub: Any, common: Any, interpretation_options: Any) -> None:
 
 def cmd_lint(args: argparse.Namespace, lang: Lang, usage_error: Any) -> int:
     from .._interpretations import parse_assignments
-    from .._lint import LintTargetError, lint
+    from .._lint_target import LintTargetError, lint
 
     overrides = parse_assignments(args.assignments)
     try:
@@ -93,7 +93,7 @@ def load_pack_arg(name: str, usage_error: Any) -> Any:
 
     if not Path(name).exists():
         return get_pack(name)
-    from .._lint import LintTargetError, lint, resolve_target
+    from .._lint_target import LintTargetError, lint, resolve_target
 
     try:
         file, types, _problems = resolve_target(name)
