@@ -584,3 +584,23 @@ def test_a_lone_undeclared_interpretation_is_one_problem(tmp_path: Path) -> None
         "unknown-interpretation",
         line_of(pack, "county2023.lesson:"),
     )
+
+
+def test_a_provisions_value_is_data_not_a_rule() -> None:
+    # a provision may hold any mapping: its keys are not when:, partial: or interpretation:
+    pack = (
+        PACK
+        + """provisions:
+  - id: odd
+    kind: rule
+    label: {zh: 一条规定, en: a rule}
+    value: {when: {somewhere: someday}, partial: nothing, interpretation: none}
+    source: {section: 三, quote: 3 月 15 日前确定结对名单}
+"""
+    )
+    assert lint_text(pack, document_text=DOCUMENT) == []
+    # the same keys in a rule are names of interpretations
+    ruled = edit("{county2023.lessons: sync_only}", "{somewhere: someday}")
+    assert only(lint_text(ruled, document_text=DOCUMENT), "unknown-interpretation").line == line_of(
+        ruled, "somewhere"
+    )

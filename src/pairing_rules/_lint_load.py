@@ -202,11 +202,24 @@ def raw_checks(ctx: LintContext, data: dict[str, Any]) -> bool:
     return len(ctx.issues) > before
 
 
+#: the parts of a pack file whose keys are rule keys (not values such as a provision's)
+RULE_PARTS: Final = frozenset(
+    {"rubrics", "requirements", "group_requirements", "quotas", "conflicts", "hook_interpretations"}
+)
+
+
+def in_rules(path: Path) -> bool:
+    """Whether ``path`` is inside a rule (not inside a value, a table row or a quoted figure)."""
+    if not path or path[0] not in RULE_PARTS:
+        return False
+    return "rows" not in path and not (path[0] == "conflicts" and "value" in path)
+
+
 def interpretation_names(data: Any) -> list[tuple[Path, str]]:
     """Every interpretation a pack file names, with the path of the name."""
     out: list[tuple[Path, str]] = []
     for path, value in walk(data):
-        if not path or not isinstance(path[-1], str):
+        if not path or not isinstance(path[-1], str) or not in_rules(path):
             continue
         key = path[-1]
         if key == "when" and isinstance(value, dict):

@@ -22,6 +22,7 @@ from ._conditions import enum_of
 from ._expr import OPERATORS, Expr, ExprError, RawExpr, parse
 from ._i18n import Text
 from ._lint import LintContext, LintIssue, choices_hint, did_you_mean, model_walk
+from ._lint_load import in_rules
 from ._lint_sites import condition_sites
 from ._numbers import Rounding
 from ._plan import field_kind
@@ -285,7 +286,7 @@ def when_values(ctx: LintContext) -> None:
     """Every ``when:`` value is one of its interpretation's alternatives."""
     known = _by_id(ctx)
     for path, value in model_walk(ctx.definition):
-        if not path or path[-1] != "when" or not isinstance(value, dict):
+        if not path or path[-1] != "when" or not isinstance(value, dict) or not in_rules(path):
             continue
         for interp_id, wanted in value.items():
             found = known.get(interp_id)
@@ -330,6 +331,8 @@ def _uses(ctx: LintContext) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for path, value in model_walk(ctx.definition):
         if not path or not isinstance(value, str) or not isinstance(path[-1], str):
+            continue
+        if not in_rules(path):
             continue
         key = path[-1]
         if key in MODES or key in DECIMAL_KEYS:
