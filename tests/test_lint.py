@@ -129,9 +129,7 @@ def line_of(text: str, needle: str, occurrence: int = 1) -> int:
 def issues(tmp_path: Path, pack: str = PACK, document: str = DOCUMENT) -> list[LintIssue]:
     found = lint(write_pack(tmp_path, pack, document)).issues
     for issue in found:  # every problem names the pack file (a folder was given)
-        assert issue.file.endswith("county2023/pack.yaml") or issue.file.endswith(
-            "county2023\\pack.yaml"
-        )
+        assert issue.file.endswith("county2023/pack.yaml")
     return found
 
 
