@@ -607,3 +607,19 @@ def test_a_provisions_value_is_data_not_a_rule() -> None:
     assert only(lint_text(ruled, document_text=DOCUMENT), "unknown-interpretation").line == line_of(
         ruled, "somewhere"
     )
+
+
+def test_a_date_that_is_no_date(tmp_path: Path) -> None:
+    # PyYAML raised a bare ValueError, without a line, for 2023-02-30
+    pack = edit("due: 2023-03-15", "due: 2023-02-30")
+    issue = only(issues(tmp_path, pack), "invalid-value")
+    assert issue.line == line_of(pack, "2023-02-30")
+    pack = edit("year: 2023}", "year: 2023, published: 2023-02-30}")  # a key of any type
+    issue = only(issues(tmp_path, pack), "invalid-value")
+    assert (issue.line, issue.message.en) == (
+        line_of(pack, "2023-02-30"),
+        "2023-02-30 is written as a date but is no valid date",
+    )
+    soon = edit("year: 2023}", "year: 2023, published: soon}")
+    issue = only(issues(tmp_path, soon), "invalid-value")
+    assert issue.line == line_of(soon, "published: soon") and "published" in issue.message.zh

@@ -391,7 +391,7 @@ def lint_text(
         text, file=file, base=base, record_types=record_types, document_text=document_text
     )
     if loaded.definition is None:
-        return loaded.issues
+        return sorted(_unique(loaded.issues), key=_order)
     issues = loaded.issues + lint_definition(
         loaded.definition,
         record_types,

@@ -112,16 +112,35 @@ def load_definition(
         definition = PackDefinition.model_validate(data)
     except ValidationError as exc:
         validation_issues(ctx, exc, skip_root=raw_found)
+        _bad_dates(ctx, doc)
         out.issues = ctx.issues
         return out
+    _bad_dates(ctx, doc)
     if not skip_files and base is not None:
         definition = _load_files(ctx, definition, base)
         out.document = _read_document(ctx, definition, base, document_text)
     elif document_text is not None:
-        out.document = _document(definition, document_text)
+        out.document = _read_document(ctx, definition, FilePath("."), document_text)
     out.definition = definition
     out.issues = ctx.issues
     return out
+
+
+def _bad_dates(ctx: LintContext, doc: YamlDocument) -> None:
+    """Values written like dates that are none, where validation did not already say so."""
+    taken = {(i.line, i.column) for i in ctx.issues}
+    for path, value, where in doc.bad_dates:
+        if (where.line, where.column) in taken:
+            continue
+        ctx.add(
+            "invalid-value",
+            path,
+            Text(
+                zh=f"{value} 写成了日期，但不是有效日期（如 2 月没有 30 日）",
+                en=f"{value} is written as a date but is no valid date",
+            ),
+            at=where,
+        )
 
 
 def issues_from_error(text: str, error: BaseException, *, file: str) -> list[LintIssue]:
@@ -490,15 +509,22 @@ def _read_document(
             return None
     try:
         return _document(definition, text)
-    except ValueError as exc:
-        ctx.add(
-            "document-missing",
-            ("document",),
-            Text(
-                zh=f"文件信息无效：{_first_line(exc)}",
-                en=f"invalid document metadata: {_first_line(exc)}",
-            ),
-        )
+    except ValidationError as exc:
+        taken = {(i.line, i.column) for i in ctx.issues}
+        for err in exc.errors(include_url=False, include_input=False):
+            key = str(err["loc"][0]) if err["loc"] else ""
+            path: Path = ("document", key) if ctx.written(("document", key)) else ("document",)
+            where = ctx.position(path)
+            if (where.line, where.column) in taken:
+                continue  # said already (a date that is no date)
+            ctx.add(
+                "invalid-value",
+                path,
+                Text(
+                    zh=f"文件信息 {key} 无效：{err['msg']}",
+                    en=f"invalid document metadata {key}: {err['msg']}",
+                ),
+            )
         return None
 
 

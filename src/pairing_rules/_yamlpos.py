@@ -18,6 +18,8 @@ import yaml
 Path = tuple[str | int, ...]
 
 _MERGE: Final = "tag:yaml.org,2002:merge"
+_TIMESTAMP: Final = "tag:yaml.org,2002:timestamp"
+_STR: Final = "tag:yaml.org,2002:str"
 #: the loader the packs are read with (libyaml's where installed: it accepts what PyYAML's does and more)
 _LOADER: Final[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -47,8 +49,11 @@ class YamlDocument:
             node = loader.get_single_node()
             #: duplicate keys of every mapping (PyYAML keeps the last one silently)
             self.duplicates: list[tuple[Path, str, Position]] = []
+            #: values that look like dates but are none (``2023-02-30``), kept as text
+            self.bad_dates: list[tuple[Path, str, Position]] = []
             if node is not None:
                 self._find_duplicates(node, ())
+                self._check_dates(loader, node, ())
             # constructing flattens merge keys (``<<: *anchor``) in the nodes themselves
             self.data: Any = loader.construct_document(node) if node is not None else None
         finally:
@@ -69,6 +74,25 @@ class YamlDocument:
         elif isinstance(node, yaml.SequenceNode):
             for index, item in enumerate(node.value):
                 self._find_duplicates(item, (*path, index))
+
+    def _check_dates(self, loader: Any, node: yaml.Node, path: Path) -> None:
+        """Keep a scalar written like a date that is no date as text, and note where it is.
+
+        PyYAML raises a bare ``ValueError`` (no position) for ``2023-02-30``.
+        """
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == _TIMESTAMP:
+                try:
+                    loader.construct_yaml_timestamp(node)
+                except ValueError:
+                    self.bad_dates.append((path, str(node.value), _position(node)))
+                    node.tag = _STR
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                self._check_dates(loader, value, (*path, str(key.value)))
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                self._check_dates(loader, item, (*path, index))
 
     def node(self, path: Sequence[str | int]) -> tuple[yaml.Node | None, int]:
         """The node at ``path``, or its deepest existing ancestor, and how many steps were found."""
