@@ -24,24 +24,14 @@ if TYPE_CHECKING:
         check_table,
         score_table,
     )
-    from ._columnar_compile import ColumnarError
+    from ._compile_polars import ColumnarError
     from ._conditions import Condition, ConditionResult
     from ._dataset import Dataset, FieldError, Rejection, load_dataset, validate_records
+    from ._definition import Fact, PackDefinition, PythonSpec
     from ._diff import DiffReport, TopicChange, diff
-    from ._engine import (
-        AuditReport,
-        CheckReport,
-        QuotaReport,
-        RecordCheck,
-        RecordPoints,
-        Scorer,
-        ScoreReport,
-        audit,
-        check,
-        quota,
-        score,
-    )
+    from ._engine import AuditReport, CheckReport, QuotaReport, RecordCheck, audit, check, quota
     from ._enums import AssistanceForm, CommunityType, Locale, Scope, Stage, VerificationLevel
+    from ._errors import InputError
     from ._frames import MissingExtraError, records_frame
     from ._hookspecs import hookimpl, hookspec
     from ._i18n import Lang, Text
@@ -60,6 +50,7 @@ if TYPE_CHECKING:
         CommunityYear,
         Count,
         Identifier,
+        Limit,
         Name,
         Pair,
         Percent,
@@ -72,12 +63,15 @@ if TYPE_CHECKING:
         record_key,
     )
     from ._numbers import Rounding, round_to
-    from ._pack import Fact, Pack, PackDefinition, PackError, Provision, load_pack, pack_from_data
+    from ._pack import Origin, Pack, PackError, Provenance, load_pack, pack_from_data
     from ._provenance import Document, Source, normalize_quote
     from ._quota import PrintedSum, QuotaFormula, QuotaRow, QuotaTable
     from ._registry import (
         AUTOLOAD_ENV,
+        CHOOSE_ENV,
         ENTRY_POINT_GROUP,
+        PackConflictError,
+        PackLoadError,
         PluginError,
         Registry,
         UnknownPackError,
@@ -87,28 +81,28 @@ if TYPE_CHECKING:
         plugin_errors,
     )
     from ._requirements import Evidence, Finding, GroupRequirement, Requirement, Status
+    from ._results import ItemResult, ScoreSheet, VetoHit
     from ._rubric import (
         AdjustmentItem,
         BonusItem,
         Grade,
         GradeScheme,
-        ItemResult,
         RatioItem,
         Rubric,
-        ScoreSheet,
         ThresholdItem,
         TimelinessItem,
         Veto,
-        VetoHit,
     )
+    from ._rules import Provision, Reading
+    from ._scoring import Explanation, RecordPoints, Scorer, ScoreReport, score
     from ._synthetic import synthetic_activity_log, synthetic_communities, synthetic_community_years
     from ._tables import Recount, StatedFigure, Table
-    from .io import InputError
 
 __version__ = "0.1.0"
 
 __all__ = [
     "AUTOLOAD_ENV",
+    "CHOOSE_ENV",
     "ENTRY_POINT_GROUP",
     "AdjustmentItem",
     "Aggregation",
@@ -132,6 +126,7 @@ __all__ = [
     "DiffReport",
     "Document",
     "Evidence",
+    "Explanation",
     "Fact",
     "FieldError",
     "Finding",
@@ -145,26 +140,33 @@ __all__ = [
     "InterpretationUse",
     "ItemResult",
     "Lang",
+    "Limit",
     "Locale",
     "Milestone",
     "MilestoneState",
     "MilestoneStatus",
     "MissingExtraError",
     "Name",
+    "Origin",
     "Pack",
+    "PackConflictError",
     "PackDefinition",
     "PackError",
+    "PackLoadError",
     "Pair",
     "Percent",
     "PluginError",
     "PrintedSum",
     "Progress",
+    "Provenance",
     "Provision",
+    "PythonSpec",
     "QuotaFormula",
     "QuotaReport",
     "QuotaRow",
     "QuotaTable",
     "RatioItem",
+    "Reading",
     "Record",
     "RecordCheck",
     "RecordPoints",
@@ -249,13 +251,14 @@ _LAZY: Final[dict[str, str]] = {
     "CheckReport": "._engine",
     "QuotaReport": "._engine",
     "RecordCheck": "._engine",
-    "RecordPoints": "._engine",
-    "Scorer": "._engine",
-    "ScoreReport": "._engine",
+    "RecordPoints": "._scoring",
+    "Scorer": "._scoring",
+    "ScoreReport": "._scoring",
+    "Explanation": "._scoring",
     "audit": "._engine",
     "check": "._engine",
     "quota": "._engine",
-    "score": "._engine",
+    "score": "._scoring",
     "AssistanceForm": "._enums",
     "CommunityType": "._enums",
     "Locale": "._enums",
@@ -277,6 +280,7 @@ _LAZY: Final[dict[str, str]] = {
     "MilestoneStatus": "._milestones",
     "Progress": "._milestones",
     "Agreement": "._models",
+    "Limit": "._models",
     "Community": "._models",
     "CommunityYear": "._models",
     "Count": "._models",
@@ -293,11 +297,15 @@ _LAZY: Final[dict[str, str]] = {
     "record_key": "._models",
     "Rounding": "._numbers",
     "round_to": "._numbers",
-    "Fact": "._pack",
+    "Fact": "._definition",
     "Pack": "._pack",
-    "PackDefinition": "._pack",
+    "PackDefinition": "._definition",
+    "PythonSpec": "._definition",
+    "Origin": "._pack",
+    "Provenance": "._pack",
     "PackError": "._pack",
-    "Provision": "._pack",
+    "Provision": "._rules",
+    "Reading": "._rules",
     "load_pack": "._pack",
     "pack_from_data": "._pack",
     "Document": "._provenance",
@@ -308,6 +316,9 @@ _LAZY: Final[dict[str, str]] = {
     "QuotaRow": "._quota",
     "QuotaTable": "._quota",
     "AUTOLOAD_ENV": "._registry",
+    "CHOOSE_ENV": "._registry",
+    "PackConflictError": "._registry",
+    "PackLoadError": "._registry",
     "ENTRY_POINT_GROUP": "._registry",
     "PluginError": "._registry",
     "Registry": "._registry",
@@ -325,19 +336,19 @@ _LAZY: Final[dict[str, str]] = {
     "BonusItem": "._rubric",
     "Grade": "._rubric",
     "GradeScheme": "._rubric",
-    "ItemResult": "._rubric",
+    "ItemResult": "._results",
     "RatioItem": "._rubric",
     "Rubric": "._rubric",
-    "ScoreSheet": "._rubric",
+    "ScoreSheet": "._results",
     "ThresholdItem": "._rubric",
     "TimelinessItem": "._rubric",
     "Veto": "._rubric",
-    "VetoHit": "._rubric",
+    "VetoHit": "._results",
     "Recount": "._tables",
     "StatedFigure": "._tables",
     "Table": "._tables",
-    "InputError": ".io",
-    "ColumnarError": "._columnar_compile",
+    "InputError": "._errors",
+    "ColumnarError": "._compile_polars",
     "TableChecker": "._columnar",
     "TableChecks": "._columnar",
     "TableScorer": "._columnar",

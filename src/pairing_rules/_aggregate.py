@@ -131,7 +131,7 @@ def read_table(path: str | Path) -> pl.DataFrame:
 
     file = Path(path)
     suffix = file.suffix.lower()
-    from .io._errors import InputError
+    from ._errors import InputError
 
     if not file.exists():
         raise InputError(Text(zh="文件不存在", en="no such file"), str(file))
@@ -193,7 +193,7 @@ def _typed_log(log: pl.DataFrame) -> pl.LazyFrame:
         name for name, (_z, _e, required) in COLUMNS.items() if required and name not in log.columns
     ]
     if missing:
-        from .io._errors import InputError
+        from ._errors import InputError
 
         raise InputError(
             Text(
@@ -389,8 +389,8 @@ def aggregate_log(
     require("polars")
     import polars as pl
 
+    from ._errors import InputError
     from ._models import CommunityYear
-    from .io._errors import InputError
     from .io._tabular import column_letter
 
     log_frame = to_polars(log)
@@ -522,9 +522,9 @@ def _output(prepared: Any) -> pl.DataFrame:
     """The valid community-year rows with their public types (decimals as decimals)."""
     import polars as pl
 
+    from ._fields import field_kind
     from ._frames import ROW
     from ._models import CommunityYear
-    from ._plan import field_kind
 
     decimals = [n for n in CommunityYear.model_fields if field_kind(CommunityYear, n) == "decimal"]
     clean = prepared.frame.filter(prepared.clean).with_columns(

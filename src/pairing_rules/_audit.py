@@ -10,7 +10,7 @@ that its list does not bear out.  Packs add findings of their own through the
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +22,7 @@ from ._numbers import format_number, json_number
 from ._provenance import Source
 from ._quota import QuotaTable, check_sums, compare_rows
 from ._rubric import Rubric
+from ._rules import Cited
 from ._tables import StatedFigure, Table
 
 
@@ -40,7 +41,8 @@ class AuditFinding(BaseModel):
     message: Text
     observed: Any = None
     expected: Any = None
-    source: Source
+    #: the passage the finding rests on (``None`` only for a plugin's failed audit)
+    source: Source | None
     related: list[Source] = []
 
     def render(self, lang: Lang = "zh") -> str:
@@ -56,7 +58,7 @@ class ConflictSide(BaseModel):
     source: Source
 
 
-class Conflict(BaseModel):
+class Conflict(Cited, BaseModel):
     """Two passages of the document that say different things about the same rule.
 
     Declared by the pack author (a text cannot be compared with another by
@@ -72,6 +74,13 @@ class Conflict(BaseModel):
     a: ConflictSide
     b: ConflictSide
     interpretation: str | None = None
+
+    def citations(self, owner: str) -> Iterator[tuple[str, Source]]:
+        yield f"{owner}.a", self.a.source
+        yield f"{owner}.b", self.b.source
+
+    def interpretation_ids(self) -> set[str]:
+        return {self.interpretation} if self.interpretation else set()
 
 
 def audit_conflict(conflict: Conflict) -> AuditFinding:

@@ -1,22 +1,22 @@
 """The table path: score and check a whole table at once.
 
-:class:`TableScorer` and :class:`TableChecker` compile a pack's rules once
-(:mod:`pairing_rules._columnar_compile`) and apply them to tables: a table in,
+:class:`TableScorer` and :class:`TableChecker` bind a pack's rules once into
+plans (as :class:`~pairing_rules.Scorer` does), compile the plans
+(:mod:`pairing_rules._compile_polars`) and apply them to tables: a table in,
 a table of the same library out (Polars, Arrow or pandas), one output row per
 input row, so they run unchanged in ``dask.dataframe.map_partitions`` and
-Spark's ``mapInArrow``.  Explanations are computed on request, record by
-record, by the per-record path.
+Spark's ``mapInArrow``.  Rows the columns cannot hold exactly are evaluated by
+the interpreter; explanations are computed on request, record by record.
+No rule is written here: only which plan applies to which rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
-from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
-from ._columnar_compile import (
+from ._compile_polars import (
     ExprCompiler,
     compile_requirement_status,
     compile_rubric_columns,
@@ -30,23 +30,15 @@ from ._frames import (
     require,
     to_polars,
 )
-from ._plan import (
-    FilterPlan,
-    RubricPlan,
-)
 
 if TYPE_CHECKING:
     import polars as pl
 
     from ._dataset import Notice, Rejection
-    from ._engine import Scorer
     from ._interpretations import InterpretationUse
     from ._pack import Pack
-    from ._rubric import ScoreSheet
-
-_WIDE: Final = 2**62
-_LIMIT: Final = 2**125
-_COUNT_BOUND: Final = 10**12
+    from ._results import ScoreSheet
+    from ._scoring import Scorer
 
 
 def _pack(pack: Pack | str) -> Pack:
@@ -126,7 +118,7 @@ class TableScorer:
         rubric: str | None = None,
         interpretations: Mapping[str, str] | None = None,
     ) -> None:
-        from ._engine import Scorer
+        from ._scoring import Scorer
 
         require("polars")
 
@@ -137,10 +129,10 @@ class TableScorer:
         self.collection = self.scorer.collections[0]
         self.model = self.pack.record_types[self.collection]
         self.compiled = [
-            (bound, applies, compile_rubric_columns(bound.plan, f"__r{n}"))
-            for n, (bound, applies) in enumerate(self.scorer.bound)
+            (plan, compile_rubric_columns(plan, f"__r{n}"))
+            for n, plan in enumerate(self.scorer.plans)
         ]
-        self.places = max(cols.places for _b, _a, cols in self.compiled)
+        self.places = max(cols.places for _p, cols in self.compiled)
         self._select = self._selector()
 
     def __reduce__(self) -> tuple[Any, ...]:
@@ -150,15 +142,10 @@ class TableScorer:
     def _selector(self) -> pl.Expr:
         import polars as pl
 
-        c = ExprCompiler(self.model)
         selector: pl.Expr = pl.lit(None, dtype=pl.Int32)
         for index in reversed(range(len(self.compiled))):
-            bound = self.compiled[index][0]
-            test = (
-                None
-                if self.scorer.forced
-                else c.filter(filter_of(bound.rubric.applies_to, self.model))
-            )
+            plan = self.compiled[index][0]
+            test = None if self.scorer.forced else ExprCompiler(plan.spec).filter(plan.applies)
             if test is None:
                 selector = pl.lit(index, dtype=pl.Int32)
             else:
@@ -170,9 +157,9 @@ class TableScorer:
         import polars as pl
 
         schema: dict[str, Any] = {"row": pl.UInt32, "id": pl.Utf8, "rubric": pl.Utf8}
-        for bound, _a, cols in self.compiled:
+        for plan, cols in self.compiled:
             for item_id, _e in cols.items:
-                schema[f"{bound.rubric.id}.{item_id}"] = pl.Decimal(38, cols.places)
+                schema[f"{plan.id}.{item_id}"] = pl.Decimal(38, cols.places)
         decimal = pl.Decimal(38, self.places)
         schema.update(
             total=decimal,
@@ -220,12 +207,12 @@ class TableScorer:
     def _frame(self, prepared: Prepared, pl: Any) -> tuple[pl.DataFrame, list[Rejection]]:
         clean = prepared.frame.filter(prepared.clean)
         selected = clean.lazy().with_columns(self._select.alias("__rubric"))
-        for _b, _a, cols in self.compiled:
+        for _p, cols in self.compiled:
             for stage in cols.stages:
                 if stage:
                     selected = selected.with_columns(stage)
         columns: list[pl.Expr] = [pl.col(ROW).alias("row"), key_expression(self.model).alias("id")]
-        rubric_ids = [b.rubric.id for b, _a, _c in self.compiled]
+        rubric_ids = [p.id for p, _c in self.compiled]
         columns.append(
             pl.col("__rubric")
             .replace_strict(dict(enumerate(rubric_ids)), default=None, return_dtype=pl.Utf8)
@@ -235,19 +222,19 @@ class TableScorer:
         grade_ids: list[pl.Expr] = []
         grade_zh: list[pl.Expr] = []
         grade_en: list[pl.Expr] = []
-        for index, (bound, _a, cols) in enumerate(self.compiled):
+        for index, (plan, cols) in enumerate(self.compiled):
             mine = pl.col("__rubric") == index
             shift = 10 ** (self.places - cols.places)
             for item_id, expr in cols.items:
                 columns.append(
                     decimal_column(pl.when(mine).then(expr), cols.places).alias(
-                        f"{bound.rubric.id}.{item_id}"
+                        f"{plan.id}.{item_id}"
                     )
                 )
             total_parts.append(pl.when(mine).then(cols.total * shift))
             reach_parts.append(pl.when(mine).then(cols.reach * shift))
             basis_parts.append(pl.when(mine).then(cols.basis * shift))
-            grades = bound.rubric.grades.grades
+            grades = plan.grades
             grade_parts.append(pl.when(mine).then(cols.grade))
             grade_ids.append(
                 pl.when(mine).then(
@@ -301,8 +288,8 @@ class TableScorer:
     def _no_rubric(self, prepared: Prepared, rows: Sequence[int]) -> list[Rejection]:
         from types import SimpleNamespace
 
-        from ._engine import _no_rubric
         from ._enums import Scope
+        from ._scoring import no_rubric
 
         out = []
         has_scope = "scope" in self.model.model_fields
@@ -312,32 +299,32 @@ class TableScorer:
             record = SimpleNamespace(
                 id=values.get("id"), scope=Scope(scope) if scope is not None else None
             )
-            out.append(_no_rubric(self.pack, self.collection, row, record))
+            out.append(no_rubric(self.pack, self.collection, row, record))
         return out
 
     def _fallback(self, prepared: Prepared, rejected: list[Rejection]) -> pl.DataFrame | None:
-        """Rows valid for the record model but outside the columns: scored per record."""
+        """Rows valid for the record model but outside the columns: run by the interpreter."""
         import polars as pl
+
+        from ._scoring import no_rubric
 
         if not prepared.records:
             return None
         rows: list[dict[str, Any]] = []
         for row, record in sorted(prepared.records.items()):
-            numbers = self.scorer.points(record)
-            if numbers is None:
-                from ._engine import _no_rubric
-
-                rejected.append(_no_rubric(self.pack, self.collection, row, record))
+            explained = self.scorer.explain(record)
+            if explained is None:
+                rejected.append(no_rubric(self.pack, self.collection, row, record))
                 continue
-            bound = next(b for b, _a, _c in self.compiled if b.rubric.id == numbers.rubric)
-            grade = next(g for g in bound.rubric.grades.grades if g.id == numbers.grade)
-            out: dict[str, Any] = {"row": row, "id": record.key, "rubric": numbers.rubric}
-            for item_plan, points in zip(bound.plan.items, numbers.items, strict=True):
-                out[f"{numbers.rubric}.{item_plan.id}"] = points
+            plan, outcome = explained.plan, explained.outcome
+            grade = plan.grades[outcome.grade]
+            out: dict[str, Any] = {"row": row, "id": record.key, "rubric": plan.id}
+            for item_plan, points in zip(plan.items, outcome.items, strict=True):
+                out[f"{plan.id}.{item_plan.id}"] = points
             out.update(
-                total=numbers.total,
-                max=numbers.max,
-                grade_basis=_basis(bound, numbers.total, numbers.max),
+                total=outcome.total,
+                max=outcome.reach,
+                grade_basis=outcome.basis,
                 grade_id=grade.id,
                 grade=grade.label.zh,
                 grade_en=grade.label.en,
@@ -349,24 +336,10 @@ class TableScorer:
         return pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema)
 
 
-def _basis(bound: Any, total: Decimal, reachable: Decimal) -> Decimal:
-    plan: RubricPlan = bound.plan
-    if plan.scaled and reachable > 0:
-        return plan.round(Fraction(total) * Fraction(plan.declared_total) / Fraction(reachable))
-    return total
-
-
 def _restore_scorer(
     ref: str, file: str | None, rubric: str | None, overrides: dict[str, str]
 ) -> TableScorer:
     return TableScorer(_restore_pack(ref, file), rubric=rubric, interpretations=overrides)
-
-
-def filter_of(spec: Any, model: type[Any]) -> FilterPlan | None:
-    """The filter plan of an ``applies_to`` (for a rubric's choice)."""
-    from ._plan import filter_plan
-
-    return filter_plan(spec, model)
 
 
 def _error_rows(
@@ -462,6 +435,8 @@ class TableChecker:
         interpretations: Mapping[str, str] | None = None,
     ) -> None:
         from ._conditions import gate_open
+        from ._fields import record_spec
+        from ._interpret import requirement_of
 
         require("polars")
         self.pack = _pack(pack)
@@ -471,17 +446,20 @@ class TableChecker:
         names = [r.collection for r in requirements]
         self.collection = collection or (names[0] if names else self.pack.collections()[0])
         self.model = self.pack.record_types[self.collection]
-        self.bound = [
-            r.bind(choices, self.model)
+        spec = record_spec(self.model)
+        #: the requirements of the collection, bound to the choices
+        self.plans = [
+            r.bind(choices, spec)
             for r in requirements
             if r.collection == self.collection and gate_open(r.when, choices)
         ]
+        self._runners = [(p.id, requirement_of(p)) for p in self.plans]
         ids: set[str] = set()
         for r in requirements:
             if r.collection == self.collection:
                 ids |= r.interpretation_ids()
         self.interpretations = choices.uses(ids)
-        self.statuses = [(b.spec.id, compile_requirement_status(b.plan)) for b in self.bound]
+        self.statuses = [(p.id, compile_requirement_status(p)) for p in self.plans]
 
     def __reduce__(self) -> tuple[Any, ...]:
         file = str(self.pack.file) if self.pack.file is not None else None
@@ -527,9 +505,9 @@ class TableChecker:
             for row, record in sorted(prepared.records.items()):
                 out: dict[str, Any] = {"row": row, "id": record.key}
                 worst = False
-                for b in self.bound:
-                    status = b.evaluate(record).status.value
-                    out[b.spec.id] = status
+                for rid, run in self._runners:
+                    status = run(record)[0]
+                    out[rid] = status
                     worst = worst or status in ("unmet", "needs_evidence")
                 out["passed"] = not worst
                 rows.append(out)

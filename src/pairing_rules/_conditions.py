@@ -1,29 +1,31 @@
 """Conditions on a record: "at least N", "a share at least p", "a flag is set".
 
-A condition is data (see :class:`Condition`); :meth:`Condition.compile` turns
-it into a function of a record, once per pack, so scoring a list of records
-pays no per-record set-up.  Rubric items and requirements share conditions.
+A :class:`Condition` is what a pack file writes; :meth:`Condition.bind`
+resolves it for one record type into a :class:`~pairing_rules._plan.ConditionPlan`
+(plain data), which the interpreter evaluates and the table compiler compiles.
+Rubric items, requirements and vetoes share conditions.
 """
 
 from __future__ import annotations
 
-import functools
-import types
-import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
-from enum import Enum
 from fractions import Fraction
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from pydantic import BaseModel, ConfigDict, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, model_validator
 
-from ._expr import Expr, RawExpr, dump, parse
+from ._expr import Expr, Expression
 from ._i18n import Lang, Text
-from ._interpretations import Choices
-from ._numbers import Exact, Number, format_number, json_number, to_display
+from ._numbers import Number, format_number, json_number
+from ._plan import ConditionPlan, FilterPlan
 from ._provenance import Source
+from ._rules import Provision, Reading, filter_json, jsonable
+
+if TYPE_CHECKING:
+    from ._fields import RecordSpec
+    from ._interpretations import Choices
 
 #: ``{field: [allowed values]}``: which records a rule applies to
 FilterSpec = dict[str, list[Any]]
@@ -33,47 +35,6 @@ WhenSpec = dict[str, str | list[str]]
 _YES: Final = Text(zh="是", en="yes")
 _NO: Final = Text(zh="否", en="no")
 _UNREPORTED: Final = Text(zh="未填报", en="not reported")
-
-
-def enum_of(model: type[BaseModel], name: str) -> type[Enum] | None:
-    """The enum type of field ``name`` of ``model`` (``X | None`` and ``list[X]`` unwrapped)."""
-    info = model.model_fields.get(name)
-    if info is None:
-        return None
-    pending: list[Any] = [info.annotation]
-    while pending:
-        current = pending.pop()
-        if isinstance(current, type) and issubclass(current, Enum):
-            return current
-        origin = typing.get_origin(current)
-        if origin in (typing.Union, types.UnionType, list, typing.Annotated):
-            pending.extend(typing.get_args(current))
-    return None
-
-
-def compile_filter(spec: FilterSpec | None, model: type[BaseModel]) -> Callable[[Any], bool] | None:
-    """A predicate for ``applies_to``; ``None`` when the spec is empty.
-
-    Values are read through the field's enum, so ``融合性`` matches 融合型.
-    """
-    from ._plan import filter_plan  # the plan module builds on this one
-
-    plan = filter_plan(spec, model)
-    if plan is None:
-        return None
-    checks = plan.checks
-    if len(checks) == 1:
-        ((only, allowed_values),) = checks
-
-        def single(record: Any) -> bool:
-            return getattr(record, only) in allowed_values
-
-        return single
-
-    def predicate(record: Any) -> bool:
-        return all(getattr(record, name) in values for name, values in checks)
-
-    return predicate
 
 
 def gate_open(when: WhenSpec | None, choices: Choices) -> bool:
@@ -87,9 +48,28 @@ def gate_open(when: WhenSpec | None, choices: Choices) -> bool:
     return True
 
 
+def bind_filter(spec: FilterSpec | None, record: RecordSpec) -> FilterPlan | None:
+    """The plan of an ``applies_to`` filter (``None`` when there is none).
+
+    Values are read through the field's vocabulary, so ``融合性`` matches 融合型.
+
+    :raises ValueError: for an unknown field or a value outside the vocabulary.
+    """
+    if not spec:
+        return None
+    checks: list[tuple[str, frozenset[Any]]] = []
+    for name, allowed in spec.items():
+        field = record.fields.get(name)
+        if field is None:
+            raise ValueError(f"applies_to names unknown field {name!r} of {record.model.__name__}")
+        enum = field.enum if field.kind == "enum" else None
+        checks.append((name, frozenset(enum(v) if enum is not None else v for v in allowed)))
+    return FilterPlan(tuple(checks))
+
+
 @dataclass(frozen=True, slots=True)
 class ConditionResult:
-    """A condition evaluated on one record."""
+    """A condition evaluated on one record, for an explanation."""
 
     label: Text
     observed: Number | bool | None
@@ -114,28 +94,20 @@ class ConditionResult:
         if isinstance(observed, int | Decimal) and not isinstance(observed, bool):
             observed = json_number(observed)
         return {
-            "label": _dumped(self.label),
+            "label": self.label.model_dump(),
             "observed": observed,
             "expected": self.expected,
             "met": self.met,
-            "source": _dumped(self.source),
+            "source": self.source.model_dump(),
         }
-
-
-@functools.lru_cache(maxsize=4096)
-def _cached_dump(model: BaseModel) -> dict[str, Any]:
-    return model.model_dump()
-
-
-def _dumped(model: BaseModel) -> dict[str, Any]:
-    """``model.model_dump()`` of an immutable label or source, computed once (a fresh dict each call)."""
-    return dict(_cached_dump(model))
 
 
 class Condition(BaseModel):
     """One condition: ``value`` at least (or at most) a number, or ``field`` equal to a value.
 
-    :param value: an expression (see :mod:`pairing_rules._expr`) for numeric conditions.
+    :param value: what is measured, for numeric conditions: an expression of the
+        record's fields (a field, a number, or ``{sum|sub|mul|div|floordiv|min|max:
+        [...]}``, ``{count: field}``), parsed once when the pack is read.
     :param at_least: the smallest value that meets the condition.
     :param at_most: the largest value that meets the condition.
     :param field: a yes/no field for flag conditions, with ``equals``.
@@ -146,7 +118,7 @@ class Condition(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     label: Text
-    value: RawExpr | None = None
+    value: Expression | None = None
     at_least: Decimal | None = None
     at_most: Decimal | None = None
     field: str | None = None
@@ -154,13 +126,6 @@ class Condition(BaseModel):
     applies_to: FilterSpec | None = None
     when: WhenSpec | None = None
     source: Source
-
-    @field_validator("value", mode="before")
-    @classmethod
-    def _parse_value(cls, raw: Any) -> Any:
-        if raw is None:
-            return None
-        return dump(parse(raw))
 
     @model_validator(mode="after")
     def _one_form(self) -> Condition:
@@ -176,17 +141,24 @@ class Condition(BaseModel):
 
     @property
     def expr(self) -> Expr | None:
-        return parse(self.value) if self.value is not None else None
+        """The parsed expression of a numeric condition."""
+        return self.value
 
     def fields(self) -> set[str]:
         """Fields the condition reads (filters included)."""
         out = set(self.applies_to or {})
         if self.field is not None:
             out.add(self.field)
-        expr = self.expr
-        if expr is not None:
-            out |= expr.fields()
+        if self.value is not None:
+            out |= self.value.fields()
         return out
+
+    def key(self) -> str:
+        """How findings name what the condition reads: the field, or the expression."""
+        if self.field is not None:
+            return self.field
+        assert self.value is not None
+        return self.value.render()
 
     def expected_text(self, lang: Lang = "zh") -> str:
         """``≥ 20``, ``≤ 3``, ``≥ 0.1 且 ≤ 1`` or ``= 是`` (``= yes`` in English)."""
@@ -199,66 +171,68 @@ class Condition(BaseModel):
             parts.append(f"≤ {format_number(self.at_most)}")
         return (" 且 " if lang == "zh" else " and ").join(parts)
 
-    def compile(self, model: type[BaseModel]) -> CompiledCondition:
-        """Compile against the record type ``model`` (field names are checked)."""
-        unknown = {f for f in self.fields() if f not in model.model_fields}
+    # -- the rule protocol ---------------------------------------------------------------
+
+    def bind(self, record: RecordSpec) -> ConditionPlan:
+        """The plan of the condition for records of one type.
+
+        :raises ValueError: when it reads a field the record type does not have.
+        """
+        unknown = {f for f in self.fields() if f not in record.fields}
         if unknown:
             raise ValueError(f"condition {self.label.en!r} reads unknown fields {sorted(unknown)}")
-        return CompiledCondition(self, model)
+        expr = self.value
+        return ConditionPlan(
+            label=self.label,
+            source=self.source,
+            applies=bind_filter(self.applies_to, record),
+            field=self.field,
+            equals=self.equals,
+            expr=expr,
+            bare=expr.name if expr is not None and expr.op == "field" else None,
+            at_least=self.at_least,
+            at_most=self.at_most,
+            key=self.key(),
+            expected_zh=self.expected_text("zh"),
+            expected_en=self.expected_text("en"),
+        )
 
+    def rule_value(self) -> dict[str, Any]:
+        """The condition as ``show`` lists it (an expression rendered as text)."""
+        out: dict[str, Any] = {}
+        if self.field is not None:
+            out["field"] = self.field
+            out["equals"] = self.equals
+        else:
+            assert self.value is not None
+            out["value"] = self.value.render()
+            if self.at_least is not None:
+                out["at_least"] = jsonable(self.at_least)
+            if self.at_most is not None:
+                out["at_most"] = jsonable(self.at_most)
+        if self.applies_to:
+            out["applies_to"] = filter_json(self.applies_to)
+        if self.when:
+            out["when"] = self.when
+        return out
 
-class CompiledCondition:
-    """A :class:`Condition` ready to evaluate on records of one type."""
+    def citations(self, owner: str) -> Iterator[tuple[str, Source]]:
+        yield owner, self.source
 
-    __slots__ = ("applies", "evaluate", "spec")
+    def provisions(self, owner: str) -> Iterator[Provision]:
+        yield Provision(
+            id=owner,
+            kind="condition",
+            label=self.label,
+            value=self.rule_value(),
+            source=self.source,
+        )
 
-    def __init__(self, spec: Condition, model: type[BaseModel]) -> None:
-        self.spec = spec
-        self.applies = compile_filter(spec.applies_to, model)
-        expected = spec.expected_text()
-        expected_en = spec.expected_text("en")
-        label, source = spec.label, spec.source
-        if spec.field is not None:
-            name, wanted = spec.field, spec.equals
+    def readings(self, owner: str) -> Iterator[Reading]:
+        return iter(())
 
-            def flag(record: Any) -> ConditionResult:
-                actual = getattr(record, name)
-                met = actual is wanted
-                return ConditionResult(
-                    label, actual, expected, met, Decimal(met), source, expected_en, Fraction(met)
-                )
-
-            self.evaluate: Callable[[Any], ConditionResult] = flag
-            return
-        expr = spec.expr
-        assert expr is not None
-        getter = expr.compile_exact()
-        low, high = spec.at_least, spec.at_most
-        # a bare field that is not reported is "not reported", not zero
-        bare = expr.name if expr.op == "field" else None
-        zero = Fraction(0)
-
-        def numeric(record: Any) -> ConditionResult:
-            value = None if bare is not None and getattr(record, bare) is None else getter(record)
-            if value is None:
-                return ConditionResult(
-                    label, None, expected, False, Decimal(0), source, expected_en, zero
-                )
-            met = (low is None or value >= low) and (high is None or value <= high)
-            exact = condition_fraction_exact(value, met, low, high)
-            fraction = Decimal(exact.numerator) / Decimal(exact.denominator)
-            observed = to_display(value)
-            return ConditionResult(
-                label, observed, expected, met, fraction, source, expected_en, exact
-            )
-
-        self.evaluate = numeric
-
-    def holds_for(self, record: Any, choices: Choices) -> bool:
-        """Whether the record is held to this condition under ``choices``."""
-        if not gate_open(self.spec.when, choices):
-            return False
-        return self.applies is None or self.applies(record)
+    def interpretation_ids(self) -> set[str]:
+        return set(self.when or {})
 
 
 def describe_observed(value: Number | bool | None, lang: Lang = "zh") -> str:
@@ -270,24 +244,35 @@ def describe_observed(value: Number | bool | None, lang: Lang = "zh") -> str:
     return format_number(value)
 
 
-def filter_json(spec: Mapping[str, list[Any]] | None) -> dict[str, list[Any]] | None:
-    """A filter with enum members as their values, for JSON."""
-    if spec is None:
-        return None
-    return {k: [v.value if isinstance(v, Enum) else v for v in vals] for k, vals in spec.items()}
+def condition_results(
+    plans: tuple[ConditionPlan, ...], details: tuple[tuple[int, Any, bool], ...]
+) -> list[ConditionResult]:
+    """The explanation of the conditions that applied, from what the interpreter recorded."""
+    from ._interpret import condition_fraction
+    from ._numbers import to_display
 
-
-def condition_fraction_exact(
-    value: Exact, met: bool, low: Decimal | None, high: Decimal | None
-) -> Fraction:
-    """How far ``value`` is towards a numeric condition, in 0..1, exactly.
-
-    1 when met; ``value ÷ at_least`` (within 0..1) when below a positive
-    ``at_least`` and not above ``at_most``; otherwise 0.
-    """
-    if met:
-        return Fraction(1)
-    if low is not None and low > 0 and (high is None or value <= high):
-        share = Fraction(value) / Fraction(low)
-        return max(Fraction(0), min(Fraction(1), share))
-    return Fraction(0)
+    out = []
+    for index, value, met in details:
+        plan = plans[index]
+        if plan.field is not None:
+            exact = Fraction(int(met))
+            observed: Any = value
+        elif value is None:
+            exact = Fraction(0)
+            observed = None
+        else:
+            exact = condition_fraction(value, met, plan.at_least, plan.at_most)
+            observed = to_display(value)
+        out.append(
+            ConditionResult(
+                plan.label,
+                observed,
+                plan.expected_zh,
+                met,
+                Decimal(exact.numerator) / Decimal(exact.denominator),
+                plan.source,
+                plan.expected_en,
+                exact,
+            )
+        )
+    return out

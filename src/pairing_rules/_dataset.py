@@ -13,9 +13,9 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from ._errors import InputError
 from ._i18n import Lang, Text
 from ._models import Record, field_label
-from .io._errors import InputError
 
 #: top-level keys of an input object that are not collections
 META_KEYS: Final = frozenset({"meta", "sample", "description", "note"})

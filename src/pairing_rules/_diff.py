@@ -388,7 +388,8 @@ class DiffReport(BaseModel):
 def _outcomes(
     pack: Pack, data: Any, overrides: Mapping[str, str] | None
 ) -> dict[tuple[str, str], dict[str, Any]]:
-    from ._engine import as_dataset, check, score
+    from ._engine import check
+    from ._scoring import as_dataset, score
 
     dataset = as_dataset(pack, data)
     out: dict[tuple[str, str], dict[str, Any]] = {}

@@ -1,16 +1,17 @@
-"""Running a pack: ``score``, ``check``, ``audit`` and ``quota`` over input records.
+"""Running a pack: ``check``, ``audit`` and ``quota`` (``score`` is :mod:`pairing_rules._scoring`).
 
 Each run resolves the interpretations once, binds the pack's rules to them
-once, and then evaluates every record; results carry the pack's id, version
-and content hash and the interpretations they used.
+once (:mod:`pairing_rules._plan`), and then evaluates every record with the
+interpreter (:mod:`pairing_rules._interpret`); results carry the pack's id,
+version and content hash, who provided it and extended it, and the
+interpretations they used.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -22,225 +23,28 @@ from ._audit import (
     audit_rubric,
     sort_findings,
 )
-from ._conditions import compile_filter, gate_open
-from ._dataset import Dataset, FieldError, Rejection, load_dataset, validate_records
+from ._conditions import gate_open
+from ._dataset import Dataset, Rejection
+from ._explain import group_finding, requirement_finding
+from ._fields import record_spec
 from ._i18n import Text
+from ._interpret import filter_of, groups_of, requirement_of
 from ._interpretations import Choices, InterpretationUse
 from ._milestones import MilestoneStatus, Progress, milestone_status, progress
-from ._models import Record, record_key
+from ._models import record_key
 from ._numbers import json_number
-from ._pack import Pack
+from ._pack import HookCall, Pack, Provenance, provenance_of
 from ._quota import QuotaAuditRow, check_sums, compare_rows
-from ._requirements import BoundRequirement, Finding, Status, summarize
-from ._rubric import BoundRubric, ScoreSheet
-
-Input = Dataset | Mapping[str, Any] | Sequence[Any]
+from ._requirements import FAILING, Finding, Status, summarize
+from ._scoring import Input, as_dataset
 
 
-def as_dataset(pack: Pack, data: Input, collection: str | None = None) -> Dataset:
-    """Turn ``data`` into a validated :class:`Dataset` for ``pack``.
-
-    ``data`` is a :class:`Dataset`, an input object (``{"communities": [...]}``),
-    or a sequence of records (models or dicts) of ``collection`` (default: the
-    pack's first collection).
-    """
-    if isinstance(data, Dataset):
-        return data
-    wanted = pack.collections()
-    if isinstance(data, Mapping):
-        return load_dataset(data, pack.record_types, wanted=wanted)
-    name = collection or (wanted[0] if wanted else "communities")
-    model = pack.record_types[name]
-    ready = [r for r in data if isinstance(r, model)]
-    if len(ready) == len(data):
-        return Dataset(collections={name: list(ready)})
-    raw = [r.model_dump() if isinstance(r, Record) else r for r in data]
-    records, rejected = validate_records(raw, model, name)
-    return Dataset(collections={name: records}, rejected=rejected)
-
-
-# -------------------------------------------------------------------------------- score
-
-
-class ScoreReport(BaseModel):
-    """The result of scoring: one sheet per scored record, and the rejected records."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    pack: str
-    pack_hash: str
-    results: list[ScoreSheet]
-    rejected: list[Rejection]
-    interpretations: list[InterpretationUse]
-
-    def as_json(self) -> dict[str, Any]:
-        """The JSON contract of ``pairing-rules score``."""
-        return {
-            "pack": self.pack,
-            "pack_hash": self.pack_hash,
-            "interpretations": [u.model_dump(mode="json") for u in self.interpretations],
-            "results": [r.model_dump(mode="json") for r in self.results],
-            "rejected": [r.as_json() for r in self.rejected],
-        }
-
-
-class RecordPoints(NamedTuple):
-    """The numbers of one record scored on a rubric, without explanations (:meth:`Scorer.points`)."""
-
-    #: the rubric's id
-    rubric: str
-    #: the points of each item of the rubric (under the choices), in the rubric's order
-    items: tuple[Decimal, ...]
-    #: the total points (capped at the declared total where the rubric says so)
-    total: Decimal
-    #: the points reachable on the items that apply (bonus excluded)
-    max: Decimal
-    #: the grade's id (``excellent`` …)
-    grade: str
-
-
-class Scorer:
-    """A pack's rubrics bound to one set of interpretation choices.
-
-    Build it once and call :meth:`score_record` (explained) or :meth:`points`
-    (numbers only, fast) for as many records as needed: nothing is set up per
-    record.
-    """
-
-    def __init__(
-        self,
-        pack: Pack,
-        *,
-        rubric: str | None = None,
-        interpretations: Mapping[str, str] | None = None,
-    ) -> None:
-        self.pack = pack
-        self.choices = pack.choices(interpretations)
-        rubrics = pack.definition.rubrics
-        if rubric is not None:
-            rubrics = [pack.rubric(rubric)]
-        self.forced = rubric is not None
-        self.bound: list[tuple[BoundRubric, Callable[[Any], bool] | None]] = []
-        for r in rubrics:
-            model = pack.record_types[r.collection]
-            bound = r.bind(self.choices, model, pack_ref=pack.ref, pack_hash=pack.content_hash)
-            self.bound.append((bound, None if self.forced else compile_filter(r.applies_to, model)))
-        self.collections = list(dict.fromkeys(r.collection for r in rubrics))
-        ids: set[str] = set()
-        for r in rubrics:
-            ids |= r.interpretation_ids()
-        self.interpretations = self.choices.uses(ids)
-        self._fast: (
-            list[
-                tuple[
-                    Callable[[Any], bool] | None,
-                    Callable[[Any], tuple[tuple[Decimal, ...], Decimal, Decimal, str]],
-                    str,
-                ]
-            ]
-            | None
-        ) = None
-
-    def select(self, record: Any) -> BoundRubric | None:
-        """The rubric for ``record``: the forced one, or the first whose ``applies_to`` matches."""
-        for bound, applies in self.bound:
-            if applies is None or applies(record):
-                return bound
-        return None
-
-    def score_record(self, record: Any) -> ScoreSheet | None:
-        """Score one validated record (``None`` when no rubric applies)."""
-        bound = self.select(record)
-        return bound.score(record) if bound is not None else None
-
-    def points(self, record: Any) -> RecordPoints | None:
-        """The numbers of one validated record, without explanations (``None`` when no rubric applies).
-
-        The same numbers as :meth:`score_record` (item points, total, reachable
-        maximum, grade), from rules compiled once into one function per rubric:
-        the per-record call for bulk scoring.
-        """
-        fast = self._fast
-        if fast is None:
-            fast = self._fast = [
-                (applies, bound.fast(), bound.rubric.id) for bound, applies in self.bound
-            ]
-        for applies, compiled, rubric_id in fast:
-            if applies is None or applies(record):
-                items, total, reachable, grade = compiled(record)
-                return RecordPoints(rubric_id, items, total, reachable, grade)
-        return None
-
-    def run(
-        self, dataset: Dataset, *, progress: Callable[[int], None] | None = None
-    ) -> ScoreReport:
-        """Score every record of ``dataset``.
-
-        :param progress: called with 1 after each record (for a progress bar).
-        """
-        results: list[ScoreSheet] = []
-        rejected = list(dataset.rejected)
-        for name in self.collections:
-            for index, record in enumerate(dataset.records(name)):
-                if progress is not None:
-                    progress(1)
-                sheet = self.score_record(record)
-                if sheet is None:
-                    rejected.append(_no_rubric(self.pack, name, index, record))
-                else:
-                    results.append(sheet)
-        return ScoreReport(
-            pack=self.pack.ref,
-            pack_hash=self.pack.content_hash,
-            results=results,
-            rejected=rejected,
-            interpretations=self.interpretations,
-        )
-
-
-def _no_rubric(pack: Pack, collection: str, index: int, record: Any) -> Rejection:
-    scope = getattr(record, "scope", None)
-    shown = scope.value if scope is not None else "未填写"
-    shown_en = scope.value if scope is not None else "empty"
-    rubrics = "、".join(r.id for r in pack.definition.rubrics)
-    return Rejection(
-        collection=collection,
-        index=index,
-        id=record_key(record) or None,
-        errors=[
-            FieldError(
-                field="scope",
-                message=Text(
-                    zh=f"字段 scope（结对范围）为 {shown}，{pack.id} 没有适用的考核细则（{rubrics}）；"
-                    "请填写结对范围或用 --rubric 指定",
-                    en=f"field scope is {shown_en}: no rubric of {pack.id} applies "
-                    f"({', '.join(r.id for r in pack.definition.rubrics)}); "
-                    "fill in the scope or choose one with --rubric",
-                ),
-                value=scope.value if scope is not None else None,
-            )
-        ],
+def _plugin_failure(call: HookCall, hook: str) -> Text:
+    name = call.origin.render()
+    return Text(
+        zh=f"插件 {name} 的 {hook} 钩子出错：{call.error}",
+        en=f"the {hook} hook of plugin {name} failed: {call.error}",
     )
-
-
-def score(
-    pack: Pack,
-    data: Input,
-    *,
-    rubric: str | None = None,
-    interpretations: Mapping[str, str] | None = None,
-) -> ScoreReport:
-    """Score every record of ``data`` on ``pack``'s rubrics.
-
-    :param pack: the pack (see :func:`pairing_rules.get_pack`).
-    :param data: an input object, a :class:`Dataset` or a list of records.
-    :param rubric: score every record on this rubric instead of choosing by ``applies_to``.
-    :param interpretations: overrides, ``{interpretation id: value}``.
-    """
-    if not pack.definition.rubrics:
-        raise ValueError(f"pack {pack.id} has no rubric to score with")
-    scorer = Scorer(pack, rubric=rubric, interpretations=interpretations)
-    return scorer.run(as_dataset(pack, data, scorer.collections[0]))
 
 
 # -------------------------------------------------------------------------------- check
@@ -272,12 +76,14 @@ class CheckReport(BaseModel):
     milestones: list[MilestoneStatus]
     interpretations: list[InterpretationUse]
     summary: dict[str, int] = Field(default_factory=dict)
+    provenance: Provenance | None = None
 
     @property
     def unmet(self) -> bool:
-        """Whether any finding is unmet or needs evidence."""
-        bad = (Status.UNMET, Status.NEEDS_EVIDENCE)
-        return any(not r.passed for r in self.results) or any(g.status in bad for g in self.groups)
+        """Whether any finding is unmet, needs evidence, or a plugin's check failed."""
+        return any(not r.passed for r in self.results) or any(
+            g.status in FAILING for g in self.groups
+        )
 
     def as_json(self) -> dict[str, Any]:
         """The JSON contract of ``pairing-rules check``."""
@@ -300,6 +106,7 @@ class CheckReport(BaseModel):
             "rejected": [r.as_json() for r in self.rejected],
             "progress": self.progress.as_json() if self.progress else None,
             "milestones": [m.as_json() for m in self.milestones],
+            "provenance": self.provenance.model_dump(mode="json") if self.provenance else None,
         }
 
 
@@ -328,49 +135,61 @@ def check(
     choices = pack.choices(interpretations)
     dataset = as_dataset(pack, data)
     definition = pack.definition
-    bound: dict[str, list[BoundRequirement]] = {}
+    runners: dict[str, list[Any]] = {}
     ids: set[str] = set()
     for req in definition.requirements:
         if not gate_open(req.when, choices):
             continue
-        bound.setdefault(req.collection, []).append(
-            req.bind(choices, pack.record_types[req.collection])
-        )
+        plan = req.bind(choices, record_spec(pack.record_types[req.collection]))
+        runners.setdefault(req.collection, []).append((plan, requirement_of(plan)))
         ids |= req.interpretation_ids()
     per_record: dict[tuple[str, str], list[Finding]] = {}
-    for collection, reqs in bound.items():
+    for collection, reqs in runners.items():
         for record in dataset.records(collection):
             if progress_callback is not None:
                 progress_callback(1)
-            per_record[(collection, record_key(record))] = [r.evaluate(record) for r in reqs]
+            per_record[(collection, record_key(record))] = [
+                requirement_finding(plan, record, run(record)) for plan, run in reqs
+            ]
     groups: list[Finding] = []
-    lookup = _quota_lookup(pack)
     for group in definition.group_requirements:
         ids |= group.interpretation_ids()
-        groups.extend(
-            group.evaluate(
-                dataset.records(group.collection),
-                pack.record_types[group.collection],
-                choices,
-                lookup,
-            )
+        group_plan = group.bind(
+            choices, record_spec(pack.record_types[group.collection]), pack.quota_targets
         )
-    hook = pack._hook
-    if hook is not None:
-        context = {"as_of": as_of}
-        for extra in hook.pairing_rules_check(
-            pack=pack, dataset=dataset, choices=choices, context=context
-        ):
-            for finding in extra or ():
-                target = _record_of(finding, per_record, dataset, pack)
-                if target is None:
-                    groups.append(finding)
-                else:
-                    per_record.setdefault(target, []).append(finding)
+        if group_plan is None:
+            continue
+        for outcome in groups_of(group_plan, dataset.records(group.collection)):
+            groups.append(group_finding(group_plan, outcome))
+    context = {"as_of": as_of}
+    for call in pack.call_hook(
+        "pairing_rules_check", pack=pack, dataset=dataset, choices=choices, context=context
+    ):
+        if call.error is not None:
+            groups.append(
+                Finding(
+                    requirement=f"plugin.{call.origin.plugin}",
+                    label=Text(
+                        zh=f"插件 {call.origin.render()} 的检查",
+                        en=f"checks of plugin {call.origin.render()}",
+                    ),
+                    status=Status.ERROR,
+                    group=call.origin.plugin,
+                    source=None,
+                    message=_plugin_failure(call, "pairing_rules_check"),
+                )
+            )
+            continue
+        for finding in call.result or ():
+            target = _record_of(finding, per_record, dataset, pack)
+            if target is None:
+                groups.append(finding)
+            else:
+                per_record.setdefault(target, []).append(finding)
     ids |= set(definition.hook_interpretations)
     results: list[RecordCheck] = []
     for (collection, rid), findings in per_record.items():
-        bad = any(f.status in (Status.UNMET, Status.NEEDS_EVIDENCE) for f in findings)
+        bad = any(f.status in FAILING for f in findings)
         results.append(
             RecordCheck(id=rid, collection=collection, passed=not bad, findings=findings)
         )
@@ -393,6 +212,7 @@ def check(
         milestones=statuses,
         interpretations=choices.uses(ids),
         summary=summary,
+        provenance=provenance_of(pack),
     )
 
 
@@ -422,14 +242,6 @@ def _record_of(
     return None
 
 
-def _quota_lookup(pack: Pack) -> Callable[[str, str], Decimal | None]:
-    def lookup(table_id: str, region: str) -> Decimal | None:
-        value = pack.quota_table(table_id).value(region)
-        return Decimal(value) if value is not None else None
-
-    return lookup
-
-
 def _progress(
     pack: Pack,
     dataset: Dataset,
@@ -440,8 +252,11 @@ def _progress(
     spec = pack.definition.progress
     if spec is None:
         return None
-    model = pack.record_types[spec.collection]
-    applies = compile_filter(spec.applies_to, model)
+    from ._conditions import bind_filter
+
+    applies = filter_of(
+        bind_filter(spec.applies_to, record_spec(pack.record_types[spec.collection]))
+    )
     wanted = set(spec.requirements)
     done = total = 0
     for record in dataset.records(spec.collection):
@@ -470,6 +285,7 @@ class AuditReport(BaseModel):
     pack_hash: str
     findings: list[AuditFinding]
     interpretations: list[InterpretationUse]
+    provenance: Provenance | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The JSON contract of ``pairing-rules audit``."""
@@ -484,11 +300,12 @@ class AuditReport(BaseModel):
                     "message": f.message.model_dump(),
                     "observed": f.observed,
                     "expected": f.expected,
-                    "source": f.source.model_dump(),
+                    "source": f.source.model_dump() if f.source is not None else None,
                     "related": [s.model_dump() for s in f.related],
                 }
                 for f in self.findings
             ],
+            "provenance": self.provenance.model_dump(mode="json") if self.provenance else None,
         }
 
 
@@ -510,17 +327,25 @@ def audit(pack: Pack, *, interpretations: Mapping[str, str] | None = None) -> Au
     for figure in definition.figures:
         findings.extend(audit_figure(figure, tables))
     findings.extend(audit_conflict(c) for c in definition.conflicts)
-    hook = pack._hook
-    if hook is not None:
-        for extra in hook.pairing_rules_audit(pack=pack, choices=choices):
-            if extra:
-                findings.extend(extra)
+    for call in pack.call_hook("pairing_rules_audit", pack=pack, choices=choices):
+        if call.error is not None:
+            findings.append(
+                AuditFinding(
+                    code="plugin_error",
+                    subject=call.origin.plugin,
+                    message=_plugin_failure(call, "pairing_rules_audit"),
+                    source=None,
+                )
+            )
+        elif call.result:
+            findings.extend(call.result)
     ids |= set(definition.hook_interpretations)
     return AuditReport(
         pack=pack.ref,
         pack_hash=pack.content_hash,
         findings=sort_findings(findings),
         interpretations=choices.uses(ids),
+        provenance=provenance_of(pack),
     )
 
 

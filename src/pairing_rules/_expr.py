@@ -1,7 +1,7 @@
 """A small expression language for the values rules read from a record.
 
 A pack writes what a rule measures as data, so that it reads next to the
-document and compiles once into a fast function::
+document::
 
     sync_lessons                              # a field
     {sum: [online_research, offline_research]}
@@ -11,25 +11,26 @@ document and compiles once into a fast function::
 
 A field that is not reported (``None``) counts as zero; ``True`` counts as 1.
 Arithmetic is exact: counts stay integers, decimals stay
-:class:`~decimal.Decimal`, and a division gives a :class:`~fractions.Fraction`
-(:meth:`Expr.compile_exact`), so that a result is rounded once, where a rule
-says how.  :meth:`Expr.compile` gives the same values as decimals, for display.
+:class:`~decimal.Decimal`, and a division gives a :class:`~fractions.Fraction`,
+so that a result is rounded once, where a rule says how.  An expression is
+parsed once, when the pack is read (:data:`Expression` is the field type rules
+use); :mod:`pairing_rules._interpret` evaluates it and
+:mod:`pairing_rules._compile_polars` compiles it for tables.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, Final, TypeAlias
+from typing import Annotated, Any, Final, TypeAlias
 
-from ._numbers import Exact, Number, to_decimal, to_display
+from pydantic import PlainSerializer, PlainValidator, WithJsonSchema
+
+from ._numbers import Exact, Number, to_decimal
 
 RawExpr: TypeAlias = str | int | float | dict[str, Any]
-Getter: TypeAlias = Callable[[Any], Number | None]
-ExactGetter: TypeAlias = Callable[[Any], Exact | None]
 
 _NUMBER: Final = re.compile(r"^-?\d+(\.\d+)?$")
 _IDENT: Final = re.compile(r"^[a-z_][a-z0-9_]*$")
@@ -74,23 +75,11 @@ class Expr:
             return f"({inner})" if len(self.args) > 1 else inner
         return f"{self.op}({', '.join(a.render() for a in self.args)})"
 
-    def compile(self) -> Getter:
-        """A function of a record (anything with attributes) giving the value as a decimal."""
-        exact = _compile(self)
 
-        def getter(record: Any) -> Number | None:
-            value = exact(record)
-            return None if value is None else to_display(value)
-
-        return getter
-
-    def compile_exact(self) -> ExactGetter:
-        """A function of a record giving the exact value (a division gives a fraction)."""
-        return _compile(self)
-
-
-def parse(raw: RawExpr) -> Expr:
+def parse(raw: RawExpr | Expr) -> Expr:
     """Parse a raw expression (a field name, a number, or ``{op: [args]}``)."""
+    if isinstance(raw, Expr):
+        return raw
     if isinstance(raw, bool):
         raise ExprError(f"a yes/no value is not an expression: {raw!r}")
     if isinstance(raw, int | float):
@@ -129,78 +118,6 @@ def dump(expr: Expr) -> RawExpr:
     if expr.op == "count":
         return {"count": expr.name}
     return {expr.op: [dump(a) for a in expr.args]}
-
-
-def _number(value: Any) -> Number:
-    if value is None or value is False:
-        return 0
-    if value is True:
-        return 1
-    if isinstance(value, int | Decimal):
-        return value
-    if isinstance(value, float):
-        return to_decimal(value)
-    raise TypeError(f"not a number: {value!r}")
-
-
-def _compile(expr: Expr) -> ExactGetter:
-    op = expr.op
-    if op == "const":
-        const = expr.value
-        return lambda _r: const
-    if op == "field":
-        name = expr.name
-
-        def field(record: Any) -> Number:
-            return _number(getattr(record, name))
-
-        return field
-    if op == "count":
-        name = expr.name
-
-        def count(record: Any) -> Number:
-            items = getattr(record, name)
-            return len(items) if items else 0
-
-        return count
-    parts = [_compile(a) for a in expr.args]
-    if op in ("sum", "mul"):
-        combine = exact_add if op == "sum" else exact_mul
-        start: Exact = 0 if op == "sum" else 1
-
-        def fold(record: Any) -> Exact | None:
-            out = start
-            for p in parts:
-                v = p(record)
-                if v is None:
-                    return None
-                out = combine(out, v)
-            return out
-
-        return fold
-    if op in ("min", "max"):
-        pick = min if op == "min" else max
-
-        def extreme(record: Any) -> Exact | None:
-            values = [p(record) for p in parts]
-            if any(v is None for v in values):
-                return None
-            return pick(v for v in values if v is not None)
-
-        return extreme
-    left, right = parts
-    fn = {"sub": exact_sub, "div": exact_div, "floordiv": exact_floordiv}[op]
-
-    def binary(record: Any) -> Exact | None:
-        a = left(record)
-        if a is None:
-            return None
-        b = right(record)
-        if b is None:
-            return None
-        return fn(a, b)
-
-    return binary
 
 
 def exact_add(a: Exact, b: Exact) -> Exact:
@@ -248,3 +165,30 @@ def exact_floordiv(a: Exact, b: Exact) -> Number | None:
     if whole < 0 and whole * quotient.denominator != quotient.numerator:
         whole += 1
     return Decimal(whole)
+
+
+def _as_expr(raw: Any) -> Expr:
+    if isinstance(raw, Expr):
+        return raw
+    return parse(raw)
+
+
+#: the JSON Schema of an expression in a pack file
+EXPRESSION_SCHEMA: Final[dict[str, Any]] = {
+    "description": "A field name, a number, or {operator: [expressions]} "
+    f"with operator one of {', '.join(OPERATORS)} (count takes a field name).",
+    "anyOf": [
+        {"type": "string"},
+        {"type": "number"},
+        {"type": "object", "minProperties": 1, "maxProperties": 1},
+    ],
+}
+
+#: the field type of an expression in a rule: parsed once when the pack is read,
+#: written back in its raw form (so a pack's JSON and its hash are unchanged)
+Expression = Annotated[
+    Expr,
+    PlainValidator(_as_expr),
+    PlainSerializer(dump, return_type=Any),
+    WithJsonSchema(EXPRESSION_SCHEMA),
+]

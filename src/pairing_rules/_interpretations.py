@@ -8,7 +8,7 @@ Python), and every result lists the choices it used.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Literal
 
@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ._i18n import Text
 from ._provenance import Source
+from ._rules import Cited
 
 INTERPRETATION_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
 
@@ -37,7 +38,7 @@ class Alternative(BaseModel):
     label: Text
 
 
-class Interpretation(BaseModel):
+class Interpretation(Cited, BaseModel):
     """An open question in a document, its default reading and the alternatives.
 
     :param id: dotted identifier, e.g. ``cangnan2022.partial_credit``.
@@ -113,6 +114,10 @@ class Interpretation(BaseModel):
                 )
             )
         return value
+
+    def citations(self, owner: str) -> Iterator[tuple[str, Source]]:
+        if self.source is not None:
+            yield owner, self.source
 
     def describe(self, value: str) -> Text:
         """The label of ``value`` (the value itself for an unlisted decimal)."""

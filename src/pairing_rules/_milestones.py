@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from decimal import Decimal
 from enum import StrEnum
 from typing import Any, Final
@@ -22,6 +22,7 @@ from ._i18n import Text
 from ._interpretations import Choices
 from ._numbers import format_percent, json_number
 from ._provenance import Source
+from ._rules import Cited, Provision, jsonable
 
 MONTH_DUE: Final = "milestones.month_due"
 _MONTH: Final = re.compile(r"^(\d{4})-(\d{2})$")
@@ -43,7 +44,7 @@ class MilestoneState(StrEnum):
         }[self]
 
 
-class Milestone(BaseModel):
+class Milestone(Cited, BaseModel):
     """A deadline or a progress milestone.
 
     :param due: the exact due date, where the document gives one.
@@ -83,6 +84,26 @@ class Milestone(BaseModel):
         first = choices is not None and MONTH_DUE in choices and choices[MONTH_DUE] == "start"
         day = 1 if first else calendar.monthrange(year, month)[1]
         return dt.date(year, month, day)
+
+    def interpretation_ids(self) -> set[str]:
+        return {MONTH_DUE} if self.month else set()
+
+    def provisions(self, owner: str) -> Iterator[Provision]:
+        yield Provision(
+            id=owner,
+            kind="milestone",
+            label=self.label,
+            value={
+                "due": self.due.isoformat() if self.due else None,
+                "month": self.month,
+                "due_text": self.due_text,
+                "progress": jsonable(self.progress) if self.progress is not None else None,
+                "target_share": jsonable(self.target_share)
+                if self.target_share is not None
+                else None,
+            },
+            source=self.source,
+        )
 
 
 class MilestoneStatus(BaseModel):

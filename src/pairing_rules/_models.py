@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, ClassVar, Final
+from typing import Annotated, Any, ClassVar, Final, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -33,11 +35,25 @@ from ._enums import (
 )
 from ._i18n import Lang, Text
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+#: the input coercions of the core field types, whose meaning the table path implements
+#: too (:mod:`pairing_rules._frames`); a record type using any other validator is
+#: validated record by record on the table path
+COERCIONS: Final[set[Callable[..., Any]]] = set()
+
+
+def _coercion(fn: _F) -> _F:
+    COERCIONS.add(fn)
+    return fn
+
+
 _TRUE: Final = {"是", "有", "√", "✓", "y", "yes", "true", "t", "1", "对", "已", "已完成", "按时"}
 _FALSE: Final = {"否", "无", "×", "✗", "n", "no", "false", "f", "0", "未", "未完成", "逾期"}
 _SPLIT: Final = re.compile(r"[、,，;；/|\s]+")
 
 
+@_coercion
 def _yes_no(value: Any) -> Any:
     """Accept 是/否 and the other spellings a workbook holds for a yes/no cell."""
     if isinstance(value, str):
@@ -51,6 +67,7 @@ def _yes_no(value: Any) -> Any:
     return value
 
 
+@_coercion
 def _identifier(value: Any) -> Any:
     """An id may come from a workbook as a number: keep its text."""
     if isinstance(value, bool):
@@ -64,6 +81,7 @@ def _identifier(value: Any) -> Any:
     return value
 
 
+@_coercion
 def _name_list(value: Any) -> Any:
     """A list, or one cell with names separated by 、 , ; / or white space."""
     if isinstance(value, str):
@@ -71,11 +89,13 @@ def _name_list(value: Any) -> Any:
     return value
 
 
+@_coercion
 def _once_each(values: list[Any]) -> list[Any]:
     """A list with repeats removed, in first-seen order."""
     return list(dict.fromkeys(values))
 
 
+@_coercion
 def _blank_is_none(value: Any) -> Any:
     if isinstance(value, str) and value.strip() == "":
         return None
@@ -131,10 +151,37 @@ def field_text(model: type[BaseModel], name: str) -> Text:
     return Text(zh=field_label(model, name, "zh"), en=field_label(model, name, "en"))
 
 
+@dataclass(frozen=True, slots=True)
+class Limit:
+    """A rule between two fields of a record: ``field`` is at most ``other``.
+
+    :param of: ``value`` compares with the other field's value; ``length`` with the
+        number of items of a list field (an empty list sets no limit).
+
+    Declared as data on a record type (:attr:`Record.LIMITS`), so that the record
+    model and the table path enforce the same rule from one declaration.
+    """
+
+    field: str
+    other: str
+    of: Literal["value", "length"] = "value"
+
+    def exceeded(self, record: Any) -> bool:
+        """Whether ``record`` breaks the rule (a field not reported breaks nothing)."""
+        value = getattr(record, self.field)
+        limit = getattr(record, self.other)
+        if self.of == "length":
+            limit = len(limit) if limit else None
+        return value is not None and limit is not None and value > limit
+
+
 class Record(BaseModel):
     """Base of the input records: immutable, unknown fields rejected."""
 
     model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+    #: rules between fields (each field at most another), checked on every record
+    LIMITS: ClassVar[tuple[Limit, ...]] = ()
 
     #: fields whose larger value means more activity (used by monotonicity checks)
     ACTIVITY_FIELDS: ClassVar[tuple[str, ...]] = ()
@@ -147,6 +194,17 @@ class Record(BaseModel):
     def key(self) -> str:
         """What identifies the record in results: its ``id`` (a region: its name and year)."""
         return str(getattr(self, "id", "") or "")
+
+    @model_validator(mode="after")
+    def _within_limits(self) -> Record:
+        for limit in type(self).LIMITS:
+            if limit.exceeded(self):
+                raise PydanticCustomError(
+                    "field_exceeds",
+                    "{field} exceeds {other}",
+                    {"field": limit.field, "other": limit.other},
+                )
+        return self
 
 
 def record_key(record: Any) -> str:
@@ -192,6 +250,7 @@ class School(BaseModel):
         return self.students < 100
 
 
+@_coercion
 def _school(value: Any) -> Any:
     if isinstance(value, str):
         return {"name": value}
@@ -246,6 +305,10 @@ class CommunityYear(Record):
         "on_time",
         "satisfaction",
     )
+    LIMITS: ClassVar[tuple[Limit, ...]] = (
+        Limit("teachers_sent", "core_teachers"),
+        Limit("members_with_backbone_teacher", "members", of="length"),
+    )
 
     id: Identifier = _f("编号", "id", ...)
     type: CommunityType = _f("教共体模式", "community type", ...)
@@ -297,30 +360,6 @@ class CommunityYear(Record):
     evidence_research: YesNo = _f("已上传教研活动佐证", "research records uploaded")
     evidence_teacher_list: YesNo = _f("已上传交流教师名单", "exchanged-teacher list uploaded")
     note: str | None = _f("备注", "note")
-
-    @model_validator(mode="after")
-    def _consistent(self) -> CommunityYear:
-        if (
-            self.core_teachers is not None
-            and self.teachers_sent is not None
-            and self.teachers_sent > self.core_teachers
-        ):
-            raise PydanticCustomError(
-                "field_exceeds",
-                "{field} exceeds {other}",
-                {"field": "teachers_sent", "other": "core_teachers"},
-            )
-        if (
-            self.members
-            and self.members_with_backbone_teacher is not None
-            and self.members_with_backbone_teacher > len(self.members)
-        ):
-            raise PydanticCustomError(
-                "field_exceeds",
-                "{field} exceeds {other}",
-                {"field": "members_with_backbone_teacher", "other": "members"},
-            )
-        return self
 
 
 class Agreement(BaseModel):

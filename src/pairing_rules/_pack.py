@@ -1,213 +1,136 @@
 """Rule packs: one source document encoded as data with citations.
 
-A pack is a YAML file (``pack.yaml``) validated by :class:`PackDefinition`,
-beside the document's full text.  :func:`load_pack` reads both, checks every
-quote against the text, and returns a :class:`Pack`: the definition, the
-document, the record types it reads, and a content hash that travels with
-every result.
+A pack is a YAML file (``pack.yaml``) validated by
+:class:`~pairing_rules.PackDefinition`, beside the document's full text and,
+where a rule is truly computational, a Python module the file names
+(``python: {module: …, record_types: {…}}``).  :func:`load_pack` reads all of
+them, checks every quote against the text, binds every rule once, and returns
+a :class:`Pack`: the definition, the document, the record types it reads, the
+hooks of its own module, and a content hash over all of it that travels with
+every result.  A pack loaded from its directory is the pack installed from it.
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import importlib
+import importlib.util
 import json
-from collections.abc import Iterator, Mapping
-from decimal import Decimal
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Final
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Final
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from ._audit import Conflict
-from ._conditions import Condition, filter_json
-from ._enums import VocabularyEnum
-from ._expr import parse as parse_expr
+from ._definition import PackDefinition
+from ._fields import record_spec
 from ._i18n import Text
-from ._interpretations import Choices, Interpretation
-from ._milestones import Milestone
+from ._interpretations import Choices
 from ._models import CORE_RECORD_TYPES, Record
-from ._numbers import json_number
 from ._provenance import Document, Source
 from ._quota import QuotaTable
-from ._requirements import GroupRequirement, Requirement
-from ._rubric import Rubric, expr_text
-from ._tables import StatedFigure, Table
+from ._rubric import Rubric
+from ._rules import Provision
+from ._tables import Table
 
-PACK_ID: Final = r"^[a-z][a-z0-9_]{1,39}$"
-VERSION: Final = r"^\d+\.\d+\.\d+([-+][0-9A-Za-z.]+)?$"
+if TYPE_CHECKING:
+    import pluggy
+
+PACK_FILE: Final = "pack.yaml"
 
 
 class PackError(ValueError):
-    """A pack that cannot be loaded: invalid file, missing quote, unknown reference."""
+    """A pack that cannot be loaded: invalid file, missing quote, unknown reference.
+
+    :param text: what is wrong, in Chinese and English.
+    """
+
+    def __init__(self, message: str, text: Text | None = None) -> None:
+        super().__init__(message)
+        self.text = text or Text(zh=message, en=message)
 
 
-class Fact(BaseModel):
-    """A provision stated as a value: a target, a period, a duty, a figure …
+class Origin(BaseModel):
+    """Who provides a pack or extends it: a plugin, and the distribution it was installed from.
 
-    :param kind: a short English word for what it is (``target``, ``period``,
-        ``deadline``, ``measure``, ``duty``, ``figure``, ``definition`` …).
-    :param value: the value as JSON (a number, a date, a text, a list), or
-        ``null`` for a qualitative measure listed for completeness.
+    :param plugin: the plugin's name (its entry point's name, where it has one).
+    :param distribution: the installed distribution's name (``None`` for a plugin
+        registered directly, or a pack loaded from a path).
+    :param version: the distribution's version.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(pattern=r"^[a-z][a-z0-9_.]*$")
-    kind: str = Field(pattern=r"^[a-z][a-z_]*$")
-    label: Text
-    value: Any = None
-    unit: Text | None = None
-    source: Source
-    note: Text | None = None
+    plugin: str
+    distribution: str | None = None
+    version: str | None = None
+
+    def as_json(self) -> dict[str, str | None]:
+        return {"plugin": self.plugin, "distribution": self.distribution, "version": self.version}
+
+    def render(self) -> str:
+        if self.distribution is None:
+            return self.plugin
+        return f"{self.distribution} {self.version or ''}".strip()
 
 
-class DocumentSpec(BaseModel):
-    """The document's metadata in the pack file; ``text`` names the text file."""
+class Provenance(BaseModel):
+    """What produced a result: who provided the pack, who extended it, and a hash of both.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    title: str
-    issuer: str
-    doc_number: str | None = None
-    published: Any = None
-    year: int | None = None
-    effective_from: Any = None
-    effective_until: Any = None
-    notes: list[Text] = Field(default_factory=list)
-    text: str = "document.txt"
-
-
-class PackDefinition(BaseModel):
-    """The schema of a pack file.
-
-    Everything a pack encodes is here, each number with its :class:`Source`.
+    :param hash: the pack's content hash when nothing extends it; otherwise a hash
+        over the content hash and the extensions (so an extension shows in the hash).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    id: str = Field(pattern=PACK_ID)
-    version: str = Field(pattern=VERSION)
-    label: Text
-    document: DocumentSpec
-    collections: list[str] = Field(default_factory=list)
-    provisions: list[Fact] = Field(default_factory=list)
-    interpretations: list[Interpretation] = Field(default_factory=list)
-    rubrics: list[Rubric] = Field(default_factory=list)
-    requirements: list[Requirement] = Field(default_factory=list)
-    group_requirements: list[GroupRequirement] = Field(default_factory=list)
-    quotas: list[QuotaTable] = Field(default_factory=list)
-    progress: ProgressSpec | None = None
-    milestones: list[Milestone] = Field(default_factory=list)
-    tables: list[Table] = Field(default_factory=list)
-    figures: list[StatedFigure] = Field(default_factory=list)
-    conflicts: list[Conflict] = Field(default_factory=list)
-    #: interpretations read by the pack's own hook code (so results list them)
-    hook_interpretations: list[str] = Field(default_factory=list)
-    #: fields read by the pack's own hook code (so templates hold them)
-    hook_fields: list[HookFields] = Field(default_factory=list)
-
-    @model_validator(mode="after")
-    def _unique_ids(self) -> PackDefinition:
-        for name in (
-            "provisions",
-            "interpretations",
-            "rubrics",
-            "requirements",
-            "group_requirements",
-            "quotas",
-            "milestones",
-            "tables",
-            "figures",
-            "conflicts",
-        ):
-            ids = [getattr(x, "id") for x in getattr(self, name)]  # noqa: B009
-            dupes = sorted({i for i in ids if ids.count(i) > 1})
-            if dupes:
-                raise ValueError(f"{name}: duplicate ids {dupes}")
-        known = {i.id for i in self.interpretations}
-        used = self.interpretation_ids()
-        missing = used - known
-        if missing:
-            raise ValueError(f"rules name undeclared interpretations {sorted(missing)}")
-        return self
-
-    def interpretation_ids(self) -> set[str]:
-        """Every interpretation a rule of the pack names."""
-        out: set[str] = set()
-        for rubric in self.rubrics:
-            out |= rubric.interpretation_ids()
-        for req in self.requirements:
-            out |= req.interpretation_ids()
-        for group in self.group_requirements:
-            out |= group.interpretation_ids()
-        for table in self.quotas:
-            out |= table.interpretation_ids()
-        if any(m.month for m in self.milestones):
-            out.add("milestones.month_due")
-        out |= {c.interpretation for c in self.conflicts if c.interpretation}
-        out |= set(self.hook_interpretations)
-        return out
+    hash: str
+    origin: Origin | None = None
+    extensions: list[Origin] = Field(default_factory=list)
 
 
-class HookFields(BaseModel):
-    """Fields a pack's own hook code reads, declared so templates and documents show them.
-
-    :param fields: field keys of ``collection`` (``agreement`` for the whole agreement).
-    :param label: what the hook checks with them, with its ``source``.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    collection: str
-    fields: list[str] = Field(min_length=1)
-    label: Text
-    source: Source
+def provenance_of(pack: Pack) -> Provenance:
+    """The provenance of results produced by ``pack``."""
+    return Provenance(hash=pack.provenance, origin=pack.origin, extensions=list(pack.extensions))
 
 
-class ProgressSpec(BaseModel):
-    """How ``check`` measures progress against milestones with a target share.
+@dataclass(frozen=True, slots=True)
+class HookCall:
+    """One plugin's answer to a hook for a pack: its result, or the error it raised."""
 
-    :param requirements: a record counts as done when every one of these
-        requirements is met for it (and, if ``verified_field`` is set and the
-        record gives a date there, that date is on or before the as-of date).
-    :param applies_to: which records are counted at all.
-    """
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    collection: str = "communities"
-    requirements: list[str] = Field(min_length=1)
-    applies_to: dict[str, list[Any]] | None = None
-    verified_field: str | None = None
-    label: Text
-    source: Source
-
-
-PackDefinition.model_rebuild()
-
-
-class Provision(BaseModel):
-    """One encoded provision as ``show`` lists it."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    id: str
-    kind: str
-    label: Text
-    value: Any
-    source: Source
+    origin: Origin
+    result: Any
+    error: str | None = None
 
 
 class Pack:
-    """A loaded rule pack: definition, document, record types and content hash.
+    """A loaded rule pack: definition, document, record types, hooks and content hash.
 
     Create one with :func:`load_pack`; get installed ones from
     :func:`pairing_rules.get_pack`.
+
+    :ivar origin: who provides the pack (set by the registry for installed packs).
+    :ivar extensions: the plugins that extend the pack's audit and check, besides its own.
     """
 
-    __slots__ = ("_hook", "content_hash", "definition", "document", "file", "path", "record_types")
+    __slots__ = (
+        "_hooks",
+        "content_hash",
+        "definition",
+        "document",
+        "extensions",
+        "file",
+        "module",
+        "origin",
+        "path",
+        "plugins",
+        "provenance",
+        "record_types",
+    )
 
     def __init__(
         self,
@@ -216,15 +139,25 @@ class Pack:
         *,
         path: Path | None = None,
         record_types: Mapping[str, type[Record]] | None = None,
+        module: ModuleType | None = None,
     ) -> None:
         self.definition = definition
         self.document = document
         self.path = path
         #: the pack file it was loaded from, when it was loaded from a file
         self.file: Path | None = None
+        #: the module implementing the pack's own hooks (``python.module`` of the pack file)
+        self.module = module
         self.record_types: dict[str, type[Record]] = {**CORE_RECORD_TYPES, **(record_types or {})}
-        self._hook: Any = None
-        self.content_hash = _content_hash(definition, document, self.record_types)
+        self.origin: Origin | None = None
+        self.extensions: tuple[Origin, ...] = ()
+        #: the plugins whose hooks run for this pack: its own module first, then extensions
+        self.plugins: tuple[tuple[object, Origin], ...] = (
+            ((module, Origin(plugin=module.__name__)),) if module is not None else ()
+        )
+        self._hooks: pluggy.PluginManager | None = None
+        self.content_hash = _content_hash(definition, document, self.record_types, module)
+        self.provenance = self.content_hash
         self._validate()
 
     # -- identity ---------------------------------------------------------------------
@@ -244,6 +177,60 @@ class Pack:
 
     def __repr__(self) -> str:
         return f"<Pack {self.ref} {self.content_hash[:19]}>"
+
+    def provided(
+        self,
+        origin: Origin | None,
+        owner: object | None = None,
+        extensions: Sequence[tuple[object, Origin]] = (),
+    ) -> Pack:
+        """A copy of the pack as a registry provides it: its origin, and the plugins extending it.
+
+        :param owner: the plugin that provided the pack (its hooks run as the pack's own).
+        :param extensions: other plugins that declared they extend the pack.
+        """
+        copy = object.__new__(Pack)
+        for name in Pack.__slots__:
+            object.__setattr__(copy, name, getattr(self, name))
+        copy.origin = origin
+        plugins = list(self.plugins)
+        known = {id(p) for p, _o in plugins}
+        if owner is not None and id(owner) not in known and origin is not None:
+            plugins.append((owner, origin))
+            known.add(id(owner))
+        added = [(p, o) for p, o in extensions if id(p) not in known]
+        copy.plugins = (*plugins, *added)
+        copy.extensions = tuple(o for _p, o in added)
+        copy._hooks = None
+        copy.provenance = provenance_hash(self.content_hash, copy.extensions)
+        return copy
+
+    # -- hooks ------------------------------------------------------------------------
+
+    def call_hook(self, name: str, **kwargs: Any) -> list[HookCall]:
+        """Call hook ``name`` of the pack's own plugins and of its extensions, each on its own.
+
+        A plugin that raises does not stop the others: its answer carries the error.
+        """
+        from ._registry import make_plugin_manager
+
+        if self._hooks is None:
+            pm = make_plugin_manager()
+            for plugin, origin in self.plugins:
+                if not pm.is_registered(plugin):
+                    pm.register(plugin, name=f"{origin.plugin}#{id(plugin)}")
+            self._hooks = pm
+        origins = {id(p): o for p, o in self.plugins}
+        calls = []
+        for impl in getattr(self._hooks.hook, name).get_hookimpls():
+            origin = origins[id(impl.plugin)]
+            try:
+                result = impl.function(*[kwargs[a] for a in impl.argnames])
+            except Exception as exc:  # a plugin's failure stays its own
+                calls.append(HookCall(origin, None, f"{type(exc).__name__}: {exc}"))
+                continue
+            calls.append(HookCall(origin, result))
+        return calls
 
     # -- lookups ----------------------------------------------------------------------
 
@@ -288,87 +275,26 @@ class Pack:
         so a template or a document can cite the rules each column feeds.
         """
         out: dict[str, list[tuple[str, Text, Source]]] = {}
-
-        def add(
-            names: Iterator[str] | set[str] | list[str], rid: str, label: Text, source: Source
-        ) -> None:
-            for name in names:
+        for reading in self.definition.readings():
+            if reading.collection != collection:
+                continue
+            for name in sorted(reading.fields):
                 entries = out.setdefault(name, [])
-                if all(e[0] != rid for e in entries):
-                    entries.append((rid, label, source))
-
-        d = self.definition
-        for rubric in d.rubrics:
-            if rubric.collection != collection:
-                continue
-            add(list(rubric.applies_to or {}), f"rubric.{rubric.id}", rubric.label, rubric.source)
-            for item in rubric.items:
-                rid = f"rubric.{rubric.id}.{item.id}"
-                names: set[str] = set(item.applies_to or {})
-                for cond in item.all_conditions():
-                    names |= cond.fields()
-                value = getattr(item, "value", None)
-                if value is not None:
-                    names |= parse_expr(value).fields()
-                flag = getattr(item, "field", None)
-                if isinstance(flag, str):
-                    names.add(flag)
-                add(names, rid, item.label, item.source)
-            for veto in rubric.vetoes:
-                names = set()
-                for cond in veto.triggers:
-                    names |= cond.fields()
-                add(names, f"rubric.{rubric.id}.veto.{veto.id}", veto.label, veto.source)
-        for req in d.requirements:
-            if req.collection != collection:
-                continue
-            names = set(req.applies_to or {})
-            for cond in req.conditions:
-                names |= cond.fields()
-            names |= {e.field for e in req.evidence}
-            add(names, f"requirement.{req.id}", req.label, req.source)
-        for group in d.group_requirements:
-            if group.collection != collection:
-                continue
-            names = set(group.where or {}) | set(group.base or {}) | set(group.distinct or [])
-            if group.group_by:
-                names.add(group.group_by)
-            add(names, f"group.{group.id}", group.label, group.source)
-        progress = d.progress
-        if progress is not None and progress.collection == collection:
-            names = set(progress.applies_to or {})
-            if progress.verified_field:
-                names.add(progress.verified_field)
-            add(names, "progress", progress.label, progress.source)
-        for n, hook in enumerate(d.hook_fields, start=1):
-            if hook.collection == collection:
-                add(list(hook.fields), f"hook{n}", hook.label, hook.source)
+                if all(e[0] != reading.rule for e in entries):
+                    entries.append((reading.rule, reading.label, reading.source))
         return out
 
-    def sources(self) -> Iterator[tuple[str, Source]]:
+    def sources(self) -> list[tuple[str, Source]]:
         """Every citation in the pack, with the id of what cites it."""
-        for provision in self.provisions():
-            yield provision.id, provision.source
-        for interp in self.definition.interpretations:
-            if interp.source is not None:
-                yield f"interpretation.{interp.id}", interp.source
-        for rubric in self.definition.rubrics:
-            for veto in rubric.vetoes:
-                for c in veto.triggers:
-                    yield f"rubric.{rubric.id}.veto.{veto.id}.trigger", c.source
-        for table in self.definition.quotas:
-            for row in table.rows:
-                if row.source is not None:
-                    yield f"quota.{table.id}.{row.region}", row.source
-        for conflict in self.definition.conflicts:
-            yield f"conflict.{conflict.id}.a", conflict.a.source
-            yield f"conflict.{conflict.id}.b", conflict.b.source
-        for n, hook in enumerate(self.definition.hook_fields, start=1):
-            yield f"hook_fields{n}", hook.source
+        return list(self.definition.citations())
 
     def provisions(self) -> list[Provision]:
         """Every encoded provision, flattened, each with its source."""
-        return list(_provisions(self.definition))
+        return list(self.definition.all_provisions())
+
+    def quota_targets(self, table_id: str) -> dict[str, Any]:
+        """The published value of each row of quota table ``table_id``, by region."""
+        return self.quota_table(table_id).targets()
 
     # -- validation -------------------------------------------------------------------
 
@@ -381,21 +307,26 @@ class Pack:
         if missing:
             raise PackError(
                 f"pack {self.id}: {len(missing)} quote(s) not found in the document text:\n  "
-                + "\n  ".join(missing)
+                + "\n  ".join(missing),
+                Text(
+                    zh=f"规则包 {self.id}：{len(missing)} 处引文在文件全文中找不到：\n  "
+                    + "\n  ".join(missing),
+                    en=f"pack {self.id}: {len(missing)} quote(s) not found in the document text:\n  "
+                    + "\n  ".join(missing),
+                ),
             )
-        collections = self.collections()
-        unknown = [c for c in collections if c not in self.record_types]
+        unknown = [c for c in self.collections() if c not in self.record_types]
         if unknown:
             raise PackError(f"pack {self.id}: unknown record collections {unknown}")
-        for hook in self.definition.hook_fields:
-            model = self.record_types.get(hook.collection)
+        for reading in self.definition.readings():
+            model = self.record_types.get(reading.collection)
             if model is None:
                 raise PackError(
-                    f"pack {self.id}: hook_fields names unknown collection {hook.collection}"
+                    f"pack {self.id}: {reading.rule} names unknown collection {reading.collection}"
                 )
-            bad = [f for f in hook.fields if f not in model.model_fields]
+            bad = sorted(f for f in reading.fields if f not in model.model_fields)
             if bad:
-                raise PackError(f"pack {self.id}: hook_fields names unknown fields {bad}")
+                raise PackError(f"pack {self.id}: {reading.rule} reads unknown fields {bad}")
         tables = {t.id for t in self.definition.tables}
         for figure in self.definition.figures:
             if figure.recount.table not in tables:
@@ -404,17 +335,37 @@ class Pack:
         for group in self.definition.group_requirements:
             if group.quota is not None and group.quota not in quotas:
                 raise PackError(f"pack {self.id}: {group.id} names unknown quota {group.quota}")
-        # compile every rule once with default choices: unknown fields fail here
-        choices = self.choices()
-        for rubric in self.definition.rubrics:
-            rubric.bind(choices, self.record_types[rubric.collection], pack_ref="", pack_hash="")
-        for req in self.definition.requirements:
-            req.bind(choices, self.record_types[req.collection])
         progress = self.definition.progress
         if progress is not None:
             reqs = {r.id for r in self.definition.requirements}
             if set(progress.requirements) - reqs:
                 raise PackError(f"pack {self.id}: progress names unknown requirements")
+        # bind every rule once with the default choices: what cannot be evaluated fails here
+        try:
+            self.bind_all(self.choices())
+        except (ValueError, KeyError) as exc:
+            raise PackError(f"pack {self.id}: {exc}") from exc
+
+    def bind_all(self, choices: Choices) -> None:
+        """Bind every rule of the pack to ``choices`` (raises what a rule cannot evaluate)."""
+        d = self.definition
+        for rubric in d.rubrics:
+            rubric.bind(choices, record_spec(self.record_types[rubric.collection]))
+        for req in d.requirements:
+            req.bind(choices, record_spec(self.record_types[req.collection]))
+        for group in d.group_requirements:
+            group.bind(
+                choices, record_spec(self.record_types[group.collection]), self.quota_targets
+            )
+
+
+def provenance_hash(content_hash: str, extensions: Sequence[Origin]) -> str:
+    """The hash of what produced a result: the pack's content and the plugins extending it."""
+    if not extensions:
+        return content_hash
+    payload = {"pack": content_hash, "extensions": [e.as_json() for e in extensions]}
+    blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
 @functools.cache
@@ -423,215 +374,60 @@ def _schema(model: type[Record]) -> dict[str, Any]:
     return model.model_json_schema()
 
 
+@functools.cache
+def _code_hash(module: ModuleType) -> str:
+    """The sha256 of a pack module's source files (a package: every ``.py`` file in it)."""
+    file = Path(getattr(module, "__file__", "") or "")
+    digest = hashlib.sha256()
+    if file.name == "__init__.py":
+        root = file.parent
+        files = sorted(p for p in root.rglob("*.py") if "__pycache__" not in p.parts)
+    else:
+        root, files = file.parent, [file]
+    for path in files:
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
+    return digest.hexdigest()
+
+
 def _content_hash(
-    definition: PackDefinition, document: Document, record_types: Mapping[str, type[Record]]
+    definition: PackDefinition,
+    document: Document,
+    record_types: Mapping[str, type[Record]],
+    module: ModuleType | None,
 ) -> str:
-    payload = {
+    payload: dict[str, Any] = {
         "definition": definition.model_dump(mode="json"),
         "document": document.model_dump(mode="json"),
         "record_types": {k: _schema(v) for k, v in sorted(record_types.items())},
     }
+    if module is not None:
+        payload["code"] = _code_hash(module)
     blob = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
-def _jsonable(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return json_number(value)
-    if isinstance(value, BaseModel):
-        return value.model_dump(mode="json")
-    if isinstance(value, VocabularyEnum):
-        return value.value
-    return json.loads(json.dumps(value, default=str, ensure_ascii=False))
+# ------------------------------------------------------------------------------ loading
 
 
-def _condition_value(c: Condition) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if c.field is not None:
-        out["field"] = c.field
-        out["equals"] = c.equals
-    else:
-        out["value"] = expr_text(c.value or "")
-        if c.at_least is not None:
-            out["at_least"] = _jsonable(c.at_least)
-        if c.at_most is not None:
-            out["at_most"] = _jsonable(c.at_most)
-    if c.applies_to:
-        out["applies_to"] = filter_json(c.applies_to)
-    if c.when:
-        out["when"] = c.when
-    return out
+def pack_file(path: str | Path) -> Path:
+    """The pack file at ``path``: the file itself, or ``pack.yaml`` in a pack's directory.
 
-
-def _provisions(d: PackDefinition) -> Iterator[Provision]:
-    for fact in d.provisions:
-        yield Provision(
-            id=fact.id,
-            kind=fact.kind,
-            label=fact.label,
-            value=_jsonable(fact.value),
-            source=fact.source,
+    A pack's distribution directory (with ``src/<package>/pack.yaml``) works too.
+    """
+    file = Path(path)
+    if file.is_dir():
+        direct = file / PACK_FILE
+        if direct.is_file():
+            return direct
+        found = sorted(file.glob(f"src/*/{PACK_FILE}"))
+        if len(found) == 1:
+            return found[0]
+        raise PackError(
+            f"no {PACK_FILE} in {file}",
+            Text(zh=f"{file} 中没有 {PACK_FILE}", en=f"no {PACK_FILE} in {file}"),
         )
-    for rubric in d.rubrics:
-        base = f"rubric.{rubric.id}"
-        yield Provision(
-            id=base,
-            kind="rubric_total",
-            label=rubric.label,
-            value=_jsonable(rubric.declared_total),
-            source=rubric.source,
-        )
-        for item in rubric.items:
-            yield Provision(
-                id=f"{base}.{item.id}",
-                kind=f"rubric_item.{item.kind}",
-                label=item.label,
-                value=_jsonable(item.points),
-                source=item.source,
-            )
-            for n, cond in enumerate(item.all_conditions(), start=1):
-                yield Provision(
-                    id=f"{base}.{item.id}.condition{n}",
-                    kind="condition",
-                    label=cond.label,
-                    value=_condition_value(cond),
-                    source=cond.source,
-                )
-        yield Provision(
-            id=f"{base}.grades",
-            kind="grades",
-            label=Text(zh=f"{rubric.label.zh} 等次", en=f"{rubric.label.en}: grades"),
-            value={
-                "grades": [g.label.zh for g in rubric.grades.grades],
-                "bands": {k: [_jsonable(x) for x in v] for k, v in rubric.grades.bands.items()},
-            },
-            source=rubric.grades.source,
-        )
-        for veto in rubric.vetoes:
-            yield Provision(
-                id=f"{base}.veto.{veto.id}",
-                kind="veto",
-                label=veto.label,
-                value={"cap": veto.cap, "triggers": [_condition_value(c) for c in veto.triggers]},
-                source=veto.source,
-            )
-    for req in d.requirements:
-        base = f"requirement.{req.id}"
-        yield Provision(
-            id=base,
-            kind="requirement",
-            label=req.label,
-            value={
-                "collection": req.collection,
-                "applies_to": filter_json(req.applies_to),
-                "conditions": [_condition_value(c) for c in req.conditions],
-                "evidence": [e.field for e in req.evidence],
-            },
-            source=req.source,
-        )
-        for n, cond in enumerate(req.conditions, start=1):
-            yield Provision(
-                id=f"{base}.condition{n}",
-                kind="condition",
-                label=cond.label,
-                value=_condition_value(cond),
-                source=cond.source,
-            )
-        for ev in req.evidence:
-            yield Provision(
-                id=f"{base}.evidence.{ev.field}",
-                kind="evidence",
-                label=ev.label,
-                value=ev.field,
-                source=ev.source,
-            )
-    for group in d.group_requirements:
-        yield Provision(
-            id=f"group.{group.id}",
-            kind=f"group_{group.kind}",
-            label=group.label,
-            value=group.model_dump(
-                mode="json",
-                exclude={"id", "label", "source"},
-                exclude_none=True,
-            ),
-            source=group.source,
-        )
-    for table in d.quotas:
-        yield Provision(
-            id=f"quota.{table.id}",
-            kind="quota_table",
-            label=table.label,
-            value={
-                "rows": [
-                    {"region": r.region, "parent": r.parent, "published": r.published}
-                    for r in table.rows
-                ],
-                "total": table.total(),
-            },
-            source=table.source,
-        )
-        for n, printed in enumerate(table.sums, start=1):
-            yield Provision(
-                id=f"quota.{table.id}.sum{n}",
-                kind="quota_sum",
-                label=Text(
-                    zh=f"{table.label.zh} {printed.parent or '合计'}（{printed.column}）",
-                    en=f"{table.label.en}: {printed.parent or 'total'} ({printed.column})",
-                ),
-                value=_jsonable(printed.value),
-                source=printed.source,
-            )
-        if table.formula is not None:
-            yield Provision(
-                id=f"quota.{table.id}.formula",
-                kind="quota_formula",
-                label=table.formula.label,
-                value={
-                    "expr": expr_text(table.formula.expr),
-                    "rounding": table.formula.rounding,
-                    "rounding_interpretation": table.formula.rounding_interpretation,
-                },
-                source=table.formula.source,
-            )
-    if d.progress is not None:
-        yield Provision(
-            id="progress",
-            kind="progress",
-            label=d.progress.label,
-            value={"requirements": d.progress.requirements},
-            source=d.progress.source,
-        )
-    for m in d.milestones:
-        yield Provision(
-            id=f"milestone.{m.id}",
-            kind="milestone",
-            label=m.label,
-            value={
-                "due": m.due.isoformat() if m.due else None,
-                "month": m.month,
-                "due_text": m.due_text,
-                "progress": _jsonable(m.progress) if m.progress is not None else None,
-                "target_share": _jsonable(m.target_share) if m.target_share is not None else None,
-            },
-            source=m.source,
-        )
-    for ref in d.tables:
-        yield Provision(
-            id=f"table.{ref.id}",
-            kind="table",
-            label=ref.label,
-            value={"columns": [c.name for c in ref.columns], "rows": len(ref.rows)},
-            source=ref.source,
-        )
-    for figure in d.figures:
-        yield Provision(
-            id=f"figure.{figure.id}",
-            kind="figure",
-            label=figure.label,
-            value=_jsonable(figure.stated),
-            source=figure.source,
-        )
+    return file
 
 
 def load_pack(
@@ -639,16 +435,18 @@ def load_pack(
     *,
     record_types: Mapping[str, type[Record]] | None = None,
 ) -> Pack:
-    """Load a pack file (YAML) and the document text beside it.
+    """Load a pack: its file (YAML), the document text beside it, and its Python module.
 
-    :param path: the pack file, e.g. ``.../pairing_rules_cangnan2022/pack.yaml``.
-    :param record_types: record types for collections beyond the core ones.
+    :param path: the pack file, e.g. ``.../pairing_rules_cangnan2022/pack.yaml``, or
+        the directory holding it (or the pack's distribution directory).
+    :param record_types: record types for collections beyond the core ones and the
+        pack's own (the pack file names those in ``python.record_types``).
     :raises PackError: when the file is invalid or a quote is not in the text.
     """
-    file = Path(path)
+    file = pack_file(path)
     try:
         raw = yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)
-    except (OSError, yaml.YAMLError) as exc:
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise PackError(f"cannot read pack file {file}: {exc}") from exc
     pack = pack_from_data(raw, base=file.parent, record_types=record_types)
     pack.file = file
@@ -684,12 +482,85 @@ def pack_from_data(
             notes=spec.notes,
             text=body,
         )
-        return Pack(definition, document, path=base, record_types=record_types)
+        module = None
+        types: dict[str, type[Record]] = {}
+        if definition.python is not None:
+            module = import_pack_module(definition.python.module, base)
+            types = _declared_types(module, definition.python.record_types)
+        return Pack(
+            definition,
+            document,
+            path=base,
+            record_types={**types, **(record_types or {})},
+            module=module,
+        )
     except PackError:
         raise
     except (ValueError, OSError, KeyError) as exc:
         pack_id = raw.get("id") if isinstance(raw, dict) else None
         raise PackError(f"invalid pack {pack_id or base}: {exc}") from exc
+
+
+def import_pack_module(name: str, directory: Path) -> ModuleType:
+    """The pack module ``name`` whose code is in ``directory`` (the pack file's directory).
+
+    The installed module when it is installed from there; otherwise the package
+    in ``directory`` itself, imported on its own (under a private name when
+    another copy of the module is installed, as when an author copies last
+    year's pack to write the next).
+
+    :raises PackError: when it cannot be imported.
+    """
+    here = directory.resolve()
+    try:
+        spec = importlib.util.find_spec(name)
+    except (ImportError, ValueError):
+        spec = None
+    if spec is not None and spec.origin is not None and Path(spec.origin).resolve().parent == here:
+        try:
+            return importlib.import_module(name)
+        except Exception as exc:
+            raise PackError(f"the pack module {name} failed to import: {exc}") from exc
+    init = here / "__init__.py"
+    if not init.is_file():
+        raise PackError(
+            f"the pack module {name} is neither installed from {here} nor in it",
+            Text(
+                zh=f"找不到规则包模块 {name}：它既不是从 {here} 安装的，也不在该目录中",
+                en=f"the pack module {name} is neither installed from {here} nor in it",
+            ),
+        )
+    alias = (
+        name if spec is None else f"{name}__{hashlib.sha256(str(here).encode()).hexdigest()[:12]}"
+    )
+    loaded = sys.modules.get(alias)
+    if loaded is not None:
+        return loaded
+    local = importlib.util.spec_from_file_location(
+        alias, init, submodule_search_locations=[str(here)]
+    )
+    if local is None or local.loader is None:
+        raise PackError(f"cannot import the pack module {name} from {here}")
+    module = importlib.util.module_from_spec(local)
+    sys.modules[alias] = module
+    try:
+        local.loader.exec_module(module)
+    except Exception as exc:
+        sys.modules.pop(alias, None)
+        raise PackError(f"the pack module {name} failed to import from {here}: {exc}") from exc
+    return module
+
+
+def _declared_types(module: ModuleType, names: Mapping[str, str]) -> dict[str, type[Record]]:
+    out: dict[str, type[Record]] = {}
+    for collection, attribute in names.items():
+        model = getattr(module, attribute, None)
+        if not (isinstance(model, type) and issubclass(model, Record)):
+            raise PackError(
+                f"{module.__name__}.{attribute} (record type of {collection}) is not a Record"
+            )
+        out[collection] = model
+    return out
 
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

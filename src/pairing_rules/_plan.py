@@ -1,75 +1,41 @@
-"""Bound rules as plain data: what the fast per-record path and the columnar path compile from.
+"""Plans: a pack's rules bound to interpretation choices, as plain data.
 
-Binding a rubric or a requirement to interpretation choices resolves every
-``when`` gate, every interpretation-dependent constant (partial credit,
-fraction and floor modes, late points, bonus values, grade bands and basis)
-and every ``applies_to`` filter once.  The result, a *plan*, holds only what
-evaluation needs.  :mod:`pairing_rules._fast` turns a plan into one Python
-function per rubric; :mod:`pairing_rules._columnar` turns the same plan into
-Polars expressions.  Both compute exactly and round once, as
-:class:`~pairing_rules.Rubric` says (``points_places``, ``points_rounding``),
-so that they give the explained path's numbers.
+Binding resolves every ``when`` gate, every interpretation-dependent constant
+(partial credit, fraction and floor modes, late points, bonus values, grade
+bands and basis, tolerances, quotas) and every ``applies_to`` filter once.
+The result, a *plan*, holds only what evaluation needs, together with the
+labels and citations an explanation shows.  Plans are frozen data: they
+describe rules and do nothing.
+
+Two things read plans, and nothing else computes a rule:
+
+- :mod:`pairing_rules._interpret`, the interpreter, evaluates a plan on one
+  record (numbers only, or recording the explanation as it goes);
+- :mod:`pairing_rules._compile_polars`, the compiler, turns the same plan into
+  Polars expressions for whole tables.
+
+Both compute exactly and round once, as the plan says (``places``,
+``rounding``).
 """
 
 from __future__ import annotations
 
-import math
-import types
-import typing
 from dataclasses import dataclass
-from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal
-from fractions import Fraction
-from typing import Any, Final, Literal
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
-from pydantic import BaseModel
-
-from ._conditions import Condition, FilterSpec, enum_of
-from ._expr import Expr
 from ._numbers import Exact, Rounding, round_exact
 
-FieldKind = Literal["int", "decimal", "bool", "list", "date", "text", "enum", "other"]
+if TYPE_CHECKING:
+    from ._expr import Expr
+    from ._fields import RecordSpec
+    from ._i18n import Text
+    from ._interpretations import InterpretationUse
+    from ._provenance import Source
 
-ONE: Final = Decimal(1)
-
-
-def field_kind(model: type[BaseModel], name: str) -> FieldKind:
-    """What field ``name`` of ``model`` holds: ``int``, ``decimal``, ``bool``, ``list``, ``date``, ``enum``, ``text`` or ``other``."""
-    import datetime as dt
-    from enum import Enum
-
-    info = model.model_fields.get(name)
-    if info is None:
-        return "other"
-    found: set[Any] = set()
-    pending: list[Any] = [info.annotation]
-    while pending:
-        current = pending.pop()
-        origin = typing.get_origin(current)
-        if origin in (typing.Union, types.UnionType, typing.Annotated):
-            args = typing.get_args(current)
-            pending.extend(args[:1] if origin is typing.Annotated else args)
-        elif origin is list:
-            found.add(list)
-        elif current is not type(None):
-            found.add(current)
-    if len(found) != 1:
-        return "other"
-    (only,) = found
-    if only is bool:
-        return "bool"
-    if only is int:
-        return "int"
-    if only is Decimal:
-        return "decimal"
-    if only is list:
-        return "list"
-    if only is dt.date:
-        return "date"
-    if only is str:
-        return "text"
-    if isinstance(only, type) and issubclass(only, Enum):
-        return "enum"
-    return "other"
+#: how an adjustment counts a value between whole units (see :class:`AdjustmentPlan`)
+FractionMode = Literal["whole", "floor", "exact", "half_up"]
+FRACTION_MODES: Final[tuple[str, ...]] = ("whole", "floor", "exact", "half_up")
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,50 +44,30 @@ class FilterPlan:
 
     checks: tuple[tuple[str, frozenset[Any]], ...]
 
-    def holds(self, record: Any) -> bool:
-        """Whether ``record`` passes the filter."""
-        return all(getattr(record, name) in values for name, values in self.checks)
-
-
-def filter_plan(spec: FilterSpec | None, model: type[BaseModel]) -> FilterPlan | None:
-    """The plan of an ``applies_to`` filter (``None`` when there is none)."""
-    if not spec:
-        return None
-    checks: list[tuple[str, frozenset[Any]]] = []
-    for name, allowed in spec.items():
-        if name not in model.model_fields:
-            raise ValueError(f"applies_to names unknown field {name!r} of {model.__name__}")
-        enum = enum_of(model, name)
-        checks.append((name, frozenset(enum(v) if enum is not None else v for v in allowed)))
-    return FilterPlan(tuple(checks))
+    def fields(self) -> tuple[str, ...]:
+        return tuple(name for name, _values in self.checks)
 
 
 @dataclass(frozen=True, slots=True)
 class ConditionPlan:
-    """A condition: a flag (``field`` is ``equals``) or a value within bounds."""
+    """A condition: a flag (``field`` is ``equals``) or a value within bounds.
 
+    :param key: how findings name what the condition reads (the field, or the expression).
+    :param bare: the field of a bare-field expression: not reported means not met.
+    """
+
+    label: Text
+    source: Source
     applies: FilterPlan | None
     field: str | None
     equals: bool | None
     expr: Expr | None
-    #: the field of a bare-field expression (not reported means not met)
     bare: str | None
     at_least: Decimal | None
     at_most: Decimal | None
-
-
-def condition_plan(condition: Condition, model: type[BaseModel]) -> ConditionPlan:
-    """The plan of one condition."""
-    expr = condition.expr
-    return ConditionPlan(
-        applies=filter_plan(condition.applies_to, model),
-        field=condition.field,
-        equals=condition.equals,
-        expr=expr,
-        bare=expr.name if expr is not None and expr.op == "field" else None,
-        at_least=condition.at_least,
-        at_most=condition.at_most,
-    )
+    key: str
+    expected_zh: str
+    expected_en: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +81,12 @@ class ThresholdPlan:
 
 @dataclass(frozen=True, slots=True)
 class AdjustmentPlan:
-    """``base`` at ``pivot``, ± ``step`` per ``per``, within ``lowest`` .. ``top``."""
+    """``base`` at ``pivot``, ± ``step`` per ``per``, within ``lowest`` .. ``top``.
+
+    ``mode`` says how a value between whole units counts: ``whole`` truncates
+    towards the pivot, ``floor`` rounds down (any shortfall below the pivot costs
+    a whole step), ``half_up`` rounds half away from zero, ``exact`` is linear.
+    """
 
     expr: Expr
     read: tuple[str, ...]
@@ -157,40 +108,71 @@ class FlagPlan:
     otherwise: Decimal
 
 
+ItemBody = ThresholdPlan | AdjustmentPlan | FlagPlan
+
+
 @dataclass(frozen=True, slots=True)
 class ItemPlan:
-    """One rubric item: its filter and what it computes."""
+    """One rubric item: what it is, its filter and what it computes.
+
+    :param reads: the fields an explanation lists as the item's inputs.
+    """
 
     id: str
+    kind: str
+    label: Text
+    source: Source
     applies: FilterPlan | None
     bonus: bool
-    body: ThresholdPlan | AdjustmentPlan | FlagPlan
+    body: ItemBody
+    reads: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class GradePlan:
+    """A grade: its id and its label."""
+
+    id: str
+    label: Text
 
 
 @dataclass(frozen=True, slots=True)
 class VetoPlan:
     """A veto: when any trigger applies and holds, the grade is at best grade ``cap``."""
 
+    id: str
+    label: Text
+    source: Source
     cap: int
     triggers: tuple[ConditionPlan, ...]
 
 
 @dataclass(frozen=True, slots=True)
 class RubricPlan:
-    """A rubric bound to interpretation choices."""
+    """A rubric bound to interpretation choices.
+
+    :param applies: the filter choosing the rubric for a record (``None``: every record).
+    :param bands: the lowest grade basis of each grade but the last, best first.
+    :param scaled: grades compare ``total × declared_total ÷ reachable`` instead of the total.
+    """
 
     id: str
-    model: type[BaseModel]
+    label: Text
+    collection: str
+    spec: RecordSpec
+    applies: FilterPlan | None
     items: tuple[ItemPlan, ...]
     declared_total: Decimal
     cap_at_declared: bool
     scaled: bool
-    #: the lowest total of each grade but the last, best first
     bands: tuple[Decimal, ...]
-    grades: tuple[str, ...]
+    grades: tuple[GradePlan, ...]
     vetoes: tuple[VetoPlan, ...]
     places: int
     rounding: Rounding
+    pack_ref: str
+    pack_hash: str
+    interpretations: tuple[InterpretationUse, ...]
 
     def round(self, value: Exact) -> Decimal:
         """``value`` rounded once by the rubric's rule."""
@@ -198,49 +180,49 @@ class RubricPlan:
 
 
 @dataclass(frozen=True, slots=True)
+class EvidencePlan:
+    """A yes/no field that proves a requirement, with its label and citation."""
+
+    field: str
+    label: Text
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
 class RequirementPlan:
-    """A requirement bound to interpretation choices: filter, conditions, evidence fields."""
+    """A requirement bound to interpretation choices: filter, conditions, evidence."""
 
     id: str
-    model: type[BaseModel]
+    label: Text
+    source: Source
+    collection: str
+    spec: RecordSpec
     applies: FilterPlan | None
     conditions: tuple[ConditionPlan, ...]
-    evidence: tuple[str, ...]
+    evidence: tuple[EvidencePlan, ...]
 
 
-def adjust_exact(plan: AdjustmentPlan, value: Exact) -> Exact:
-    """Points of an adjustment for ``value`` before rounding and bounds, exactly.
+@dataclass(frozen=True, slots=True)
+class GroupPlan:
+    """A rule on groups of records, bound: filters resolved, tolerance and quotas looked up.
 
-    With ``per`` = 1 and a decimal value the arithmetic stays in decimals (and
-    is exact, as the numbers are short); otherwise it uses fractions.
+    :param kind: ``share``, ``count_distinct`` or ``rate``.
+    :param quota: for ``count_distinct`` against a quota table: the target of each group.
     """
-    if plan.per == ONE and not isinstance(value, Fraction):
-        units = Decimal(value) - plan.pivot
-        if plan.mode == "whole":
-            units = units.to_integral_value(rounding=ROUND_DOWN)
-        elif plan.mode == "floor":
-            units = units.to_integral_value(rounding=ROUND_FLOOR)
-        elif plan.mode == "half_up":
-            units = units.quantize(ONE, rounding=ROUND_HALF_UP)
-        return plan.base + units * plan.step
-    share = (Fraction(value) - Fraction(plan.pivot)) / Fraction(plan.per)
-    if plan.mode == "whole":
-        share = Fraction(math.trunc(share))
-    elif plan.mode == "floor":
-        share = Fraction(math.floor(share))
-    elif plan.mode == "half_up":
-        whole = math.floor(abs(share) + Fraction(1, 2))
-        share = Fraction(whole if share >= 0 else -whole)
-    return Fraction(plan.base) + share * Fraction(plan.step)
 
-
-def adjustment_outcome(
-    plan: AdjustmentPlan, value: Exact, rounding: Rounding, places: int
-) -> Decimal:
-    """The points of an adjustment item for a reported ``value``: within bounds, rounded once."""
-    raw = adjust_exact(plan, value)
-    if isinstance(raw, Fraction):
-        bounded: Exact = max(Fraction(plan.lowest), min(Fraction(plan.top), raw))
-    else:
-        bounded = max(plan.lowest, min(plan.top, raw))
-    return round_exact(bounded, rounding, places)
+    id: str
+    label: Text
+    source: Source
+    kind: str
+    collection: str
+    group_by: str | None
+    groups: frozenset[str] | None
+    exclude_groups: frozenset[str]
+    where: FilterPlan | None
+    base: FilterPlan | None
+    distinct: tuple[str, ...]
+    at_least: Decimal | None
+    at_most: Decimal | None
+    about: Decimal | None
+    tolerance: Decimal | None
+    quota: dict[str, Decimal | None] | None

@@ -53,6 +53,11 @@ class Source(BaseModel):
         return f"{self.section}「{self.quote}」"
 
 
+def render_source(source: Source | None) -> str:
+    """A citation for a person to read, or ``—`` where there is none (a plugin's failure)."""
+    return source.render() if source is not None else "—"
+
+
 class Document(BaseModel):
     """A source document's metadata and its full text.
 

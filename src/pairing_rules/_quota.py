@@ -12,18 +12,20 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ._expr import RawExpr, dump, parse
+from ._expr import Expression
 from ._i18n import Text
 from ._interpretations import Choices
 from ._numbers import Rounding, json_number, round_to
 from ._provenance import Source
+from ._rules import Cited, Provision, jsonable
 
 IDENT = r"^[a-z][a-z0-9_]*$"
 
@@ -76,16 +78,11 @@ class QuotaFormula(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     label: Text
-    expr: RawExpr
+    expr: Expression
     rounding: Rounding | None = None
     rounding_interpretation: str | None = None
     no_task_below: Decimal = Decimal(1)
     source: Source
-
-    @field_validator("expr", mode="before")
-    @classmethod
-    def _parse(cls, raw: Any) -> Any:
-        return dump(parse(raw))
 
     @model_validator(mode="after")
     def _one_rule(self) -> QuotaFormula:
@@ -100,12 +97,16 @@ class QuotaFormula(BaseModel):
 
     def compute(self, row: QuotaRow, choices: Choices) -> tuple[Decimal | None, int | None]:
         """The exact value and the rounded quota of ``row`` (``None`` = no task)."""
-        expr = parse(self.expr)
+        from ._interpret import evaluate
+        from ._numbers import to_display
+
+        expr = self.expr
         missing = expr.fields() - set(row.inputs)
         if missing:
             return None, None
         names: dict[str, Any] = {name: row.inputs[name] for name in expr.fields()}
-        exact = expr.compile()(SimpleNamespace(**names))
+        value = evaluate(expr, SimpleNamespace(**names))
+        exact = None if value is None else to_display(value)
         if exact is None:
             return None, None
         rounded = round_to(exact, self.rule(choices))
@@ -114,7 +115,7 @@ class QuotaFormula(BaseModel):
         return Decimal(exact), int(rounded)
 
 
-class QuotaTable(BaseModel):
+class QuotaTable(Cited, BaseModel):
     """A published quota table with its printed sums and, optionally, its formula.
 
     Rows come inline or from ``rows_file`` (CSV beside the pack file, columns
@@ -160,6 +161,63 @@ class QuotaTable(BaseModel):
     def total(self) -> int:
         """The sum of the published rows."""
         return sum(r.published or 0 for r in self.rows)
+
+    def targets(self) -> dict[str, Decimal | None]:
+        """The published value of each row, by region (``None`` where the table shows no task)."""
+        out: dict[str, Decimal | None] = {}
+        for row in self.rows:
+            out.setdefault(
+                row.region, Decimal(row.published) if row.published is not None else None
+            )
+        return out
+
+    def citations(self, owner: str) -> Iterator[tuple[str, Source]]:
+        yield owner, self.source
+        for n, printed in enumerate(self.sums, start=1):
+            yield f"{owner}.sum{n}", printed.source
+        if self.formula is not None:
+            yield f"{owner}.formula", self.formula.source
+        for row in self.rows:
+            if row.source is not None:
+                yield f"{owner}.{row.region}", row.source
+
+    def provisions(self, owner: str) -> Iterator[Provision]:
+        yield Provision(
+            id=owner,
+            kind="quota_table",
+            label=self.label,
+            value={
+                "rows": [
+                    {"region": r.region, "parent": r.parent, "published": r.published}
+                    for r in self.rows
+                ],
+                "total": self.total(),
+            },
+            source=self.source,
+        )
+        for n, printed in enumerate(self.sums, start=1):
+            yield Provision(
+                id=f"{owner}.sum{n}",
+                kind="quota_sum",
+                label=Text(
+                    zh=f"{self.label.zh} {printed.parent or '合计'}（{printed.column}）",
+                    en=f"{self.label.en}: {printed.parent or 'total'} ({printed.column})",
+                ),
+                value=jsonable(printed.value),
+                source=printed.source,
+            )
+        if self.formula is not None:
+            yield Provision(
+                id=f"{owner}.formula",
+                kind="quota_formula",
+                label=self.formula.label,
+                value={
+                    "expr": self.formula.expr.render(),
+                    "rounding": self.formula.rounding,
+                    "rounding_interpretation": self.formula.rounding_interpretation,
+                },
+                source=self.formula.source,
+            )
 
 
 def read_quota_csv(path: Path) -> list[QuotaRow]:

@@ -1,8 +1,24 @@
 """The plugin registry: packs are found through pluggy and the entry-point group ``pairing_rules``.
 
 Every :class:`Registry` has a plugin manager of its own, so tests and
-embedding applications never share state.  A plugin that fails to import,
-fails validation, or provides an invalid pack is recorded in
+embedding applications never share state.
+
+Who provides a pack is never decided by load order:
+
+- an installed pack is provided under an entry point named after its id
+  (``cangnan2022 = "pairing_rules_cangnan2022"``); a plugin offering a pack
+  under another entry point's name is reported and not used;
+- a pack id offered by two distributions (or two plugins) is a conflict: both
+  are reported with their distribution names and versions, and neither is used
+  until the user chooses one (``Registry(choose=…)``, the command line's
+  ``--pack-dist ID=DISTRIBUTION`` or ``PAIRING_RULES_PACK_DIST``);
+- a pack's ``pairing_rules_audit`` and ``pairing_rules_check`` hooks are its
+  own plugin's, plus those of plugins that declare, through
+  ``pairing_rules_extends``, that they extend it; nothing else runs for it,
+  and every result says which extensions ran (see :class:`~pairing_rules.Pack`).
+
+A plugin that fails to import (even by calling ``sys.exit``), fails
+validation, or provides an invalid pack is recorded in
 :attr:`Registry.errors` and skipped; the other packs are still listed.  Set
 ``PAIRING_RULES_DISABLE_PLUGIN_AUTOLOAD=1`` to load no entry points.
 """
@@ -11,7 +27,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
 from typing import Any, Final
@@ -21,14 +37,18 @@ import pluggy
 from . import _hookspecs
 from ._hookspecs import PROJECT
 from ._i18n import Text
-from ._pack import Pack
+from ._pack import Origin, Pack, PackError
 
 ENTRY_POINT_GROUP: Final = "pairing_rules"
 AUTOLOAD_ENV: Final = "PAIRING_RULES_DISABLE_PLUGIN_AUTOLOAD"
+#: ``ID=DISTRIBUTION[,ID=DISTRIBUTION…]``: which distribution provides a pack offered by several
+CHOOSE_ENV: Final = "PAIRING_RULES_PACK_DIST"
 
 
 class UnknownPackError(LookupError):
     """No installed pack has the requested id."""
+
+    code: Final = "unknown_pack"
 
     def __init__(self, pack_id: str, known: Sequence[str]) -> None:
         names = ", ".join(known) or "(none)"
@@ -40,18 +60,58 @@ class UnknownPackError(LookupError):
         self.pack_id = pack_id
 
 
+class PackLoadError(PackError):
+    """An installed pack that failed to load: its errors, as the loader reported them."""
+
+    code: Final = "pack_load_failed"
+
+    def __init__(self, pack_id: str, errors: Sequence[PluginError]) -> None:
+        lines = [e.message for e in errors]
+        text = Text(
+            zh=f"规则包 {pack_id} 已安装，但无法加载：\n" + "\n".join(lines),
+            en=f"pack {pack_id} is installed but failed to load:\n" + "\n".join(lines),
+        )
+        super().__init__(text.en, text)
+        self.pack_id = pack_id
+        self.errors = list(errors)
+
+
+class PackConflictError(LookupError):
+    """A pack id that several distributions offer, none of them chosen."""
+
+    code: Final = "pack_conflict"
+
+    def __init__(self, pack_id: str, origins: Sequence[Origin]) -> None:
+        shown = "; ".join(o.render() for o in origins)
+        self.text = Text(
+            zh=f"规则包 {pack_id} 由多个发行包提供（{shown}），均未采用；"
+            f"请用 --pack-dist {pack_id}=发行包名 或环境变量 {CHOOSE_ENV} 指定其一",
+            en=f"pack {pack_id} is offered by several distributions ({shown}) and none is used; "
+            f"choose one with --pack-dist {pack_id}=DISTRIBUTION or {CHOOSE_ENV}",
+        )
+        super().__init__(f"{self.text.zh} / {self.text.en}")
+        self.pack_id = pack_id
+        self.origins = list(origins)
+
+
 @dataclass(frozen=True)
 class PluginError:
     """A plugin or pack that was skipped, and why.
 
     :param plugin: the plugin's name (the entry point's name where there is one).
     :param stage: ``import``, ``register``, ``packs`` (its hook raised or returned
-        something invalid) or ``duplicate`` (a pack id already taken).
+        something invalid), ``load`` (its pack failed to load), ``name`` (a pack
+        offered under another entry point's name), ``conflict`` (a pack id offered by
+        several distributions, none chosen) or ``extends``.
+    :param pack: the pack concerned, where there is one.
     """
 
     plugin: str
     stage: str
     message: str
+    distribution: str | None = None
+    version: str | None = None
+    pack: str | None = None
 
 
 def make_plugin_manager() -> pluggy.PluginManager:
@@ -66,6 +126,27 @@ def autoload_enabled() -> bool:
     return os.environ.get(AUTOLOAD_ENV, "").strip().lower() in ("", "0", "false", "no")
 
 
+def parse_choices(text: str) -> dict[str, str]:
+    """``ID=DISTRIBUTION[,ID=DISTRIBUTION…]`` as a mapping (malformed parts are ignored)."""
+    out: dict[str, str] = {}
+    for part in text.split(","):
+        key, sep, value = part.partition("=")
+        if sep and key.strip() and value.strip():
+            out[key.strip()] = value.strip()
+    return out
+
+
+@dataclass
+class _Plugin:
+    """A registered plugin, who it is, and (once asked) what it offers."""
+
+    obj: object
+    origin: Origin
+    entry_point: str | None
+    packs: list[Pack] | None = None
+    extends: frozenset[str] | None = None
+
+
 class Registry:
     """The installed packs, found through a plugin manager of this registry's own.
 
@@ -73,118 +154,235 @@ class Registry:
         implementations), before any entry point.
     :param autoload: load the ``pairing_rules`` entry points; default: unless
         ``PAIRING_RULES_DISABLE_PLUGIN_AUTOLOAD`` is set.
+    :param choose: for a pack id several distributions offer, the distribution (or,
+        for a plugin registered directly, the plugin's name) to use; merged over
+        ``PAIRING_RULES_PACK_DIST``.
     """
 
-    def __init__(self, plugins: Iterable[object] = (), *, autoload: bool | None = None) -> None:
+    def __init__(
+        self,
+        plugins: Iterable[object] = (),
+        *,
+        autoload: bool | None = None,
+        choose: Mapping[str, str] | None = None,
+    ) -> None:
         self.pm = make_plugin_manager()
         self.errors: list[PluginError] = []
-        self._packs: dict[str, Pack] | None = None
-        self._single: dict[str, Pack] = {}
-        self._lock = threading.Lock()
+        self.choose = {**parse_choices(os.environ.get(CHOOSE_ENV, "")), **(choose or {})}
+        self._plugins: list[_Plugin] = []
+        self._resolved: dict[str, Pack] = {}
+        self._failed: dict[str, Exception] = {}
+        self._listed = False
+        self._lock = threading.RLock()
         for plugin in plugins:
             self.register(plugin)
         if autoload if autoload is not None else autoload_enabled():
             self._load_entry_points()
 
-    def register(self, plugin: object, name: str | None = None) -> bool:
-        """Register ``plugin``; on failure record a :class:`PluginError` and return ``False``."""
-        label = name or getattr(plugin, "__name__", None) or repr(plugin)
-        try:
-            self.pm.register(plugin, name=name)
-            self.pm.check_pending()
-        except Exception as exc:
-            if self.pm.is_registered(plugin):
-                self.pm.unregister(plugin)
-            self.errors.append(PluginError(label, "register", f"{type(exc).__name__}: {exc}"))
-            return False
-        self._packs = None
-        return True
+    # -- plugins ----------------------------------------------------------------------
+
+    def register(
+        self,
+        plugin: object,
+        name: str | None = None,
+        *,
+        origin: Origin | None = None,
+        entry_point: str | None = None,
+    ) -> bool:
+        """Register ``plugin``; on failure record a :class:`PluginError` and return ``False``.
+
+        :param entry_point: the name of the entry point it was loaded from: such a
+            plugin provides only the pack of that id.
+        """
+        label = name or getattr(plugin, "__name__", None) or type(plugin).__name__
+        origin = origin or Origin(plugin=label)
+        with self._lock:
+            if any(p.obj is plugin for p in self._plugins):
+                self._plugins.append(_Plugin(plugin, origin, entry_point))
+                return True
+            try:
+                self.pm.register(plugin, name=f"{label}#{len(self._plugins)}")
+                self.pm.check_pending()
+            except Exception as exc:
+                if self.pm.is_registered(plugin):
+                    self.pm.unregister(plugin)
+                self._error(origin, "register", f"{type(exc).__name__}: {exc}")
+                return False
+            self._plugins.append(_Plugin(plugin, origin, entry_point))
+            self._resolved.clear()
+            self._listed = False
+            return True
 
     def _load_entry_points(self) -> None:
-        for ep in sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda e: e.name):
-            if self.pm.has_plugin(ep.name):
-                continue
+        points = metadata.entry_points(group=ENTRY_POINT_GROUP)
+        for ep in sorted(points, key=lambda e: (e.name, _dist_name(e) or "")):
+            dist = getattr(ep, "dist", None)
+            origin = Origin(
+                plugin=ep.name,
+                distribution=getattr(dist, "name", None) if dist is not None else None,
+                version=getattr(dist, "version", None) if dist is not None else None,
+            )
             try:
                 plugin = ep.load()
-            except Exception as exc:
-                self.errors.append(PluginError(ep.name, "import", f"{type(exc).__name__}: {exc}"))
+            except (Exception, SystemExit) as exc:
+                self._error(origin, "import", f"{type(exc).__name__}: {exc}")
                 continue
-            self.register(plugin, name=ep.name)
+            self.register(plugin, name=ep.name, origin=origin, entry_point=ep.name)
 
-    def _collect(self) -> dict[str, Pack]:
-        packs: dict[str, Pack] = {}
-        for impl in self.pm.hook.pairing_rules_packs.get_hookimpls():
-            name = impl.plugin_name
-            try:
-                provided: Any = impl.function()
-                if provided is None:
-                    continue
-                if isinstance(provided, Pack):
-                    provided = [provided]
-                items = list(provided)
-                for pack in items:
-                    if not isinstance(pack, Pack):
-                        raise TypeError(f"expected Pack objects, got {type(pack).__name__}")
-            except Exception as exc:
-                self.errors.append(PluginError(name, "packs", f"{type(exc).__name__}: {exc}"))
-                continue
+    def _error(self, origin: Origin, stage: str, message: str, pack: str | None = None) -> None:
+        error = PluginError(
+            origin.plugin, stage, message, origin.distribution, origin.version, pack
+        )
+        if error not in self.errors:
+            self.errors.append(error)
+
+    def _offered(self, plugin: _Plugin) -> list[Pack]:
+        """The packs ``plugin`` offers (its ``pairing_rules_packs`` hook, called once)."""
+        if plugin.packs is not None:
+            return plugin.packs
+        plugin.packs = []
+        function = getattr(plugin.obj, "pairing_rules_packs", None)
+        if function is None or not self._is_hookimpl(plugin.obj, "pairing_rules_packs"):
+            return plugin.packs
+        try:
+            provided: Any = function()
+            if provided is None:
+                return plugin.packs
+            items = [provided] if isinstance(provided, Pack) else list(provided)
             for pack in items:
-                pack = self._single.get(pack.id, pack)  # keep a pack already handed out
-                if pack.id in packs:
-                    self.errors.append(
-                        PluginError(name, "duplicate", f"pack id {pack.id} is already provided")
+                if not isinstance(pack, Pack):
+                    raise TypeError(f"expected Pack objects, got {type(pack).__name__}")
+        except PackError as exc:
+            self._error(plugin.origin, "load", exc.text.en, plugin.entry_point)
+            self._failed.setdefault(plugin.entry_point or plugin.origin.plugin, exc)
+            return plugin.packs
+        except Exception as exc:
+            self._error(plugin.origin, "packs", f"{type(exc).__name__}: {exc}")
+            return plugin.packs
+        plugin.packs = items
+        return plugin.packs
+
+    def _extends(self, plugin: _Plugin) -> frozenset[str]:
+        """The pack ids ``plugin`` declares it extends (its ``pairing_rules_extends`` hook)."""
+        if plugin.extends is not None:
+            return plugin.extends
+        plugin.extends = frozenset()
+        if not self._is_hookimpl(plugin.obj, "pairing_rules_extends"):
+            return plugin.extends
+        try:
+            ids = plugin.obj.pairing_rules_extends()  # type: ignore[attr-defined]
+            plugin.extends = frozenset(str(i) for i in (ids or ()))
+        except Exception as exc:
+            self._error(plugin.origin, "extends", f"{type(exc).__name__}: {exc}")
+        return plugin.extends
+
+    def _is_hookimpl(self, plugin: object, name: str) -> bool:
+        caller = getattr(self.pm.hook, name, None)
+        if caller is None:
+            return False
+        return any(impl.plugin is plugin for impl in caller.get_hookimpls())
+
+    # -- packs ------------------------------------------------------------------------
+
+    def _candidates(self, pack_id: str) -> list[tuple[_Plugin, Pack]]:
+        out = []
+        for plugin in self._plugins:
+            if plugin.entry_point is not None and plugin.entry_point != pack_id:
+                continue
+            for pack in self._offered(plugin):
+                if pack.id == pack_id:
+                    out.append((plugin, pack))
+                    break
+        return out
+
+    def _resolve(self, pack_id: str) -> Pack | None:
+        if pack_id in self._resolved:
+            return self._resolved[pack_id]
+        candidates = self._candidates(pack_id)
+        by_origin: dict[tuple[str | None, str], tuple[_Plugin, Pack]] = {}
+        for plugin, pack in candidates:
+            key = (plugin.origin.distribution, plugin.origin.plugin)
+            by_origin.setdefault(key if key[0] is None else (key[0], ""), (plugin, pack))
+        if not by_origin:
+            return None
+        chosen = list(by_origin.values())
+        if len(chosen) > 1:
+            wanted = self.choose.get(pack_id)
+            picked = [c for c in chosen if wanted in (c[0].origin.distribution, c[0].origin.plugin)]
+            if len(picked) != 1:
+                origins = [c[0].origin for c in chosen]
+                error = PackConflictError(pack_id, origins)
+                for origin in origins:
+                    self._error(origin, "conflict", error.text.en, pack_id)
+                self._failed[pack_id] = error
+                return None
+            chosen = picked
+        plugin, pack = chosen[0]
+        extensions = [
+            (p.obj, p.origin)
+            for p in self._plugins
+            if p.obj is not plugin.obj and pack_id in self._extends(p)
+        ]
+        provided = pack.provided(plugin.origin, plugin.obj, extensions)
+        self._resolved[pack_id] = provided
+        return provided
+
+    def _list(self) -> None:
+        if self._listed:
+            return
+        ids: list[str] = []
+        for plugin in self._plugins:
+            for pack in self._offered(plugin):
+                if plugin.entry_point is not None and pack.id != plugin.entry_point:
+                    self._error(
+                        plugin.origin,
+                        "name",
+                        f"offers pack {pack.id} under entry point {plugin.entry_point}; "
+                        f"a pack is provided under an entry point named after its id",
+                        pack.id,
                     )
                     continue
-                pack._hook = self.pm.hook
-                packs[pack.id] = pack
-        return dict(sorted(packs.items()))
+                ids.append(pack.id)
+        for pack_id in dict.fromkeys(ids):
+            self._resolve(pack_id)
+        self._listed = True
 
     @property
     def packs(self) -> dict[str, Pack]:
         """The valid packs by id (loaded on first use)."""
         with self._lock:
-            if self._packs is None:
-                self._packs = self._collect()
-            return self._packs
+            self._list()
+            return dict(sorted(self._resolved.items()))
 
     def list_packs(self) -> list[Pack]:
         """Every valid pack, sorted by id."""
         return list(self.packs.values())
 
     def get_pack(self, pack_id: str) -> Pack:
-        """The pack ``pack_id``.
+        """The pack ``pack_id``, with the plugins that extend it.
 
-        A plugin registered under the pack's own id (the usual entry point
-        ``cangnan2022 = "pairing_rules_cangnan2022"``) is asked first, so that
-        one pack loads without loading every other; otherwise every pack is loaded.
-
-        :raises UnknownPackError: when no valid pack has that id.
+        :raises UnknownPackError: when no plugin offers a pack with that id.
+        :raises PackLoadError: when the pack is installed but failed to load.
+        :raises PackConflictError: when several distributions offer it and none is chosen.
         """
         with self._lock:
-            if self._packs is None:
-                single = self._single.get(pack_id) or self._load_single(pack_id)
-                if single is not None:
-                    return single
-        try:
-            return self.packs[pack_id]
-        except KeyError:
-            raise UnknownPackError(pack_id, list(self.packs)) from None
+            pack = self._resolve(pack_id)
+            if pack is not None:
+                return pack
+            failure = self._failed.get(pack_id)
+            if isinstance(failure, PackConflictError):
+                raise failure
+            if failure is not None:
+                errors = [e for e in self.errors if e.plugin == pack_id or e.pack == pack_id]
+                raise PackLoadError(pack_id, errors)
+            self._list()
+            known = sorted(self._resolved)
+        raise UnknownPackError(pack_id, known)
 
-    def _load_single(self, pack_id: str) -> Pack | None:
-        for impl in self.pm.hook.pairing_rules_packs.get_hookimpls():
-            if impl.plugin_name != pack_id:
-                continue
-            try:
-                provided: Any = impl.function()
-            except Exception:
-                return None  # the full load records the error
-            items = [provided] if isinstance(provided, Pack) else list(provided or ())
-            for pack in items:
-                if isinstance(pack, Pack) and pack.id == pack_id:
-                    pack._hook = self.pm.hook
-                    self._single[pack_id] = pack
-                    return pack
-        return None
+
+def _dist_name(ep: metadata.EntryPoint) -> str | None:
+    dist = getattr(ep, "dist", None)
+    return getattr(dist, "name", None) if dist is not None else None
 
 
 _default: Registry | None = None
@@ -211,7 +409,9 @@ def list_packs(registry: Registry | None = None) -> list[Pack]:
 def get_pack(pack_id: str, registry: Registry | None = None) -> Pack:
     """The installed pack ``pack_id``.
 
-    :raises UnknownPackError: when it is not installed or is invalid.
+    :raises UnknownPackError: when it is not installed.
+    :raises PackLoadError: when it is installed but failed to load (with its errors).
+    :raises PackConflictError: when several distributions offer it and none is chosen.
     """
     return (registry or default_registry()).get_pack(pack_id)
 

@@ -9,29 +9,22 @@ city's pairs, a county's communities) to a share or a count.
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ._conditions import (
-    CompiledCondition,
-    Condition,
-    FilterSpec,
-    WhenSpec,
-    compile_filter,
-    describe_observed,
-    gate_open,
-)
+from ._conditions import Condition, FilterSpec, WhenSpec, bind_filter, gate_open
 from ._i18n import Lang, Text
-from ._interpretations import Choices
-from ._models import record_key
-from ._numbers import format_number, format_percent, json_number
-from ._plan import RequirementPlan, condition_plan, filter_plan
+from ._plan import EvidencePlan, GroupPlan, RequirementPlan
 from ._provenance import Source
+from ._rules import Provision, Reading, filter_json
+
+if TYPE_CHECKING:
+    from ._fields import RecordSpec
+    from ._interpretations import Choices
 
 IDENT = r"^[a-z][a-z0-9_.]*$"
 
@@ -44,6 +37,8 @@ class Status(StrEnum):
     NOT_APPLICABLE = "not_applicable"
     NEEDS_EVIDENCE = "needs_evidence"
     INFO = "info"
+    #: a plugin's check failed: the finding names the plugin and the error
+    ERROR = "error"
 
     @property
     def label(self) -> Text:
@@ -56,7 +51,10 @@ _STATUS_LABELS: Final = {
     Status.NOT_APPLICABLE: Text(zh="不适用", en="not applicable"),
     Status.NEEDS_EVIDENCE: Text(zh="需补充佐证", en="needs evidence"),
     Status.INFO: Text(zh="情况", en="information"),
+    Status.ERROR: Text(zh="检查出错", en="check failed"),
 }
+#: the statuses that fail a record or a check
+FAILING: Final = frozenset({Status.UNMET, Status.NEEDS_EVIDENCE, Status.ERROR})
 
 
 class Finding(BaseModel):
@@ -77,7 +75,8 @@ class Finding(BaseModel):
     group: str | None = None
     observed: Any = None
     expected: Any = None
-    source: Source
+    #: the passage the finding rests on (``None`` only for a plugin's failed check)
+    source: Source | None
     message: Text
 
     def render(self, lang: Lang = "zh") -> str:
@@ -116,124 +115,64 @@ class Requirement(BaseModel):
     def interpretation_ids(self) -> set[str]:
         out = set(self.when or {})
         for c in self.conditions:
-            out |= set(c.when or {})
+            out |= c.interpretation_ids()
         return out
 
-    def bind(self, choices: Choices, model: type[BaseModel]) -> BoundRequirement:
-        return BoundRequirement(self, choices, model)
-
-
-class BoundRequirement:
-    """A requirement compiled for one record type under fixed choices."""
-
-    __slots__ = ("applies", "conditions", "evidence", "plan", "spec")
-
-    def __init__(self, spec: Requirement, choices: Choices, model: type[BaseModel]) -> None:
-        self.spec = spec
-        self.applies = compile_filter(spec.applies_to, model)
-        active = [c for c in spec.conditions if gate_open(c.when, choices)]
-        self.conditions: list[CompiledCondition] = [c.compile(model) for c in active]
-        for ev in spec.evidence:
-            if ev.field not in model.model_fields:
-                raise ValueError(f"requirement {spec.id}: unknown evidence field {ev.field!r}")
-        self.evidence = spec.evidence
-        #: the requirement as plain data, for the columnar path
-        self.plan = RequirementPlan(
-            id=spec.id,
-            model=model,
-            applies=filter_plan(spec.applies_to, model),
-            conditions=tuple(condition_plan(c, model) for c in active),
-            evidence=tuple(ev.field for ev in spec.evidence),
+    def bind(self, choices: Choices, record: RecordSpec) -> RequirementPlan:
+        """The requirement under ``choices`` for records of one type."""
+        for ev in self.evidence:
+            if ev.field not in record.fields:
+                raise ValueError(f"requirement {self.id}: unknown evidence field {ev.field!r}")
+        return RequirementPlan(
+            id=self.id,
+            label=self.label,
+            source=self.source,
+            collection=self.collection,
+            spec=record,
+            applies=bind_filter(self.applies_to, record),
+            conditions=tuple(c.bind(record) for c in self.conditions if gate_open(c.when, choices)),
+            evidence=tuple(EvidencePlan(e.field, e.label, e.source) for e in self.evidence),
         )
 
-    def evaluate(self, record: Any) -> Finding:
-        spec = self.spec
-        record_id = record_key(record) or None
-        if self.applies is not None and not self.applies(record):
-            return _finding(spec, Status.NOT_APPLICABLE, record_id, None, None, _NA_MESSAGE)
-        results = [
-            c.evaluate(record) for c in self.conditions if c.applies is None or c.applies(record)
-        ]
-        if not results:
-            return _finding(spec, Status.NOT_APPLICABLE, record_id, None, None, _NA_MESSAGE)
-        observed = {
-            _key(c.spec): _json(r.observed)
-            for c, r in zip(self._applying(record), results, strict=True)
-        }
-        expected = {
-            _key(c.spec): r.expected for c, r in zip(self._applying(record), results, strict=True)
-        }
-        unmet = [r for r in results if not r.met]
-        if unmet:
-            message = Text(
-                zh="；".join(r.describe("zh") for r in unmet),
-                en="; ".join(r.describe("en") for r in unmet),
-            )
-            return _finding(spec, Status.UNMET, record_id, observed, expected, message)
-        missing = [ev for ev in self.evidence if getattr(record, ev.field) is not True]
-        if missing:
-            message = Text(
-                zh="数量达标，缺少佐证：" + "、".join(ev.label.zh for ev in missing),
-                en="numbers met, evidence missing: " + ", ".join(ev.label.en for ev in missing),
-            )
-            for ev in missing:
-                observed[ev.field] = getattr(record, ev.field)
-                expected[ev.field] = "= 是"
-            return _finding(spec, Status.NEEDS_EVIDENCE, record_id, observed, expected, message)
-        message = Text(
-            zh="；".join(
-                f"{r.label.zh} {describe_observed(r.observed)}（要求 {r.expected}）"
-                for r in results
-            ),
-            en="; ".join(
-                f"{r.label.en} {describe_observed(r.observed, 'en')} (required {r.expected_en})"
-                for r in results
-            ),
+    # -- the rule protocol ---------------------------------------------------------------
+
+    def citations(self, owner: str) -> Iterator[tuple[str, Source]]:
+        yield owner, self.source
+        for n, c in enumerate(self.conditions, start=1):
+            yield from c.citations(f"{owner}.condition{n}")
+        for ev in self.evidence:
+            yield f"{owner}.evidence.{ev.field}", ev.source
+
+    def provisions(self, owner: str) -> Iterator[Provision]:
+        yield Provision(
+            id=owner,
+            kind="requirement",
+            label=self.label,
+            value={
+                "collection": self.collection,
+                "applies_to": filter_json(self.applies_to),
+                "conditions": [c.rule_value() for c in self.conditions],
+                "evidence": [e.field for e in self.evidence],
+            },
+            source=self.source,
         )
-        return _finding(spec, Status.MET, record_id, observed, expected, message)
+        for n, c in enumerate(self.conditions, start=1):
+            yield from c.provisions(f"{owner}.condition{n}")
+        for ev in self.evidence:
+            yield Provision(
+                id=f"{owner}.evidence.{ev.field}",
+                kind="evidence",
+                label=ev.label,
+                value=ev.field,
+                source=ev.source,
+            )
 
-    def _applying(self, record: Any) -> list[CompiledCondition]:
-        return [c for c in self.conditions if c.applies is None or c.applies(record)]
-
-
-_NA_MESSAGE: Final = Text(zh="不适用于此类记录", en="does not apply to this record")
-
-
-def _key(condition: Condition) -> str:
-    if condition.field is not None:
-        return condition.field
-    expr = condition.expr
-    assert expr is not None
-    return expr.render()
-
-
-def _json(value: Any) -> Any:
-    if isinstance(value, Decimal):
-        return json_number(value)
-    return value
-
-
-def _finding(
-    spec: Requirement | GroupRequirement,
-    status: Status,
-    record: str | None,
-    observed: Any,
-    expected: Any,
-    message: Text,
-    group: str | None = None,
-) -> Finding:
-    return Finding.model_construct(
-        requirement=spec.id,
-        label=spec.label,
-        status=status,
-        record=record,
-        collection=spec.collection if record is not None else None,
-        group=group,
-        observed=observed,
-        expected=expected,
-        source=spec.source,
-        message=message,
-    )
+    def readings(self, owner: str) -> Iterator[Reading]:
+        names: set[str] = set(self.applies_to or {})
+        for c in self.conditions:
+            names |= c.fields()
+        names |= {e.field for e in self.evidence}
+        yield Reading(self.collection, owner, self.label, self.source, frozenset(names))
 
 
 class GroupRequirement(BaseModel):
@@ -294,99 +233,64 @@ class GroupRequirement(BaseModel):
             out.add(self.tolerance)
         return out
 
-    def evaluate(
+    def fields(self) -> set[str]:
+        names = set(self.where or {}) | set(self.base or {}) | set(self.distinct or [])
+        if self.group_by:
+            names.add(self.group_by)
+        return names
+
+    def bind(
         self,
-        records: Sequence[Any],
-        model: type[BaseModel],
         choices: Choices,
-        quota_lookup: Callable[[str, str], Decimal | None],
-    ) -> list[Finding]:
-        """Findings for every group of ``records`` (sorted by group name)."""
+        record: RecordSpec,
+        quota: Callable[[str], dict[str, Decimal | None]] | None = None,
+    ) -> GroupPlan | None:
+        """The rule under ``choices`` (``None`` when its ``when`` gate is closed).
+
+        :param quota: the targets of a quota table by region, for ``count_distinct``.
+        """
         if not gate_open(self.when, choices):
-            return []
-        numerator = compile_filter(self.where, model)
-        denominator = compile_filter(self.base, model)
-        grouped: dict[str, list[Any]] = defaultdict(list)
-        for record in records:
-            key = "全部" if self.group_by is None else str(getattr(record, self.group_by) or "")
-            grouped[key].append(record)
-        out = []
-        for key in sorted(grouped):
-            if self.groups is not None and key not in self.groups:
-                continue
-            if self.exclude_groups is not None and key in self.exclude_groups:
-                continue
-            members = grouped[key]
-            if self.kind == "count_distinct":
-                out.append(self._count(key, members, quota_lookup))
-            else:
-                base = [r for r in members if denominator is None or denominator(r)]
-                hits = [r for r in base if numerator is None or numerator(r)]
-                out.append(self._share(key, len(hits), len(base), choices))
-        return out
-
-    def _share(self, group: str, hits: int, base: int, choices: Choices) -> Finding:
-        if base == 0:
-            message = Text(zh="该组没有可计算的记录", en="no records in this group")
-            return _finding(self, Status.NOT_APPLICABLE, None, None, None, message, group)
-        share = Decimal(hits) / Decimal(base)
-        observed = {
-            "count": hits,
-            "base": base,
-            "share": json_number(share.quantize(Decimal("0.0001"))),
-        }
-        shown = f"{hits}/{base} = {format_percent(share)}"
-        if self.kind == "rate":
-            message = Text(zh=f"比率 {shown}", en=f"rate {shown}")
-            return _finding(self, Status.INFO, None, observed, None, message, group)
-        met = True
-        expected_parts: list[str] = []
-        if self.about is not None:
-            tol = choices.decimal(self.tolerance or "")
-            met = abs(share - self.about) <= tol
-            expected_parts.append(f"{format_percent(self.about)} ± {format_percent(tol)}")
-        if self.at_least is not None:
-            met = met and share >= self.at_least
-            expected_parts.append(f"≥ {format_percent(self.at_least)}")
-        if self.at_most is not None:
-            met = met and share <= self.at_most
-            expected_parts.append(f"≤ {format_percent(self.at_most)}")
-        expected = "，".join(expected_parts)
-        message = Text(
-            zh=f"占比 {shown}，要求 {expected}", en=f"share {shown}, required {expected}"
-        )
-        return _finding(
-            self, Status.MET if met else Status.UNMET, None, observed, expected, message, group
+            return None
+        unknown = self.fields() - set(record.fields)
+        if unknown:
+            raise ValueError(f"{self.id}: unknown fields {sorted(unknown)}")
+        return GroupPlan(
+            id=self.id,
+            label=self.label,
+            source=self.source,
+            kind=self.kind,
+            collection=self.collection,
+            group_by=self.group_by,
+            groups=frozenset(self.groups) if self.groups is not None else None,
+            exclude_groups=frozenset(self.exclude_groups or ()),
+            where=bind_filter(self.where, record),
+            base=bind_filter(self.base, record),
+            distinct=tuple(self.distinct or ()),
+            at_least=self.at_least,
+            at_most=self.at_most,
+            about=self.about,
+            tolerance=choices.decimal(self.tolerance) if self.tolerance else None,
+            quota=quota(self.quota) if self.quota is not None and quota is not None else None,
         )
 
-    def _count(
-        self, group: str, members: Sequence[Any], quota_lookup: Callable[[str, str], Decimal | None]
-    ) -> Finding:
-        names: set[str] = set()
-        for record in members:
-            for name in self.distinct or []:
-                value = getattr(record, name)
-                if isinstance(value, list):
-                    names.update(str(v) for v in value if v)
-                elif value:
-                    names.add(str(value))
-        count = len(names)
-        target = self.at_least
-        if self.quota is not None:
-            target = quota_lookup(self.quota, group)
-            if target is None:
-                message = Text(zh="该组在定额表中没有任务数", en="no quota for this group")
-                return _finding(self, Status.NOT_APPLICABLE, None, count, None, message, group)
-        assert target is not None
-        met = count >= target
-        message = Text(
-            zh=f"不重复学校 {count} 所，要求不少于 {format_number(target)} 所",
-            en=f"{count} distinct schools, required at least {format_number(target)}",
+    # -- the rule protocol ---------------------------------------------------------------
+
+    def citations(self, owner: str) -> Iterator[tuple[str, Source]]:
+        yield owner, self.source
+
+    def provisions(self, owner: str) -> Iterator[Provision]:
+        yield Provision(
+            id=owner,
+            kind=f"group_{self.kind}",
+            label=self.label,
+            value=self.model_dump(
+                mode="json", exclude={"id", "label", "source"}, exclude_none=True
+            ),
+            source=self.source,
         )
-        expected = f"≥ {format_number(target)}"
-        return _finding(
-            self, Status.MET if met else Status.UNMET, None, count, expected, message, group
-        )
+
+    def readings(self, owner: str) -> Iterator[Reading]:
+        yield Reading(self.collection, owner, self.label, self.source, frozenset(self.fields()))
 
 
 def summarize(findings: Iterable[Finding]) -> dict[str, int]:

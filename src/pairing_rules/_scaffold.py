@@ -22,8 +22,8 @@ from typing import Final
 
 import yaml
 
+from ._definition import PACK_ID
 from ._i18n import Text
-from ._pack import PACK_ID
 from ._provenance import normalize_quote
 
 _CONVERSION_MARK: Final = re.compile(r"\[[^\]]*\]")

@@ -9,6 +9,7 @@ with how to recount it from a table; the audit compares the two.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ._i18n import Text
 from ._provenance import Source
+from ._rules import Cited, Provision, jsonable
 
 IDENT = r"^[a-z][a-z0-9_.]*$"
 
@@ -30,7 +32,7 @@ class Column(BaseModel):
     label: Text
 
 
-class Table(BaseModel):
+class Table(Cited, BaseModel):
     """A reference table as printed in the document.
 
     Rows come inline or from ``rows_file`` (a UTF-8 CSV file beside the pack
@@ -67,6 +69,15 @@ class Table(BaseModel):
             ]
         return Table.model_validate(
             {**self.model_dump(), "rows": [*self.rows, *read], "rows_file": None}
+        )
+
+    def provisions(self, owner: str) -> Iterator[Provision]:
+        yield Provision(
+            id=owner,
+            kind="table",
+            label=self.label,
+            value={"columns": [c.name for c in self.columns], "rows": len(self.rows)},
+            source=self.source,
         )
 
     def select(self, where: dict[str, list[Any]] | None = None) -> list[dict[str, Any]]:
@@ -136,7 +147,7 @@ class Recount(BaseModel):
         return Decimal(len(rows))
 
 
-class StatedFigure(BaseModel):
+class StatedFigure(Cited, BaseModel):
     """A number the document states about its own lists, and how to recount it."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -147,3 +158,12 @@ class StatedFigure(BaseModel):
     source: Source
     recount: Recount
     note: Text | None = None
+
+    def provisions(self, owner: str) -> Iterator[Provision]:
+        yield Provision(
+            id=owner,
+            kind="figure",
+            label=self.label,
+            value=jsonable(self.stated),
+            source=self.source,
+        )

@@ -777,6 +777,7 @@ def test_check_json_shape(pack: Pack) -> None:
         "rejected",
         "progress",
         "milestones",
+        "provenance",
     }
     assert data["pack"] == "shandong2016@1.0.0" and data["as_of"] == "2017-06-30"
     result, assignment = data["results"]

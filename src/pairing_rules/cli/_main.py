@@ -292,8 +292,8 @@ def _cmd_audit(args: argparse.Namespace, lang: Lang) -> int:
 
 
 def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
-    from .._engine import Scorer
     from .._registry import get_pack
+    from .._scoring import Scorer
     from ..io._readers import read_dataset
     from . import _render
     from ._progress import ProgressBar

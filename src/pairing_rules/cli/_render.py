@@ -7,14 +7,16 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from .._numbers import format_number
+from .._provenance import render_source
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from .._dataset import Rejection
-    from .._engine import AuditReport, CheckReport, QuotaReport, ScoreReport
+    from .._engine import AuditReport, CheckReport, QuotaReport
     from .._i18n import Lang, Text
     from .._pack import Pack
+    from .._scoring import ScoreReport
 
 
 def _console(stderr: bool = False) -> Console:
@@ -183,7 +185,7 @@ def audit_text(report: AuditReport, lang: Lang) -> None:
     )
     for n, f in enumerate(report.findings, start=1):
         console.print(f"{n}. [{f.code}] {_t(f.message, lang)}")
-        console.print(f"   {'出处' if zh else 'source'}: {f.source.render()}", style="dim")
+        console.print(f"   {'出处' if zh else 'source'}: {render_source(f.source)}", style="dim")
     _interpretations_line(console, report.interpretations, lang)
 
 

@@ -14,11 +14,13 @@ from typing import TYPE_CHECKING, Any, Final
 from .._dataset import Notice, Rejection
 from .._i18n import Lang
 from .._numbers import Rounding, format_number, round_to
+from .._provenance import render_source
 
 if TYPE_CHECKING:
-    from .._engine import CheckReport, ScoreReport
+    from .._engine import CheckReport
     from .._milestones import MilestoneStatus
     from .._pack import Pack
+    from .._scoring import ScoreReport
 
 _LABELS: Final = {
     "zh": {
@@ -346,7 +348,7 @@ def write_check_html(
                     else ("bad" if f.status in (Status.UNMET, Status.NEEDS_EVIDENCE) else ""),
                 },
                 {"text": f.message.get(lang)},
-                {"text": f"{f.source.section}「{f.source.quote}」", "css": "quote"},
+                {"text": render_source(f.source), "css": "quote"},
             ]
             for f in r.findings
         ]
@@ -368,7 +370,7 @@ def write_check_html(
             if g.status is Status.MET
             else ("bad" if g.status in (Status.UNMET, Status.NEEDS_EVIDENCE) else ""),
             "message": g.message.get(lang),
-            "source": f"{g.source.section}「{g.source.quote}」",
+            "source": render_source(g.source),
         }
         for g in report.groups
     ]

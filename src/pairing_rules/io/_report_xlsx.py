@@ -18,8 +18,9 @@ if TYPE_CHECKING:
     from openpyxl import Workbook
     from openpyxl.worksheet.worksheet import Worksheet
 
-    from .._engine import CheckReport, ScoreReport
+    from .._engine import CheckReport
     from .._pack import Pack
+    from .._scoring import ScoreReport
 
 
 def _plain(value: Any) -> Any:
@@ -266,8 +267,8 @@ def _findings_sheet(
                 _plain(f.observed),
                 _plain(f.expected),
                 f.message.get(lang),
-                f.source.section,
-                f.source.quote,
+                f.source.section if f.source is not None else None,
+                f.source.quote if f.source is not None else None,
             ]
         )
 

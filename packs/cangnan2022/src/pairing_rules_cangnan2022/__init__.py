@@ -30,8 +30,6 @@ def pairing_rules_packs() -> Sequence[Pack]:
 
 @hookimpl
 def pairing_rules_audit(pack: Pack, choices: Choices) -> Sequence[AuditFinding] | None:
-    if pack.id != PACK_ID:
-        return None
     return repeated_collaboration_schools(pack)
 
 

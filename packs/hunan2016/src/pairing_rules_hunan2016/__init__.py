@@ -52,8 +52,6 @@ def pairing_rules_packs() -> Sequence[Pack]:
 def pairing_rules_check(
     pack: Pack, dataset: Dataset, choices: Choices, context: Mapping[str, Any]
 ) -> Sequence[Finding] | None:
-    if pack.id != PACK_ID:
-        return None
     pairs = [r for r in dataset.records("pairs") if isinstance(r, Pair)]
     return agreement_completeness(pack, pairs)
 

@@ -34,7 +34,7 @@ RECORD_TYPES: Final = {HezeAssignment.COLLECTION: HezeAssignment}
 
 def load() -> Pack:
     """Load the pack from its file (a fresh object each call)."""
-    return load_pack(PACK_FILE, record_types=RECORD_TYPES)
+    return load_pack(PACK_FILE)
 
 
 @hookimpl
@@ -44,8 +44,6 @@ def pairing_rules_packs() -> Sequence[Pack]:
 
 @hookimpl
 def pairing_rules_audit(pack: Pack, choices: Choices) -> Sequence[AuditFinding] | None:
-    if pack.id != PACK_ID:
-        return None
     return audit_pack(pack)
 
 
@@ -53,8 +51,6 @@ def pairing_rules_audit(pack: Pack, choices: Choices) -> Sequence[AuditFinding] 
 def pairing_rules_check(
     pack: Pack, dataset: Dataset, choices: Choices, context: Mapping[str, Any]
 ) -> Sequence[Finding] | None:
-    if pack.id != PACK_ID:
-        return None
     return check_dataset(pack, dataset, choices)
 
 

@@ -88,7 +88,7 @@ RECORD_TYPES: Final = {"pairs": ZhejiangPair}
 
 def load() -> Pack:
     """Load the pack from its file (a fresh object each call)."""
-    return load_pack(PACK_FILE, record_types=RECORD_TYPES)
+    return load_pack(PACK_FILE)
 
 
 @hookimpl
@@ -101,8 +101,6 @@ def pairing_rules_packs() -> Sequence[Pack]:
 
 @hookimpl
 def pairing_rules_audit(pack: Pack, choices: Choices) -> Sequence[AuditFinding] | None:
-    if pack.id != PACK_ID:
-        return None
     return duty_cities_mismatch(pack)
 
 
@@ -173,8 +171,6 @@ def duty_cities_mismatch(pack: Pack) -> list[AuditFinding]:
 def pairing_rules_check(
     pack: Pack, dataset: Dataset, choices: Choices, context: Mapping[str, Any]
 ) -> Sequence[Finding] | None:
-    if pack.id != PACK_ID:
-        return None
     pairs = [p for p in dataset.records("pairs") if isinstance(p, Pair)]
     return [*unknown_cities(pack, pairs), *small_scale_coverage(pack, pairs, choices)]
 

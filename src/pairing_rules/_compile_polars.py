@@ -1,8 +1,8 @@
-"""Compiling a pack's bound rules to exact Polars expressions.
+"""The compiler: a pack's plans turned into exact Polars expressions, for whole tables.
 
 Each bound rubric and requirement (:mod:`pairing_rules._plan`, the data the
-per-record path compiles from) becomes Polars expressions over typed columns
-(:mod:`pairing_rules._frames`).  The arithmetic is exact: every value is a
+interpreter runs on single records) becomes Polars expressions over typed
+columns (:mod:`pairing_rules._frames`).  The arithmetic is exact: every value is a
 fraction of two integer columns (a count over 1, a decimal over 10⁶, a ratio
 over its denominator), comparisons cross-multiply, and points are rounded
 once, in integers, by the rubric's rule, so the numbers are the per-record
@@ -19,11 +19,6 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any, Final
 
-from ._frames import (
-    DECIMAL_LIMIT,
-    DECIMAL_SCALE,
-    field_bounds,
-)
 from ._numbers import Rounding
 from ._plan import (
     AdjustmentPlan,
@@ -33,11 +28,20 @@ from ._plan import (
     RequirementPlan,
     RubricPlan,
     ThresholdPlan,
-    field_kind,
 )
 
 if TYPE_CHECKING:
     import polars as pl
+
+    from ._fields import RecordSpec
+
+#: decimal fields are held exactly in units of 10⁻⁶
+DECIMAL_PLACES: Final = 6
+DECIMAL_SCALE: Final = 10**DECIMAL_PLACES
+#: the largest count the columns hold (larger values go through the record path)
+COLUMN_LIMIT: Final = 10**12
+#: the largest decimal the columns hold
+DECIMAL_LIMIT: Final = 10**9
 
 
 _WIDE: Final = 2**62
@@ -182,14 +186,14 @@ def _common(a: _Val, b: _Val) -> tuple[_I, _I, _I]:
 class ExprCompiler:
     """Compiles plans for one record type to expressions over prepared columns."""
 
-    def __init__(self, model: type[Any]) -> None:
-        self.model = model
+    def __init__(self, spec: RecordSpec) -> None:
+        self.spec = spec
 
     def bound(self, name: str, default: int) -> int:
         """The largest absolute value of field ``name``: its ``ge``/``le`` bounds, or ``default``."""
-        low, high, _length = field_bounds(self.model, name)
-        if low is not None and high is not None:
-            return max(abs(math.ceil(Decimal(low))), abs(math.ceil(Decimal(high))))
+        field = self.spec.fields[name]
+        if field.low is not None and field.high is not None:
+            return max(abs(math.ceil(field.low)), abs(math.ceil(field.high)))
         return default
 
     def value(self, e: Any) -> _Val:
@@ -202,7 +206,7 @@ class ExprCompiler:
             length = pl.col(e.name).list.len().fill_null(0).cast(pl.Int64)
             return _Val(_I(length, _COUNT_BOUND), _const(1), False, True)
         if e.op == "field":
-            kind = field_kind(self.model, e.name)
+            kind = self.spec.kind(e.name)
             col = pl.col(e.name)
             if kind == "int":
                 return _Val(
@@ -420,7 +424,7 @@ def compile_rubric_columns(plan: RubricPlan, prefix: str = "__r") -> _RubricColu
     """
     import polars as pl
 
-    c = ExprCompiler(plan.model)
+    c = ExprCompiler(plan.spec)
     places = _representation(plan)
     shift = 10 ** (places - plan.places)
     conditions: list[pl.Expr] = []
@@ -634,7 +638,7 @@ def compile_requirement_status(plan: RequirementPlan) -> pl.Expr:
     """The status of ``plan`` per row: ``met``, ``unmet``, ``not_applicable`` or ``needs_evidence``."""
     import polars as pl
 
-    c = ExprCompiler(plan.model)
+    c = ExprCompiler(plan.spec)
     applies = c.filter(plan.applies)
     hit: pl.Expr = pl.lit(False)
     ok: list[pl.Expr] = []
@@ -644,7 +648,7 @@ def compile_requirement_status(plan: RequirementPlan) -> pl.Expr:
         hit = hit | (cond_applies if cond_applies is not None else pl.lit(True))
         ok.append(met if cond_applies is None else (~cond_applies | met))
     live = hit if applies is None else (applies & hit)
-    evidence = [pl.col(f).fill_null(False) for f in plan.evidence]
+    evidence = [pl.col(e.field).fill_null(False) for e in plan.evidence]
     status: Any = pl.when(~live).then(pl.lit("not_applicable"))
     if ok:
         status = status.when(~pl.all_horizontal(*ok)).then(pl.lit("unmet"))

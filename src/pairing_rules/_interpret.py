@@ -1,0 +1,658 @@
+"""The interpreter: a plan evaluated on one record, with or without its explanation.
+
+Every rule of a pack reaches a record through this module (the table path
+compiles the same plans, :mod:`pairing_rules._compile_polars`).  A plan is
+turned once into nested Python closures, one per rule, so that scoring a list
+of records pays no per-record set-up; no source code is generated.
+
+A rubric's runner takes a record and a *trace*: ``None`` for the numbers only,
+or a list into which it records, item by item, what it read and decided (the
+values of the conditions, whether each was met, the value an adjustment
+measured, the flag a timeliness or bonus item read).  The same code runs in
+both cases; :mod:`pairing_rules._explain` renders a trace into text only when
+a report asks for it.
+
+Arithmetic is exact: counts stay integers, decimals stay decimals, a division
+gives a fraction; a result is rounded once, by the rule the plan names.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from operator import attrgetter
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
+
+from ._expr import Expr, exact_add, exact_div, exact_floordiv, exact_mul, exact_sub
+from ._numbers import Exact, Number, Rounding, round_exact, to_decimal
+
+if TYPE_CHECKING:
+    from ._fields import RecordSpec
+    from ._plan import (
+        AdjustmentPlan,
+        ConditionPlan,
+        FilterPlan,
+        FlagPlan,
+        GroupPlan,
+        ItemPlan,
+        RequirementPlan,
+        RubricPlan,
+        ThresholdPlan,
+    )
+
+ZERO: Final = Decimal(0)
+ONE: Final = Decimal(1)
+_FRACTION_ONE: Final = Fraction(1)
+_FRACTION_ZERO: Final = Fraction(0)
+
+
+class _Skipped:
+    """The trace entry of an item that does not apply to the record."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "SKIPPED"
+
+    def __reduce__(self) -> str:
+        return "SKIPPED"
+
+
+#: the trace entry of an item that does not apply to the record
+SKIPPED: Final = _Skipped()
+
+Getter = Callable[[Any], Any]
+Trace = list[Any] | None
+#: a condition evaluated: (met, the exact value it read; ``None`` when not reported)
+CondOutcome = tuple[bool, Any]
+
+
+class Outcome(NamedTuple):
+    """The numbers of one record on a rubric.
+
+    :param items: each item's points, in the rubric's order.
+    :param reach: the points reachable on the items that apply (bonus excluded).
+    :param basis: what the grade bands compare (the total, or the scaled total).
+    :param grade: the index of the grade (0 is the best).
+    :param vetoes: the indices of the vetoes that hit.
+    """
+
+    items: tuple[Decimal, ...]
+    total: Decimal
+    reach: Decimal
+    basis: Decimal
+    grade: int
+    vetoes: tuple[int, ...]
+
+
+# ------------------------------------------------------------------------------ values
+
+#: an expression's shape: what Python type its value has, and whether it can be missing
+#: (``int``; ``dec`` a decimal or an int; ``frac`` possibly a fraction)
+Shape = tuple[str, bool]
+
+
+def number(value: Any) -> Number:
+    """A field's value inside arithmetic: not reported and no are 0, yes is 1."""
+    if value is None or value is False:
+        return 0
+    if value is True:
+        return 1
+    if isinstance(value, int | Decimal):
+        return value
+    if isinstance(value, float):
+        return to_decimal(value)
+    raise TypeError(f"not a number: {value!r}")
+
+
+def _field_getter(name: str, spec: RecordSpec | None) -> tuple[Getter, str]:
+    get = attrgetter(name)
+    kind = spec.kind(name) if spec is not None else "other"
+    if kind == "bool":
+        return (lambda r: 1 if get(r) is True else 0), "int"
+    if kind in ("int", "decimal"):
+
+        def counted(r: Any) -> Any:
+            v = get(r)
+            return 0 if v is None else v
+
+        return counted, "int" if kind == "int" else "dec"
+    return (lambda r: number(get(r))), "dec"
+
+
+def value_of(expr: Expr, spec: RecordSpec | None = None) -> tuple[Getter, Shape]:
+    """A function of a record giving ``expr``'s exact value (``None``: no value, e.g. ÷ 0)."""
+    op = expr.op
+    if op == "const":
+        const = expr.value
+        return (lambda _r: const), ("dec", False)
+    if op == "field":
+        getter, kind = _field_getter(expr.name, spec)
+        return getter, (kind, False)
+    if op == "count":
+        get = attrgetter(expr.name)
+
+        def count(r: Any) -> int:
+            items = get(r)
+            return len(items) if items else 0
+
+        return count, ("int", False)
+    parts = [value_of(a, spec) for a in expr.args]
+    fns = [p[0] for p in parts]
+    nullable = any(p[1][1] for p in parts)
+    kinds = {p[1][0] for p in parts}
+    plain = "frac" not in kinds and not nullable
+    kind = "frac" if "frac" in kinds else ("int" if kinds == {"int"} else "dec")
+    if op in ("sum", "mul", "sub"):
+        if plain and len(fns) == 2:
+            a, b = fns
+            if op == "sum":
+                return (lambda r: a(r) + b(r)), (kind, False)
+            if op == "sub":
+                return (lambda r: a(r) - b(r)), (kind, False)
+            return (lambda r: a(r) * b(r)), (kind, False)
+        combine = {"sum": exact_add, "mul": exact_mul, "sub": exact_sub}[op]
+        first, rest = fns[0], fns[1:]
+        start: Exact | None = 0 if op == "sum" else 1 if op == "mul" else None
+
+        def fold(r: Any) -> Any:
+            out = first(r)
+            if out is None:
+                return None
+            if start is not None:
+                out = combine(start, out)
+            for fn in rest:
+                v = fn(r)
+                if v is None:
+                    return None
+                out = combine(out, v)
+            return out
+
+        return fold, (kind, nullable)
+    if op in ("min", "max"):
+        pick = min if op == "min" else max
+        if plain:
+            if len(fns) == 2:
+                a, b = fns
+                return (lambda r: pick(a(r), b(r))), (kind, False)
+            return (lambda r: pick(fn(r) for fn in fns)), (kind, False)
+
+        def extreme(r: Any) -> Any:
+            values = [fn(r) for fn in fns]
+            if any(v is None for v in values):
+                return None
+            return pick(values)
+
+        return extreme, (kind, nullable)
+    left, right = fns
+    if op == "div":
+
+        def div(r: Any) -> Any:
+            a = left(r)
+            if a is None:
+                return None
+            b = right(r)
+            return None if b is None else exact_div(a, b)
+
+        return div, ("frac", True)
+
+    def floordiv(r: Any) -> Any:
+        a = left(r)
+        if a is None:
+            return None
+        b = right(r)
+        return None if b is None else exact_floordiv(a, b)
+
+    return floordiv, (kind, True)
+
+
+def evaluate(expr: Expr, obj: Any) -> Exact | None:
+    """``expr`` on any object with the fields as attributes (e.g. a quota table's row inputs)."""
+    value: Exact | None = value_of(expr)[0](obj)
+    return value
+
+
+# ---------------------------------------------------------------------------- filters
+
+
+def filter_of(plan: FilterPlan | None) -> Callable[[Any], bool] | None:
+    """A predicate for an ``applies_to`` plan; ``None`` when there is no filter."""
+    if plan is None:
+        return None
+    checks = plan.checks
+    if len(checks) == 1:
+        ((name, allowed),) = checks
+        get = attrgetter(name)
+        return lambda r: get(r) in allowed
+    getters = tuple((attrgetter(name), allowed) for name, allowed in checks)
+    return lambda r: all(get(r) in allowed for get, allowed in getters)
+
+
+# ---------------------------------------------------------------------------- conditions
+
+
+def _bound(value: Decimal | None, kind: str) -> Any:
+    if value is None:
+        return None
+    if kind == "int" and value == value.to_integral_value():
+        return int(value)
+    if kind == "frac":
+        return Fraction(value)
+    return value
+
+
+def condition_of(c: ConditionPlan, spec: RecordSpec | None) -> Callable[[Any], CondOutcome]:
+    """A function of a record: (met, the value read).  The filter is not applied here."""
+    if c.field is not None:
+        get = attrgetter(c.field)
+        wanted = c.equals
+
+        def flag(r: Any) -> CondOutcome:
+            value = get(r)
+            return value is wanted, value
+
+        return flag
+    assert c.expr is not None
+    getter, (kind, _nullable) = value_of(c.expr, spec)
+    low, high = _bound(c.at_least, kind), _bound(c.at_most, kind)
+    if c.bare is not None:
+        raw = attrgetter(c.bare)
+        if (
+            high is None
+            and low is not None
+            and spec is not None
+            and spec.kind(c.bare) in ("int", "decimal")
+        ):
+
+            def at_least(r: Any) -> CondOutcome:
+                value = raw(r)
+                if value is None:
+                    return False, None
+                return value >= low, value
+
+            return at_least
+
+        def bare(r: Any) -> CondOutcome:
+            if raw(r) is None:
+                return False, None
+            value = getter(r)
+            if value is None:
+                return False, None
+            return (low is None or value >= low) and (high is None or value <= high), value
+
+        return bare
+
+    def numeric(r: Any) -> CondOutcome:
+        value = getter(r)
+        if value is None:
+            return False, None
+        return (low is None or value >= low) and (high is None or value <= high), value
+
+    return numeric
+
+
+def condition_fraction(
+    value: Any, met: bool, low: Decimal | None, high: Decimal | None
+) -> Fraction:
+    """How far ``value`` is towards a condition, in 0..1, exactly.
+
+    1 when met; ``value ÷ at_least`` (within 0..1) when below a positive
+    ``at_least`` and not above ``at_most``; otherwise 0 (a value not reported too).
+    """
+    if met:
+        return _FRACTION_ONE
+    if value is None or isinstance(value, bool):
+        return _FRACTION_ZERO
+    if low is not None and low > 0 and (high is None or value <= high):
+        share = Fraction(value) / Fraction(low)
+        return max(_FRACTION_ZERO, min(_FRACTION_ONE, share))
+    return _FRACTION_ZERO
+
+
+# ---------------------------------------------------------------------------- items
+
+ItemRunner = Callable[[Any, Trace], tuple[Decimal, Decimal]]
+"""An item on a record: (points, points reachable); records its detail in the trace."""
+
+
+def _threshold(body: ThresholdPlan, spec: RecordSpec, q: Callable[[Exact], Decimal]) -> ItemRunner:
+    conds = tuple(
+        (filter_of(c.applies), condition_of(c, spec), c, n) for n, c in enumerate(body.conditions)
+    )
+    full = body.full
+    exact_full = Fraction(full)
+    proportional = body.proportional
+
+    def run(r: Any, trace: Trace) -> tuple[Decimal, Decimal]:
+        hit = False
+        ok = True
+        least = _FRACTION_ONE
+        details: list[tuple[int, Any, bool]] | None = [] if trace is not None else None
+        for applies, cond, plan, n in conds:
+            if applies is not None and not applies(r):
+                continue
+            hit = True
+            met, value = cond(r)
+            if details is not None:
+                details.append((n, value, met))
+            if not met:
+                ok = False
+                if proportional:
+                    share = condition_fraction(value, False, plan.at_least, plan.at_most)
+                    if share < least:
+                        least = share
+        if trace is not None:
+            trace.append(tuple(details) if hit and details is not None else SKIPPED)
+        if not hit:
+            return ZERO, ZERO
+        if ok:
+            return full, full
+        if proportional:
+            return q(exact_full * least), full
+        return ZERO, full
+
+    return run
+
+
+def adjust(plan: AdjustmentPlan, value: Exact) -> Exact:
+    """Points of an adjustment for ``value`` before rounding and bounds, exactly."""
+    mode = plan.mode
+    if plan.per == ONE and not isinstance(value, Fraction):
+        units = Decimal(value) - plan.pivot
+        if mode == "whole":
+            units = units.to_integral_value(rounding=ROUND_DOWN)
+        elif mode == "floor":
+            units = units.to_integral_value(rounding=ROUND_FLOOR)
+        elif mode == "half_up":
+            units = units.quantize(ONE, rounding=ROUND_HALF_UP)
+        return plan.base + units * plan.step
+    share = (Fraction(value) - Fraction(plan.pivot)) / Fraction(plan.per)
+    if mode == "whole":
+        share = Fraction(math.trunc(share))
+    elif mode == "floor":
+        share = Fraction(math.floor(share))
+    elif mode == "half_up":
+        whole = math.floor(abs(share) + Fraction(1, 2))
+        share = Fraction(whole if share >= 0 else -whole)
+    return Fraction(plan.base) + share * Fraction(plan.step)
+
+
+def adjustment_points(
+    plan: AdjustmentPlan, value: Exact, rounding: Rounding, places: int
+) -> Decimal:
+    """The points of an adjustment item for a reported ``value``: within bounds, rounded once."""
+    raw = adjust(plan, value)
+    if isinstance(raw, Fraction):
+        bounded: Exact = max(Fraction(plan.lowest), min(Fraction(plan.top), raw))
+    else:
+        bounded = max(plan.lowest, min(plan.top, raw))
+    return round_exact(bounded, rounding, places)
+
+
+def _adjustment(
+    body: AdjustmentPlan, spec: RecordSpec, rounding: Rounding, places: int
+) -> ItemRunner:
+    getter, _shape = value_of(body.expr, spec)
+    reads = tuple(attrgetter(f) for f in body.read)
+    lowest, top = body.lowest, body.top
+
+    def run(r: Any, trace: Trace) -> tuple[Decimal, Decimal]:
+        value = getter(r)
+        if value is None or all(get(r) is None for get in reads):
+            # not reported counts as the lowest value, like any unreported count
+            if trace is not None:
+                trace.append(None)
+            return lowest, top
+        if trace is not None:
+            trace.append(value)
+        return adjustment_points(body, value, rounding, places), top
+
+    return run
+
+
+def _flag(body: FlagPlan, bonus: bool) -> ItemRunner:
+    get = attrgetter(body.field)
+    top, otherwise = body.top, body.otherwise
+    reach = ZERO if bonus else top
+
+    def run(r: Any, trace: Trace) -> tuple[Decimal, Decimal]:
+        value = get(r)
+        if trace is not None:
+            trace.append(value)
+        if value is True:
+            return top, reach
+        if value is None:
+            return ZERO, reach
+        return otherwise, reach
+
+    return run
+
+
+def item_of(item: ItemPlan, plan: RubricPlan) -> ItemRunner:
+    """The runner of one item: its filter, then its body."""
+    from ._plan import AdjustmentPlan, ThresholdPlan
+
+    body = item.body
+    run: ItemRunner
+    if isinstance(body, ThresholdPlan):
+        run = _threshold(body, plan.spec, plan.round)
+    elif isinstance(body, AdjustmentPlan):
+        run = _adjustment(body, plan.spec, plan.rounding, plan.places)
+    else:
+        run = _flag(body, item.bonus)
+    applies = filter_of(item.applies)
+    if applies is None:
+        return run
+    inner = run
+
+    def gated(r: Any, trace: Trace) -> tuple[Decimal, Decimal]:
+        if not applies(r):
+            if trace is not None:
+                trace.append(SKIPPED)
+            return ZERO, ZERO
+        return inner(r, trace)
+
+    return gated
+
+
+# ---------------------------------------------------------------------------- rubrics
+
+RubricRunner = Callable[[Any, Trace], Outcome]
+
+
+def rubric_of(plan: RubricPlan) -> RubricRunner:
+    """The runner of a rubric: item points, total, reachable maximum, grade basis, grade, vetoes.
+
+    With a trace (a list), it appends one entry per item: :data:`SKIPPED` when the
+    item does not apply; else, for a threshold, a tuple of (condition index,
+    value, met) for the conditions that apply; for an adjustment, the value
+    measured (``None``: not reported); for a flag, the field's value.
+    """
+    items = tuple(item_of(i, plan) for i in plan.items)
+    declared = plan.declared_total
+    cap = plan.cap_at_declared
+    scaled = plan.scaled
+    exact_declared = Fraction(declared)
+    bands = tuple(enumerate(plan.bands))
+    last = len(plan.grades) - 1
+    round_points = plan.round
+    vetoes = tuple(
+        (
+            n,
+            veto.cap,
+            tuple((filter_of(t.applies), condition_of(t, plan.spec)) for t in veto.triggers),
+        )
+        for n, veto in enumerate(plan.vetoes)
+        if veto.triggers
+    )
+
+    def run(r: Any, trace: Trace = None) -> Outcome:
+        points = []
+        total = ZERO
+        reach = ZERO
+        for item in items:
+            p, top = item(r, trace)
+            points.append(p)
+            total += p
+            reach += top
+        if cap and total > declared:
+            total = declared
+        basis = total
+        if scaled and reach > 0:
+            basis = round_points(Fraction(total) * exact_declared / Fraction(reach))
+        grade = last
+        for index, minimum in bands:
+            if basis >= minimum:
+                grade = index
+                break
+        hits: tuple[int, ...] = ()
+        for n, cap_index, triggers in vetoes:
+            for applies, cond in triggers:
+                if (applies is None or applies(r)) and cond(r)[0]:
+                    hits = (*hits, n)
+                    if grade < cap_index:
+                        grade = cap_index
+                    break
+        return Outcome(tuple(points), total, reach, basis, grade, hits)
+
+    return run
+
+
+def chooser_of(
+    plans: Sequence[RubricPlan], forced: bool
+) -> Callable[[Any], tuple[RubricPlan, RubricRunner] | None]:
+    """A function choosing the rubric for a record: the forced one, or the first that applies."""
+    entries = tuple((None if forced else filter_of(p.applies), p, rubric_of(p)) for p in plans)
+
+    def choose(r: Any) -> tuple[RubricPlan, RubricRunner] | None:
+        for applies, plan, runner in entries:
+            if applies is None or applies(r):
+                return plan, runner
+        return None
+
+    return choose
+
+
+# ---------------------------------------------------------------------------- requirements
+
+#: a requirement on a record: its status id, the applying conditions as (index, value, met),
+#: and the evidence fields that are missing
+RequirementOutcome = tuple[str, tuple[tuple[int, Any, bool], ...], tuple[int, ...]]
+
+
+def requirement_of(plan: RequirementPlan) -> Callable[[Any], RequirementOutcome]:
+    """A function of a record: ``met``, ``unmet``, ``not_applicable`` or ``needs_evidence``."""
+    applies = filter_of(plan.applies)
+    conds = tuple(
+        (filter_of(c.applies), condition_of(c, plan.spec), n) for n, c in enumerate(plan.conditions)
+    )
+    evidence = tuple((attrgetter(e.field), n) for n, e in enumerate(plan.evidence))
+
+    def run(r: Any) -> RequirementOutcome:
+        if applies is not None and not applies(r):
+            return "not_applicable", (), ()
+        details = []
+        ok = True
+        for cond_applies, cond, n in conds:
+            if cond_applies is not None and not cond_applies(r):
+                continue
+            met, value = cond(r)
+            details.append((n, value, met))
+            ok = ok and met
+        if not details:
+            return "not_applicable", (), ()
+        if not ok:
+            return "unmet", tuple(details), ()
+        missing = tuple(n for get, n in evidence if get(r) is not True)
+        if missing:
+            return "needs_evidence", tuple(details), missing
+        return "met", tuple(details), ()
+
+    return run
+
+
+# ---------------------------------------------------------------------------- groups
+
+
+class GroupOutcome(NamedTuple):
+    """A group rule on one group of records.
+
+    :param status: ``met``, ``unmet``, ``not_applicable`` (nothing to compute, or no
+        quota for the group) or ``info`` (a rate).
+    :param counted: records matching ``where`` (a share), or distinct values (a count).
+    :param base: records matching ``base`` (a share).
+    :param share: ``count ÷ base`` (a share), ``None`` otherwise.
+    :param target: the quota or ``at_least`` a count is held to.
+    """
+
+    group: str
+    status: str
+    counted: int
+    base: int
+    share: Decimal | None
+    target: Decimal | None
+
+
+def group_key(plan: GroupPlan, record: Any) -> str:
+    """The group a record belongs to (``全部`` when the rule does not group)."""
+    if plan.group_by is None:
+        return "全部"
+    return str(getattr(record, plan.group_by) or "")
+
+
+def groups_of(plan: GroupPlan, records: Sequence[Any]) -> list[GroupOutcome]:
+    """The rule on every group of ``records``, sorted by group."""
+    where = filter_of(plan.where)
+    base_filter = filter_of(plan.base)
+    grouped: dict[str, list[Any]] = {}
+    for record in records:
+        grouped.setdefault(group_key(plan, record), []).append(record)
+    out = []
+    for key in sorted(grouped):
+        if plan.groups is not None and key not in plan.groups:
+            continue
+        if key in plan.exclude_groups:
+            continue
+        members = grouped[key]
+        if plan.kind == "count_distinct":
+            out.append(_count_distinct(plan, key, members))
+            continue
+        base = [r for r in members if base_filter is None or base_filter(r)]
+        hits = sum(1 for r in base if where is None or where(r))
+        if not base:
+            out.append(GroupOutcome(key, "not_applicable", hits, 0, None, None))
+            continue
+        share = Decimal(hits) / Decimal(len(base))
+        if plan.kind == "rate":
+            out.append(GroupOutcome(key, "info", hits, len(base), share, None))
+            continue
+        met = True
+        if plan.about is not None:
+            met = abs(share - plan.about) <= (plan.tolerance or ZERO)
+        if plan.at_least is not None:
+            met = met and share >= plan.at_least
+        if plan.at_most is not None:
+            met = met and share <= plan.at_most
+        out.append(GroupOutcome(key, "met" if met else "unmet", hits, len(base), share, None))
+    return out
+
+
+def _count_distinct(plan: GroupPlan, key: str, members: Sequence[Any]) -> GroupOutcome:
+    names: set[str] = set()
+    for record in members:
+        for name in plan.distinct:
+            value = getattr(record, name)
+            if isinstance(value, list):
+                names.update(str(v) for v in value if v)
+            elif value:
+                names.add(str(value))
+    target = plan.at_least
+    if plan.quota is not None:
+        target = plan.quota.get(key)
+        if target is None:
+            return GroupOutcome(key, "not_applicable", len(names), 0, None, None)
+    assert target is not None
+    status = "met" if len(names) >= target else "unmet"
+    return GroupOutcome(key, status, len(names), 0, None, target)

@@ -1,0 +1,289 @@
+"""Scoring: a pack's rubrics bound once, run on any number of records.
+
+A :class:`Scorer` binds the pack's rubrics to one set of interpretation
+choices (:meth:`~pairing_rules.Rubric.bind`) and builds each rubric's runner
+once (:mod:`pairing_rules._interpret`).  It gives a record's numbers
+(:meth:`Scorer.points`), or its numbers with the explanation recorded
+(:meth:`Scorer.explain`), which becomes a :class:`~pairing_rules.ScoreSheet`
+only when asked (:meth:`Explanation.sheet`).  Both are the same code, with
+the recording off or on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from pydantic import BaseModel, ConfigDict
+
+from ._dataset import Dataset, FieldError, Rejection, load_dataset, validate_records
+from ._explain import score_sheet
+from ._fields import record_spec
+from ._i18n import Text
+from ._interpret import Outcome, RubricRunner, chooser_of
+from ._interpretations import InterpretationUse
+from ._models import Record, record_key
+from ._pack import Provenance, provenance_of
+from ._plan import RubricPlan
+from ._results import ScoreSheet
+
+if TYPE_CHECKING:
+    from ._pack import Pack
+
+Input = Dataset | Mapping[str, Any] | Sequence[Any]
+
+
+def as_dataset(pack: Pack, data: Input, collection: str | None = None) -> Dataset:
+    """Turn ``data`` into a validated :class:`Dataset` for ``pack``.
+
+    ``data`` is a :class:`Dataset`, an input object (``{"communities": [...]}``),
+    or a sequence of records (models or dicts) of ``collection`` (default: the
+    pack's first collection).
+    """
+    if isinstance(data, Dataset):
+        return data
+    wanted = pack.collections()
+    if isinstance(data, Mapping):
+        return load_dataset(data, pack.record_types, wanted=wanted)
+    name = collection or (wanted[0] if wanted else "communities")
+    model = pack.record_types[name]
+    ready = [r for r in data if isinstance(r, model)]
+    if len(ready) == len(data):
+        return Dataset(collections={name: list(ready)})
+    raw = [r.model_dump() if isinstance(r, Record) else r for r in data]
+    records, rejected = validate_records(raw, model, name)
+    return Dataset(collections={name: records}, rejected=rejected)
+
+
+class RecordPoints(NamedTuple):
+    """The numbers of one record scored on a rubric, without explanations (:meth:`Scorer.points`)."""
+
+    #: the rubric's id
+    rubric: str
+    #: the points of each item of the rubric (under the choices), in the rubric's order
+    items: tuple[Decimal, ...]
+    #: the total points (capped at the declared total where the rubric says so)
+    total: Decimal
+    #: the points reachable on the items that apply (bonus excluded)
+    max: Decimal
+    #: the grade's id (``excellent`` …)
+    grade: str
+
+
+class Explanation:
+    """A record scored with its explanation recorded: the numbers now, the text on request.
+
+    :param plan: the rubric the record was scored on.
+    :param outcome: the numbers (items, total, reachable maximum, grade basis, grade, vetoes).
+    :param trace: what the interpreter recorded, item by item.
+    """
+
+    __slots__ = ("outcome", "plan", "record", "trace")
+
+    def __init__(self, plan: RubricPlan, record: Any, outcome: Outcome, trace: list[Any]) -> None:
+        self.plan = plan
+        self.record = record
+        self.outcome = outcome
+        self.trace = trace
+
+    @property
+    def grade_id(self) -> str:
+        return self.plan.grades[self.outcome.grade].id
+
+    def points(self) -> RecordPoints:
+        """The numbers, as :meth:`Scorer.points` gives them."""
+        o = self.outcome
+        return RecordPoints(self.plan.id, o.items, o.total, o.reach, self.grade_id)
+
+    def sheet(self) -> ScoreSheet:
+        """The full score sheet: every item's points, reason, inputs, conditions and citation."""
+        return score_sheet(self.plan, self.record, self.outcome, self.trace)
+
+
+class ScoreReport(BaseModel):
+    """The result of scoring: one sheet per scored record, and the rejected records."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    pack: str
+    pack_hash: str
+    results: list[ScoreSheet]
+    rejected: list[Rejection]
+    interpretations: list[InterpretationUse]
+    provenance: Provenance | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON contract of ``pairing-rules score``."""
+        return {
+            "pack": self.pack,
+            "pack_hash": self.pack_hash,
+            "interpretations": [u.model_dump(mode="json") for u in self.interpretations],
+            "results": [r.model_dump(mode="json") for r in self.results],
+            "rejected": [r.as_json() for r in self.rejected],
+            "provenance": self.provenance.model_dump(mode="json") if self.provenance else None,
+        }
+
+
+class Scorer:
+    """A pack's rubrics bound to one set of interpretation choices.
+
+    Build it once and call :meth:`points` (numbers), :meth:`explain` (numbers
+    with the explanation recorded) or :meth:`score_record` (a score sheet) for
+    as many records as needed: nothing is set up per record.
+    """
+
+    def __init__(
+        self,
+        pack: Pack,
+        *,
+        rubric: str | None = None,
+        interpretations: Mapping[str, str] | None = None,
+    ) -> None:
+        self.pack = pack
+        self.choices = pack.choices(interpretations)
+        rubrics = pack.definition.rubrics
+        if rubric is not None:
+            rubrics = [pack.rubric(rubric)]
+        self.forced = rubric is not None
+        #: the rubrics bound to the choices, in the order they are tried
+        self.plans: list[RubricPlan] = [
+            r.bind(
+                self.choices,
+                record_spec(pack.record_types[r.collection]),
+                pack_ref=pack.ref,
+                pack_hash=pack.content_hash,
+            )
+            for r in rubrics
+        ]
+        self.collections = list(dict.fromkeys(r.collection for r in rubrics))
+        ids: set[str] = set()
+        for r in rubrics:
+            ids |= r.interpretation_ids()
+        self.interpretations = self.choices.uses(ids)
+        self._choose: Callable[[Any], tuple[RubricPlan, RubricRunner] | None] = chooser_of(
+            self.plans, self.forced
+        )
+
+    def select(self, record: Any) -> RubricPlan | None:
+        """The rubric for ``record``: the forced one, or the first whose ``applies_to`` matches."""
+        chosen = self._choose(record)
+        return chosen[0] if chosen is not None else None
+
+    def points(self, record: Any) -> RecordPoints | None:
+        """The numbers of one validated record (``None`` when no rubric applies)."""
+        chosen = self._choose(record)
+        if chosen is None:
+            return None
+        plan, run = chosen
+        o = run(record, None)
+        return RecordPoints(plan.id, o.items, o.total, o.reach, plan.grades[o.grade].id)
+
+    def explain(self, record: Any) -> Explanation | None:
+        """The numbers of one validated record with the explanation recorded (``None``: no rubric)."""
+        chosen = self._choose(record)
+        if chosen is None:
+            return None
+        plan, run = chosen
+        trace: list[Any] = []
+        return Explanation(plan, record, run(record, trace), trace)
+
+    def score_record(self, record: Any) -> ScoreSheet | None:
+        """Score one validated record with a full explanation (``None`` when no rubric applies)."""
+        explained = self.explain(record)
+        return explained.sheet() if explained is not None else None
+
+    def iter_explained(
+        self, entries: Iterable[tuple[str, int, str | None, Any]]
+    ) -> Iterator[Explanation | Rejection]:
+        """Score records as they come: ``(collection, index, location, record)`` in, one result out.
+
+        A record of a collection no rubric reads is passed over; one that no
+        rubric applies to becomes a :class:`~pairing_rules.Rejection`.
+        """
+        wanted = set(self.collections)
+        explain = self.explain
+        for collection, index, location, record in entries:
+            if collection not in wanted:
+                continue
+            explained = explain(record)
+            yield (
+                explained
+                if explained is not None
+                else no_rubric(self.pack, collection, index, record, location)
+            )
+
+    def run(
+        self, dataset: Dataset, *, progress: Callable[[int], None] | None = None
+    ) -> ScoreReport:
+        """Score every record of ``dataset``.
+
+        :param progress: called with 1 after each record (for a progress bar).
+        """
+        results: list[ScoreSheet] = []
+        rejected = list(dataset.rejected)
+        for name in self.collections:
+            for index, record in enumerate(dataset.records(name)):
+                if progress is not None:
+                    progress(1)
+                explained = self.explain(record)
+                if explained is None:
+                    rejected.append(no_rubric(self.pack, name, index, record))
+                else:
+                    results.append(explained.sheet())
+        return ScoreReport(
+            pack=self.pack.ref,
+            pack_hash=self.pack.content_hash,
+            results=results,
+            rejected=rejected,
+            interpretations=self.interpretations,
+            provenance=provenance_of(self.pack),
+        )
+
+
+def no_rubric(
+    pack: Pack, collection: str, index: int, record: Any, location: str | None = None
+) -> Rejection:
+    """The rejection of a record that no rubric of ``pack`` applies to."""
+    scope = getattr(record, "scope", None)
+    shown = scope.value if scope is not None else "未填写"
+    shown_en = scope.value if scope is not None else "empty"
+    rubrics = [r.id for r in pack.definition.rubrics]
+    return Rejection(
+        collection=collection,
+        index=index,
+        id=record_key(record) or None,
+        location=location,
+        errors=[
+            FieldError(
+                field="scope",
+                message=Text(
+                    zh=f"字段 scope（结对范围）为 {shown}，{pack.id} 没有适用的考核细则（{'、'.join(rubrics)}）；"
+                    "请填写结对范围或用 --rubric 指定",
+                    en=f"field scope is {shown_en}: no rubric of {pack.id} applies "
+                    f"({', '.join(rubrics)}); fill in the scope or choose one with --rubric",
+                ),
+                value=scope.value if scope is not None else None,
+            )
+        ],
+    )
+
+
+def score(
+    pack: Pack,
+    data: Input,
+    *,
+    rubric: str | None = None,
+    interpretations: Mapping[str, str] | None = None,
+) -> ScoreReport:
+    """Score every record of ``data`` on ``pack``'s rubrics.
+
+    :param pack: the pack (see :func:`pairing_rules.get_pack`).
+    :param data: an input object, a :class:`Dataset` or a list of records.
+    :param rubric: score every record on this rubric instead of choosing by ``applies_to``.
+    :param interpretations: overrides, ``{interpretation id: value}``.
+    """
+    if not pack.definition.rubrics:
+        raise ValueError(f"pack {pack.id} has no rubric to score with")
+    scorer = Scorer(pack, rubric=rubric, interpretations=interpretations)
+    return scorer.run(as_dataset(pack, data, scorer.collections[0]))
