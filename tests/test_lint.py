@@ -516,15 +516,24 @@ rubrics:""",
 
 
 def test_record_types_that_do_not_import(tmp_path: Path) -> None:
-    folder = write_pack(tmp_path)
+    # python: names the pack's module (beside pack.yaml) and its own record types
+    pack = edit(
+        "collections: [communities]",
+        "python: {module: county2023, record_types: {assignments: Assignment}}\ncollections: [communities]",
+    )
+    folder = write_pack(tmp_path, pack)
     (folder / "__init__.py").write_text(
         "raise RuntimeError('broken hook code')\n", encoding="utf-8"
     )
-    report = lint(folder)
-    issue = only(report.issues, "record-types")
+    issue = only(lint(folder).issues, "record-types")
     assert issue.severity == "warning" and "broken hook code" in issue.message.en
-    (folder / "__init__.py").write_text("RECORD_TYPES = {'communities': dict}\n", encoding="utf-8")
-    assert only(lint(folder).issues, "record-types").line == 0
+    assert issue.line == line_of(pack, "python:")
+    (folder / "__init__.py").write_text("Assignmnet = dict\n", encoding="utf-8")
+    folder = write_pack(tmp_path / "again", pack)
+    (folder / "__init__.py").write_text("class Assignmnet:\n    pass\n", encoding="utf-8")
+    issue = only(lint(folder).issues, "record-types")
+    assert issue.line == line_of(pack, "python:")
+    assert issue.hint is not None and "Assignmnet" in issue.hint.en
 
 
 def test_every_code_is_documented_with_a_test() -> None:

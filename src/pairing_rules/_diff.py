@@ -415,7 +415,7 @@ def _sheets(
     pack: Pack, data: Any, overrides: Mapping[str, str] | None
 ) -> dict[tuple[str, str], Any]:
     """Every record's score sheet under ``pack`` (none where the pack has no rubric)."""
-    from ._engine import as_dataset, score
+    from ._scoring import as_dataset, score
 
     if not pack.definition.rubrics:
         return {}

@@ -14,10 +14,11 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any, Final
 
-from ._conditions import Condition, filter_json
-from ._expr import RawExpr, parse
+from ._conditions import Condition
+from ._expr import Expr, RawExpr, parse
 from ._i18n import Text
 from ._numbers import json_number
+from ._rules import filter_json
 
 View = dict[str, Any]
 
@@ -110,7 +111,7 @@ def plain(value: Any) -> Any:
     return str(value)
 
 
-def expression(raw: RawExpr) -> str:
+def expression(raw: RawExpr | Expr) -> str:
     """An expression as a person reads it (``online_research + offline_research``)."""
     try:
         return parse(raw).render()

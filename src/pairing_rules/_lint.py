@@ -394,7 +394,7 @@ def lint_text(
         return sorted(_unique(loaded.issues), key=_order)
     issues = loaded.issues + lint_definition(
         loaded.definition,
-        record_types,
+        {**loaded.record_types, **(record_types or {})},
         yaml_document=loaded.yaml,
         document=loaded.document,
         file=file,

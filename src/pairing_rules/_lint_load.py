@@ -60,12 +60,16 @@ INTERPRETATION_KEYS: Final = frozenset(
 
 @dataclass
 class Loaded:
-    """A pack file read as far as it goes: its problems, and the definition when it validated."""
+    """A pack file read as far as it goes: its problems, and the definition when it validated.
+
+    :param record_types: the pack's own record types (``python.record_types``), imported.
+    """
 
     issues: list[LintIssue] = field(default_factory=list)
     definition: Any = None
     yaml: YamlDocument | None = None
     document: Document | None = None
+    record_types: dict[str, type[Record]] = field(default_factory=dict)
 
 
 def load_definition(
@@ -78,7 +82,7 @@ def load_definition(
     skip_files: bool = False,
 ) -> Loaded:
     """Parse and validate a pack file; read its document and tables unless ``skip_files``."""
-    from ._pack import PackDefinition
+    from ._definition import PackDefinition
 
     out = Loaded()
     try:
@@ -117,6 +121,7 @@ def load_definition(
         return out
     _bad_dates(ctx, doc)
     if not skip_files and base is not None:
+        out.record_types = _own_record_types(ctx, definition, base)
         definition = _load_files(ctx, definition, base)
         out.document = _read_document(ctx, definition, base, document_text)
     elif document_text is not None:
@@ -412,7 +417,7 @@ def _data_path(data: Any, loc: Path, *, key: bool = False) -> Path:
 
 def _fields_at(loc: Path) -> list[str]:
     """The keys the model at ``loc`` (a pydantic loc) accepts."""
-    from ._pack import PackDefinition
+    from ._definition import PackDefinition
 
     candidates: list[Any] = [PackDefinition]
     for step in loc:
@@ -483,6 +488,44 @@ def _load_files(ctx: LintContext, definition: Any, base: FilePath) -> Any:
                     ),
                 )
     return definition.model_copy(update={"quotas": quotas, "tables": tables})
+
+
+def _own_record_types(ctx: LintContext, definition: Any, base: FilePath) -> dict[str, type[Record]]:
+    """The record types ``python:`` names, imported from the pack's module beside the file."""
+    from ._pack import PackError, import_pack_module
+
+    spec = definition.python
+    if spec is None or not spec.record_types:
+        return {}
+    try:
+        module = import_pack_module(spec.module, base)
+    except PackError as exc:
+        ctx.add(
+            "record-types",
+            ("python", "module"),
+            Text(
+                zh=f"无法导入规则包模块 {spec.module}，只按核心记录类型检查：{_first_line(exc)}",
+                en=f"the pack module {spec.module} cannot be imported; checking against the core record types only: {_first_line(exc)}",
+            ),
+            severity="warning",
+        )
+        return {}
+    out: dict[str, type[Record]] = {}
+    for collection, name in spec.record_types.items():
+        model = getattr(module, name, None)
+        if isinstance(model, type) and issubclass(model, Record):
+            out[collection] = model
+            continue
+        ctx.add(
+            "record-types",
+            ("python", "record_types", collection),
+            Text(
+                zh=f"规则包模块 {spec.module} 中的 {name} 不是记录类型（Record 的子类）",
+                en=f"{name} of the pack module {spec.module} is not a record type (a Record subclass)",
+            ),
+            hint=did_you_mean(name, [n for n in dir(module) if not n.startswith("_")]),
+        )
+    return out
 
 
 def _first_line(exc: BaseException) -> str:

@@ -16,16 +16,14 @@ from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any, Final
 
-from pydantic import BaseModel
-
-from ._conditions import enum_of
 from ._expr import OPERATORS, Expr, ExprError, RawExpr, parse
+from ._fields import enum_of, field_kind
 from ._i18n import Text
 from ._lint import LintContext, LintIssue, choices_hint, did_you_mean, model_walk
 from ._lint_load import in_rules
 from ._lint_sites import condition_sites
+from ._models import Record
 from ._numbers import Rounding
-from ._plan import field_kind
 from ._yamlpos import Path
 
 #: the values each kind of rule knows, by the key that names the interpretation
@@ -56,7 +54,7 @@ def run(ctx: LintContext, overrides: Mapping[str, str]) -> None:
 # --------------------------------------------------------------------------- collections
 
 
-def _model(ctx: LintContext, collection: str) -> type[BaseModel] | None:
+def _model(ctx: LintContext, collection: str) -> type[Record] | None:
     return ctx.record_types.get(collection)
 
 
@@ -113,7 +111,7 @@ def _field(
     return False
 
 
-def _expr(ctx: LintContext, collection: str, path: Path, raw: RawExpr) -> Expr | None:
+def _expr(ctx: LintContext, collection: str, path: Path, raw: RawExpr | Expr) -> Expr | None:
     try:
         expr = parse(raw)
     except ExprError as exc:

@@ -169,7 +169,7 @@ def check_number(
 
 
 def _expression(
-    ctx: LintContext, path: Path, raw: RawExpr, quote: str, derived: Sequence[str]
+    ctx: LintContext, path: Path, raw: RawExpr | Expr, quote: str, derived: Sequence[str]
 ) -> None:
     try:
         expr = parse(raw)

@@ -18,16 +18,14 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Final
 
-from pydantic import BaseModel
-
-from ._conditions import enum_of
 from ._expr import Expr, parse
+from ._fields import enum_of, record_spec
 from ._i18n import Text
+from ._interpretations import Choices
 from ._lint import LintContext
 from ._lint_sites import ConditionSite, condition_sites
+from ._models import Record
 from ._numbers import format_number
-from ._plan import field_kind
-from ._rubric import FRACTION_EXACT, adjustment_points
 from ._yamlpos import Path
 
 #: how a quote states a ceiling ("不超过 2 次"): a cap on an activity is then the document's
@@ -49,7 +47,7 @@ def run(ctx: LintContext) -> None:
 # ------------------------------------------------------------------------ never applies
 
 
-def _normalised(model: type[BaseModel] | None, name: str, values: Iterable[Any]) -> set[Any] | None:
+def _normalised(model: type[Record] | None, name: str, values: Iterable[Any]) -> set[Any] | None:
     """The allowed values of a filter as the engine compares them (``None`` if one is unknown)."""
     enum = enum_of(model, name) if model is not None else None
     out: set[Any] = set()
@@ -200,11 +198,15 @@ def _bound(constraint: Any, names: tuple[str, ...]) -> Fraction | None:
     return None
 
 
-def field_range(model: type[BaseModel] | None, name: str) -> Interval:
-    """The values field ``name`` can take, from its type and constraints (``None``: unbounded)."""
+def field_range(model: type[Record] | None, name: str) -> Interval:
+    """The values field ``name`` can take, from its type and constraints (``None``: unbounded).
+
+    The constraints are read from the annotation itself, nested ones included
+    (``Percent`` holds its 0–100 inside an optional).
+    """
     if model is None or name not in model.model_fields:
         return (None, None)
-    if field_kind(model, name) == "bool":
+    if record_spec(model).kind(name) == "bool":
         return (Fraction(0), Fraction(1))
     info = model.model_fields[name]
     low: Fraction | None = None
@@ -225,7 +227,7 @@ def _add(a: Fraction | None, b: Fraction | None) -> Fraction | None:
     return None if a is None or b is None else a + b
 
 
-def expr_range(expr: Expr, model: type[BaseModel] | None) -> Interval:
+def expr_range(expr: Expr, model: type[Record] | None) -> Interval:
     """The values ``expr`` can take (interval arithmetic; ``None`` where unbounded or unknown)."""
     op = expr.op
     if op == "const":
@@ -276,7 +278,6 @@ def expr_range(expr: Expr, model: type[BaseModel] | None) -> Interval:
 
 
 def adjustments(ctx: LintContext) -> None:
-    by_id = {i.id: i for i in ctx.definition.interpretations}
     for r, rubric in enumerate(ctx.definition.rubrics):
         model = ctx.record_types.get(rubric.collection)
         for i, item in enumerate(rubric.items):
@@ -287,13 +288,12 @@ def adjustments(ctx: LintContext) -> None:
             except ValueError:
                 continue
             low, high = expr_range(expr, model)
-            interp = by_id.get(item.fraction or "")
-            modes = interp.values if interp is not None else [FRACTION_EXACT]
+            points_at = _points_at(ctx, item)
             ipath: Path = ("rubrics", r, "items", i)
             measured = expr.render()
             if high is not None:
-                top = max(adjustment_points(item, _decimal(high), mode) for mode in modes)
-                if top < item.points:
+                top = points_at(high, max)
+                if top is not None and top < item.points:
                     ctx.add(
                         "adjustment-max-unreachable",
                         (*ipath, "points"),
@@ -310,8 +310,8 @@ def adjustments(ctx: LintContext) -> None:
             if start is None:
                 continue
             start = max(start, Fraction(item.value_min)) if item.value_min > 0 else start
-            bottom = min(adjustment_points(item, _decimal(start), mode) for mode in modes)
-            if bottom > 0:
+            bottom = points_at(start, min)
+            if bottom is not None and bottom > 0:
                 ctx.add(
                     "adjustment-min-unreachable",
                     (*ipath, "base"),
@@ -322,6 +322,32 @@ def adjustments(ctx: LintContext) -> None:
                         "the item never falls to 0; check pivot, base and step against the quote",
                     ),
                 )
+
+
+def _points_at(ctx: LintContext, item: Any) -> Any:
+    """A function giving the best (``max``) or worst (``min``) points of ``item`` at a value.
+
+    Computed by the engine's own plan, under each alternative of the item's
+    ``fraction`` interpretation (an alternative the engine does not know is skipped:
+    it is reported as an unknown mode).
+    """
+    from ._interpret import adjust
+
+    interpretations = ctx.definition.interpretations
+    found = next((i for i in interpretations if i.id == item.fraction), None)
+    readings = [{}] if found is None else [{found.id: v} for v in found.values]
+
+    def at(value: Fraction, pick: Any) -> Decimal | None:
+        points = []
+        for overrides in readings:
+            try:
+                plan = item.plan(Choices(interpretations, overrides), Decimal(0))
+            except ValueError:
+                continue
+            points.append(_decimal(Fraction(adjust(plan, value))))
+        return pick(points) if points else None
+
+    return at
 
 
 def _decimal(value: Fraction) -> Decimal:

@@ -1,18 +1,15 @@
-"""Lint, the command's side: which file a target names, the pack's own record types, the report.
+"""Lint, the command's side: which pack file a target names, and the report.
 
 ``pairing-rules lint`` takes a pack folder, a ``pack.yaml`` or an installed
-pack's id.  A pack with record types of its own exports them from its package
-as ``RECORD_TYPES``; they are imported from the folder beside ``pack.yaml``,
-so that the pack need not be installed.
+pack's id.  The pack need not be installed: its own module and record types
+(``python:`` in ``pack.yaml``) are imported from the folder beside the file.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 import importlib.util
 import re
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import metadata
@@ -21,7 +18,6 @@ from typing import Any, Final
 
 from ._i18n import Text
 from ._lint import LintIssue, did_you_mean, lint_text
-from ._models import Record
 
 
 class LintTargetError(LookupError):
@@ -63,12 +59,12 @@ class LintReport:
 def lint(target: str | FilePath, *, overrides: Mapping[str, str] | None = None) -> LintReport:
     """Lint a pack directory, a pack file, or an installed pack by id.
 
-    The pack's own record types are its package's ``RECORD_TYPES`` (imported
-    from the package beside ``pack.yaml``, which need not be installed).
+    The pack's own record types (``python.record_types``) are imported from the
+    module beside ``pack.yaml``, which need not be installed.
 
     :raises LintTargetError: when the target is neither a path nor an installed pack.
     """
-    file, types, type_issues = resolve_target(str(target))
+    file = resolve_target(str(target))
     try:
         text = file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
@@ -76,8 +72,7 @@ def lint(target: str | FilePath, *, overrides: Mapping[str, str] | None = None) 
             Text(zh=f"无法读取 {file}：{exc}", en=f"cannot read {file}: {exc}")
         ) from None
     shown = _shown(file)
-    issues = lint_text(text, file=shown, base=file.parent, record_types=types, overrides=overrides)
-    issues = [dataclasses.replace(i, file=shown) for i in type_issues] + issues
+    issues = lint_text(text, file=shown, base=file.parent, overrides=overrides)
     pack_id = None
     match = re.search(r"^id:\s*([a-z][a-z0-9_]*)\s*$", text, re.M)
     if match:
@@ -93,15 +88,11 @@ def _shown(file: FilePath) -> str:
         return str(file)
 
 
-def resolve_target(
-    target: str,
-) -> tuple[FilePath, dict[str, type[Record]] | None, list[LintIssue]]:
-    """The pack file a target names, the pack's own record types, and problems importing them."""
+def resolve_target(target: str) -> FilePath:
+    """The pack file a target names: a pack file, a folder holding one, or an installed pack."""
     path = FilePath(target)
     if path.exists():
-        file = _pack_file(path)
-        types, issues = _record_types_beside(file)
-        return file, types, issues
+        return _pack_file(path)
     ep = _entry_point(target)
     if ep is None:
         installed = sorted(e.name for e in metadata.entry_points(group=_GROUP))
@@ -131,8 +122,7 @@ def resolve_target(
                 en=f"the installed pack {target} has no pack.yaml beside it: {file}",
             )
         )
-    types, issues = _record_types_of(ep.module)
-    return file, types, issues
+    return file
 
 
 _GROUP: Final = "pairing_rules"
@@ -166,77 +156,4 @@ def _pack_file(path: FilePath) -> FilePath:
             zh=f"{path} 中有多个 pack.yaml，请指定其一：{'、'.join(map(str, found))}",
             en=f"{path} holds several pack.yaml files, name one: {', '.join(map(str, found))}",
         )
-    )
-
-
-def _record_types_beside(file: FilePath) -> tuple[dict[str, type[Record]] | None, list[LintIssue]]:
-    """``RECORD_TYPES`` of the package holding ``file``, imported from its folder."""
-    package = file.parent
-    if not (package / "__init__.py").is_file():
-        return None, []
-    name = package.name
-    existing = importlib.util.find_spec(name) if name.isidentifier() else None
-    try:
-        if (
-            existing is not None
-            and existing.origin is not None
-            and (FilePath(existing.origin).resolve() == (package / "__init__.py").resolve())
-        ):
-            module = importlib.import_module(name)
-        else:
-            module = _import_folder(package)
-    except Exception as exc:  # the pack's own code: report, never crash
-        return None, [_types_issue(f"{type(exc).__name__}: {exc}")]
-    return _types_from(module)
-
-
-def _import_folder(package: FilePath) -> Any:
-    name = f"_pairing_rules_lint_{package.name}"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(
-        name, package / "__init__.py", submodule_search_locations=[str(package)]
-    )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    try:
-        spec.loader.exec_module(module)
-    except BaseException:
-        del sys.modules[name]
-        raise
-    return module
-
-
-def _record_types_of(module_name: str) -> tuple[dict[str, type[Record]] | None, list[LintIssue]]:
-    try:
-        module = importlib.import_module(module_name)
-    except Exception as exc:
-        return None, [_types_issue(f"{type(exc).__name__}: {exc}")]
-    return _types_from(module)
-
-
-def _types_from(module: Any) -> tuple[dict[str, type[Record]] | None, list[LintIssue]]:
-    types = getattr(module, "RECORD_TYPES", None)
-    if types is None:
-        return None, []
-    if not isinstance(types, Mapping) or not all(
-        isinstance(k, str) and isinstance(v, type) and issubclass(v, Record)
-        for k, v in types.items()
-    ):
-        return None, [
-            _types_issue("RECORD_TYPES is not a mapping of collection names to Record types")
-        ]
-    return dict(types), []
-
-
-def _types_issue(detail: str) -> LintIssue:
-    return LintIssue(
-        code="record-types",
-        message=Text(
-            zh=f"无法读取规则包自定义的记录类型（RECORD_TYPES），只按核心记录类型检查：{detail}",
-            en=f"the pack's own record types (RECORD_TYPES) cannot be read; checking against the core types only: {detail}",
-        ),
-        severity="warning",
     )

@@ -123,7 +123,7 @@ def _by_kind(node: Any) -> Any:
 
 def pack_schema() -> dict[str, Any]:
     """The JSON Schema of ``pack.yaml``."""
-    from ._pack import PackDefinition
+    from ._definition import PackDefinition
 
     schema = _by_kind(copy.deepcopy(PackDefinition.model_json_schema(mode="validation")))
     _numbers_as_digits(schema)

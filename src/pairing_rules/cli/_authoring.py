@@ -96,11 +96,11 @@ def load_pack_arg(name: str, usage_error: Any) -> Any:
     from .._lint_target import LintTargetError, lint, resolve_target
 
     try:
-        file, types, _problems = resolve_target(name)
+        file = resolve_target(name)
     except LintTargetError as exc:
         raise usage_error(exc.text.zh, exc.text.en) from None
     try:
-        return load_pack(file, record_types=types)
+        return load_pack(file)
     except PackError as exc:
         issues = lint(file).issues
         if not issues:
