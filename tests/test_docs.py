@@ -505,3 +505,11 @@ def test_site_getting_started_shows_the_quickstart(site: Path) -> None:
     text = _text(site / "getting-started.html")
     for command in quickstart_commands():
         assert command in text
+
+
+def test_site_has_each_pack_beside_its_text(site: Path) -> None:
+    assert (site / "coverage.html").exists()
+    for pack in PACKS:
+        page = (site / "packs" / "text" / f"{pack.id}.html").read_text(encoding="utf-8")
+        assert '<div class="pr-lit pr-embedded">' in page, pack.id
+        assert 'id="pr-percent">100.0%<' in page, pack.id

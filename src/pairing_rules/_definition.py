@@ -17,6 +17,7 @@ from ._audit import Conflict
 from ._i18n import Text
 from ._interpretations import Interpretation
 from ._milestones import MONTH_DUE, Milestone
+from ._not_rules import NotRule
 from ._provenance import Source
 from ._quota import QuotaTable
 from ._requirements import GroupRequirement, Requirement
@@ -170,6 +171,8 @@ class PackDefinition(BaseModel):
     hook_interpretations: list[str] = Field(default_factory=list)
     #: fields read by the pack's own hook code (so templates hold them)
     hook_fields: list[HookFields] = Field(default_factory=list)
+    #: numbers of the document that are not rules, each with its reason (see ``coverage``)
+    not_rules: list[NotRule] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> PackDefinition:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Annotated, Any, Final, TypeAlias
 
@@ -160,6 +160,11 @@ def exact_floordiv(a: Exact, b: Exact) -> Number | None:
         return None
     if type(a) is int and type(b) is int:
         return a // b
+    if not isinstance(a, Fraction) and not isinstance(b, Fraction):
+        try:
+            return Decimal(a) // Decimal(b)  # exact: truncated toward zero
+        except InvalidOperation:  # a quotient beyond the decimal precision
+            pass
     quotient = Fraction(a) / Fraction(b)
     whole = quotient.numerator // quotient.denominator
     if whole < 0 and whole * quotient.denominator != quotient.numerator:

@@ -145,6 +145,19 @@ def value_of(expr: Expr, spec: RecordSpec | None = None) -> tuple[Getter, Shape]
     kinds = {p[1][0] for p in parts}
     plain = "frac" not in kinds and not nullable
     kind = "frac" if "frac" in kinds else ("int" if kinds == {"int"} else "dec")
+    if op == "sum" and all(a.op == "field" for a in expr.args) and spec is not None:
+        names = [a.name for a in expr.args]
+        if all(spec.kind(n) in ("int", "decimal") for n in names) and len(names) > 1:
+            get_all = attrgetter(*names)
+
+            def field_sum(r: Any) -> Any:
+                total: Any = 0
+                for v in get_all(r):
+                    if v is not None:
+                        total = total + v
+                return total
+
+            return field_sum, (kind, False)
     if op in ("sum", "mul", "sub"):
         if plain and len(fns) == 2:
             a, b = fns
@@ -178,6 +191,23 @@ def value_of(expr: Expr, spec: RecordSpec | None = None) -> tuple[Getter, Shape]
                 a, b = fns
                 return (lambda r: pick(a(r), b(r))), (kind, False)
             return (lambda r: pick(fn(r) for fn in fns)), (kind, False)
+
+        if len(fns) == 2:
+            first_fn, second_fn = fns
+            lowest = op == "min"
+
+            def extreme2(r: Any) -> Any:
+                a = first_fn(r)
+                if a is None:
+                    return None
+                b = second_fn(r)
+                if b is None:
+                    return None
+                if lowest:
+                    return b if b < a else a
+                return b if b > a else a
+
+            return extreme2, (kind, nullable)
 
         def extreme(r: Any) -> Any:
             values = [fn(r) for fn in fns]
@@ -319,37 +349,33 @@ ItemRunner = Callable[[Any, Trace], tuple[Decimal, Decimal]]
 
 def _threshold(body: ThresholdPlan, spec: RecordSpec, q: Callable[[Exact], Decimal]) -> ItemRunner:
     conds = tuple(
-        (filter_of(c.applies), condition_of(c, spec), c, n) for n, c in enumerate(body.conditions)
+        (filter_of(c.applies), condition_of(c, spec), n) for n, c in enumerate(body.conditions)
     )
+    bounds = tuple((c.at_least, c.at_most) for c in body.conditions)
     full = body.full
     exact_full = Fraction(full)
     proportional = body.proportional
 
     def run(r: Any, trace: Trace) -> tuple[Decimal, Decimal]:
-        hit = False
         ok = True
-        least = _FRACTION_ONE
-        details: list[tuple[int, Any, bool]] | None = [] if trace is not None else None
-        for applies, cond, plan, n in conds:
+        details = []
+        for applies, cond, n in conds:
             if applies is not None and not applies(r):
                 continue
-            hit = True
             met, value = cond(r)
-            if details is not None:
-                details.append((n, value, met))
+            details.append((n, value, met))
             if not met:
                 ok = False
-                if proportional:
-                    share = condition_fraction(value, False, plan.at_least, plan.at_most)
-                    if share < least:
-                        least = share
-        if trace is not None:
-            trace.append(tuple(details) if hit and details is not None else SKIPPED)
-        if not hit:
+        if not details:
+            if trace is not None:
+                trace.append(SKIPPED)
             return ZERO, ZERO
+        if trace is not None:
+            trace.append(tuple(details))
         if ok:
             return full, full
         if proportional:
+            least = min(condition_fraction(value, met, *bounds[n]) for n, value, met in details)
             return q(exact_full * least), full
         return ZERO, full
 

@@ -1,16 +1,19 @@
 """Sphinx extension of the pairing-rules documentation: pages written from the code.
 
-Three directives, for MyST Markdown pages:
+Four directives, for MyST Markdown pages:
 
 ``{pack-reference} ID``
     the full reference of the installed pack ``ID`` (see :mod:`._packs`);
 ``{cli-reference}``
     every subcommand and option of ``pairing-rules`` (see :mod:`._cli`);
 ``{record-fields} NAME``
-    the JSON contract of the record model ``pairing_rules.NAME`` (see :mod:`._records`).
+    the JSON contract of the record model ``pairing_rules.NAME`` (see :mod:`._records`);
+``{pack-text} ID``
+    the pack ``ID`` beside its document's text (see :mod:`._texts`).
 
 At ``builder-inited`` one page per installed pack, and an index of them, are
-written to ``packs/`` under the source folder (a folder kept out of git).
+written to ``packs/`` under the source folder (a folder kept out of git), and
+one page per pack with its text to ``packs/text/``.
 Pages that use a directive are read again at every build, since what they
 show lives in the code, not in the page.
 """
@@ -32,8 +35,19 @@ import pairing_rules as pr
 from ._cli import render_cli
 from ._packs import GENERATED_DIR, render_pack, write_pages
 from ._records import render_fields
+from ._texts import TEXT_DIR, PackText, text_page, write_text_pages
 
-__all__ = ["GENERATED_DIR", "render_cli", "render_fields", "render_pack", "setup", "write_pages"]
+__all__ = [
+    "GENERATED_DIR",
+    "TEXT_DIR",
+    "render_cli",
+    "render_fields",
+    "render_pack",
+    "setup",
+    "text_page",
+    "write_pages",
+    "write_text_pages",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +127,8 @@ def _write_pack_pages(app: Sphinx) -> None:
     packs = pr.list_packs()
     written = write_pages(app.srcdir, packs)
     logger.info("pairing_docs: %d pack page(s), %d written", len(packs), len(written))
+    texts = write_text_pages(app.srcdir, packs)
+    logger.info("pairing_docs: %d text page(s), %d written", len(packs), len(texts))
 
 
 def _always_outdated(
@@ -215,6 +231,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("pack-reference", PackReference)
     app.add_directive("cli-reference", CliReference)
     app.add_directive("record-fields", RecordFields)
+    app.add_directive("pack-text", PackText)
     app.connect("builder-inited", _write_pack_pages)
     app.connect("autodoc-process-docstring", _drop_class_docstring_of_data)
     app.connect("autodoc-process-docstring", _link_private_modules)

@@ -162,6 +162,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, help="文件所属年度 / the year it is about")
     _common(p, fmt=False)
 
+    from . import _coverage
+
+    _coverage.add_parser(sub)
+
     p = sub.add_parser(
         "aggregate",
         help="把活动日志汇总为教共体年度记录 / count an activity log into community-year records",
@@ -568,6 +572,12 @@ def _cmd_aggregate(args: argparse.Namespace, lang: Lang) -> int:
     return EXIT_USER if bad else EXIT_OK
 
 
+def _cmd_coverage(args: argparse.Namespace, lang: Lang) -> int:
+    from . import _coverage
+
+    return _coverage.run(args, lang)
+
+
 def _parse_date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
@@ -591,4 +601,5 @@ _COMMANDS: Final[dict[str, Callable[[argparse.Namespace, Lang], int]]] = {
     "new-pack": _cmd_new_pack,
     "lint": _cmd_lint,
     "schema": _cmd_schema,
+    "coverage": _cmd_coverage,
 }
