@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
+from ._numerals import NOT_NUMERALS
+
 DIGITS: Final[dict[str, int]] = {
     "零": 0,
     "〇": 0,
@@ -57,35 +59,9 @@ BIG_UNITS: Final[dict[str, int]] = {"万": 10_000, "亿": 100_000_000}
 _ZEROS: Final = frozenset("零〇○")
 _NUMERAL_CHARS: Final = "".join([*DIGITS, *SMALL_UNITS, *BIG_UNITS])
 
-#: words in which 一 (or another numeral) is not a number
-_NOT_NUMBERS: Final = (
-    "一定",
-    "一般",
-    "一体",
-    "统一",
-    "进一步",
-    "一致",
-    "一些",
-    "一切",
-    "之一",
-    "唯一",
-    "同一",
-    "一律",
-    "一起",
-    "一同",
-    "逐一",
-    "一线",
-    "一流",
-    "一旦",
-    "万一",
-    "一系列",
-    "一贯",
-    "每一",
-    "一揽子",
-    "一把手",
-    "十分",
-    "千方百计",
-    "万众",
+#: words in which 一 (or another numeral) is not a number: the coverage's list, and a few more
+_NOT_NUMBERS: Final = tuple(
+    dict.fromkeys((*NOT_NUMERALS, "之一", "一把手", "一揽子", "万众", "一系列", "一贯"))
 )
 #: words meaning "all of them": 100%, a share of 1
 _WHOLE: Final = ("百分之百", "全覆盖", "全部", "全面", "所有", "全体", "全员")
