@@ -232,6 +232,7 @@ def test_tutorial_steps_are_one_command_a_line() -> None:
         "pip install -e packs/cangnan2023",
         "pairing-rules packs",
         "pairing-rules show cangnan2023",
+        "pairing-rules lint packs/cangnan2023",
         "pytest packs/cangnan2023",
         "pairing-rules audit cangnan2023",
         "pairing-rules diff cangnan2022 cangnan2023",
@@ -491,6 +492,10 @@ def test_site_api_and_hooks(site: Path) -> None:
     api = (site / "api.html").read_text(encoding="utf-8")
     for name in pr.__all__:
         assert f'id="pairing_rules.{name}"' in api, name
+    # Condition.value's expressions are explained on a page, not by a private module
+    condition = api.split('id="pairing_rules.Condition"', 1)[1].split('<dl class="py ', 1)[0]
+    assert "_expr" not in condition and "WithJsonSchema" not in condition
+    assert 'href="expressions.html"' in condition
     hooks = (site / "hooks.html").read_text(encoding="utf-8")
     for hook in HOOKS:
         assert f'id="pairing_rules._hookspecs.{hook}"' in hooks, hook

@@ -100,3 +100,84 @@ def test_scaffold_errors(tmp_path: Path, pack_id: str, source: str, zh: str) -> 
     assert result.code == 2
     assert zh in result.err and "Traceback" not in result.err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["existing"]  # nothing was written
+
+
+def test_scaffold_matches_the_tutorial_and_is_safe(tmp_path: Path) -> None:
+    import ast
+    import json
+    import tomllib
+
+    import yaml
+
+    import pairing_rules as pr
+    from pairing_rules._lint_target import lint
+    from pairing_rules._schema import pack_schema
+
+    title = '带"引号"和\\反斜杠的 2099 年方案'
+    made = run(
+        "new-pack", "quote2099", "--title", title, "--source", str(SOURCE), "--dir", str(tmp_path)
+    )
+    assert made.code == 0, made.err
+    root = tmp_path / "quote2099"
+    package = root / "src" / "pairing_rules_quote2099"
+    # the title survives TOML, Python and YAML as written
+    project = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["description"] == f"Rule pack: {title}"
+    module = ast.parse((package / "__init__.py").read_text(encoding="utf-8"))
+    assert ast.get_docstring(module) == f"Rule pack ``quote2099``: {title}."
+    pack_text = (package / "pack.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(pack_text)
+    assert data["label"] == {
+        "zh": title,
+        "en": "Rule pack quote2099",
+    }  # not the Chinese title twice
+    # the tutorial's layout: examples/ with sample records, and the schema the modeline names
+    assert pack_text.splitlines()[0] == "# yaml-language-server: $schema=../../pack.schema.json"
+    assert json.loads((root / "pack.schema.json").read_text(encoding="utf-8")) == pack_schema()
+    sample = json.loads((root / "examples" / "communities.json").read_text(encoding="utf-8"))
+    dataset = pr.load_dataset(sample, {"communities": pr.CommunityYear}, wanted=["communities"])
+    assert len(dataset.records("communities")) == 1 and not dataset.rejected
+    assert lint(root).issues == []
+
+
+def test_scaffold_english_label_and_bad_titles(tmp_path: Path) -> None:
+    import yaml
+
+    made = run(
+        "new-pack",
+        "en2099",
+        "--title",
+        "标题",
+        "--title-en",
+        "A county plan",
+        "--source",
+        str(SOURCE),
+        "--dir",
+        str(tmp_path),
+    )
+    assert made.code == 0, made.err
+    pack_file = tmp_path / "en2099" / "src" / "pairing_rules_en2099" / "pack.yaml"
+    assert yaml.safe_load(pack_file.read_text(encoding="utf-8"))["label"]["en"] == "A county plan"
+    two_lines = run(
+        "new-pack",
+        "nl2099",
+        "--title",
+        "一行\n两行",
+        "--source",
+        str(SOURCE),
+        "--dir",
+        str(tmp_path),
+    )
+    assert two_lines.code == 2 and "只能是一行" in two_lines.err
+    assert not (tmp_path / "nl2099").exists()
+
+
+def test_scaffold_dir_that_is_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "packs.txt"
+    target.write_text("not a folder", encoding="utf-8")
+    result = run(
+        "new-pack", "file2099", "--title", "t", "--source", str(SOURCE), "--dir", str(target)
+    )
+    assert result.code == 2
+    assert "是一个文件，不是目录" in result.err and "Traceback" not in result.err
+    assert target.read_text(encoding="utf-8") == "not a folder"

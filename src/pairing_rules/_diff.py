@@ -1,333 +1,314 @@
-"""What changed from one document to the next: a provision-level comparison of two packs.
+"""What changed from one document to the next: every rule of two packs, compared.
 
-Rules are matched by meaning, not by id: every condition of a requirement or a
-rubric item is filed under a *topic*, the kind of activity it measures (lessons,
-research sessions, teacher exchange, …) and the community types it applies to.
-Under each topic the two packs' conditions are compared; a topic is ``same``
-when both state the same conditions, ``changed`` when they differ, ``added`` or
-``removed`` when only one pack has it.  Provisions with the same id in both
-packs (periods, targets) are compared by value.  With input records, the same
-records are checked (or scored) under both packs and the records whose outcome
-differs are listed.
+Requirements are matched by meaning, not by id: every condition of a
+requirement is filed under a *topic*, the kind of activity it measures
+(lessons, research sessions, teacher exchange, …) and the community types it
+applies to.  Under each topic the two packs' conditions are compared; a topic
+is ``same`` when both state the same conditions, ``changed`` when they differ,
+``added`` or ``removed`` when only one pack has it.
+
+Everything else is matched by id and compared key by key (see
+:mod:`._diff_views`): each rubric (declared total, scope, items), each of its
+items (points, every condition's measure, bounds, filters and ``when``, an
+adjustment's base, pivot, step, per and bounds, …), its grades (bands per
+interpretation value, basis) and vetoes; interpretations (added, removed, a
+changed default or alternatives); group rules; quota tables (rows, sums,
+formula); milestones (dates, progress, target shares); reference tables
+(columns, row count, changed rows); stated figures; and provisions by value.
+A changed topic lists every difference as a detail.
+
+With input records, the same records are checked and scored under both packs:
+``replay`` lists the records whose check outcome differs, ``scores`` every
+record whose total or grade changes, with the items responsible.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from enum import Enum, StrEnum
-from typing import Any, Final
+from collections.abc import Mapping
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict
 
-from ._conditions import Condition, gate_open
+from . import _diff_views as views
+from ._diff_topics import TOPICS, Change, TopicChange, compare_rules
 from ._i18n import Text
-from ._interpretations import Choices
-from ._numbers import format_number
+from ._numbers import format_number, json_number
 from ._pack import Pack
 from ._provenance import Source
 
-#: fields measuring the same kind of activity, with the topic's label
-TOPICS: Final[dict[str, tuple[frozenset[str], Text]]] = {
-    "lessons": (
-        frozenset({"sync_lessons", "offline_demo_lessons"}),
-        Text(zh="示范课（同步课堂、送教下乡）节数", en="demonstration lessons"),
-    ),
-    "subjects": (frozenset({"sync_subjects"}), Text(zh="同步课堂学科数", en="lesson subjects")),
-    "research": (
-        frozenset({"online_research", "offline_research"}),
-        Text(zh="教研活动次数", en="research sessions"),
-    ),
-    "exchange": (
-        frozenset(
-            {
-                "teachers_barrier_free",
-                "teachers_sent",
-                "core_teachers",
-                "members_with_backbone_teacher",
-            }
-        ),
-        Text(zh="教师交流", en="teacher exchange"),
-    ),
-    "mentoring": (
-        frozenset({"mentors", "mentees", "min_mentoring_activities"}),
-        Text(zh="师徒结对", en="mentoring"),
-    ),
-    "shadow": (
-        frozenset({"shadow_teachers", "shadow_months"}),
-        Text(zh="异地跟岗", en="shadow training"),
-    ),
-    "courses": (frozenset({"extension_courses"}), Text(zh="线上拓展课程", en="extension courses")),
-    "students": (frozenset({"student_exchanges"}), Text(zh="学生交流活动", en="student exchanges")),
-    "satisfaction": (frozenset({"satisfaction"}), Text(zh="群众满意度", en="satisfaction")),
-    "timeliness": (frozenset({"on_time"}), Text(zh="按时完成", en="timeliness")),
-    "forms": (frozenset({"forms"}), Text(zh="帮扶形式", en="assistance forms")),
-    "joint_research": (
-        frozenset({"min_semester_research_meetings", "joint_projects"}),
-        Text(zh="联合教研与课题", en="joint research"),
-    ),
-    "secondment": (
-        frozenset({"managers_sent", "managers_received"}),
-        Text(zh="管理人员挂职", en="secondments"),
-    ),
-}
-_ANY: Final = "*"
+__all__ = ["TOPICS", "Change", "DiffReport", "TopicChange", "compare_rules", "diff"]
 
 
-class Change(StrEnum):
-    """How a topic differs between two packs."""
-
-    ADDED = "added"
-    REMOVED = "removed"
-    CHANGED = "changed"
-    SAME = "same"
-
-
-@dataclass(frozen=True)
-class Stated:
-    """One condition (or provision value) as a pack states it."""
-
-    rule: str
-    label: Text
-    text: str
-    source: Source
-    key: tuple[str, str]
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "rule": self.rule,
-            "label": self.label.model_dump(),
-            "condition": self.text,
-            "source": self.source.model_dump(),
-        }
-
-
-@dataclass
-class _Side:
-    conditions: dict[tuple[str, ...], list[Stated]] = field(default_factory=dict)
-
-    def add(self, topic: tuple[str, ...], stated: Stated) -> None:
-        entries = self.conditions.setdefault(topic, [])
-        if all(e.key != stated.key or e.rule != stated.rule for e in entries):
-            entries.append(stated)
-
-
-def _topic_of(names: Iterable[str]) -> str:
-    names = set(names)
-    for topic, (fields, _label) in TOPICS.items():
-        if names & fields:
-            return topic
-    if names == {"members"}:
-        return "membership"
-    return "+".join(sorted(names)) or "other"
-
-
-def _types(*filters: Mapping[str, list[Any]] | None) -> str:
-    """The community types a rule applies to; for a rule of every type, its scope if it has one."""
-    types = _allowed("type", filters)
-    if types != _ANY:
-        return types
-    return _allowed("scope", filters)
-
-
-def _allowed(name: str, filters: Iterable[Mapping[str, list[Any]] | None]) -> str:
-    allowed: set[str] | None = None
-    for spec in filters:
-        values = (spec or {}).get(name)
-        if values is None:
-            continue
-        names = {v.value if isinstance(v, Enum) else str(v) for v in values}
-        allowed = names if allowed is None else allowed & names
-    if allowed is None:
-        return _ANY
-    return "、".join(sorted(allowed))
-
-
-def _condition_text(c: Condition) -> tuple[str, tuple[str, str]]:
-    if c.field is not None:
-        shown = f"{c.field} = {'是' if c.equals else '否'}"
-        return shown, (c.field, f"= {c.equals}")
-    expr = c.expr
-    assert expr is not None
-    parts = []
-    if c.at_least is not None:
-        parts.append(f"≥ {format_number(c.at_least)}")
-    if c.at_most is not None:
-        parts.append(f"≤ {format_number(c.at_most)}")
-    bound = " ".join(parts)
-    return f"{expr.render()} {bound}", (expr.render(), bound)
-
-
-def _collect(pack: Pack, choices: Choices) -> _Side:
-    side = _Side()
-    d = pack.definition
-    for req in d.requirements:
-        if not gate_open(req.when, choices):
-            continue
-        for c in req.conditions:
-            if not gate_open(c.when, choices):
-                continue
-            text, key = _condition_text(c)
-            topic = (
-                req.collection,
-                _topic_of(c.fields() - set(c.applies_to or {})),
-                _types(req.applies_to, c.applies_to),
-            )
-            side.add(topic, Stated(f"requirement.{req.id}", c.label, text, c.source, key))
-        for ev in req.evidence:
-            topic = (req.collection, "evidence", _types(req.applies_to))
-            side.add(
-                topic,
-                Stated(
-                    f"requirement.{req.id}",
-                    ev.label,
-                    f"{ev.field} = 是",
-                    ev.source,
-                    (ev.field, "= True"),
-                ),
-            )
-    return side
-
-
-class TopicChange(BaseModel):
-    """One topic compared between two packs."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    topic: str
-    label: Text
-    change: Change
-    summary: Text
-    a: list[dict[str, Any]] | None
-    b: list[dict[str, Any]] | None
-
-    def as_json(self) -> dict[str, Any]:
-        return {
-            "topic": self.topic,
-            "label": self.label.model_dump(),
-            "change": self.change.value,
-            "summary": self.summary.model_dump(),
-            "a": None if self.a is None else {"conditions": self.a},
-            "b": None if self.b is None else {"conditions": self.b},
-        }
-
-
-def _bounds(stated: list[Stated]) -> list[str]:
-    return sorted({s.key[1] for s in stated})
-
-
-def _summary(change: Change, a: list[Stated], b: list[Stated]) -> Text:
-    if change is Change.SAME:
-        return Text(zh="两份文件的条件相同", en="both documents state the same conditions")
-    if change is Change.ADDED:
-        return Text(zh="只有后一份文件有此要求", en="only the second document has this rule")
-    if change is Change.REMOVED:
-        return Text(zh="只有前一份文件有此要求", en="only the first document has this rule")
-    fields_a = {s.key[0] for s in a}
-    fields_b = {s.key[0] for s in b}
-    parts_zh, parts_en = [], []
-    if _bounds(a) == _bounds(b):
-        parts_zh.append(f"门槛不变（{'，'.join(_bounds(a))}）")
-        parts_en.append(f"the same thresholds ({', '.join(_bounds(a))})")
-    else:
-        parts_zh.append(f"门槛由 {'，'.join(_bounds(a))} 变为 {'，'.join(_bounds(b))}")
-        parts_en.append(f"thresholds {', '.join(_bounds(a))} become {', '.join(_bounds(b))}")
-    if fields_a != fields_b:
-        parts_zh.append(
-            f"计算口径由 {'；'.join(sorted(fields_a))} 变为 {'；'.join(sorted(fields_b))}"
-        )
-        parts_en.append(
-            f"measured as {'; '.join(sorted(fields_b))} instead of {'; '.join(sorted(fields_a))}"
-        )
-    return Text(zh="，".join(parts_zh), en="; ".join(parts_en))
-
-
-def _topic_label(topic: tuple[str, ...]) -> Text:
-    collection, name, types = topic
-    extra = {
-        "evidence": Text(zh="佐证材料", en="evidence"),
-        "membership": Text(zh="成员校", en="member schools"),
+def _entry(rule: str, label: Text, shown: str, source: Source | None) -> dict[str, Any]:
+    return {
+        "rule": rule,
+        "label": label.model_dump(),
+        "condition": shown,
+        "source": source.model_dump() if source is not None else None,
     }
-    base = TOPICS[name][1] if name in TOPICS else extra.get(name, Text(zh=name, en=name))
-    scope_zh = "所有类型" if types == _ANY else types
-    scope_en = "all types" if types == _ANY else types
-    return Text(zh=f"{base.zh}（{scope_zh}）", en=f"{base.en} ({scope_en}, {collection})")
 
 
-def compare_rules(
-    a: Pack, b: Pack, choices_a: Choices | None = None, choices_b: Choices | None = None
-) -> list[TopicChange]:
-    """Every topic of either pack's requirements, compared."""
-    side_a = _collect(a, choices_a or a.choices())
-    side_b = _collect(b, choices_b or b.choices())
-    out = []
-    for topic in sorted(set(side_a.conditions) | set(side_b.conditions)):
-        in_a = side_a.conditions.get(topic)
-        in_b = side_b.conditions.get(topic)
-        if in_a is None:
-            change = Change.ADDED
-        elif in_b is None:
-            change = Change.REMOVED
-        elif {s.key for s in in_a} == {s.key for s in in_b}:
-            change = Change.SAME
-        else:
-            change = Change.CHANGED
-        out.append(
-            TopicChange(
-                topic=":".join(topic),
-                label=_topic_label(topic),
-                change=change,
-                summary=_summary(change, in_a or [], in_b or []),
-                a=None if in_a is None else [s.as_json() for s in in_a],
-                b=None if in_b is None else [s.as_json() for s in in_b],
-            )
+def _change(
+    topic: str,
+    label: Text,
+    a: tuple[views.View, list[dict[str, Any]]] | None,
+    b: tuple[views.View, list[dict[str, Any]]] | None,
+    *,
+    labels: dict[str, Text] | None = None,
+    what: Text,
+) -> TopicChange:
+    """One topic matched by id: added, removed, or compared view by view."""
+    if a is None or b is None:
+        change = Change.ADDED if a is None else Change.REMOVED
+        summary = Text(
+            zh=f"{what.zh}：只有{'后' if a is None else '前'}一个规则包有",
+            en=f"{what.en}: only in the {'second' if a is None else 'first'} pack",
         )
-    return out
+        details: list[dict[str, Any]] = []
+    else:
+        details = views.compare_views(a[0], b[0], labels)
+        change = Change.CHANGED if details else Change.SAME
+        summary = (
+            views.summarize(details)
+            if details
+            else Text(zh=f"{what.zh}：相同", en=f"{what.en}: the same")
+        )
+    return TopicChange(
+        topic=topic,
+        label=label,
+        change=change,
+        summary=summary,
+        a=None if a is None else a[1],
+        b=None if b is None else b[1],
+        details=details,
+    )
+
+
+def _by_id(entries: Any) -> dict[str, Any]:
+    return {e.id: e for e in entries}
 
 
 def compare_rubrics(a: Pack, b: Pack) -> list[TopicChange]:
-    """Rubrics by id: their items and points (a rubric of one pack only is added or removed)."""
-    rubrics_a = {r.id: r for r in a.definition.rubrics}
-    rubrics_b = {r.id: r for r in b.definition.rubrics}
+    """Rubrics by id; then each one's items by id, its grades and its vetoes."""
+    rubrics_a, rubrics_b = _by_id(a.definition.rubrics), _by_id(b.definition.rubrics)
     out = []
     for key in sorted(set(rubrics_a) | set(rubrics_b)):
         ra, rb = rubrics_a.get(key), rubrics_b.get(key)
+        present = rb or ra
+        assert present is not None
 
         def entries(rubric: Any) -> list[dict[str, Any]]:
             return [
-                {
-                    "rule": f"rubric.{rubric.id}.{i.id}",
-                    "label": i.label.model_dump(),
-                    "condition": f"{format_number(i.points)} 分",
-                    "source": i.source.model_dump(),
-                }
+                _entry(
+                    f"rubric.{rubric.id}.{i.id}", i.label, f"{format_number(i.points)} 分", i.source
+                )
                 for i in rubric.items
             ]
 
-        if ra is None or rb is None:
-            change = Change.ADDED if ra is None else Change.REMOVED
-        else:
-            same = [(i.id, i.points) for i in ra.items] == [(i.id, i.points) for i in rb.items]
-            change = (
-                Change.SAME if same and ra.declared_total == rb.declared_total else Change.CHANGED
-            )
-        present = rb or ra
-        assert present is not None
         total = format_number(present.declared_total)
+        topic = _change(
+            f"rubric:{key}",
+            present.label,
+            None if ra is None else (views.rubric_view(ra), entries(ra)),
+            None if rb is None else (views.rubric_view(rb), entries(rb)),
+            what=Text(zh="考核细则", en="rubric"),
+        )
+        if topic.change in (Change.SAME, Change.ADDED, Change.REMOVED):
+            topic = topic.model_copy(
+                update={
+                    "summary": Text(
+                        zh=f"考核细则，{len(present.items)} 项，总分 {total}",
+                        en=f"rubric of {len(present.items)} items, declared total {total}",
+                    )
+                }
+            )
+        out.append(topic)
+        if ra is None or rb is None:
+            continue
+        out += _rubric_parts(ra, rb)
+    return out
+
+
+def _item_side(rubric: Any, item: Any) -> tuple[views.View, list[dict[str, Any]]]:
+    view, _labels = views.item_view(item)
+    entry = _entry(
+        f"rubric.{rubric.id}.{item.id}", item.label, f"{format_number(item.points)} 分", item.source
+    )
+    return view, [entry]
+
+
+def _rubric_parts(ra: Any, rb: Any) -> list[TopicChange]:
+    out = []
+    items_a, items_b = _by_id(ra.items), _by_id(rb.items)
+    for item_id in dict.fromkeys([*items_a, *items_b]):
+        ia, ib = items_a.get(item_id), items_b.get(item_id)
+        present = ib or ia
+        assert present is not None
+        labels = {**views.item_view(ia)[1], **views.item_view(ib)[1]} if ia and ib else {}
         out.append(
-            TopicChange(
-                topic=f"rubric:{key}",
-                label=present.label,
-                change=change,
-                summary=Text(
-                    zh=f"考核细则，{len(present.items)} 项，总分 {total}",
-                    en=f"rubric of {len(present.items)} items, declared total {total}",
+            _change(
+                f"rubric:{rb.id}:item:{item_id}",
+                Text(
+                    zh=f"{rb.label.zh}：{present.label.zh}", en=f"{rb.label.en}: {present.label.en}"
                 ),
-                a=None if ra is None else entries(ra),
-                b=None if rb is None else entries(rb),
+                None if ia is None else _item_side(ra, ia),
+                None if ib is None else _item_side(rb, ib),
+                labels=labels,
+                what=Text(zh="考核项目", en="rubric item"),
+            )
+        )
+
+    def grades(rubric: Any) -> tuple[views.View, list[dict[str, Any]]]:
+        g = rubric.grades
+        shown = "、".join(x.label.zh for x in g.grades)
+        return views.grades_view(g), [
+            _entry(f"rubric.{rubric.id}.grades", Text(zh="等次", en="grades"), shown, g.source)
+        ]
+
+    out.append(
+        _change(
+            f"rubric:{rb.id}:grades",
+            Text(zh=f"{rb.label.zh}：等次", en=f"{rb.label.en}: grades"),
+            grades(ra),
+            grades(rb),
+            what=Text(zh="等次", en="grades"),
+        )
+    )
+    vetoes_a, vetoes_b = _by_id(ra.vetoes), _by_id(rb.vetoes)
+    for veto_id in dict.fromkeys([*vetoes_a, *vetoes_b]):
+        va, vb = vetoes_a.get(veto_id), vetoes_b.get(veto_id)
+        present = vb or va
+        assert present is not None
+
+        def side(rubric: Any, veto: Any) -> tuple[views.View, list[dict[str, Any]]]:
+            view, _labels = views.veto_view(veto)
+            return view, [
+                _entry(
+                    f"rubric.{rubric.id}.veto.{veto.id}", veto.label, f"→ {veto.cap}", veto.source
+                )
+            ]
+
+        labels = {**views.veto_view(va)[1], **views.veto_view(vb)[1]} if va and vb else {}
+        out.append(
+            _change(
+                f"rubric:{rb.id}:veto:{veto_id}",
+                Text(
+                    zh=f"{rb.label.zh}：{present.label.zh}", en=f"{rb.label.en}: {present.label.en}"
+                ),
+                None if va is None else side(ra, va),
+                None if vb is None else side(rb, vb),
+                labels=labels,
+                what=Text(zh="否决", en="veto"),
             )
         )
     return out
+
+
+def _compare_by_id(
+    kind: str,
+    entries_a: Any,
+    entries_b: Any,
+    make: Any,
+    shown: Any,
+    what: Text,
+) -> list[TopicChange]:
+    """Entries of one kind matched by id, compared by ``make`` (a view of each)."""
+    by_a, by_b = _by_id(entries_a), _by_id(entries_b)
+    out = []
+    for key in sorted(set(by_a) | set(by_b)):
+        ea, eb = by_a.get(key), by_b.get(key)
+        present = eb or ea
+        assert present is not None
+
+        def side(entry: Any) -> tuple[views.View, list[dict[str, Any]]]:
+            return make(entry), [
+                _entry(
+                    f"{kind}.{entry.id}", entry.label, shown(entry), getattr(entry, "source", None)
+                )
+            ]
+
+        out.append(
+            _change(
+                f"{kind}:{key}",
+                present.label,
+                None if ea is None else side(ea),
+                None if eb is None else side(eb),
+                what=what,
+            )
+        )
+    return out
+
+
+def compare_interpretations(a: Pack, b: Pack) -> list[TopicChange]:
+    """Interpretations by id: added, removed, a changed default, kind, bounds or alternatives."""
+    return _compare_by_id(
+        "interpretation",
+        a.definition.interpretations,
+        b.definition.interpretations,
+        views.interpretation_view,
+        lambda i: f"默认 {i.default}；可选 {'、'.join(i.values)}",
+        Text(zh="解释口径", en="interpretation"),
+    )
+
+
+def compare_groups(a: Pack, b: Pack) -> list[TopicChange]:
+    """Group rules (shares, distinct counts, rates) by id."""
+    return _compare_by_id(
+        "group",
+        a.definition.group_requirements,
+        b.definition.group_requirements,
+        views.group_view,
+        lambda g: g.kind,
+        Text(zh="汇总要求", en="group rule"),
+    )
+
+
+def compare_quotas(a: Pack, b: Pack) -> list[TopicChange]:
+    """Quota tables by id: each row's number, the printed sums, the formula."""
+    return _compare_by_id(
+        "quota",
+        a.definition.quotas,
+        b.definition.quotas,
+        views.quota_view,
+        lambda q: f"{len(q.rows)} 行，合计 {q.total()}",
+        Text(zh="定额表", en="quota table"),
+    )
+
+
+def compare_milestones(a: Pack, b: Pack) -> list[TopicChange]:
+    """Milestones by id: the date, the progress value and the target share."""
+    return _compare_by_id(
+        "milestone",
+        a.definition.milestones,
+        b.definition.milestones,
+        views.milestone_view,
+        lambda m: m.due.isoformat() if m.due is not None else str(m.month),
+        Text(zh="时间节点", en="milestone"),
+    )
+
+
+def compare_tables(a: Pack, b: Pack) -> list[TopicChange]:
+    """Reference tables by id: columns, row count and every changed row."""
+    return _compare_by_id(
+        "table",
+        a.definition.tables,
+        b.definition.tables,
+        views.table_view,
+        lambda t: f"{len(t.columns)} 列，{len(t.rows)} 行",
+        Text(zh="参考表", en="table"),
+    )
+
+
+def compare_figures(a: Pack, b: Pack) -> list[TopicChange]:
+    """Figures the document states about its lists, by id."""
+    return _compare_by_id(
+        "figure",
+        a.definition.figures,
+        b.definition.figures,
+        views.figure_view,
+        lambda f: format_number(f.stated),
+        Text(zh="文件表述的数字", en="stated figure"),
+    )
 
 
 def compare_provisions(a: Pack, b: Pack) -> list[TopicChange]:
@@ -371,7 +352,11 @@ def compare_provisions(a: Pack, b: Pack) -> list[TopicChange]:
 
 
 class DiffReport(BaseModel):
-    """Two packs compared, and (with input) the records whose outcome differs."""
+    """Two packs compared, and (with input) the records whose outcome differs.
+
+    :param replay: the records whose check outcome (passed or not) differs.
+    :param scores: the records whose rubric, total or grade differs, with the items responsible.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -379,14 +364,24 @@ class DiffReport(BaseModel):
     b: str
     changes: list[TopicChange]
     replay: list[dict[str, Any]] | None = None
+    scores: list[dict[str, Any]] | None = None
+
+    def counts(self) -> dict[str, int]:
+        """How many topics are added, removed, changed and the same."""
+        out = {c.value: 0 for c in Change}
+        for change in self.changes:
+            out[change.change.value] += 1
+        return out
 
     def as_json(self) -> dict[str, Any]:
         """The JSON contract of ``pairing-rules diff``."""
         return {
             "a": self.a,
             "b": self.b,
+            "counts": self.counts(),
             "changes": [c.as_json() for c in self.changes],
             "replay": self.replay,
+            "scores": self.scores,
         }
 
 
@@ -416,6 +411,77 @@ def _outcomes(
     return out
 
 
+def _sheets(
+    pack: Pack, data: Any, overrides: Mapping[str, str] | None
+) -> dict[tuple[str, str], Any]:
+    """Every record's score sheet under ``pack`` (none where the pack has no rubric)."""
+    from ._scoring import as_dataset, score
+
+    if not pack.definition.rubrics:
+        return {}
+    report = score(pack, as_dataset(pack, data), interpretations=overrides)
+    return {(pack.rubric(s.rubric).collection, s.id): s for s in report.results}
+
+
+def _score_side(sheet: Any) -> dict[str, Any] | None:
+    if sheet is None:
+        return None
+    return {
+        "rubric": sheet.rubric,
+        "total": json_number(sheet.total),
+        "max": json_number(sheet.max),
+        "grade": sheet.grade,
+        "grade_en": sheet.grade_en,
+        "grade_id": sheet.grade_id,
+    }
+
+
+def score_changes(
+    a: Pack,
+    b: Pack,
+    data: Any,
+    interpretations_a: Mapping[str, str] | None = None,
+    interpretations_b: Mapping[str, str] | None = None,
+) -> list[dict[str, Any]]:
+    """Every record whose rubric, total or grade differs between the packs, and the items responsible.
+
+    An item is responsible when its points differ (or it is in one rubric only).
+    """
+    sheets_a = _sheets(a, data, interpretations_a)
+    sheets_b = _sheets(b, data, interpretations_b)
+    out = []
+    for key in sorted(set(sheets_a) | set(sheets_b)):
+        sa, sb = sheets_a.get(key), sheets_b.get(key)
+        side_a, side_b = _score_side(sa), _score_side(sb)
+        if side_a is not None and side_b is not None:
+            keep = ("rubric", "total", "grade_id")
+            if all(side_a[k] == side_b[k] for k in keep):
+                continue
+        items_a = {i.id: i for i in (sa.items if sa is not None else [])}
+        items_b = {i.id: i for i in (sb.items if sb is not None else [])}
+        items = []
+        for item_id in dict.fromkeys([*items_a, *items_b]):
+            ia, ib = items_a.get(item_id), items_b.get(item_id)
+            pa = None if ia is None else json_number(ia.points)
+            pb = None if ib is None else json_number(ib.points)
+            if pa == pb:
+                continue
+            present = ib or ia
+            assert present is not None
+            items.append(
+                {
+                    "id": item_id,
+                    "label": present.label.model_dump(),
+                    "a": pa,
+                    "b": pb,
+                    "reason_a": None if ia is None else ia.reason.model_dump(),
+                    "reason_b": None if ib is None else ib.reason.model_dump(),
+                }
+            )
+        out.append({"collection": key[0], "id": key[1], "a": side_a, "b": side_b, "items": items})
+    return out
+
+
 def diff(
     a: Pack,
     b: Pack,
@@ -427,14 +493,22 @@ def diff(
     """Compare pack ``a`` with pack ``b``; with ``data``, replay the records under both.
 
     :param data: an input object (``{"communities": [...]}``) or a dataset; records are
-        checked under each pack (scored, where a pack has no requirements) and every
-        record whose outcome differs is listed.
+        checked under each pack (``replay``: every record whose outcome differs) and
+        scored under each pack (``scores``: every record whose total or grade differs).
     """
     changes = compare_rules(a, b, a.choices(interpretations_a), b.choices(interpretations_b))
     changes += compare_rubrics(a, b)
+    changes += compare_interpretations(a, b)
+    changes += compare_groups(a, b)
+    changes += compare_quotas(a, b)
+    changes += compare_milestones(a, b)
+    changes += compare_tables(a, b)
+    changes += compare_figures(a, b)
     changes += compare_provisions(a, b)
     replay = None
+    scores = None
     if data is not None:
+        scores = score_changes(a, b, data, interpretations_a, interpretations_b)
         out_a = _outcomes(a, data, interpretations_a)
         out_b = _outcomes(b, data, interpretations_b)
         replay = []
@@ -443,4 +517,4 @@ def diff(
                 replay.append(
                     {"collection": key[0], "id": key[1], "a": out_a[key], "b": out_b[key]}
                 )
-    return DiffReport(a=a.ref, b=b.ref, changes=changes, replay=replay)
+    return DiffReport(a=a.ref, b=b.ref, changes=changes, replay=replay, scores=scores)

@@ -2,15 +2,21 @@
 
 The scaffold is a complete distribution: ``pyproject.toml`` with the entry
 point, the package with the document's text, ``pack.yaml`` with the metadata
-and one provision quoting the document, and a test file that runs the
-conformance suite.  After ``pip install -e packs/ID`` the pack is listed and
-its tests pass unchanged.
+and one provision quoting the document, a test file that runs the conformance
+suite, ``examples/`` with a sample input file, and ``pack.schema.json`` (the
+JSON Schema that ``pack.yaml``'s first line points editors to).  After
+``pip install -e packs/ID`` the pack is listed and its tests pass unchanged.
+
+The title goes into Python, TOML and Markdown files: it is escaped for each
+(a double quote or a backslash in a title is kept as written), and must be one line.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
+import unicodedata
 from pathlib import Path
 from typing import Final
 
@@ -58,10 +64,14 @@ def new_pack(
     doc_number: str | None = None,
     published: dt.date | None = None,
     year: int | None = None,
+    title_en: str | None = None,
 ) -> Path:
     """Scaffold ``directory/pack_id``; return its path.
 
-    :raises ScaffoldError: for an invalid id, an existing directory or a missing source.
+    :param title: the document's title as printed (the pack's Chinese label).
+    :param title_en: the pack's English label (default: ``Rule pack ID``).
+    :raises ScaffoldError: for an invalid id or title, a ``directory`` that is a file,
+        an existing pack directory or a missing source.
     """
     if not re.fullmatch(PACK_ID, pack_id):
         raise ScaffoldError(
@@ -73,6 +83,16 @@ def new_pack(
         )
     if not title.strip():
         raise ScaffoldError(Text(zh="--title 不能为空", en="--title must not be empty"))
+    for option, value in (("--title", title), ("--title-en", title_en or "")):
+        if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in value.strip()):
+            raise ScaffoldError(
+                Text(
+                    zh=f"{option} 只能是一行文字，不能含换行或控制字符",
+                    en=f"{option} must be one line of text, without line breaks or control characters",
+                )
+            )
+    title = title.strip()
+    label_en = (title_en or "").strip() or f"Rule pack {pack_id}"
     source_path = Path(source)
     if not source_path.is_file():
         raise ScaffoldError(
@@ -86,7 +106,15 @@ def new_pack(
         ) from None
     if not text.strip():
         raise ScaffoldError(Text(zh=f"{source_path} 是空文件", en=f"{source_path} is empty"))
-    root = Path(directory) / pack_id
+    parent = Path(directory)
+    if parent.exists() and not parent.is_dir():
+        raise ScaffoldError(
+            Text(
+                zh=f"--dir {parent} 是一个文件，不是目录",
+                en=f"--dir {parent} is a file, not a folder",
+            )
+        )
+    root = parent / pack_id
     if root.exists():
         raise ScaffoldError(
             Text(
@@ -103,27 +131,74 @@ def new_pack(
     (src / "document.txt").write_text(text, encoding="utf-8")
     (src / "py.typed").write_text("", encoding="utf-8")
     (src / "__init__.py").write_text(
-        _INIT.format(pack_id=pack_id, title=title.strip()), encoding="utf-8"
+        _INIT.format(pack_id=pack_id, title=python_docstring_text(title)), encoding="utf-8"
     )
     (src / "pack.yaml").write_text(
-        _pack_yaml(pack_id, title.strip(), quote, issuer, doc_number, published, year),
+        _pack_yaml(pack_id, title, label_en, quote, issuer, doc_number, published, year),
         encoding="utf-8",
     )
+    (root / "pack.schema.json").write_text(_schema_text(), encoding="utf-8")
     (root / "pyproject.toml").write_text(
-        _PYPROJECT.format(pack_id=pack_id, package=package, title=title.strip()), encoding="utf-8"
+        _PYPROJECT.format(
+            pack_id=pack_id, package=package, description=toml_string(f"Rule pack: {title}")
+        ),
+        encoding="utf-8",
     )
     (root / "tests" / f"test_{pack_id}.py").write_text(
         _TEST.format(pack_id=pack_id), encoding="utf-8"
     )
-    (root / "README.md").write_text(
-        _README.format(pack_id=pack_id, title=title.strip()), encoding="utf-8"
+    (root / "README.md").write_text(_README.format(pack_id=pack_id, title=title), encoding="utf-8")
+    (root / "examples" / "communities.json").write_text(
+        _example(year or (published.year if published else None)), encoding="utf-8"
     )
     return root
+
+
+def toml_string(value: str) -> str:
+    """``value`` as a TOML basic string, quotes included (``"`` and ``\\`` escaped)."""
+    out = ['"']
+    for ch in value:
+        if ch in ('"', "\\"):
+            out.append("\\" + ch)
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{ord(ch):04x}")
+        else:
+            out.append(ch)
+    out.append('"')
+    return "".join(out)
+
+
+def python_docstring_text(value: str) -> str:
+    """``value`` safe inside a ``\"\"\"…\"\"\"`` docstring: backslashes and quotes escaped."""
+    return value.replace("\\", "\\\\").replace('"', '\\"')
+
+
+def _schema_text() -> str:
+    from ._schema import pack_schema
+
+    return json.dumps(pack_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _example(year: int | None) -> str:
+    """A sample input file: one community-year record, the vocabulary's required fields filled in."""
+    record = {
+        "id": "示例-01",
+        "type": "融合型",
+        "scope": "县域内",
+        "year": year or dt.date.today().year,
+        "sync_lessons": 20,
+        "sync_subjects": 2,
+        "online_research": 8,
+        "offline_research": 4,
+        "satisfaction": 92,
+    }
+    return json.dumps({"communities": [record]}, ensure_ascii=False, indent=2) + "\n"
 
 
 def _pack_yaml(
     pack_id: str,
     title: str,
+    title_en: str,
     quote: str,
     issuer: str | None,
     doc_number: str | None,
@@ -133,7 +208,7 @@ def _pack_yaml(
     data = {
         "id": pack_id,
         "version": "0.1.0",
-        "label": {"zh": title, "en": title},
+        "label": {"zh": title, "en": title_en},
         "document": {
             "title": title,
             "issuer": issuer or "（待填写：发文单位）",
@@ -156,6 +231,7 @@ def _pack_yaml(
         "interpretations": [],
     }
     header = (
+        "# yaml-language-server: $schema=../../pack.schema.json\n"
         f"# {title}\n"
         "# Every number this pack encodes carries its section and a verbatim quote of document.txt.\n"
         "# See the tutorial 'Add a new year's pack' and packs/cangnan2022/ for a complete example.\n"
@@ -195,7 +271,7 @@ build-backend = "hatchling.build"
 [project]
 name = "pairing-rules-{pack_id}"
 version = "0.1.0"
-description = "Rule pack: {title}"
+description = {description}
 requires-python = ">=3.11"
 dependencies = ["pairing-rules>=0.1"]
 
@@ -230,11 +306,15 @@ Rule pack for *{title}*.
 
 - `src/pairing_rules_{pack_id}/document.txt`: the document's full text;
 - `src/pairing_rules_{pack_id}/pack.yaml`: its provisions, each with a verbatim quote;
-- `tests/test_{pack_id}.py`: the conformance suite and the pack's own tests.
+- `tests/test_{pack_id}.py`: the conformance suite and the pack's own tests;
+- `examples/`: sample input records;
+- `pack.schema.json`: the JSON Schema of `pack.yaml`, for editors (`pack.yaml`'s first line points to it).
 
 ```sh
+pairing-rules lint packs/{pack_id}
 pip install -e packs/{pack_id}
 pairing-rules show {pack_id}
 pytest packs/{pack_id}
+pairing-rules schema pack --out packs/{pack_id}/pack.schema.json
 ```
 """

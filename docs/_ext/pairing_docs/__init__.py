@@ -159,6 +159,74 @@ def _drop_class_docstring_of_data(
             lines.clear()
 
 
+#: private modules a docstring may name, and the page that documents what they hold
+PRIVATE_MODULE_PAGES: Final = {"pairing_rules._expr": "/expressions"}
+#: parameters documented on a page of their own: (class, parameter) → page
+PARAMETER_PAGES: Final = {("pairing_rules.Condition", "value"): "/expressions"}
+
+
+def _link_private_modules(
+    app: Sphinx, what: str, name: str, obj: object, options: Any, lines: list[str]
+) -> None:
+    """A docstring naming a private module (``:mod:`pairing_rules._expr```) links its page instead.
+
+    The reference is for readers of the public API, who never import a private module;
+    a parameter with a page of its own (``Condition.value``: the expression language)
+    links to it.
+    """
+    for index, line in enumerate(lines):
+        for module, page in PRIVATE_MODULE_PAGES.items():
+            line = line.replace(f":mod:`{module}`", f":doc:`{page}`")
+        lines[index] = line
+    for (owner, parameter), page in PARAMETER_PAGES.items():
+        if name != owner:
+            continue
+        start = next(
+            (n for n, line in enumerate(lines) if line.startswith(f":param {parameter}:")), None
+        )
+        if start is None:
+            continue
+        end = start + 1
+        while end < len(lines) and lines[end].startswith(" "):
+            end += 1
+        lines[end - 1] += f" See :doc:`{page}`."
+
+
+def _expression_signature(
+    app: Sphinx,
+    what: str,
+    name: str,
+    obj: object,
+    options: Any,
+    signature: str | None,
+    return_annotation: str | None,
+) -> tuple[str | None, str | None] | None:
+    """A field of type ``Expression`` shows as ``Expression``, not as its private validators."""
+    if signature is None or ("_expr.Expr" not in signature and "Annotated[Expr" not in signature):
+        return None
+    out, n = [], 0
+    while n < len(signature):
+        at = signature.find("Annotated[", n)
+        if at == -1:
+            out.append(signature[n:])
+            break
+        head = signature[at + len("Annotated[") :]
+        if not head.lstrip().lstrip("~").startswith(("pairing_rules._expr.Expr,", "Expr,")):
+            out.append(signature[n : at + len("Annotated[")])
+            n = at + len("Annotated[")
+            continue
+        depth, end = 0, at
+        for end in range(at, len(signature)):
+            depth += signature[end] == "["
+            depth -= signature[end] == "]"
+            if depth == 0 and signature[end] == "]":
+                break
+        prefix = signature[n:at].removesuffix("pairing_rules._expr.").removesuffix("~")
+        out.append(prefix + "Expression")
+        n = end + 1
+    return "".join(out), return_annotation
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("pack-reference", PackReference)
     app.add_directive("cli-reference", CliReference)
@@ -166,6 +234,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("pack-text", PackText)
     app.connect("builder-inited", _write_pack_pages)
     app.connect("autodoc-process-docstring", _drop_class_docstring_of_data)
+    app.connect("autodoc-process-docstring", _link_private_modules)
+    app.connect("autodoc-process-signature", _expression_signature)
     app.connect("env-get-outdated", _always_outdated)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)

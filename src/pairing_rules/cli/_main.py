@@ -140,20 +140,35 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "diff", help="比较两个规则包的条款 / compare two packs provision by provision"
     )
-    p.add_argument("a", metavar="A", help="前一个规则包 / the earlier pack")
-    p.add_argument("b", metavar="B", help="后一个规则包 / the later pack")
+    p.add_argument(
+        "a",
+        metavar="A",
+        help="前一个规则包（编号，或规则包目录、pack.yaml） / the earlier pack (an id, or a pack folder or file)",
+    )
+    p.add_argument(
+        "b",
+        metavar="B",
+        help="后一个规则包（编号，或规则包目录、pack.yaml） / the later pack (an id, or a pack folder or file)",
+    )
     p.add_argument(
         "--input",
         metavar="FILE",
-        help="用同一批记录在两个规则包下重算 / replay these records under both",
+        help="用同一批记录在两个规则包下检查并评分 / check and score these records under both",
     )
     _common(p)
+
+    from . import _authoring
+
+    _authoring.add_parsers(sub, _common, _interpretation_options)
 
     p = sub.add_parser("new-pack", help="新建规则包骨架 / scaffold a new pack")
     p.add_argument(
         "id", metavar="ID", help="规则包编号，如 cangnan2023 / pack id, e.g. cangnan2023"
     )
     p.add_argument("--title", required=True, help="文件标题 / the document's title")
+    p.add_argument(
+        "--title-en", help="规则包的英文名称 / the pack's English label (default: Rule pack ID)"
+    )
     p.add_argument(
         "--source", required=True, metavar="FILE.txt", help="文件全文 / the document's text"
     )
@@ -509,11 +524,11 @@ def _cmd_quota(args: argparse.Namespace, lang: Lang) -> int:
 
 def _cmd_diff(args: argparse.Namespace, lang: Lang) -> int:
     from .._diff import diff
-    from .._registry import get_pack
     from ..io._readers import read_dataset
-    from . import _render
+    from . import _authoring, _render
 
-    a, b = get_pack(args.a), get_pack(args.b)
+    a = _authoring.load_pack_arg(args.a, _UsageError)
+    b = _authoring.load_pack_arg(args.b, _UsageError)
     data = None
     notices: list[Any] = []
     rejected: list[Any] = []
@@ -546,6 +561,7 @@ def _cmd_new_pack(args: argparse.Namespace, lang: Lang) -> int:
             doc_number=args.doc_number,
             published=published,
             year=args.year,
+            title_en=args.title_en,
         )
     except ScaffoldError as exc:
         raise _UsageError(exc.text.zh, exc.text.en) from None
@@ -556,6 +572,18 @@ def _cmd_new_pack(args: argparse.Namespace, lang: Lang) -> int:
         print(f"pack {args.id} created: {path}")
         print(f"next: pip install -e {path}, then pairing-rules show {args.id}")
     return EXIT_OK
+
+
+def _cmd_lint(args: argparse.Namespace, lang: Lang) -> int:
+    from . import _authoring
+
+    return _authoring.cmd_lint(args, lang, _UsageError)
+
+
+def _cmd_schema(args: argparse.Namespace, lang: Lang) -> int:
+    from . import _authoring
+
+    return _authoring.cmd_schema(args, lang, _UsageError)
 
 
 def _cmd_aggregate(args: argparse.Namespace, lang: Lang) -> int:
@@ -648,5 +676,7 @@ _COMMANDS: Final[dict[str, Callable[[argparse.Namespace, Lang], int]]] = {
     "diff": _cmd_diff,
     "aggregate": _cmd_aggregate,
     "new-pack": _cmd_new_pack,
+    "lint": _cmd_lint,
+    "schema": _cmd_schema,
     "coverage": _cmd_coverage,
 }

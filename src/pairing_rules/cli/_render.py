@@ -384,6 +384,7 @@ def quota_text(report: QuotaReport, lang: Lang) -> None:
 
 
 def diff_text(report: Any, lang: Lang) -> None:
+    """What changed: every added, removed or changed topic with its details, then the replays."""
     zh = lang == "zh"
     console = _console()
     console.print(f"{report.a} → {report.b}", style="bold")
@@ -394,21 +395,35 @@ def diff_text(report: Any, lang: Lang) -> None:
         "changed": ("变化", "changed"),
         "same": ("相同", "same"),
     }
+    same = 0
     for change in report.changes:
         kind = change.change.value
+        if kind == "same":
+            same += 1
+            continue
         console.print(
             f"{marks[kind]} [{names[kind][0 if zh else 1]}] {_t(change.label, lang)}：{_t(change.summary, lang)}"
         )
+        for detail in change.details:
+            label = detail["label"]["zh" if zh else "en"]
+            console.print(
+                f"    {label}: {_shown(detail['a'])} → {_shown(detail['b'])}", style="dim"
+            )
+        if change.details:
+            continue
         for side, entries in (("A", change.a), ("B", change.b)):
             for entry in entries or []:
                 shown = entry.get("condition", entry.get("value"))
-                src = entry["source"]
-                console.print(
-                    f"    {side}: {shown}  {src['section']}「{src['quote']}」", style="dim"
-                )
+                src = entry.get("source") or {}
+                quote = f"  {src['section']}「{src['quote']}」" if src else ""
+                console.print(f"    {side}: {shown}{quote}", style="dim")
+    console.print(
+        f"相同：{same} 项" if zh else f"the same: {same} topic(s)",
+        style="dim",
+    )
     if report.replay is not None:
         console.print(
-            ("结果不同的记录：" if zh else "Records whose outcome differs: ")
+            ("检查结果不同的记录：" if zh else "Records whose check outcome differs: ")
             + str(len(report.replay)),
             style="bold",
         )
@@ -421,6 +436,40 @@ def diff_text(report: Any, lang: Lang) -> None:
                 else f"  {row['id']}: A {'passed' if a['passed'] else 'failed'} {a.get('unmet', '')} / "
                 f"B {'passed' if b['passed'] else 'failed'} {b.get('unmet', '')}"
             )
+    if report.scores is not None:
+        console.print(
+            ("得分或等次不同的记录：" if zh else "Records whose total or grade differs: ")
+            + str(len(report.scores)),
+            style="bold",
+        )
+        for row in report.scores:
+            console.print(f"  {row['id']}: {_score(row['a'], zh)} → {_score(row['b'], zh)}")
+            for item in row["items"]:
+                label = item["label"]["zh" if zh else "en"]
+                console.print(
+                    f"    {label}: {_shown(item['a'])} → {_shown(item['b'])}", style="dim"
+                )
+
+
+def _score(side: dict[str, Any] | None, zh: bool) -> str:
+    if side is None:
+        return "未评分" if zh else "not scored"
+    grade = side["grade"] if zh else side["grade_en"]
+    return (
+        f"{side['rubric']} {_shown(side['total'])}（{grade}）"
+        if zh
+        else f"{side['rubric']} {_shown(side['total'])} ({grade})"
+    )
+
+
+def _shown(value: Any) -> str:
+    import json
+
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def notices_to_stderr(notices: Sequence[Any], lang: Lang) -> None:

@@ -1,0 +1,216 @@
+"""``diff`` of two packs that differ only in rubric details, and the records whose grade changes.
+
+Pack B is a copy of the demo pack (``tests/demo``) with five edits: an item's points,
+an item's threshold, an adjustment's base, the grade bands and an interpretation's
+default.  Each must be reported, and nothing else; with input records, the records
+whose total or grade changes are listed with the items responsible.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import pairing_rules as pr
+from pairing_rules._diff import diff
+
+from .cli_helpers import run
+
+DEMO = Path(__file__).parent / "demo"
+
+EDITS = [
+    # the exchange item: 20 points → 25
+    (
+        "        points: 20\n        partial: demo.partial",
+        "        points: 25\n        partial: demo.partial",
+    ),
+    # the lessons item's threshold: at least 20 lessons → 24
+    (
+        "            value: sync_lessons\n            at_least: 20\n            source: {section: 一 1, quote: 累计不少于 20 节}\n      - id: exchange",
+        "            value: sync_lessons\n            at_least: 24\n            source: {section: 一 1, quote: 累计不少于 20 节}\n      - id: exchange",
+    ),
+    # the satisfaction adjustment's base: 20 → 18
+    ("        base: 20\n", "        base: 18\n"),
+    # the grade bands: 90/60 → 85/60
+    ("      bands: {document: [90, 60]}", "      bands: {document: [85, 60]}"),
+    # partial credit by default
+    ("    default: all_or_nothing", "    default: proportional"),
+]
+
+
+def copy_demo(target: Path, edits: list[tuple[str, str]]) -> Path:
+    shutil.copytree(DEMO, target)
+    pack_file = target / "pack.yaml"
+    text = pack_file.read_text(encoding="utf-8")
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    pack_file.write_text(text, encoding="utf-8")
+    return target
+
+
+@pytest.fixture
+def packs(tmp_path: Path) -> tuple[pr.Pack, pr.Pack]:
+    a = copy_demo(tmp_path / "a", [])
+    b = copy_demo(tmp_path / "b", EDITS)
+    return pr.load_pack(a / "pack.yaml"), pr.load_pack(b / "pack.yaml")
+
+
+RECORDS: dict[str, Any] = {
+    "communities": [
+        # A: 40 + 20 + 20 + 10 = 90 → 优秀 (≥ 90).
+        # B: lessons 20 < 24, proportional: min(2/2, 20/24) = 5/6 → 40 × 5/6 = 33.33;
+        #    33.33 + 25 + 18 + 10 = 86.33 → 优秀 (≥ 85): the same grade, another total
+        {
+            "id": "R1",
+            "type": "融合型",
+            "scope": "县域内",
+            "year": 2023,
+            "sync_subjects": 2,
+            "sync_lessons": 20,
+            "teachers_barrier_free": True,
+            "satisfaction": 90,
+            "on_time": True,
+        },
+        # A: 40 + 20 + (20 − 3) + 10 = 87 → 合格 (< 90).
+        # B: 40 + 25 + (18 − 3) + 10 = 90 → 优秀 (≥ 85): the grade changes
+        {
+            "id": "R2",
+            "type": "融合型",
+            "scope": "县域内",
+            "year": 2023,
+            "sync_subjects": 2,
+            "sync_lessons": 24,
+            "teachers_barrier_free": True,
+            "satisfaction": 87,
+            "on_time": True,
+        },
+        # nothing reported: 0 under both (0 of 2 subjects: proportional credit 0) → 不合格 in both
+        {"id": "R3", "type": "融合型", "scope": "县域内", "year": 2023},
+    ]
+}
+
+
+def changed(report: Any) -> dict[str, Any]:
+    return {c.topic: c for c in report.changes if c.change.value != "same"}
+
+
+def test_every_rubric_detail_is_reported(packs: tuple[pr.Pack, pr.Pack]) -> None:
+    a, b = packs
+    found = changed(diff(a, b))
+    details = {
+        topic: {d["field"]: (d["a"], d["b"]) for d in c.details} for topic, c in found.items()
+    }
+    assert details == {
+        "rubric:main": {
+            "item_points": (
+                [
+                    ["lessons", 40],
+                    ["exchange", 20],
+                    ["satisfaction", 30],
+                    ["on_time", 10],
+                    ["studio", 5],
+                ],
+                [
+                    ["lessons", 40],
+                    ["exchange", 25],
+                    ["satisfaction", 30],
+                    ["on_time", 10],
+                    ["studio", 5],
+                ],
+            )
+        },
+        "rubric:main:item:lessons": {"conditions[sync_lessons].at_least": (20, 24)},
+        "rubric:main:item:exchange": {"points": (20, 25)},
+        "rubric:main:item:satisfaction": {"base": (20, 18)},
+        "rubric:main:grades": {"bands[document]": ([90, 60], [85, 60])},
+        "interpretation:demo.partial": {"default": ("all_or_nothing", "proportional")},
+    }
+    lessons = found["rubric:main:item:lessons"]
+    assert lessons.summary.zh == "节数 下限 20 → 24"  # the condition's own label
+    assert (
+        found["interpretation:demo.partial"].summary.en == "default all_or_nothing → proportional"
+    )
+
+
+def test_a_pack_against_itself_reports_nothing(packs: tuple[pr.Pack, pr.Pack]) -> None:
+    a, _b = packs
+    report = diff(a, a, data=RECORDS)
+    assert changed(report) == {}
+    assert report.scores == [] and report.replay == []
+    # every kind of rule was compared: each is a topic of its own
+    kinds = {c.topic.split(":")[0] for c in report.changes}
+    assert kinds >= {
+        "rubric",
+        "interpretation",
+        "group",
+        "quota",
+        "milestone",
+        "table",
+        "figure",
+        "provision",
+    }
+
+
+def test_records_whose_total_or_grade_changes(packs: tuple[pr.Pack, pr.Pack]) -> None:
+    a, b = packs
+    report = diff(a, b, data=RECORDS)
+    assert report.scores is not None
+    rows = {r["id"]: r for r in report.scores}
+    assert sorted(rows) == ["R1", "R2"]  # R3 scores 0, 不合格 under both
+    r1, r2 = rows["R1"], rows["R2"]
+    assert (r1["a"]["total"], r1["a"]["grade"], r1["b"]["total"], r1["b"]["grade"]) == (
+        90,
+        "优秀",
+        86.33,
+        "优秀",
+    )
+    assert {i["id"]: (i["a"], i["b"]) for i in r1["items"]} == {
+        "lessons": (40, 33.33),
+        "exchange": (20, 25),
+        "satisfaction": (20, 18),
+    }
+    assert (r2["a"]["total"], r2["a"]["grade"], r2["b"]["total"], r2["b"]["grade"]) == (
+        87,
+        "合格",
+        90,
+        "优秀",
+    )
+    assert {i["id"]: (i["a"], i["b"]) for i in r2["items"]} == {
+        "exchange": (20, 25),
+        "satisfaction": (17, 15),
+    }
+
+
+def test_diff_command_on_pack_folders(tmp_path: Path) -> None:
+    a = copy_demo(tmp_path / "a", [])
+    b = copy_demo(tmp_path / "b", EDITS)
+    records = tmp_path / "records.json"
+    records.write_text(json.dumps(RECORDS, ensure_ascii=False), encoding="utf-8")
+    result = run("diff", str(a), str(b / "pack.yaml"), "--input", str(records), "--format", "json")
+    assert result.code == 0, result.err
+    data = result.json
+    assert set(data) >= {"a", "b", "changes", "replay", "scores", "counts"}
+    assert (
+        data["counts"]["changed"] == 6 and data["counts"]["added"] == data["counts"]["removed"] == 0
+    )
+    assert [r["id"] for r in data["scores"]] == ["R1", "R2"]
+    text = run("diff", str(a), str(b), "--input", str(records))
+    assert text.code == 0, text.err
+    assert "~ [变化] 示例考核细则：等次：等次分数线[document] [90,60] → [85,60]" in text.out
+    assert "R2: main 87（合格） → main 90（优秀）" in text.out
+    english = run("diff", str(a), str(b), "--lang", "en")
+    assert "grade bands[document] [90,60] → [85,60]" in english.out
+
+
+def test_diff_names_the_problems_of_a_pack_that_does_not_load(tmp_path: Path) -> None:
+    a = copy_demo(tmp_path / "a", [])
+    b = copy_demo(tmp_path / "b", [("        points: 20\n", "        pointz: 20\n")])
+    result = run("diff", str(a), str(b))
+    assert result.code == 2
+    assert "[unknown-key]" in result.err and "pack.yaml:" in result.err
+    assert "Traceback" not in result.err
