@@ -247,6 +247,15 @@ class GroupRequirement(BaseModel):
     :param group_by: the field that groups records (``None``: all records form one group).
     :param groups: only these groups are held to the rule.
     :param exclude_groups: these groups are not.
+    :param include_absent: a listed group (``groups``) with no record is evaluated as an
+        empty group (a count of 0; a share without a base is not applicable): ``true``
+        always, or under the interpretation values of a ``when`` mapping.
+    :param distinct: of a ``share`` or ``rate``: the numerator counts the distinct
+        values of these fields (e.g. schools) instead of records.
+    :param base_distinct: of a ``share`` or ``rate``: the base counts the distinct
+        values of these fields instead of records.
+    :param quota: of a ``count_distinct``: the target; of a ``share``: the base is
+        the group's row of this quota table (e.g. a task total) instead of records.
     :param tolerance: a ``decimal`` interpretation giving the width of ``about`` (左右).
     """
 
@@ -262,6 +271,8 @@ class GroupRequirement(BaseModel):
     where: FilterSpec | None = None
     base: FilterSpec | None = None
     distinct: list[str] | None = None
+    base_distinct: list[str] | None = None
+    include_absent: bool | WhenSpec = False
     at_least: Decimal | None = None
     at_most: Decimal | None = None
     about: Decimal | None = None
@@ -286,12 +297,22 @@ class GroupRequirement(BaseModel):
                 raise ValueError(f"{self.id}: `about` needs a `tolerance` interpretation")
         if self.kind == "rate" and self.where is None:
             raise ValueError(f"{self.id}: a rate needs `where`")
+        if self.kind == "count_distinct" and self.base_distinct:
+            raise ValueError(f"{self.id}: `base_distinct` is for a share or a rate")
+        if self.kind == "rate" and self.quota is not None:
+            raise ValueError(f"{self.id}: a rate has no quota")
+        if self.kind == "share" and self.quota is not None and (self.base or self.base_distinct):
+            raise ValueError(f"{self.id}: a share's base is `quota` or `base`, not both")
+        if self.include_absent and not self.groups:
+            raise ValueError(f"{self.id}: `include_absent` needs the listed `groups`")
         return self
 
     def interpretation_ids(self) -> set[str]:
         out = set(self.when or {})
         if self.tolerance:
             out.add(self.tolerance)
+        if isinstance(self.include_absent, dict):
+            out |= set(self.include_absent)
         return out
 
     def evaluate(
@@ -304,12 +325,19 @@ class GroupRequirement(BaseModel):
         """Findings for every group of ``records`` (sorted by group name)."""
         if not gate_open(self.when, choices):
             return []
+        unknown = {*(self.distinct or []), *(self.base_distinct or [])} - set(model.model_fields)
+        if unknown:
+            raise ValueError(f"{self.id}: unknown fields {sorted(unknown)} of {model.__name__}")
         numerator = compile_filter(self.where, model)
         denominator = compile_filter(self.base, model)
         grouped: dict[str, list[Any]] = defaultdict(list)
         for record in records:
             key = "全部" if self.group_by is None else str(getattr(record, self.group_by) or "")
             grouped[key].append(record)
+        absent = self.include_absent
+        if absent is True or (isinstance(absent, dict) and gate_open(absent, choices)):
+            for listed in self.groups or []:
+                grouped.setdefault(listed, [])
         out = []
         for key in sorted(grouped):
             if self.groups is not None and key not in self.groups:
@@ -319,10 +347,21 @@ class GroupRequirement(BaseModel):
             members = grouped[key]
             if self.kind == "count_distinct":
                 out.append(self._count(key, members, quota_lookup))
-            else:
-                base = [r for r in members if denominator is None or denominator(r)]
-                hits = [r for r in base if numerator is None or numerator(r)]
-                out.append(self._share(key, len(hits), len(base), choices))
+                continue
+            base = [r for r in members if denominator is None or denominator(r)]
+            hits = [r for r in base if numerator is None or numerator(r)]
+            top = len(base) if self.base_distinct is None else _distinct(base, self.base_distinct)
+            if self.kind == "share" and self.quota is not None:
+                target = quota_lookup(self.quota, key)
+                if target is None:
+                    message = Text(zh="该组在定额表中没有任务数", en="no quota for this group")
+                    out.append(
+                        _finding(self, Status.NOT_APPLICABLE, None, None, None, message, key)
+                    )
+                    continue
+                top = int(target)
+            count = len(hits) if self.distinct is None else _distinct(hits, self.distinct)
+            out.append(self._share(key, count, top, choices))
         return out
 
     def _share(self, group: str, hits: int, base: int, choices: Choices) -> Finding:
@@ -362,15 +401,7 @@ class GroupRequirement(BaseModel):
     def _count(
         self, group: str, members: Sequence[Any], quota_lookup: Callable[[str, str], Decimal | None]
     ) -> Finding:
-        names: set[str] = set()
-        for record in members:
-            for name in self.distinct or []:
-                value = getattr(record, name)
-                if isinstance(value, list):
-                    names.update(str(v) for v in value if v)
-                elif value:
-                    names.add(str(value))
-        count = len(names)
+        count = _distinct(members, self.distinct or [])
         target = self.at_least
         if self.quota is not None:
             target = quota_lookup(self.quota, group)
@@ -379,14 +410,29 @@ class GroupRequirement(BaseModel):
                 return _finding(self, Status.NOT_APPLICABLE, None, count, None, message, group)
         assert target is not None
         met = count >= target
+        empty_zh, empty_en = ("输入中没有该组的记录；", "no record of this group in the input; ")
         message = Text(
-            zh=f"不重复学校 {count} 所，要求不少于 {format_number(target)} 所",
-            en=f"{count} distinct schools, required at least {format_number(target)}",
+            zh=f"{'' if members else empty_zh}不重复学校 {count} 所，要求不少于 {format_number(target)} 所",
+            en=f"{'' if members else empty_en}{count} distinct schools, "
+            f"required at least {format_number(target)}",
         )
         expected = f"≥ {format_number(target)}"
         return _finding(
             self, Status.MET if met else Status.UNMET, None, count, expected, message, group
         )
+
+
+def _distinct(records: Iterable[Any], fields: Sequence[str]) -> int:
+    """How many distinct non-empty values the ``fields`` of ``records`` hold (lists pooled)."""
+    names: set[str] = set()
+    for record in records:
+        for name in fields:
+            value = getattr(record, name)
+            if isinstance(value, list):
+                names.update(str(v) for v in value if v)
+            elif value:
+                names.add(str(value))
+    return len(names)
 
 
 def summarize(findings: Iterable[Finding]) -> dict[str, int]:
