@@ -3,11 +3,17 @@
 - 二(一): urban-rural pairs are "一对一" or "一对多"; a school of a provincial key
   poverty village (省扶贫工作重点村) is paired one-to-one.  Both are computed per
   year over the urban-rural pairs (``scope`` 县域内 or 市域内).
+- 一(一): "省扶贫工作重点村中小学结对率达到100%" over ``key_village_schools``: a
+  school is paired when an urban-rural pair supports it; the rate by city and
+  for the province, due from 2017.
 - 二(二) and 附件: each listed Heze school has one supporter, of its stage,
   designated by one of the cities the text names for that stage, each city
-  designating one school per stage.  Computed over ``heze_assignments``.
-- A Heze pair (``scope`` 省域内) supports a school of 附件; a pair of no
-  programme is reported, so that no record passes unexplained.
+  designating one school per stage.  A Heze pair (``scope`` 省域内) and a
+  ``heze_assignments`` record are two ways of naming a supporter: both are
+  held to the list, the stage and the cities, and together they make a
+  school's supply; a supporter of a city not named for the stage, or of
+  another stage, is not counted.  A pair of no programme is reported, so
+  that no record passes unexplained.
 
 School names are compared without white space; city names also without a
 trailing 市.
@@ -18,6 +24,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Final
 
 from pairing_rules import (
@@ -26,15 +33,17 @@ from pairing_rules import (
     Finding,
     Pack,
     Pair,
+    Rounding,
     Scope,
     Source,
     Stage,
     Status,
     Text,
     normalize_quote,
+    round_to,
 )
 
-from ._models import HezeAssignment
+from ._models import HezeAssignment, KeyVillageSchool
 
 URBAN_RURAL: Final = frozenset({Scope.COUNTY, Scope.CITY})
 HEZE: Final = frozenset({Scope.PROVINCE})
@@ -69,7 +78,13 @@ LABELS: Final[dict[str, Text]] = {
     "heze.city_supply": Text(
         zh="所列各市各确定 1 所该学段帮扶学校", en="each named city designates one supporter"
     ),
+    "ur.key_village_paired": Text(zh="重点村学校已结对", en="the key-village school is paired"),
+    "ur.key_village_rate": Text(
+        zh="省扶贫工作重点村中小学结对率达到 100%", en="every key-village school paired (100%)"
+    ),
 }
+#: the first year of 一(一)'s key-village target ("2017年……结对率达到100%")
+KEY_VILLAGE_YEAR: Final = 2017
 
 
 def key(name: str) -> str:
@@ -156,6 +171,12 @@ def _by_year(pairs: Iterable[Pair]) -> list[tuple[int | None, list[Pair]]]:
     return sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or 0))
 
 
+def format_percent(share: Decimal) -> str:
+    """A share (0..1) as a percentage with one decimal place at most: ``0.5`` gives ``50%``."""
+    pct = round_to(share * 100, Rounding.HALF_UP, 1)
+    return f"{pct.normalize():f}%"
+
+
 def _interp(choices: Choices, interpretation: str) -> str:
     return f"{interpretation}={choices[interpretation]}"
 
@@ -206,18 +227,22 @@ def _links(pairs: Sequence[Pair]) -> tuple[dict[str, dict[str, str]], dict[str, 
     return supporters, supported
 
 
-def key_village_one_to_one(pack: Pack, pairs: Sequence[Pair]) -> list[Finding]:
+def key_village_one_to_one(
+    pack: Pack, pairs: Sequence[Pair], listed: Sequence[KeyVillageSchool] = ()
+) -> list[Finding]:
     """二(一): a key-village school has one supporter, which supports no other school.
 
-    One finding per urban-rural pair whose supported school is in a key village,
-    counted over the urban-rural pairs of the same year.
+    One finding per urban-rural pair whose supported school is in a key village
+    (``supported_key_village``, or a school of ``listed``), counted over the
+    urban-rural pairs of the same year.
     """
     source = _provision_source(pack, "ur.key_village_one_to_one")
+    in_list = {key(s.name) for s in listed}
     out = []
     for year, group in _by_year(pairs):
         supporters, supported = _links(group)
         for pair in group:
-            if pair.supported_key_village is not True:
+            if pair.supported_key_village is not True and key(pair.supported) not in in_list:
                 continue
             others = supporters[key(pair.supported)]
             schools = supported[key(pair.supporter)]
@@ -354,7 +379,39 @@ def heze_pair_schools(pack: Pack, pairs: Sequence[Pair]) -> list[Finding]:
     return out
 
 
-# ------------------------------------------------------------------------ assignments
+# ------------------------------------------------------------------------ the Heze supply
+
+
+@dataclass(frozen=True, slots=True)
+class Supply:
+    """A supporter named for a Heze school: by a Heze pair or by an assignment."""
+
+    collection: str
+    id: str
+    #: the city that designates the supporter
+    city: str | None
+    supporter: str
+    school: str
+    stage: Stage | None
+
+
+def supplies(pairs: Sequence[Pair], assignments: Sequence[HezeAssignment]) -> list[Supply]:
+    """The Heze pairs and the assignments as one list of supporters.
+
+    A pair's designating city is its ``supporter_city``, or its ``city`` when
+    that is empty (the city that organises the pair).
+    """
+    out = [
+        Supply(
+            "pairs", p.id, p.supporter_city or p.city, p.supporter, p.supported, p.supporter_stage
+        )
+        for p in pairs
+    ]
+    out += [
+        Supply("heze_assignments", a.id, a.city, a.supporter, a.heze_school, a.supporter_stage)
+        for a in assignments
+    ]
+    return out
 
 
 def _stage_accepted(listed: Stage, supporter: Stage, choices: Choices) -> bool:
@@ -364,15 +421,21 @@ def _stage_accepted(listed: Stage, supporter: Stage, choices: Choices) -> bool:
 
 
 def check_assignments(
-    pack: Pack, assignments: Sequence[HezeAssignment], choices: Choices
+    pack: Pack,
+    assignments: Sequence[HezeAssignment],
+    choices: Choices,
+    pairs: Sequence[Pair] = (),
 ) -> list[Finding]:
-    """Hold the Heze assignments to 附件 and 二(二).
+    """Hold the Heze supporters, named by assignments and by Heze pairs, to 附件 and 二(二).
 
-    Per assignment: the school is listed (``heze.listed_school``), the
+    Per assignment: the school is listed (``heze.listed_school``; for a pair,
+    ``heze_pair_schools`` says so).  Per assignment and per pair: the
     supporter's stage is the school's (``heze.stage``), the city is one the
-    text names for that stage (``heze.city``).  Per listed school: exactly one
-    supporter (``heze.school_supporter``).  Per named city and stage: one
-    listed school supported (``heze.city_supply``, or at least one under
+    text names for that stage (``heze.city``).  Only a supporter that passes
+    both counts towards a school's supply.  Per listed school: exactly one
+    counted supporter (``heze.school_supporter``; the same supporter named by a
+    pair and by an assignment is one).  Per named city and stage: one listed
+    school supplied (``heze.city_supply``, or at least one under
     ``shandong2016.heze_city_supply=one_or_more``).
     """
     listed = heze_schools(pack)
@@ -384,25 +447,27 @@ def check_assignments(
     stage_used = _interp(choices, STAGE_MATCH)
     supply_used = _interp(choices, CITY_SUPPLY)
     out: list[Finding] = []
-    supporters: dict[str, dict[str, str]] = defaultdict(dict)
+    counted: dict[str, dict[str, str]] = defaultdict(dict)
+    left_out: dict[str, dict[str, str]] = defaultdict(dict)
     supplied: dict[tuple[Stage, str], dict[str, str]] = defaultdict(dict)
-    for a in assignments:
-        school = listed.get(key(a.heze_school))
+    for entry in supplies(pairs, assignments):
+        school = listed.get(key(entry.school))
         if school is None:
-            out.append(
-                _finding(
-                    "heze.listed_school",
-                    Status.UNMET,
-                    list_source,
-                    Text(
-                        zh=f"{a.heze_school} 不在附件菏泽被帮扶学校名单中",
-                        en=f"{a.heze_school} is not on the 附件 list of Heze schools",
-                    ),
-                    record=a.id,
-                    collection="heze_assignments",
-                    observed=a.heze_school,
+            if entry.collection == "heze_assignments":
+                out.append(
+                    _finding(
+                        "heze.listed_school",
+                        Status.UNMET,
+                        list_source,
+                        Text(
+                            zh=f"{entry.school} 不在附件菏泽被帮扶学校名单中",
+                            en=f"{entry.school} is not on the 附件 list of Heze schools",
+                        ),
+                        record=entry.id,
+                        collection=entry.collection,
+                        observed=entry.school,
+                    )
                 )
-            )
             skipped = Text(
                 zh="学校不在名单中，无法核对", en="the school is not listed; nothing to compare"
             )
@@ -413,74 +478,61 @@ def check_assignments(
                         Status.NOT_APPLICABLE,
                         source,
                         skipped,
-                        record=a.id,
-                        collection="heze_assignments",
+                        record=entry.id,
+                        collection=entry.collection,
                     )
                 )
             continue
-        supporters[key(school.name)].setdefault(key(a.supporter), a.supporter)
-        out.append(
-            _finding(
-                "heze.listed_school",
-                Status.MET,
-                list_source,
-                Text(
-                    zh=f"{school.name} 为附件第 {school.seq} 所（{school.stage.value}）",
-                    en=f"{school.name} is number {school.seq} of 附件 ({school.stage.label.en})",
-                ),
-                record=a.id,
-                collection="heze_assignments",
-                observed=a.heze_school,
-                expected=school.name,
+        if entry.collection == "heze_assignments":
+            out.append(
+                _finding(
+                    "heze.listed_school",
+                    Status.MET,
+                    list_source,
+                    Text(
+                        zh=f"{school.name} 为附件第 {school.seq} 所（{school.stage.value}）",
+                        en=f"{school.name} is number {school.seq} of 附件 ({school.stage.label.en})",
+                    ),
+                    record=entry.id,
+                    collection=entry.collection,
+                    observed=entry.school,
+                    expected=school.name,
+                )
             )
-        )
-        out.append(_stage_finding(a, school, choices, rule_source, stage_used))
-        allowed = named.get(school.stage, set())
-        if city_key(a.city) in allowed:
-            supplied[(school.stage, city_key(a.city))].setdefault(key(school.name), school.name)
-            status = Status.MET
-            message = Text(
-                zh=f"{a.city} 为确定帮扶{school.stage.value}的市之一",
-                en=f"{a.city} is one of the cities designating a {school.stage.label.en} supporter",
-            )
+        stage_ok = entry.stage is not None and _stage_accepted(school.stage, entry.stage, choices)
+        out.append(_stage_finding(entry, school, stage_ok, rule_source, stage_used))
+        city = city_key(entry.city or "")
+        city_ok = city in named.get(school.stage, set())
+        out.append(_city_finding(entry, school, city_ok, cities, city_source))
+        if stage_ok and city_ok:
+            counted[key(school.name)].setdefault(key(entry.supporter), entry.supporter)
+            supplied[(school.stage, city)].setdefault(key(school.name), school.name)
         else:
-            status = Status.UNMET
-            message = Text(
-                zh=(
-                    f"{a.city} 不在确定帮扶{school.stage.value}的市之列"
-                    f"（{'、'.join(cities.get(school.stage, []))}）"
-                ),
-                en=(
-                    f"{a.city} is not among the cities designating a {school.stage.label.en} "
-                    f"supporter ({', '.join(cities.get(school.stage, []))})"
-                ),
+            reason = "学段不符" if not stage_ok else "所在市未列入"
+            left_out[key(school.name)].setdefault(
+                key(entry.supporter), f"{entry.supporter}（{reason}）"
             )
-        out.append(
-            _finding(
-                "heze.city",
-                status,
-                city_source,
-                message,
-                record=a.id,
-                collection="heze_assignments",
-                observed=a.city,
-                expected=cities.get(school.stage, []),
-            )
-        )
     for school in listed.values():
-        found = supporters.get(key(school.name), {})
+        found = counted.get(key(school.name), {})
         names = sorted(found.values())
+        excluded = sorted(
+            v for k, v in left_out.get(key(school.name), {}).items() if k not in found
+        )
+        extra_zh = f"；未计入：{'、'.join(excluded)}" if excluded else ""
+        extra_en = f"; not counted: {', '.join(excluded)}" if excluded else ""
         if len(found) == 1:
             status = Status.MET
-            message = Text(zh=f"帮扶学校：{names[0]}", en=f"supporter: {names[0]}")
+            message = Text(
+                zh=f"帮扶学校：{names[0]}{extra_zh}", en=f"supporter: {names[0]}{extra_en}"
+            )
         elif not found:
             status = Status.UNMET
-            message = Text(zh="没有帮扶学校", en="no supporter")
+            message = Text(zh=f"没有帮扶学校{extra_zh}", en=f"no supporter{extra_en}")
         else:
             status = Status.UNMET
             message = Text(
-                zh=f"有 {len(found)} 所帮扶学校（{'、'.join(names)}）",
-                en=f"{len(found)} supporters ({', '.join(names)})",
+                zh=f"有 {len(found)} 所帮扶学校（{'、'.join(names)}）{extra_zh}",
+                en=f"{len(found)} supporters ({', '.join(names)}){extra_en}",
             )
         out.append(
             _finding(
@@ -524,38 +576,166 @@ def check_assignments(
 
 
 def _stage_finding(
-    a: HezeAssignment, school: ListedSchool, choices: Choices, source: Source, used: str
+    entry: Supply, school: ListedSchool, accepted: bool, source: Source, used: str
 ) -> Finding:
-    if a.supporter_stage is None:
+    if entry.stage is None:
         status = Status.UNMET
         message = Text(
             zh=f"未填报帮扶学校学段；{school.name} 为{school.stage.value}",
             en=f"the supporter's stage is not reported; {school.name} is {school.stage.label.en}",
         )
-    elif _stage_accepted(school.stage, a.supporter_stage, choices):
+    elif accepted:
         status = Status.MET
         message = Text(
-            zh=f"帮扶学校为{a.supporter_stage.value}，{school.name} 为{school.stage.value}（解释口径 {used}）",
-            en=f"supporter {a.supporter_stage.label.en}, {school.name} {school.stage.label.en} "
+            zh=f"帮扶学校为{entry.stage.value}，{school.name} 为{school.stage.value}（解释口径 {used}）",
+            en=f"supporter {entry.stage.label.en}, {school.name} {school.stage.label.en} "
             f"(interpretation {used})",
         )
     else:
         status = Status.UNMET
         message = Text(
-            zh=f"帮扶学校为{a.supporter_stage.value}，而 {school.name} 为{school.stage.value}（解释口径 {used}）",
-            en=f"supporter {a.supporter_stage.label.en}, but {school.name} is "
-            f"{school.stage.label.en} (interpretation {used})",
+            zh=f"帮扶学校为{entry.stage.value}，而 {school.name} 为{school.stage.value}（解释口径 {used}）；不计入该校的帮扶学校",
+            en=f"supporter {entry.stage.label.en}, but {school.name} is "
+            f"{school.stage.label.en} (interpretation {used}); not counted as its supporter",
         )
     return _finding(
         "heze.stage",
         status,
         source,
         message,
-        record=a.id,
-        collection="heze_assignments",
-        observed=a.supporter_stage.value if a.supporter_stage is not None else None,
+        record=entry.id,
+        collection=entry.collection,
+        observed=entry.stage.value if entry.stage is not None else None,
         expected=school.stage.value,
     )
+
+
+def _city_finding(
+    entry: Supply,
+    school: ListedSchool,
+    accepted: bool,
+    cities: dict[Stage, list[str]],
+    source: Source,
+) -> Finding:
+    allowed = cities.get(school.stage, [])
+    shown = entry.city or "未填写"
+    shown_en = entry.city or "empty"
+    if accepted:
+        status = Status.MET
+        message = Text(
+            zh=f"{shown} 为确定帮扶{school.stage.value}的市之一",
+            en=f"{shown_en} is one of the cities designating a {school.stage.label.en} supporter",
+        )
+    else:
+        status = Status.UNMET
+        message = Text(
+            zh=(
+                f"{shown} 不在确定帮扶{school.stage.value}的市之列（{'、'.join(allowed)}）；"
+                "不计入该校的帮扶学校"
+            ),
+            en=(
+                f"{shown_en} is not among the cities designating a {school.stage.label.en} "
+                f"supporter ({', '.join(allowed)}); not counted as its supporter"
+            ),
+        )
+    return _finding(
+        "heze.city",
+        status,
+        source,
+        message,
+        record=entry.id,
+        collection=entry.collection,
+        observed=entry.city,
+        expected=allowed,
+    )
+
+
+# ------------------------------------------------------------------ 一(一) key villages
+
+
+def key_village_rate(
+    pack: Pack, schools: Sequence[KeyVillageSchool], pairs: Sequence[Pair]
+) -> list[Finding]:
+    """一(一) "省扶贫工作重点村中小学结对率达到100%", from the list of key-village schools.
+
+    A school is paired when an urban-rural pair (of its year, when it gives
+    one) supports it.  One finding per school, then the rate by city and year
+    and for the province (全省) by year: met at 100%; before 2017, when the
+    target is not yet due, information.
+    """
+    source = _provision_source(pack, "ur.target_2017_key_village_rate")
+    by_name: dict[str, list[Pair]] = defaultdict(list)
+    for pair in pairs:
+        by_name[key(pair.supported)].append(pair)
+    out: list[Finding] = []
+    groups: dict[tuple[str, int | None], list[bool]] = defaultdict(list)
+    for school in schools:
+        supporting = [
+            p
+            for p in by_name.get(key(school.name), [])
+            if school.year is None or p.year is None or p.year == school.year
+        ]
+        paired = bool(supporting)
+        due = school.year is None or school.year >= KEY_VILLAGE_YEAR
+        if paired:
+            status = Status.MET
+            ids = "、".join(p.id for p in supporting)
+            message = Text(
+                zh=f"{school.name} 已结对（{ids}）", en=f"{school.name} is paired ({ids})"
+            )
+        else:
+            status = Status.UNMET if due else Status.INFO
+            message = Text(
+                zh=f"{school.name} 没有城乡结对"
+                + ("" if due else f"（目标于 {KEY_VILLAGE_YEAR} 年到期）"),
+                en=f"{school.name} has no urban-rural pair"
+                + ("" if due else f" (the target falls due in {KEY_VILLAGE_YEAR})"),
+            )
+        out.append(
+            _finding(
+                "ur.key_village_paired",
+                status,
+                source,
+                message,
+                record=school.id,
+                collection=KeyVillageSchool.COLLECTION,
+                observed=[p.id for p in supporting],
+            )
+        )
+        city = city_key(school.city) if school.city else "未填写"
+        groups[(city, school.year)].append(paired)
+        groups[("全省", school.year)].append(paired)
+    order = sorted(groups, key=lambda g: (g[0] == "全省", g[0], g[1] is None, g[1] or 0))
+    for city, year in order:
+        flags = groups[(city, year)]
+        done = sum(flags)
+        due = year is None or year >= KEY_VILLAGE_YEAR
+        rate = Decimal(done) / Decimal(len(flags))
+        shown = f"{done}/{len(flags)} = {format_percent(rate)}"
+        where = f"{city} {year}" if year is not None else city
+        missing = Status.UNMET if due else Status.INFO
+        status = Status.MET if done == len(flags) else missing
+        note_zh = "" if due else f"；目标于 {KEY_VILLAGE_YEAR} 年到期"
+        note_en = "" if due else f"; the target falls due in {KEY_VILLAGE_YEAR}"
+        out.append(
+            _finding(
+                "ur.key_village_rate",
+                status,
+                source,
+                Text(
+                    zh=f"{where}：重点村中小学结对率 {shown}，要求 100%{note_zh}",
+                    en=f"{where}: key-village schools paired {shown}, required 100%{note_en}",
+                ),
+                group=where,
+                observed={
+                    "paired": done,
+                    "schools": len(flags),
+                    "rate": float(rate.quantize(Decimal("0.0001"))),
+                },
+                expected="100%",
+            )
+        )
+    return out
 
 
 # ------------------------------------------------------------------------------ entry
@@ -565,11 +745,17 @@ def check_dataset(pack: Pack, dataset: Dataset, choices: Choices) -> list[Findin
     """Every dataset-level finding of the pack, in a stable order."""
     pairs = [p for p in dataset.records("pairs") if isinstance(p, Pair)]
     urban_rural = [p for p in pairs if p.scope in URBAN_RURAL]
+    heze = [p for p in pairs if p.scope in HEZE]
+    listed = [
+        s for s in dataset.records(KeyVillageSchool.COLLECTION) if isinstance(s, KeyVillageSchool)
+    ]
     out = unclassified_pairs(pack, pairs)
-    out += key_village_one_to_one(pack, urban_rural)
+    out += key_village_one_to_one(pack, urban_rural, listed)
     out += pair_shapes(pack, urban_rural, choices)
-    out += heze_pair_schools(pack, [p for p in pairs if p.scope in HEZE])
+    if listed:
+        out += key_village_rate(pack, listed, urban_rural)
+    out += heze_pair_schools(pack, heze)
     assignments = [a for a in dataset.records("heze_assignments") if isinstance(a, HezeAssignment)]
-    if assignments:
-        out += check_assignments(pack, assignments, choices)
+    if assignments or heze:
+        out += check_assignments(pack, assignments, choices, heze)
     return out
