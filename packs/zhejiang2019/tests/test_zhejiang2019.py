@@ -1013,3 +1013,9 @@ def test_a_county_name_that_matches_nothing_is_reported() -> None:
     # the small-scale school of X1 covers no county of 附件3: unmet, not silently left out
     assert known["柯城县"].status is Status.UNMET
     assert "全覆盖" in known["柯城县"].message.zh
+
+
+def test_the_audit_lists_the_readings_its_findings_depend_on(pack: Pack) -> None:
+    # share_sum follows the share rules in force (duty cities, base of the shares)
+    used = {u.id for u in audit(pack).interpretations}
+    assert {"zhejiang2019.duty_cities", "zhejiang2019.share_base"} <= used
