@@ -29,7 +29,16 @@ if TYPE_CHECKING:
     from ._dataset import Dataset, FieldError, Rejection, load_dataset, validate_records
     from ._definition import Fact, PackDefinition, PythonSpec
     from ._diff import DiffReport, TopicChange, diff
-    from ._engine import AuditReport, CheckReport, QuotaReport, RecordCheck, audit, check, quota
+    from ._engine import (
+        AuditReport,
+        CheckReport,
+        QuotaReport,
+        RecordCheck,
+        RequirementCheck,
+        audit,
+        check,
+        quota,
+    )
     from ._enums import AssistanceForm, CommunityType, Locale, Scope, Stage, VerificationLevel
     from ._errors import InputError
     from ._frames import MissingExtraError, records_frame
@@ -175,6 +184,7 @@ __all__ = [
     "Registry",
     "Rejection",
     "Requirement",
+    "RequirementCheck",
     "Rounding",
     "Rubric",
     "School",
@@ -251,6 +261,7 @@ _LAZY: Final[dict[str, str]] = {
     "CheckReport": "._engine",
     "QuotaReport": "._engine",
     "RecordCheck": "._engine",
+    "RequirementCheck": "._engine",
     "RecordPoints": "._scoring",
     "Scorer": "._scoring",
     "ScoreReport": "._scoring",

@@ -31,11 +31,11 @@ from ._i18n import Text
 from ._interpret import filter_of, groups_of, requirement_of
 from ._interpretations import Choices, InterpretationUse
 from ._milestones import MilestoneStatus, Progress, milestone_status, progress
-from ._models import record_key
+from ._models import Record, record_key
 from ._numbers import json_number
 from ._pack import HookCall, Pack, Provenance, provenance_of
 from ._quota import QuotaAuditRow, check_sums, compare_rows
-from ._requirements import FAILING, Finding, Status, summarize
+from ._requirements import FAILING, Finding, Requirement, Status, summarize
 from ._scoring import Input, as_dataset
 
 
@@ -48,6 +48,29 @@ def _plugin_failure(call: HookCall, hook: str) -> Text:
 
 
 # -------------------------------------------------------------------------------- check
+
+
+class RequirementCheck:
+    """A requirement bound to interpretation choices for one record type: its finding on a record.
+
+    For a pack's own hook code that holds records to a requirement of its pack
+    the way ``check`` does::
+
+        rule = RequirementCheck(requirement, choices, Pair)
+        finding = rule.evaluate(pair)
+    """
+
+    __slots__ = ("_run", "plan")
+
+    def __init__(
+        self, requirement: Requirement, choices: Choices, record_type: type[Record]
+    ) -> None:
+        self.plan = requirement.bind(choices, record_spec(record_type))
+        self._run = requirement_of(self.plan)
+
+    def evaluate(self, record: Any) -> Finding:
+        """The finding of the requirement on ``record``."""
+        return requirement_finding(self.plan, record, self._run(record))
 
 
 class RecordCheck(BaseModel):

@@ -275,20 +275,29 @@ def _finding(
 def group_finding(plan: GroupPlan, outcome: GroupOutcome) -> Finding:
     """The finding of a group rule on one group."""
     key = outcome.group
+    no_quota = Text(zh="该组在定额表中没有任务数", en="no quota for this group")
     if plan.kind == "count_distinct":
         if outcome.target is None:
-            message = Text(zh="该组在定额表中没有任务数", en="no quota for this group")
-            return _finding(plan, Status.NOT_APPLICABLE, None, outcome.counted, None, message, key)
+            return _finding(plan, Status.NOT_APPLICABLE, None, outcome.counted, None, no_quota, key)
         target = format_number(outcome.target)
+        empty_zh, empty_en = (
+            ("输入中没有该组的记录；", "no record of this group in the input; ")
+            if outcome.empty
+            else ("", "")
+        )
         message = Text(
-            zh=f"不重复学校 {outcome.counted} 所，要求不少于 {target} 所",
-            en=f"{outcome.counted} distinct schools, required at least {target}",
+            zh=f"{empty_zh}不重复学校 {outcome.counted} 所，要求不少于 {target} 所",
+            en=f"{empty_en}{outcome.counted} distinct schools, required at least {target}",
         )
         return _finding(
             plan, Status(outcome.status), None, outcome.counted, f"≥ {target}", message, key
         )
     if outcome.share is None:
-        message = Text(zh="该组没有可计算的记录", en="no records in this group")
+        message = (
+            no_quota
+            if plan.quota is not None and plan.kind == "share" and plan.quota.get(key) is None
+            else Text(zh="该组没有可计算的记录", en="no records in this group")
+        )
         return _finding(plan, Status.NOT_APPLICABLE, None, None, None, message, key)
     share = outcome.share
     observed = {

@@ -19,7 +19,7 @@ gives a fraction; a result is rounded once, by the rule the plan names.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import ROUND_DOWN, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from operator import attrgetter
@@ -607,10 +607,13 @@ class GroupOutcome(NamedTuple):
 
     :param status: ``met``, ``unmet``, ``not_applicable`` (nothing to compute, or no
         quota for the group) or ``info`` (a rate).
-    :param counted: records matching ``where`` (a share), or distinct values (a count).
-    :param base: records matching ``base`` (a share).
-    :param share: ``count ÷ base`` (a share), ``None`` otherwise.
+    :param counted: records (or distinct values) matching ``where`` (a share), or
+        distinct values (a count).
+    :param base: what a share divides by: records matching ``base``, their distinct
+        values, or the group's quota.
+    :param share: ``counted ÷ base`` (a share or a rate), ``None`` otherwise.
     :param target: the quota or ``at_least`` a count is held to.
+    :param empty: the group has no record in the input (a listed group evaluated anyway).
     """
 
     group: str
@@ -619,6 +622,7 @@ class GroupOutcome(NamedTuple):
     base: int
     share: Decimal | None
     target: Decimal | None
+    empty: bool = False
 
 
 def group_key(plan: GroupPlan, record: Any) -> str:
@@ -628,6 +632,19 @@ def group_key(plan: GroupPlan, record: Any) -> str:
     return str(getattr(record, plan.group_by) or "")
 
 
+def distinct_values(records: Iterable[Any], fields: Sequence[str]) -> int:
+    """How many distinct non-empty values the ``fields`` of ``records`` hold (lists pooled)."""
+    names: set[str] = set()
+    for record in records:
+        for name in fields:
+            value = getattr(record, name)
+            if isinstance(value, list):
+                names.update(str(v) for v in value if v)
+            elif value:
+                names.add(str(value))
+    return len(names)
+
+
 def groups_of(plan: GroupPlan, records: Sequence[Any]) -> list[GroupOutcome]:
     """The rule on every group of ``records``, sorted by group."""
     where = filter_of(plan.where)
@@ -635,6 +652,9 @@ def groups_of(plan: GroupPlan, records: Sequence[Any]) -> list[GroupOutcome]:
     grouped: dict[str, list[Any]] = {}
     for record in records:
         grouped.setdefault(group_key(plan, record), []).append(record)
+    if plan.include_absent and plan.groups is not None:
+        for listed in plan.groups:
+            grouped.setdefault(listed, [])
     out = []
     for key in sorted(grouped):
         if plan.groups is not None and key not in plan.groups:
@@ -642,17 +662,37 @@ def groups_of(plan: GroupPlan, records: Sequence[Any]) -> list[GroupOutcome]:
         if key in plan.exclude_groups:
             continue
         members = grouped[key]
+        empty = not members
         if plan.kind == "count_distinct":
-            out.append(_count_distinct(plan, key, members))
+            counted = distinct_values(members, plan.distinct or ())
+            target = plan.at_least
+            if plan.quota is not None:
+                target = plan.quota.get(key)
+                if target is None:
+                    out.append(GroupOutcome(key, "not_applicable", counted, 0, None, None, empty))
+                    continue
+            assert target is not None
+            status = "met" if counted >= target else "unmet"
+            out.append(GroupOutcome(key, status, counted, 0, None, target, empty))
             continue
         base = [r for r in members if base_filter is None or base_filter(r)]
-        hits = sum(1 for r in base if where is None or where(r))
-        if not base:
-            out.append(GroupOutcome(key, "not_applicable", hits, 0, None, None))
+        hits = [r for r in base if where is None or where(r)]
+        size = (
+            len(base) if plan.base_distinct is None else distinct_values(base, plan.base_distinct)
+        )
+        if plan.kind == "share" and plan.quota is not None:
+            target = plan.quota.get(key)
+            if target is None:
+                out.append(GroupOutcome(key, "not_applicable", 0, 0, None, None, empty))
+                continue
+            size = int(target)
+        counted = len(hits) if plan.distinct is None else distinct_values(hits, plan.distinct)
+        if size == 0:
+            out.append(GroupOutcome(key, "not_applicable", counted, 0, None, None, empty))
             continue
-        share = Decimal(hits) / Decimal(len(base))
+        share = Decimal(counted) / Decimal(size)
         if plan.kind == "rate":
-            out.append(GroupOutcome(key, "info", hits, len(base), share, None))
+            out.append(GroupOutcome(key, "info", counted, size, share, None, empty))
             continue
         met = True
         if plan.about is not None:
@@ -661,24 +701,5 @@ def groups_of(plan: GroupPlan, records: Sequence[Any]) -> list[GroupOutcome]:
             met = met and share >= plan.at_least
         if plan.at_most is not None:
             met = met and share <= plan.at_most
-        out.append(GroupOutcome(key, "met" if met else "unmet", hits, len(base), share, None))
+        out.append(GroupOutcome(key, "met" if met else "unmet", counted, size, share, None, empty))
     return out
-
-
-def _count_distinct(plan: GroupPlan, key: str, members: Sequence[Any]) -> GroupOutcome:
-    names: set[str] = set()
-    for record in members:
-        for name in plan.distinct:
-            value = getattr(record, name)
-            if isinstance(value, list):
-                names.update(str(v) for v in value if v)
-            elif value:
-                names.add(str(value))
-    target = plan.at_least
-    if plan.quota is not None:
-        target = plan.quota.get(key)
-        if target is None:
-            return GroupOutcome(key, "not_applicable", len(names), 0, None, None)
-    assert target is not None
-    status = "met" if len(names) >= target else "unmet"
-    return GroupOutcome(key, status, len(names), 0, None, target)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, ClassVar, Final, Literal, TypeVar
@@ -106,6 +106,11 @@ YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
 NonNegative = Annotated[int, Field(ge=0)]
 Count = Annotated[NonNegative | None, BeforeValidator(_blank_is_none)]
 Percent = Annotated[Annotated[Decimal, Field(ge=0, le=100)] | None, BeforeValidator(_blank_is_none)]
+#: a gross ratio (毛入园率, 毛入学率): enrolled pupils of any age ÷ the population of the official
+#: age group, so it may exceed 100; above 200 (twice the age group) is taken for a typing error
+GrossPercent = Annotated[
+    Annotated[Decimal, Field(ge=0, le=200)] | None, BeforeValidator(_blank_is_none)
+]
 Months = Annotated[Annotated[Decimal, Field(ge=0)] | None, BeforeValidator(_blank_is_none)]
 Identifier = Annotated[str, BeforeValidator(_identifier), Field(min_length=1)]
 Name = Annotated[str, BeforeValidator(_identifier), Field(min_length=1)]
@@ -372,14 +377,38 @@ class Agreement(BaseModel):
     annual_plan: str | None = _f("年度计划", "annual plan")
     responsible_department: str | None = _f("责任部门", "responsible department")
     liaison: str | None = _f("联络员", "liaison")
+    goals: str | None = _f("结对目标", "pairing goals")
+    tasks: str | None = _f("结对任务", "pairing tasks")
+    division_of_duties: str | None = _f("职责分工", "division of duties")
+    completion_time: str | None = _f("完成时间", "completion time")
     signed_on: dt.date | None = _f("签订日期", "date signed")
+
+    def unstated(self, items: Iterable[str]) -> list[str]:
+        """The fields of ``items`` (in their order) that the agreement does not state.
+
+        An item is stated when it holds text other than white space.
+
+        >>> Agreement(goals="提升乡村学校教学质量", tasks=" ").unstated(["goals", "tasks"])
+        ['tasks']
+        """
+        out = []
+        for name in items:
+            if name not in type(self).model_fields or name == "signed_on":
+                raise ValueError(f"{name!r} is not a text item of an agreement")
+            value = getattr(self, name)
+            if not (isinstance(value, str) and value.strip()):
+                out.append(name)
+        return out
 
 
 class Pair(Record):
     """One supporting school paired with one supported school (结对学校).
 
-    Flags describe the supported school (``supported_*``) and the state of the
-    pair; yearly counts describe the activity of the pair in ``year``.
+    ``city`` and ``county`` say where the pair is organised; ``supporter_city``,
+    ``supporter_county``, ``supported_city`` and ``supported_county`` say where
+    each school is, so that a pair's scope can be verified.  Flags describe the
+    supported school (``supported_*``) and the state of the pair; yearly counts
+    describe the activity of the pair in ``year``.
     """
 
     COLLECTION: ClassVar[str] = "pairs"
@@ -399,6 +428,10 @@ class Pair(Record):
     county: str | None = _f("县（市、区）", "county")
     supporter: Name = _f("帮扶（支援）学校", "supporting school", ...)
     supported: Name = _f("被帮扶（受援）学校", "supported school", ...)
+    supporter_city: str | None = _f("帮扶学校所在设区市", "supporting school's city")
+    supporter_county: str | None = _f("帮扶学校所在县（市、区）", "supporting school's county")
+    supported_city: str | None = _f("被帮扶学校所在设区市", "supported school's city")
+    supported_county: str | None = _f("被帮扶学校所在县（市、区）", "supported school's county")
     scope: Scope | None = _f("结对范围", "scope")
     forms: Annotated[
         list[AssistanceForm], BeforeValidator(_name_list), AfterValidator(_once_each)
@@ -454,7 +487,13 @@ class Pair(Record):
 
 
 class Region(Record):
-    """Statistics of one region (province, city or county) in one year."""
+    """Statistics of one region (province, city or county) in one year.
+
+    The two gross ratios (毛入园率, 毛入学率) count enrolled pupils of any age
+    against the population of the official age group, so they may exceed 100
+    (up to 200); the retention and enrolment rates are shares of one group and
+    stay between 0 and 100.
+    """
 
     COLLECTION: ClassVar[str] = "regions"
     NOUN: ClassVar[Text] = Text(zh="地区", en="region")
@@ -473,11 +512,11 @@ class Region(Record):
     town_schools: Count = _f("镇区学校数", "town schools")
     rural_schools: Count = _f("乡村学校数", "rural schools")
     members_before: Count = _f("已组建的融合型、共建型成员校数", "existing fusion/co-build members")
-    preschool_gross_enrolment: Percent = _f(
+    preschool_gross_enrolment: GrossPercent = _f(
         "学前三年毛入园率（%）", "pre-school gross enrolment (%)"
     )
     compulsory_retention: Percent = _f("义务教育巩固率（%）", "compulsory-education retention (%)")
-    senior_secondary_gross_enrolment: Percent = _f(
+    senior_secondary_gross_enrolment: GrossPercent = _f(
         "高中阶段毛入学率（%）", "senior-secondary gross enrolment (%)"
     )
     disability_enrolment: Percent = _f(

@@ -207,7 +207,11 @@ class GroupPlan:
     """A rule on groups of records, bound: filters resolved, tolerance and quotas looked up.
 
     :param kind: ``share``, ``count_distinct`` or ``rate``.
-    :param quota: for ``count_distinct`` against a quota table: the target of each group.
+    :param distinct: the fields whose distinct values are counted (for a share or a
+        rate: its numerator counts them instead of records).
+    :param base_distinct: a share's or rate's base counts these fields' distinct values.
+    :param include_absent: the listed groups with no record are evaluated too.
+    :param quota: each group's row of a quota table: a count's target, or a share's base.
     """
 
     id: str
@@ -220,7 +224,9 @@ class GroupPlan:
     exclude_groups: frozenset[str]
     where: FilterPlan | None
     base: FilterPlan | None
-    distinct: tuple[str, ...]
+    distinct: tuple[str, ...] | None
+    base_distinct: tuple[str, ...] | None
+    include_absent: bool
     at_least: Decimal | None
     at_most: Decimal | None
     about: Decimal | None

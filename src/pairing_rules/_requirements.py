@@ -186,6 +186,16 @@ class GroupRequirement(BaseModel):
     :param group_by: the field that groups records (``None``: all records form one group).
     :param groups: only these groups are held to the rule.
     :param exclude_groups: these groups are not.
+    :param include_absent: a listed group (``groups``) with no record is evaluated as an
+        empty group (a count of 0; a share without a base is not applicable): ``true``
+        always, or under the interpretation values of a ``when`` mapping.
+    :param distinct: of a ``count_distinct``: the fields whose distinct values are
+        counted; of a ``share`` or ``rate``: the numerator counts the distinct values of
+        these fields (e.g. schools) instead of records.
+    :param base_distinct: of a ``share`` or ``rate``: the base counts the distinct
+        values of these fields instead of records.
+    :param quota: of a ``count_distinct``: the target; of a ``share``: the base is
+        the group's row of this quota table (e.g. a task total) instead of records.
     :param tolerance: a ``decimal`` interpretation giving the width of ``about`` (左右).
     """
 
@@ -201,6 +211,8 @@ class GroupRequirement(BaseModel):
     where: FilterSpec | None = None
     base: FilterSpec | None = None
     distinct: list[str] | None = None
+    base_distinct: list[str] | None = None
+    include_absent: bool | WhenSpec = False
     at_least: Decimal | None = None
     at_most: Decimal | None = None
     about: Decimal | None = None
@@ -225,16 +237,27 @@ class GroupRequirement(BaseModel):
                 raise ValueError(f"{self.id}: `about` needs a `tolerance` interpretation")
         if self.kind == "rate" and self.where is None:
             raise ValueError(f"{self.id}: a rate needs `where`")
+        if self.kind == "count_distinct" and self.base_distinct:
+            raise ValueError(f"{self.id}: `base_distinct` is for a share or a rate")
+        if self.kind == "rate" and self.quota is not None:
+            raise ValueError(f"{self.id}: a rate has no quota")
+        if self.kind == "share" and self.quota is not None and (self.base or self.base_distinct):
+            raise ValueError(f"{self.id}: a share's base is `quota` or `base`, not both")
+        if self.include_absent and not self.groups:
+            raise ValueError(f"{self.id}: `include_absent` needs the listed `groups`")
         return self
 
     def interpretation_ids(self) -> set[str]:
         out = set(self.when or {})
         if self.tolerance:
             out.add(self.tolerance)
+        if isinstance(self.include_absent, dict):
+            out |= set(self.include_absent)
         return out
 
     def fields(self) -> set[str]:
         names = set(self.where or {}) | set(self.base or {}) | set(self.distinct or [])
+        names |= set(self.base_distinct or [])
         if self.group_by:
             names.add(self.group_by)
         return names
@@ -265,7 +288,10 @@ class GroupRequirement(BaseModel):
             exclude_groups=frozenset(self.exclude_groups or ()),
             where=bind_filter(self.where, record),
             base=bind_filter(self.base, record),
-            distinct=tuple(self.distinct or ()),
+            distinct=tuple(self.distinct) if self.distinct else None,
+            base_distinct=tuple(self.base_distinct) if self.base_distinct else None,
+            include_absent=self.include_absent is True
+            or (isinstance(self.include_absent, dict) and gate_open(self.include_absent, choices)),
             at_least=self.at_least,
             at_most=self.at_most,
             about=self.about,

@@ -3,7 +3,10 @@
 附件4 (county): online teaching 30, research 18, teacher exchange 6, mentoring 15,
 satisfaction 25 (15 at 90%, ±1 per point) = 94 points, declared 100.
 附件5 (cross-region): six tasks of 10, on time 15, satisfaction 25 = 100.
-Grades by default 90/80/60 on the raw points; 一票否优 caps at 良好.
+Grades by default 90/80/60 on the raw points; 一票否优 applies to the school's annual review
+(check: veto.school_review) and caps the community at 良好 only under veto_scope=community.
+Satisfaction below 90% costs a whole point per started percentage point (floor); a late school
+keeps half of item 7 (7.5); the county rubric's item 4 needs 2 mentors ("2-3 名").
 """
 
 from __future__ import annotations
@@ -135,11 +138,39 @@ def test_county_lessons_interpretation(pack: Pack) -> None:
 
 
 def test_mentor_count_interpretation(pack: Pack) -> None:
+    # 附件4 一 4 "至少安排 2-3 名": 2 mentors with 6 mentees (2 full groups) meet it by default
     fields = {**COUNTY_FULL, "mentors": 2, "mentees": 6}
-    assert items(scored(pack, **fields))["mentoring"] == 0  # at least 3 by default
-    assert items(scored(pack, {"cangnan2022.min_mentors": "2"}, **fields))["mentoring"] == 15
-    # 4 mentors but only 9 mentees: 3 complete 1:3 groups, still enough
+    assert items(scored(pack, **fields))["mentoring"] == 15
+    assert items(scored(pack, {"cangnan2022.min_mentors": "3"}, **fields))["mentoring"] == 0
+    # 4 mentors but only 9 mentees: 3 complete 1:3 groups, enough on either reading
     assert items(scored(pack, **{**COUNTY_FULL, "mentors": 4, "mentees": 9}))["mentoring"] == 15
+    # 1 mentor: min(1, 6 // 3) = 1 < 2
+    assert items(scored(pack, **{**COUNTY_FULL, "mentors": 1, "mentees": 6}))["mentoring"] == 0
+
+
+@pytest.mark.parametrize(
+    ("mentors", "mentees", "complete", "up_to_three"),
+    [
+        (3, 9, 10, 10),  # 3 full groups: min(3, 9 // 3) = 3; min(3, 9) = 3
+        (3, 3, 0, 10),  # min(3, 3 // 3) = 1 < 3; min(3, 3) = 3: one mentee each
+        (3, 8, 0, 10),  # min(3, 8 // 3) = 2 < 3; min(3, 8) = 3
+        (2, 9, 0, 0),  # 2 mentors < 3 on either reading
+        (4, 12, 10, 10),
+    ],
+)
+def test_the_1_to_3_reading(
+    pack: Pack, mentors: int, mentees: int, complete: int, up_to_three: int
+) -> None:
+    fields = {**CROSS_FULL, "mentors": mentors, "mentees": mentees}
+    assert items(scored(pack, **fields))["mentoring"] == complete
+    cap = {"cangnan2022.mentor_groups": "up_to_three"}
+    assert items(scored(pack, cap, **fields))["mentoring"] == up_to_three
+    # the task lists follow the same reading
+    record = {"id": "X", **fields, "year": 2022}
+    for overrides, points in (({}, complete), (cap, up_to_three)):
+        report = check(pack, {"communities": [record]}, interpretations=overrides)
+        (finding,) = [f for f in report.results[0].findings if f.requirement == "cross.mentoring"]
+        assert (finding.status is Status.MET) is (points == 10)
 
 
 def test_partial_credit_interpretation(pack: Pack) -> None:
@@ -192,7 +223,14 @@ def test_cross_region_at_every_threshold(pack: Pack) -> None:
 @pytest.mark.parametrize(
     ("satisfaction", "mode", "item", "total"),
     [
-        ("93.7", "whole", 18, 93),  # 3 whole points above 90: 15 + 3
+        ("93.7", "floor", 18, 93),  # 3 whole points above 90: 15 + 3
+        ("89.5", "floor", 14, 89),  # below 90: floor(−0.5) = −1 → 15 − 1
+        ("89", "floor", 14, 89),  # 15 − 1
+        ("90.5", "floor", 15, 90),  # floor(0.5) = 0
+        ("90", "floor", 15, 90),  # 达到 90%: the base
+        ("80.2", "floor", 5, 80),  # floor(80.2 − 90) = floor(−9.8) = −10 → 15 − 10 = 5
+        ("93.7", "whole", 18, 93),
+        ("89.5", "whole", 15, 90),  # truncated towards 90: 89.5 keeps the base
         ("93.7", "exact", Decimal("18.7"), Decimal("93.7")),
         ("93.7", "half_up", 19, 94),  # 3.7 rounds to 4
         ("80", "whole", 5, 80),  # 15 - 10
@@ -222,18 +260,51 @@ def test_satisfaction_without_floor(pack: Pack) -> None:
 
 def test_late_and_the_veto(pack: Pack) -> None:
     late = {**CROSS_FULL, "on_time": False, "satisfaction": 100}
+    # 附件5 一 7 "没有按时完成的，酌情扣分": half the 15 points by default
+    # 60 + 7.5 + 25 = 92.5 ≥ 90: 优秀, the veto applies to the school's annual review only
     result = scored(pack, **late)
+    assert items(result)["on_time"] == Decimal("7.5")
+    assert result.total == Decimal("92.5")
+    assert (result.grade, result.vetoes) == ("优秀", [])
+    # no points when late: 60 + 0 + 25 = 85
+    zero = scored(pack, {"cangnan2022.late_points": "zero"}, **late)
+    assert (items(zero)["on_time"], zero.total) == (0, 85)
+    # the community's grade capped at 良好 under veto_scope=community
+    community = scored(pack, {"cangnan2022.veto_scope": "community"}, **late)
+    assert community.total == Decimal("92.5")
+    assert community.grade == "良好"
+    assert [v.id for v in community.vetoes] == ["one_vote_veto"]
+
+
+@pytest.mark.parametrize(
+    ("on_time", "incident", "reading", "vetoed"),
+    [
+        (True, None, "not_shown", False),
+        (False, None, "not_shown", True),  # 不按规定时间完成任务
+        (None, None, "not_shown", False),  # not reported: no lateness shown
+        (None, None, "on_time_late", True),  # not reported counts as late
+        (True, True, "not_shown", True),  # 态度敷衍、被扣分或造成不良后果
+        (True, False, "on_time_late", False),
+    ],
+)
+def test_the_veto_in_the_schools_annual_review(
+    pack: Pack, on_time: bool | None, incident: bool | None, reading: str, vetoed: bool
+) -> None:
+    record = {**CROSS_FULL, "id": "X", "year": 2022, "on_time": on_time, "veto_incident": incident}
+    overrides = {"cangnan2022.missing_values": reading}
+    report = check(pack, {"communities": [record]}, interpretations=overrides)
+    (finding,) = [f for f in report.results[0].findings if f.requirement == "veto.school_review"]
+    assert finding.status is (Status.UNMET if vetoed else Status.MET)
+    # the same grounds cap the community's grade when the veto reaches it
+    capped = scored(pack, {**overrides, "cangnan2022.veto_scope": "community"}, **record)
+    assert bool(capped.vetoes) is vetoed
+
+
+def test_a_missing_on_time_earns_nothing(pack: Pack) -> None:
+    # not reported: 0 points, less than a late school's 7.5: not reporting never pays
+    result = scored(pack, **{**CROSS_FULL, "on_time": None})
     assert items(result)["on_time"] == 0
-    assert result.total == 85  # 60 + 0 + 25
-    # half the points when late: 60 + 7.5 + 25 = 92.5, which would be 优秀, but late is 一票否优
-    half = scored(pack, {"cangnan2022.late_points": "half"}, **late)
-    assert half.total == Decimal("92.5")
-    assert half.grade == "良好"
-    assert [v.id for v in half.vetoes] == ["one_vote_veto"]
-    school_only = scored(
-        pack, {"cangnan2022.late_points": "half", "cangnan2022.veto_scope": "school_only"}, **late
-    )
-    assert school_only.grade == "优秀" and school_only.vetoes == []
+    assert result.vetoes == []
 
 
 def test_bonus_points(pack: Pack) -> None:
@@ -251,6 +322,8 @@ def test_rubric_selection_and_forcing(pack: Pack) -> None:
         {"id": "X", "type": "协作型", "scope": "跨地区", "year": 2022},
         {"id": "L", "type": "协作型", "scope": "市域内", "year": 2022},
         {"id": "N", "type": "共建型", "year": 2022},
+        # no community of the plan is 省域内 (三(一): 跨地区 and 县域内; 附件1: 县/市/省核验)
+        {"id": "P", "type": "共建型", "scope": "省域内", "year": 2022},
     ]
     report = score(pack, {"communities": records})
     assert {r.id: r.rubric for r in report.results} == {
@@ -258,9 +331,8 @@ def test_rubric_selection_and_forcing(pack: Pack) -> None:
         "X": "cross_region",
         "L": "county",
     }
-    (rejected,) = report.rejected
-    assert rejected.id == "N" and rejected.errors[0].field == "scope"
-    assert "--rubric" in rejected.errors[0].message.zh
+    assert [(r.id, r.errors[0].field) for r in report.rejected] == [("N", "scope"), ("P", "scope")]
+    assert "--rubric" in report.rejected[0].errors[0].message.zh
     forced = score(pack, {"communities": records}, rubric="cross_region")
     assert {r.rubric for r in forced.results} == {"cross_region"} and not forced.rejected
 
@@ -284,10 +356,40 @@ def test_audit_findings(pack: Pack) -> None:
         ("stated_figure", "list.all_schools"): (87, 86),
         ("stated_figure", "timetable.county_list"): (76, 83),
         ("stated_figure", "list.collaboration_repeated"): (2, 3),  # 钱库镇第三小学、马站镇第二小学
+        # 三's own arithmetic: 75 + 13 − 3 = 85, not 86; 三(一)2's 8 + 68 = 76, not 三's 75
+        ("stated_arithmetic", "coverage.schools"): (85, 86),
+        ("stated_arithmetic", "coverage.fusion_cobuild_schools"): (76, 75),
         ("conflicting_provisions", "mentors.count"): (2, 3),
         ("conflicting_provisions", "county.lessons_kinds"): ("sync_only", "sync_and_offline"),
         ("conflicting_provisions", "cobuild.exchange"): (1, 0.1),
     }
+    report = audit(pack)
+    assert {u.id for u in report.interpretations} >= {
+        "cangnan2022.school_identity",
+        "cangnan2022.existing_schools",
+    }
+
+
+def test_audit_under_the_other_readings(pack: Pack) -> None:
+    one = {"cangnan2022.school_identity": "one_school"}
+    found = {
+        (f.code, f.subject): (f.observed, f.expected)
+        for f in audit(pack, interpretations=one).findings
+    }
+    # 桥墩镇小学 (44) read as 桥墩小学 (3): 87 − 1 = 86 schools, and 3 repeated
+    # (钱库镇第三小学、马站镇第二小学、桥墩小学): both figures of 三 reproduce
+    assert ("stated_figure", "list.all_schools") not in found
+    assert ("stated_figure", "list.collaboration_repeated") not in found
+    assert found[("name_variant", "communities:44")] == ("桥墩镇小学", "桥墩小学")
+    before = {"cangnan2022.existing_schools": "formed_before_2022"}
+    found = {
+        (f.code, f.subject): (f.observed, f.expected)
+        for f in audit(pack, interpretations=before).findings
+    }
+    # fusion rows formed before 2022 (numbers 1-4): 4 cores + 4 members = 8, as stated;
+    # co-build rows formed before 2022: 41 schools, against 68
+    assert ("stated_figure", "list.fusion_schools") not in found
+    assert found[("stated_figure", "list.cobuild_schools")] == (41, 68)
 
 
 def test_community_list_reference_data(pack: Pack) -> None:
@@ -353,3 +455,82 @@ def test_one_scorer_serves_many_records(pack: Pack) -> None:
     data = json.loads(SAMPLE.read_text(encoding="utf-8"))["communities"]
     again = [scorer.score_record(CommunityYear.model_validate(r)) for r in data]
     assert again == report.results
+
+
+def test_collaboration_communities_in_score_and_check_alike(pack: Pack) -> None:
+    # a city-verified collaboration community (附件1 numbers 43-47) with the county activity
+    record = {
+        "id": "L",
+        "type": "协作型",
+        "scope": "市域内",
+        "year": 2022,
+        **COUNTY_FULL,
+        "teachers_sent": 1,
+    }
+    for reading, points, total, reachable, tasks in (
+        # held (default): 30 + 18 + 6 + 15 + 15 = 84 of 94, every county task applies
+        ("held", {"online_teaching": 30, "research": 18}, 84, 94, Status.MET),
+        # as worded: items 1 and 2 do not apply: 6 + 15 + 15 = 36 of 94 − 30 − 18 = 46
+        ("as_worded", {"online_teaching": 0, "research": 0}, 36, 46, Status.NOT_APPLICABLE),
+    ):
+        overrides = {"cangnan2022.collaboration_items": reading}
+        sheet = scored(pack, overrides, **record)
+        by_id = {i.id: i for i in sheet.items}
+        for item, value in points.items():
+            assert by_id[item].points == value
+            assert by_id[item].applicable is (reading == "held")
+        assert (sheet.total, sheet.max) == (total, reachable)
+        report = check(pack, {"communities": [record]}, interpretations=overrides)
+        status = {f.requirement: f.status for f in report.results[0].findings}
+        # the task list of 四(三)2(2) is written for fusion and co-build communities
+        for task in ("county.lessons", "county.research", "county.mentoring", "county.exchange"):
+            assert status[task] is Status.NOT_APPLICABLE
+        # the tasks matching items 1 and 2: held only under the same reading as the rubric
+        assert status.get("county.lessons.collaboration") is (tasks if reading == "held" else None)
+        assert status.get("county.research.collaboration") is (tasks if reading == "held" else None)
+        # item 4 "每所支援校" and item 3's rule for collaboration communities hold either way
+        assert status["county.mentoring.collaboration"] is Status.MET
+        assert status["county.exchange.collaboration"] is Status.MET
+    # a fusion community is held to every item under both readings
+    fusion = {**record, "type": "融合型", "teachers_barrier_free": True}
+    for reading in ("held", "as_worded"):
+        sheet = scored(pack, {"cangnan2022.collaboration_items": reading}, **fusion)
+        assert (sheet.total, sheet.max) == (84, 94)
+
+
+def test_the_timetable(pack: Pack) -> None:
+    milestones = {m.id: m for m in pack.definition.milestones}
+    progress = {m.id: m.progress for m in milestones.values() if m.progress is not None}
+    # 附件2: 30% on 2月 item 1, 40% on 3月 item 4 (the ceremony, 3 月 15 日前), 80% on 4-5月 item 3,
+    # 100% on 6月 item 1 and 9-10月 item 1
+    assert progress == {
+        "m02.lists": 30,
+        "m03.ceremony": 40,
+        "m05.three_tasks": 80,
+        "m06.cross_region_done": 100,
+        "m10.all_done": 100,
+    }
+    assert milestones["m03.ceremony"].due == dt.date(2022, 3, 15)
+    assert milestones["m03.mentor_list"].source.section == "附件2 3月 5"
+    assert milestones["m03.plan"].source.section == "附件2 3月 10"
+    facts = {p.id: p.value for p in pack.definition.provisions}
+    assert facts["timetable.mentor_groups"] == {"groups_at_least": 3, "ratio": "1:3"}
+    assert facts["plan.contents"] == [
+        "同步课堂",
+        "送交下乡",
+        "线上线下集体教研",
+        "师徒结对",
+        "异地跟岗锻炼",
+        "课后服务课程",
+        "学生集体交流",
+    ]
+    assert facts["priority.schools"] == ["乡村小规模学校", "寄宿制学校", "薄弱学校"]
+    assert facts["rule.total_cap"] == 100
+
+
+def test_the_total_with_bonuses_is_at_most_100(pack: Pack) -> None:
+    # 附件5 一 "（100 分）": 60 + 15 + 25 = 100, plus two bonuses of 5 each, is capped at 100
+    fields = {**CROSS_FULL, "satisfaction": 100, "master_studio": True, "support_teaching": True}
+    result = scored(pack, {"cangnan2022.bonus_points": "5"}, **fields)
+    assert (items(result)["master_studio"], items(result)["support_teaching"]) == (5, 5)
+    assert result.total == 100

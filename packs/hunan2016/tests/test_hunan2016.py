@@ -1,10 +1,14 @@
 """hunan2016: the 2020 targets at their bounds, the pair rules, agreement completeness, the sample.
 
 一: 学前三年毛入园率 85, 义务教育巩固率 98, 高中阶段毛入学率 93, 三类残疾儿童义务教育入学率 90
-("达到……以上": at least the bound by default, above it under hunan2016.target_bound=exclusive).
+("达到……以上": at least the bound by default, above it under hunan2016.target_bound=exclusive);
+the two gross ratios may exceed 100; a year before 2020 is reported as progress with its gap
+(hunan2016.interim_years); every region is held to the province's targets by default
+(hunan2016.target_regions).
 一 3: a county pair's supported school is a weak school.  一 4: the five agreement items.
 三 1: the report by the end of December every year.  三 2: no extra financial burden.
-三 4: the veto on pairs whose work is not in place (default: no signed agreement).
+三 4: the veto concerns a school: each school, year by year, across all its pairs (a pair is in
+place with a signed agreement by default).
 """
 
 from __future__ import annotations
@@ -235,6 +239,152 @@ def test_region_ids(pack: Pack) -> None:
     assert {f.record for f in report.results[0].findings} == {"株洲市 2019"}
 
 
+# -- the gross ratios ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("field", ["preschool_gross_enrolment", "senior_secondary_gross_enrolment"])
+@pytest.mark.parametrize("value", ["100.1", "101.2", "130", "200"])
+def test_a_gross_ratio_may_exceed_100(pack: Pack, field: str, value: str) -> None:
+    requirement = next(r for r, (f, _) in TARGETS.items() if f == field)
+    finding = region_finding(pack, requirement, **{field: Decimal(value)})
+    # 101.2 ≥ 85 (or 93): met; under the exclusive reading floor((100 − 101.2) ÷ 15) = −1 ≤ 0: met
+    assert finding.status is Status.MET
+    strict = region_finding(
+        pack, requirement, {"hunan2016.target_bound": "exclusive"}, **{field: Decimal(value)}
+    )
+    assert strict.status is Status.MET
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("preschool_gross_enrolment", "200.1"),  # more than twice the age group: a typing error
+        ("senior_secondary_gross_enrolment", "1012"),
+        ("compulsory_retention", "100.5"),  # a retention rate is a share: at most 100
+        ("disability_enrolment", "101"),
+    ],
+)
+def test_the_other_rates_stay_within_100(pack: Pack, field: str, value: str) -> None:
+    report = check(pack, {"regions": [{"name": "甲县", field: value}]}, as_of=AS_OF)
+    (rejected,) = report.rejected
+    assert [e.field for e in rejected.errors] == [field]
+
+
+# -- 一 "到2020年": the years before the target year ----------------------------------------------
+
+
+def region_findings(
+    pack: Pack, overrides: dict[str, str] | None = None, **fields: Any
+) -> dict[str, Finding]:
+    report = check(
+        pack, {"regions": [{"name": "长沙市", **fields}]}, as_of=AS_OF, interpretations=overrides
+    )
+    assert not report.rejected, report.rejected
+    (result,) = report.results
+    return {f.requirement: f for f in result.findings}
+
+
+@pytest.mark.parametrize(
+    ("year", "value", "gap", "met"),
+    [
+        (2016, "80", 5, False),  # 85 − 80 = 5 points to go
+        (2018, "84.9", Decimal("0.1"), False),  # 85 − 84.9 = 0.1
+        (2019, "85", 0, True),  # already at the target: no gap
+        (2019, "101.2", 0, True),
+    ],
+)
+def test_a_year_before_2020_is_progress_with_its_gap(
+    pack: Pack, year: int, value: str, gap: Decimal, met: bool
+) -> None:
+    found = region_findings(pack, year=year, preschool_gross_enrolment=Decimal(value))
+    # the target itself judges only 2020 and later
+    assert found["target.preschool_gross_enrolment"].status is Status.NOT_APPLICABLE
+    progress = found["target.preschool_gross_enrolment.progress"]
+    assert progress.status is Status.INFO
+    assert progress.record == f"长沙市 {year}"
+    assert progress.observed == {
+        "preschool_gross_enrolment": float(Decimal(value)) if "." in value else int(value),
+        "gap": float(gap) if isinstance(gap, Decimal) else gap,
+    }
+    assert ("已达到" in progress.message.zh) is met
+    assert "hunan2016.interim_years=progress" in progress.message.zh
+    # an information finding never fails the record
+    assert all(f.status is not Status.UNMET for f in found.values())
+
+
+def test_a_year_before_2020_under_the_held_reading(pack: Pack) -> None:
+    held = {"hunan2016.interim_years": "held"}
+    found = region_findings(pack, held, year=2018, preschool_gross_enrolment=80)
+    interim = found["target.preschool_gross_enrolment.interim"]
+    assert interim.status is Status.UNMET  # 80 < 85
+    assert interim.observed == {"preschool_gross_enrolment": 80}
+    assert "hunan2016.interim_years=held" in interim.message.zh
+    assert "target.preschool_gross_enrolment.progress" not in found
+    at = region_findings(pack, held, year=2018, preschool_gross_enrolment=85)
+    assert at["target.preschool_gross_enrolment.interim"].status is Status.MET
+
+
+@pytest.mark.parametrize(
+    ("year", "judged"), [(2019, False), (2020, True), (2021, True), (None, True)]
+)
+def test_the_target_year_and_later_are_judged(pack: Pack, year: int | None, judged: bool) -> None:
+    found = region_findings(pack, year=year, preschool_gross_enrolment=80)
+    status = found["target.preschool_gross_enrolment"].status
+    assert status is (Status.UNMET if judged else Status.NOT_APPLICABLE)
+    assert ("target.preschool_gross_enrolment.progress" in found) is not judged
+
+
+def test_every_year_is_judged_or_reported_once(pack: Pack) -> None:
+    # the judged years of the requirements and the years the hook reports partition 1949–2100
+    year = 2020
+    for requirement in (r for r in pack.definition.requirements if r.collection == "regions"):
+        assert requirement.applies_to is not None
+        judged = set(requirement.applies_to["year"])
+        assert judged == {*range(year, 2101), None}, requirement.id
+    assert next(p.value for p in pack.definition.provisions if p.id == "goal.year") == year
+
+
+# -- 一 "全省": the province's targets on a city or a county ----------------------------------------
+
+
+def test_every_region_is_held_to_the_targets_by_default(pack: Pack) -> None:
+    found = region_findings(pack, year=2020, parent="湖南省", preschool_gross_enrolment=84)
+    assert found["target.preschool_gross_enrolment"].status is Status.UNMET  # 84 < 85
+
+
+@pytest.mark.parametrize("province", ["湖南省", "湖南", "全省"])
+def test_only_the_province_is_judged_under_province_only(pack: Pack, province: str) -> None:
+    only = {"hunan2016.target_regions": "province_only"}
+    report = check(
+        pack,
+        {
+            "regions": [
+                {"name": province, "year": 2020, "preschool_gross_enrolment": 84},
+                {"name": "长沙市", "year": 2020, "preschool_gross_enrolment": 84},
+                {"name": "邵阳市", "year": 2018, "preschool_gross_enrolment": 84},
+            ]
+        },
+        as_of=AS_OF,
+        interpretations=only,
+    )
+    found = {(r.id, f.requirement): f for r in report.results for f in r.findings}
+    target = "target.preschool_gross_enrolment"
+    # the province: 84 < 85, unmet
+    assert found[(f"{province} 2020", target)].status is Status.UNMET
+    # a city: not judged, its figure reported with the gap of 85 − 84 = 1
+    assert found[("长沙市 2020", target)].status is Status.NOT_APPLICABLE
+    region = found[("长沙市 2020", f"{target}.region")]
+    assert region.status is Status.INFO
+    assert region.observed == {"preschool_gross_enrolment": 84, "gap": 1}
+    assert "province_only" in region.message.zh
+    # a city's earlier year is information of the same kind, not progress
+    assert ("邵阳市 2018", f"{target}.region") in found
+    assert ("邵阳市 2018", f"{target}.progress") not in found
+    assert not any(
+        f.status is Status.UNMET for (rid, _), f in found.items() if rid != f"{province} 2020"
+    )
+
+
 # -- pairs: 一 3, 三 2, 三 4 ----------------------------------------------------------------------
 
 
@@ -270,7 +420,7 @@ def test_county_pairs_support_weak_schools(
     ("signed", "status"), [(True, Status.MET), (False, Status.UNMET), (None, Status.UNMET)]
 )
 def test_in_place_means_a_signed_agreement(pack: Pack, signed: bool | None, status: Status) -> None:
-    assert pair_findings(pack, agreement_signed=signed)["veto.in_place"].status is status
+    assert pair_findings(pack, agreement_signed=signed)["in_place.pair"].status is status
 
 
 @pytest.mark.parametrize(
@@ -285,10 +435,62 @@ def test_in_place_means_a_signed_agreement(pack: Pack, signed: bool | None, stat
 def test_in_place_with_activity(pack: Pack, activity: dict[str, int], status: Status) -> None:
     overrides = {"hunan2016.in_place": "signed_and_active"}
     found = pair_findings(pack, overrides, agreement_signed=True, **activity)
-    assert found["veto.in_place"].status is status
+    assert found["in_place.pair"].status is status
     # an unsigned pair is not in place however active it is
     unsigned = pair_findings(pack, overrides, agreement_signed=False, training_visits=5)
-    assert unsigned["veto.in_place"].status is Status.UNMET
+    assert unsigned["in_place.pair"].status is Status.UNMET
+
+
+# -- 三 4 the veto, per school -------------------------------------------------------------------
+
+
+def vetoes(pack: Pack, pairs: list[dict[str, Any]], **overrides: str) -> dict[str | None, Finding]:
+    report = check(pack, {"pairs": pairs}, as_of=AS_OF, interpretations=overrides)
+    assert not report.rejected
+    return {g.group: g for g in report.groups if g.requirement == "veto.in_place"}
+
+
+def test_the_veto_judges_each_school_across_its_pairs(pack: Pack) -> None:
+    pairs = [
+        pair(id="A", supporter="甲校", supported="乙校", year=2017, agreement_signed=True),
+        pair(id="B", supporter="甲校", supported="丙校", year=2017, agreement_signed=False),
+        pair(id="C", supporter="丁校", supported=" 乙 校", year=2017, agreement_signed=True),
+        pair(id="D", supporter="甲校", supported="乙校", year=2018, agreement_signed=True),
+    ]
+    found = vetoes(pack, pairs)
+    # 甲校 2017: A in place, B not: one pair of two not in place, vetoed
+    jia = found["甲校（2017 年度）"]
+    assert jia.status is Status.UNMET
+    assert jia.observed == {"pairs": ["A", "B"], "not_in_place": ["B"]}
+    assert "一票否决" in jia.message.zh and "B" in jia.message.zh
+    # 丙校 is the supported school of B: its pairing work is not in place either
+    assert found["丙校（2017 年度）"].status is Status.UNMET
+    # 乙校 (" 乙 校" is the same school) has A and C, both in place
+    assert found["乙校（2017 年度）"].observed == {"pairs": ["A", "C"], "not_in_place": []}
+    assert found["乙校（2017 年度）"].status is Status.MET
+    # another year is another year-end review: 甲校 2018 is in place
+    assert found["甲校（2018 年度）"].status is Status.MET
+    assert set(found) == {
+        "甲校（2017 年度）",
+        "乙校（2017 年度）",
+        "丙校（2017 年度）",
+        "丁校（2017 年度）",
+        "甲校（2018 年度）",
+        "乙校（2018 年度）",
+    }
+    # one pair in place is enough under any_pair: 甲校 2017 passes, 丙校 (B only) does not
+    lenient = vetoes(pack, pairs, **{"hunan2016.school_in_place": "any_pair"})
+    assert lenient["甲校（2017 年度）"].status is Status.MET
+    assert lenient["丙校（2017 年度）"].status is Status.UNMET
+    assert lenient["甲校（2017 年度）"].expected == "至少一个结对到位"
+
+
+def test_the_veto_follows_what_in_place_means(pack: Pack) -> None:
+    pairs = [pair(id="A", supporter="甲校", supported="乙校", agreement_signed=True)]
+    assert vetoes(pack, pairs)["甲校（年度未填）"].status is Status.MET
+    # signed but no recorded activity: not in place when activity is required
+    active = vetoes(pack, pairs, **{"hunan2016.in_place": "signed_and_active"})
+    assert active["甲校（年度未填）"].status is Status.UNMET
 
 
 # -- 一 4 agreement completeness --------------------------------------------------------------
@@ -423,7 +625,7 @@ def test_show_lists_every_provision_of_the_issue(pack: Pack) -> None:
         "funding.no_extra_burden",
         "requirement.funding.no_extra_burden",
         "veto.not_in_place",
-        "requirement.veto.in_place",
+        "requirement.in_place.pair",
         "measure.conditions",
         "measure.resources",
         "measure.management",
@@ -467,8 +669,13 @@ def test_the_sample(pack: Pack) -> None:
     report = check(pack, data, as_of=AS_OF)
     assert not report.rejected
     status = {(r.id, f.requirement): f.status for r in report.results for f in r.findings}
-    assert report.groups == []  # the agreement findings belong to their pairs
-    u, m, na = Status.UNMET, Status.MET, Status.NOT_APPLICABLE
+    u, m, na, info = Status.UNMET, Status.MET, Status.NOT_APPLICABLE, Status.INFO
+    targets = [
+        "target.preschool_gross_enrolment",
+        "target.compulsory_retention",
+        "target.senior_secondary_gross_enrolment",
+        "target.disability_enrolment",
+    ]
     assert status == {
         # 86.5 ≥ 85, 98.2 ≥ 98, 93.0 = 93, 91 ≥ 90
         ("长沙市 2020", "target.preschool_gross_enrolment"): m,
@@ -490,22 +697,45 @@ def test_the_sample(pack: Pack) -> None:
         ("湘西土家族苗族自治州 2020", "target.compulsory_retention"): m,
         ("湘西土家族苗族自治州 2020", "target.senior_secondary_gross_enrolment"): u,
         ("湘西土家族苗族自治州 2020", "target.disability_enrolment"): u,
+        # 2018 is before the target year: not judged, reported as progress
+        **{("长沙市 2018", t): na for t in targets},
+        **{("长沙市 2018", f"{t}.progress"): info for t in targets},
+        # gross ratios above 100: 101.2 ≥ 85, 99.1 ≥ 98, 102.5 ≥ 93, 95 ≥ 90
+        **{("示例县 2020", t): m for t in targets},
         ("HN-001", "pairing.weak_supported"): m,
         ("HN-001", "funding.no_extra_burden"): m,
-        ("HN-001", "veto.in_place"): m,
+        ("HN-001", "in_place.pair"): m,
         ("HN-001", AGREEMENT_RULE): m,
         ("HN-002", "pairing.weak_supported"): m,
         ("HN-002", "funding.no_extra_burden"): m,
-        ("HN-002", "veto.in_place"): m,
+        ("HN-002", "in_place.pair"): m,
         ("HN-002", AGREEMENT_RULE): u,  # no annual plan, no liaison
         ("HN-003", "pairing.weak_supported"): na,
         ("HN-003", "funding.no_extra_burden"): u,
-        ("HN-003", "veto.in_place"): u,
+        ("HN-003", "in_place.pair"): u,
         ("HN-003", AGREEMENT_RULE): u,  # no agreement at all
         ("HN-004", "pairing.weak_supported"): na,
         ("HN-004", "funding.no_extra_burden"): m,
-        ("HN-004", "veto.in_place"): m,
+        ("HN-004", "in_place.pair"): m,
         ("HN-004", AGREEMENT_RULE): u,  # a liaison of blanks only
+        ("HN-005", "pairing.weak_supported"): m,
+        ("HN-005", "funding.no_extra_burden"): m,
+        ("HN-005", "in_place.pair"): u,  # no agreement signed
+        ("HN-005", AGREEMENT_RULE): u,
+    }
+    # 长沙市 2018: 85 − 83.5 = 1.5, 98.4 ≥ 98 (no gap), 93 − 91 = 2, 90 − 88.5 = 1.5
+    gaps = {
+        f.requirement: f.observed["gap"]
+        for r in report.results
+        if r.id == "长沙市 2018"
+        for f in r.findings
+        if f.status is info
+    }
+    assert gaps == {
+        "target.preschool_gross_enrolment.progress": 1.5,
+        "target.compulsory_retention.progress": 0,
+        "target.senior_secondary_gross_enrolment.progress": 2,
+        "target.disability_enrolment.progress": 1.5,
     }
     missing = {
         r.id: f.observed["missing"]
@@ -518,7 +748,22 @@ def test_the_sample(pack: Pack) -> None:
         "HN-002": ["annual_plan", "liaison"],
         "HN-003": ITEMS,
         "HN-004": ["liaison"],
+        "HN-005": ITEMS,
     }
+    # 三 4 per school (all pairs are of 2017): 示例县第一实验小学 has HN-001 in place and HN-005 not
+    schools = {g.group: g.status for g in report.groups if g.requirement == "veto.in_place"}
+    assert schools == {
+        "示例县第一实验小学（2017 年度）": u,  # HN-005 unsigned
+        "示例县山村小学（2017 年度）": m,
+        "示例县水库小学（2017 年度）": u,
+        "示例区实验中学（2017 年度）": m,
+        "示例镇中学（2017 年度）": m,
+        "示例市第二中学（2017 年度）": u,  # HN-003 unsigned
+        "示例乡中学（2017 年度）": u,
+        "示例市实验小学（2017 年度）": m,
+        "示例县中心小学（2017 年度）": m,
+    }
+    assert {g.requirement for g in report.groups} == {"veto.in_place"}
     # the exact-bound city fails all four under the exclusive reading
     strict = check(pack, data, as_of=AS_OF, interpretations={"hunan2016.target_bound": "exclusive"})
     zhuzhou = next(r for r in strict.results if r.id == "株洲市 2020")
@@ -531,9 +776,11 @@ def test_the_sample(pack: Pack) -> None:
         r.id: f.status
         for r in active.results
         for f in r.findings
-        if f.requirement == "veto.in_place"
+        if f.requirement == "in_place.pair"
     }
-    assert in_place == {"HN-001": m, "HN-002": u, "HN-003": u, "HN-004": m}
+    assert in_place == {"HN-001": m, "HN-002": u, "HN-003": u, "HN-004": m, "HN-005": u}
+    vetoed = {g.group for g in active.groups if g.status is u}
+    assert "示例区实验中学（2017 年度）" in vetoed and "示例镇中学（2017 年度）" in vetoed
 
 
 def test_check_json_shape(pack: Pack) -> None:
@@ -553,26 +800,31 @@ def test_check_json_shape(pack: Pack) -> None:
         "milestones",
         "provenance",
     }
-    assert out["pack"] == "hunan2016@1.0.0" and out["pack_hash"] == pack.content_hash
+    assert out["pack"] == "hunan2016@2.0.0" and out["pack_hash"] == pack.content_hash
     assert out["as_of"] == "2017-06-30"
     assert {(u["id"], u["value"], u["default"]) for u in out["interpretations"]} == {
         ("hunan2016.in_place", "signed", True),
+        ("hunan2016.interim_years", "progress", True),
+        ("hunan2016.school_in_place", "every_pair", True),
         ("hunan2016.target_bound", "inclusive", True),
+        ("hunan2016.target_regions", "every_region", True),
     }
-    # regions: 长沙 4 met, 株洲 4 met, 邵阳 1 met + 3 unmet, 湘西 1 met + 3 unmet → 10 met, 6 unmet;
-    # pairs: HN-001 3 met, HN-002 3 met, HN-003 1 n/a + 2 unmet, HN-004 1 n/a + 2 met → 8, 2, 2;
-    # agreements (filed under their pairs): HN-001 met, HN-002/003/004 unmet → 1, 3.
-    # met 10 + 8 + 1 = 19, unmet 6 + 2 + 3 = 11; 8 records, 3 pass (长沙, 株洲, HN-001):
-    # HN-002 and HN-004 meet the pair rules but their agreements are incomplete
+    # regions: 长沙 2020 4 met, 株洲 4 met, 邵阳 1 met + 3 unmet, 湘西 1 met + 3 unmet,
+    # 长沙 2018 4 n/a + 4 progress (information), 示例县 4 met → 14 met, 6 unmet, 4 n/a, 4 info;
+    # pairs: HN-001 4 met, HN-002 3 met + 1 unmet, HN-003 1 n/a + 3 unmet, HN-004 1 n/a + 2 met
+    # + 1 unmet, HN-005 2 met + 2 unmet → 11 met, 7 unmet, 2 n/a (agreements filed under pairs);
+    # schools (veto, groups): 5 met, 4 unmet.
+    # met 14 + 11 + 5 = 30, unmet 6 + 7 + 4 = 17; 11 records, 5 pass (长沙 2020, 株洲, 长沙 2018,
+    # 示例县, HN-001)
     assert out["summary"] == {
-        "met": 19,
-        "unmet": 11,
-        "not_applicable": 2,
+        "met": 30,
+        "unmet": 17,
+        "not_applicable": 6,
         "needs_evidence": 0,
-        "info": 0,
+        "info": 4,
         "error": 0,
-        "records": 8,
-        "passed": 3,
+        "records": 11,
+        "passed": 5,
         "rejected": 0,
     }
     first = out["results"][0]["findings"][0]
@@ -597,7 +849,7 @@ def test_check_json_shape(pack: Pack) -> None:
             "en": "pre-school gross enrolment (%) 86.5 (required ≥ 85)",
         },
     }
-    assert out["groups"] == []
+    assert {g["requirement"] for g in out["groups"]} == {"veto.in_place"}
     hn002 = next(r for r in out["results"] if r["id"] == "HN-002")
     group = next(f for f in hn002["findings"] if f["requirement"] == AGREEMENT_RULE)
     assert group["record"] == "HN-002" and group["collection"] == "pairs"
@@ -613,9 +865,10 @@ def test_check_json_shape(pack: Pack) -> None:
     [
         (
             "regions",
-            {"name": "甲市", "preschool_gross_enrolment": 101},
+            {"name": "甲市", "preschool_gross_enrolment": 201},
             "preschool_gross_enrolment",
         ),
+        ("regions", {"name": "甲市", "compulsory_retention": 101}, "compulsory_retention"),
         ("regions", {"name": "甲市", "compulsory_retention": -1}, "compulsory_retention"),
         ("regions", {"name": "甲市", "disability_enrolment": "九成"}, "disability_enrolment"),
         ("regions", {"preschool_gross_enrolment": 90}, "name"),
@@ -671,7 +924,7 @@ def test_cli_lists_shows_and_checks() -> None:
 
     checked = _cli("check", "hunan2016", str(SAMPLE), "--as-of", "2017-06-30", "--format", "json")
     assert checked.returncode == 0, checked.stderr
-    assert json.loads(checked.stdout)["summary"]["unmet"] == 11
+    assert json.loads(checked.stdout)["summary"]["unmet"] == 17
     failing = _cli("check", "hunan2016", str(SAMPLE), "--as-of", "2017-06-30", "--fail-on-unmet")
     assert failing.returncode == 1
     # the console wraps long lines: compare without white space

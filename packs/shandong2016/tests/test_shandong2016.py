@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from pairing_rules_shandong2016 import HezeAssignment
+from pairing_rules_shandong2016 import HezeAssignment, KeyVillageSchool
 
 from pairing_rules import (
     CheckReport,
@@ -147,7 +147,20 @@ class TestConformance(PackConformance):
     def records(self, pack: Pack, collection: str) -> st.SearchStrategy[Any]:
         if collection == "heze_assignments":
             return assignments_for(pack)
+        if collection == "key_village_schools":
+            return key_village_schools()
         return super().records(pack, collection)
+
+
+@st.composite
+def key_village_schools(draw: st.DrawFn) -> Any:
+    """Schools of key villages, some with a city and a year."""
+    return KeyVillageSchool(
+        id=draw(st.from_regex(r"K-[0-9]{1,3}", fullmatch=True)),
+        name=draw(prs.school_names()),
+        city=draw(st.one_of(st.none(), st.sampled_from(["济南", "青岛市", "临沂市"]))),
+        year=draw(st.one_of(st.none(), st.integers(2015, 2020))),
+    )
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -197,8 +210,9 @@ def test_metadata(pack: Pack) -> None:
     assert doc.published == dt.date(2016, 5, 3)  # 文末 2016年5月3日
     assert (doc.effective_from, doc.effective_until) == (dt.date(2016, 5, 3), dt.date(2020, 12, 31))
     assert doc.text == DOCUMENT.read_text(encoding="utf-8")
-    assert pack.collections() == ["pairs", "heze_assignments"]
+    assert pack.collections() == ["pairs", "heze_assignments", "key_village_schools"]
     assert pack.record_types["heze_assignments"] is HezeAssignment
+    assert pack.record_types["key_village_schools"] is KeyVillageSchool
 
 
 PROVISIONS = {
@@ -720,6 +734,191 @@ def test_no_assignments_no_heze_findings(pack: Pack) -> None:
     assert not [r for r in report.results if r.collection == "heze_assignments"]
 
 
+# ------------------------------------------------- Heze pairs and assignments, together
+
+
+def test_a_heze_pair_supplies_its_school(pack: Pack) -> None:
+    # HEZE: 济南示例高级中学 (高中) of 济南 supports 曹县第一中学 (高中); no assignment at all
+    report = run(pack, [{**HEZE, "city": "济南市", "supporter_stage": "高中"}])
+    assert by_record(report, "heze.stage") == {"H1": Status.MET}
+    assert by_record(report, "heze.city") == {"H1": Status.MET}
+    (caoxian,) = [f for f in found(report, "heze.school_supporter") if f.group == "曹县第一中学"]
+    assert (caoxian.status, caoxian.observed) == (Status.MET, 1)
+    assert "济南示例高级中学" in caoxian.message.zh
+    # 济南 has supplied its one senior school, and no junior one yet
+    assert by_group(report, "heze.city_supply")["济南（高中）"] is Status.MET
+    assert by_group(report, "heze.city_supply")["济南（初中）"] is Status.UNMET
+    # the pair's findings are filed under the pair
+    (h1,) = [r for r in report.results if r.id == "H1"]
+    assert {"heze.pair_school", "heze.stage", "heze.city"} <= {f.requirement for f in h1.findings}
+
+
+def test_a_pair_and_an_assignment_name_the_supporters_together(pack: Pack) -> None:
+    pair = {**HEZE, "city": "济南市", "supporter_stage": "高中"}
+    same = {
+        "id": "A",
+        "city": "济南",
+        "supporter": " 济南示例高级中学",
+        "supporter_stage": "高中",
+        "heze_school": "曹县第一中学",
+    }
+    # the same supporter named twice is one supporter
+    report = run(pack, [pair], [same])
+    assert by_group(report, "heze.school_supporter")["曹县第一中学"] is Status.MET
+    # a second supporter from an assignment: two supporters for one school (and the reverse)
+    other = {**same, "id": "B", "city": "青岛", "supporter": "青岛示例高级中学"}
+    (caoxian,) = [
+        f
+        for f in found(run(pack, [pair], [other]), "heze.school_supporter")
+        if f.group == "曹县第一中学"
+    ]
+    assert (caoxian.status, caoxian.observed) == (Status.UNMET, 2)
+    assert "济南示例高级中学、青岛示例高级中学" in caoxian.message.zh
+
+
+@pytest.mark.parametrize(
+    ("fields", "city"),
+    [
+        ({"city": "济南市"}, Status.MET),
+        ({"city": "菏泽市", "supporter_city": "青岛市"}, Status.MET),  # supporter_city first
+        ({"city": "菏泽市"}, Status.UNMET),  # 菏泽 designates no supporter
+        ({"city": "日照市"}, Status.UNMET),  # 日照 designates a junior supporter only
+        ({"city": None}, Status.UNMET),
+    ],
+)
+def test_a_heze_pairs_city_is_one_the_text_names(
+    pack: Pack, fields: dict[str, Any], city: Status
+) -> None:
+    report = run(pack, [{**HEZE, "supporter_stage": "高中", **fields}])
+    assert by_record(report, "heze.city") == {"H1": city}
+    supplied = by_group(report, "heze.school_supporter")["曹县第一中学"]
+    assert supplied is city  # supplied only by a supporter of a named city
+
+
+@pytest.mark.parametrize(
+    ("record", "reason"),
+    [
+        ({"city": "临沂", "supporter_stage": "高中"}, "所在市未列入"),  # not a named city
+        ({"city": "日照", "supporter_stage": "高中"}, "所在市未列入"),  # named for 初中 only
+        ({"city": "济南", "supporter_stage": "初中"}, "学段不符"),
+        ({"city": "济南", "supporter_stage": None}, "学段不符"),
+    ],
+)
+def test_a_supporter_of_the_wrong_city_or_stage_does_not_count(
+    pack: Pack, record: dict[str, Any], reason: str
+) -> None:
+    assignment = {"id": "A", "supporter": "某校", "heze_school": "曹县第一中学", **record}
+    report = run(pack, assignments=[assignment])
+    (caoxian,) = [f for f in found(report, "heze.school_supporter") if f.group == "曹县第一中学"]
+    assert (caoxian.status, caoxian.observed) == (Status.UNMET, 0)
+    assert caoxian.message.zh == f"没有帮扶学校；未计入：某校（{reason}）"
+    # nor towards the city's supply
+    city = record["city"]
+    supply = by_group(report, "heze.city_supply")
+    for group in (f"{city}（高中）", f"{city}（初中）"):
+        assert supply.get(group, Status.UNMET) is Status.UNMET
+
+
+# ---------------------------------------------------------- 一(一) key-village pairing rate
+
+
+def kv(sid: str, name: str, city: str | None = "济南市", year: int | None = 2017) -> dict[str, Any]:
+    return {"id": sid, "name": name, "city": city, "year": year}
+
+
+def test_key_village_rate_by_city_and_province(pack: Pack) -> None:
+    pairs = [
+        {**UR, "id": "P1", "supported": "甲村小学", "year": 2017},
+        {**UR, "id": "P2", "supporter": "城关第二小学", "supported": "乙村小学", "year": 2017},
+        # another year does not pair a 2017 school; a Heze pair is not an urban-rural pair
+        {**UR, "id": "P3", "supporter": "城关第三小学", "supported": "丙村小学", "year": 2016},
+        {**HEZE, "id": "H", "supported": "丁村小学", "year": 2017},
+    ]
+    schools = [
+        kv("K1", "甲村小学"),
+        kv("K2", " 乙村 小学"),
+        kv("K3", "丙村小学"),
+        kv("K4", "丁村小学", city="青岛"),
+    ]
+    report = check(
+        pack,
+        {"pairs": pairs, "key_village_schools": schools},
+        as_of=AS_OF,
+    )
+    assert not report.rejected
+    assert by_record(report, "ur.key_village_paired") == {
+        "K1": Status.MET,
+        "K2": Status.MET,  # white space ignored
+        "K3": Status.UNMET,
+        "K4": Status.UNMET,
+    }
+    rates = {f.group: f for f in found(report, "ur.key_village_rate")}
+    # 济南 2017: 2 of 3 = 66.7%; 青岛 2017: 0 of 1; 全省 2017: 2 of 4 = 50%
+    assert rates["济南 2017"].observed == {"paired": 2, "schools": 3, "rate": 0.6667}
+    assert rates["济南 2017"].status is Status.UNMET
+    assert "2/3 = 66.7%" in rates["济南 2017"].message.zh
+    assert rates["青岛 2017"].observed == {"paired": 0, "schools": 1, "rate": 0}
+    assert rates["全省 2017"].observed == {"paired": 2, "schools": 4, "rate": 0.5}
+    assert list(rates) == ["济南 2017", "青岛 2017", "全省 2017"]
+    # a listed school is held to one-to-one even without the pair's flag, in any year (the
+    # village does not change): P3 of 2016 too
+    assert by_record(report, "ur.key_village_one_to_one") == {
+        "P1": Status.MET,
+        "P2": Status.MET,
+        "P3": Status.MET,
+    }
+
+
+def test_key_village_rate_at_100_percent_and_before_2017(pack: Pack) -> None:
+    pairs = [{**UR, "id": "P1", "supported": "甲村小学", "year": 2016}]
+    report = check(
+        pack,
+        {
+            "pairs": pairs,
+            "key_village_schools": [
+                kv("K1", "甲村小学", year=2016),
+                kv("K2", "乙村小学", year=2016),
+                kv("K3", "甲村小学", city=None, year=None),
+            ],
+        },
+        as_of=AS_OF,
+    )
+    rates = {f.group: f.status for f in found(report, "ur.key_village_rate")}
+    # 2016: 1 of 2, but the target falls due in 2017: information; no year: 1 of 1 = 100%
+    assert rates == {
+        "济南 2016": Status.INFO,
+        "未填写": Status.MET,
+        "全省 2016": Status.INFO,
+        "全省": Status.MET,
+    }
+    assert by_record(report, "ur.key_village_paired")["K2"] is Status.INFO
+
+
+def test_no_key_village_list_no_rate(pack: Pack) -> None:
+    assert found(run(pack, [UR]), "ur.key_village_rate") == []
+
+
+# -------------------------------------------------------------- 三(一)2 互派 1 人挂职
+
+
+@pytest.mark.parametrize(
+    ("sent", "received", "each_way", "in_total"),
+    [
+        (1, 1, Status.MET, Status.MET),
+        (1, 0, Status.UNMET, Status.MET),  # 1 + 0 = 1 in all
+        (0, None, Status.UNMET, Status.UNMET),  # 0 + 0 = 0
+        (0, 2, Status.UNMET, Status.MET),
+    ],
+)
+def test_manager_exchange_under_each_reading(
+    pack: Pack, sent: int, received: int | None, each_way: Status, in_total: Status
+) -> None:
+    record = {**UR, "managers_sent": sent, "managers_received": received}
+    assert status(run(pack, [record]), "P1", "ur.manager_exchange") is each_way
+    total = run(pack, [record], overrides={"shandong2016.exchange_direction": "in_total"})
+    assert status(total, "P1", "ur.manager_exchange") is in_total
+
+
 # ----------------------------------------------------------------------------- audit
 
 
@@ -779,7 +978,7 @@ def test_check_json_shape(pack: Pack) -> None:
         "milestones",
         "provenance",
     }
-    assert data["pack"] == "shandong2016@1.0.0" and data["as_of"] == "2017-06-30"
+    assert data["pack"] == "shandong2016@2.0.0" and data["as_of"] == "2017-06-30"
     result, assignment = data["results"]
     assert (result["id"], result["collection"], result["passed"]) == ("P1", "pairs", True)
     assert (assignment["id"], assignment["collection"]) == ("A", "heze_assignments")
@@ -864,19 +1063,38 @@ def test_the_sample(pack: Pack) -> None:
     assert "示例数据" in data["_sample"] and "SAMPLE" in data["_sample"]
     report = check(pack, data, as_of=AS_OF)
     assert not report.rejected
-    # 10 pairs and 20 assignments, each with its findings
-    assert len(report.results) == 30 and len(data["heze_assignments"]) == 20
+    # 10 pairs, 20 assignments and 5 key-village schools, each with its findings
+    assert len(report.results) == 35 and len(data["heze_assignments"]) == 20
     assert {r.id for r in report.results if not r.passed} == {
         "UR-2016-03",  # managers_received 0
         "UR-2016-04",  # a key-village school whose supporter also supports 示例县戊镇中学
         "UR-2016-05",  # no research meeting in a semester
         "UR-2017-02",  # no school charter in 2017
         "HZ-P-02",  # 1 cadre < 2
+        "K-2017-02",  # 示例县庚村小学 still without a pair in 2017
     }
     assert by_record(report, "ur.key_village_one_to_one") == {
         "UR-2016-01": Status.MET,
         "UR-2016-04": Status.UNMET,  # its supporter also supports 示例县戊镇中学
         "UR-2017-01": Status.MET,
+    }
+    # 2016: 甲村小学 (UR-2016-01) and 丁镇中学 (UR-2016-04) of 3, the target not yet due;
+    # 2017: 甲村小学 (UR-2017-01) of 2 = 50% < 100%
+    rates = {
+        f.group: (f.status, f.observed["paired"], f.observed["schools"])
+        for f in found(report, "ur.key_village_rate")
+    }
+    assert rates == {
+        "示例 2016": (Status.INFO, 2, 3),
+        "示例 2017": (Status.UNMET, 1, 2),
+        "全省 2016": (Status.INFO, 2, 3),
+        "全省 2017": (Status.UNMET, 1, 2),
+    }
+    # the Heze pairs name the same supporters as the assignments of their schools: one each
+    assert by_record(report, "heze.city") == {
+        **{f"HZ-{n:02d}": Status.MET for n in range(1, 21)},
+        "HZ-P-01": Status.MET,
+        "HZ-P-02": Status.MET,
     }
     unsupported = [
         k for k, v in by_group(report, "heze.school_supporter").items() if v is Status.UNMET
@@ -890,7 +1108,7 @@ def test_cli_check_on_the_sample() -> None:
     )
     assert done.returncode == 0, done.stderr
     data = json.loads(done.stdout)
-    assert data["summary"]["records"] == 30 and data["summary"]["rejected"] == 0
+    assert data["summary"]["records"] == 35 and data["summary"]["rejected"] == 0
     failing = run_cli(
         "check", "shandong2016", str(SAMPLE), "--as-of", "2017-06-30", "--fail-on-unmet"
     )

@@ -1,10 +1,12 @@
 """zhejiang2019: the 1000-school pairing plan, checked by hand at and around every threshold.
 
-四(一): per city, county pairs about 80%, city pairs about 15% (± the tolerance, 5 points by
-default), province pairs at least 5% for the cities with counterpart-support duties (嘉兴, 湖州,
-绍兴 by default) and at least 10% for 杭州 and 宁波; every share over all of the city's pairs.
-四(二): each pair adopts at least 2 of the 4 forms.  附件1: floors in distinct schools.
-六(二)2: typical cases for at least 10% of the pairs.  附件6: signing, equipment and space rates.
+四(一): per city, schools in county pairs about 80%, in city pairs about 15% (± the tolerance, 5
+points by default), in province pairs at least 5% for the cities with counterpart-support duties
+(嘉兴, 湖州, 绍兴, 金华, 台州 per 附件2 by default) and at least 10% for 杭州 and 宁波; every share
+of the city's actual paired schools by default (of its 附件1 floor under share_base=task).
+四(二): each pair adopts at least 2 of the 4 forms.  附件1: floors in distinct schools, a city of
+附件1 without a pair at 0.  六(二)2: typical cases for at least 10% of the paired schools.
+六(四)1: one to one, and the four contents of an agreement.  附件6: signing, equipment, space rates.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pairing_rules_zhejiang2019 import (
     CITIES,
+    PlanScope,
     ZhejiangPair,
     city_key,
     cross_city_supporters,
@@ -121,11 +124,12 @@ def groups_of(report: CheckReport, city: str) -> set[str]:
     ],
 )
 def test_county_share_about_80_percent(county: int, status: Status) -> None:
-    # 100 pairs of 温州 (no counterpart-support duty): `county` county pairs, the rest city pairs
+    # 100 pairs of 温州 (no counterpart-support duty): `county` county pairs, the rest city pairs;
+    # two distinct schools a pair: 2 × county schools of 200
     report = run(city_pairs("温州", county=county, city_scope=100 - county))
     found = group(report, "scope_mix.county", "温州")
     assert found.status is status
-    assert found.observed == {"count": county, "base": 100, "share": county / 100}
+    assert found.observed == {"count": 2 * county, "base": 200, "share": county / 100}
     assert found.expected == "80% ± 5%"
 
 
@@ -171,45 +175,48 @@ def test_province_share_at_least_10_percent_in_hangzhou_and_ningbo(
     assert "scope_mix.province_other" not in groups_of(report, city)
 
 
-@pytest.mark.parametrize("city", ["嘉兴", "湖州", "绍兴"])
+@pytest.mark.parametrize("city", ["嘉兴", "湖州", "绍兴", "金华", "台州"])
 @pytest.mark.parametrize(
     ("province", "status"), [(4, Status.UNMET), (5, Status.MET), (6, Status.MET)]
 )
 def test_province_share_at_least_5_percent_in_duty_cities(
     city: str, province: int, status: Status
 ) -> None:
+    # 附件2's cities with counterpart-support duties, by default: 4 of 100 pairs = 4% < 5%
     report = run(city_pairs(city, county=80, city_scope=20 - province, province=province))
-    assert group(report, "scope_mix.province_duty", city).status is status
+    assert group(report, "scope_mix.province_duty_annex2", city).status is status
     assert "scope_mix.province_hangzhou_ningbo" not in groups_of(report, city)
 
 
-@pytest.mark.parametrize("city", ["温州", "金华", "衢州", "舟山", "台州", "丽水"])
+@pytest.mark.parametrize("city", ["温州", "衢州", "舟山", "丽水"])
 def test_cities_without_duties_get_the_province_share_as_information(city: str) -> None:
-    # 0 province pairs: no requirement, the observed share reported as 情况
+    # 0 province pairs: no requirement, the observed share reported as 情况 (schools: 0 of 40)
     report = run(city_pairs(city, county=17, city_scope=3))
-    found = group(report, "scope_mix.province_other", city)
+    found = group(report, "scope_mix.province_other_annex2", city)
     assert found.status is Status.INFO
-    assert found.observed == {"count": 0, "base": 20, "share": 0}
-    assert not {"scope_mix.province_duty", "scope_mix.province_hangzhou_ningbo"} & groups_of(
-        report, city
-    )
+    assert found.observed == {"count": 0, "base": 40, "share": 0}
+    assert not {
+        "scope_mix.province_duty_annex2",
+        "scope_mix.province_hangzhou_ningbo",
+    } & groups_of(report, city)
 
 
-def test_duty_cities_per_annex2_add_jinhua_and_taizhou() -> None:
+def test_duty_cities_named_in_the_text_leave_out_jinhua_and_taizhou() -> None:
     records = [
         *city_pairs("金华", county=80, city_scope=16, province=4),
         *city_pairs("台州", county=80, city_scope=15, province=5),
         *city_pairs("嘉兴", county=80, city_scope=16, province=4),
     ]
-    named = run(records)
-    assert group(named, "scope_mix.province_other", "金华").status is Status.INFO
-    assert group(named, "scope_mix.province_duty", "嘉兴").status is Status.UNMET  # 4% < 5%
-    annex2 = run(records, **{"zhejiang2019.duty_cities": "annex2"})
+    annex2 = run(records)
     assert group(annex2, "scope_mix.province_duty_annex2", "金华").status is Status.UNMET  # 4%
     assert group(annex2, "scope_mix.province_duty_annex2", "台州").status is Status.MET  # 5%
     assert group(annex2, "scope_mix.province_duty_annex2", "嘉兴").status is Status.UNMET
     assert not any(g.requirement == "scope_mix.province_duty" for g in annex2.groups)
     assert not any(g.requirement == "scope_mix.province_other" for g in annex2.groups)
+    named = run(records, **{"zhejiang2019.duty_cities": "named"})
+    assert group(named, "scope_mix.province_other", "金华").status is Status.INFO
+    assert group(named, "scope_mix.province_duty", "嘉兴").status is Status.UNMET  # 4% < 5%
+    assert not any(g.requirement == "scope_mix.province_duty_annex2" for g in named.groups)
 
 
 def test_duty_city_lists_match_the_text_and_annex2(pack: Pack) -> None:
@@ -229,22 +236,51 @@ def test_duty_city_lists_match_the_text_and_annex2(pack: Pack) -> None:
         assert not held & set(rules[other].groups or [])
 
 
-def test_shares_take_every_pair_of_the_city_as_base() -> None:
-    # 8 county pairs, 1 city pair and 1 pair without a scope: 8/10 = 80%, 1/10 = 10%
+def test_shares_take_every_paired_school_of_the_city_as_base() -> None:
+    # 8 county pairs, 1 city pair and 1 pair without a scope: 16 of 20 schools = 80%, 2 of 20 = 10%
     records = [*city_pairs("舟山", county=8, city_scope=1), pair("no-scope", "舟山", scope=None)]
     report = run(records)
     assert group(report, "scope_mix.county", "舟山").observed == {
-        "count": 8,
-        "base": 10,
+        "count": 16,
+        "base": 20,
         "share": 0.8,
     }
     assert group(report, "scope_mix.city", "舟山").observed["share"] == 0.1
 
 
+def test_shares_count_schools_not_pairs() -> None:
+    # 10 county pairs of 舟山 sharing one supporter: 11 schools; 2 city pairs: 4 schools;
+    # 11 of 15 schools = 73.33% (pairs would say 10 of 12 = 83.33%)
+    records = city_pairs("舟山", county=10, city_scope=2)
+    for record in records[:10]:
+        record["supporter"] = "舟山示例中心小学"
+    found = group(run(records), "scope_mix.county", "舟山")
+    assert found.observed == {"count": 11, "base": 15, "share": 0.7333}
+    assert found.status is Status.UNMET  # 6.67 points below 80%
+
+
+def test_shares_of_the_task_under_share_base_task() -> None:
+    # 舟山's floor (附件1) is 16 schools: 6 county pairs = 12 schools = 75% of 16, 1 city pair = 2
+    # schools = 12.5%; of the 14 actual schools they would be 85.71% and 14.29%
+    records = city_pairs("舟山", county=6, city_scope=1)
+    actual = run(records)
+    assert group(actual, "scope_mix.county", "舟山").observed == {
+        "count": 12,
+        "base": 14,
+        "share": 0.8571,
+    }
+    task = run(records, **{"zhejiang2019.share_base": "task"})
+    found = group(task, "scope_mix.county.task", "舟山")
+    assert found.observed == {"count": 12, "base": 16, "share": 0.75}
+    assert found.status is Status.MET  # 75% = 80% − 5 points
+    assert group(task, "scope_mix.city.task", "舟山").observed["share"] == 0.125
+    assert "scope_mix.county" not in groups_of(task, "舟山")
+
+
 def test_city_spelt_with_shi_joins_the_annex1_row() -> None:
     records = [*city_pairs("杭州", county=3), pair("X", "杭州市"), pair("Y", " 杭州市 ")]
     found = group(run(records), "scope_mix.county", "杭州")
-    assert found.observed["base"] == 5
+    assert found.observed["base"] == 10  # 5 pairs, 10 schools
     assert city_key("杭州市") == "杭州" and city_key("上海市") == "上海市"
 
 
@@ -331,20 +367,23 @@ def test_floor_of_hangzhou_is_148(pack: Pack) -> None:
 
 
 @pytest.mark.parametrize(
-    ("cases", "pairs_status", "schools_status"),
+    ("cases", "schools_status", "pairs_status"),
     [
-        (1, Status.UNMET, Status.UNMET),  # 1/20 = 5%
-        (2, Status.MET, Status.UNMET),  # 10% of the pairs; 2 of 40 schools = 5%
-        (3, Status.MET, Status.UNMET),  # 15%
-        (4, Status.MET, Status.MET),  # 20% of the pairs = 10% of the 40 schools
+        (1, Status.UNMET, Status.UNMET),  # 1 of 40 schools = 2.5%; 1 of 20 pairs = 5%
+        (2, Status.UNMET, Status.MET),  # 2/40 = 5%; 2/20 = 10% of the pairs
+        (3, Status.UNMET, Status.MET),  # 3/40 = 7.5%
+        (4, Status.MET, Status.MET),  # 4/40 = 10% of the 40 schools
     ],
 )
-def test_typical_cases(cases: int, pairs_status: Status, schools_status: Status) -> None:
+def test_typical_cases(cases: int, schools_status: Status, pairs_status: Status) -> None:
     records = [pair(f"T{i}", "绍兴", typical_case=i < cases) for i in range(20)]
-    assert group(run(records), "typical_cases", "绍兴").status is pairs_status
-    by_schools = run(records, **{"zhejiang2019.typical_case_base": "schools"})
-    assert group(by_schools, "typical_cases_schools", "绍兴").status is schools_status
+    by_schools = run(records)
+    found = group(by_schools, "typical_cases_schools", "绍兴")
+    assert found.status is schools_status
+    assert found.observed["base"] == 40 and found.observed["count"] == cases
     assert not any(g.requirement == "typical_cases" for g in by_schools.groups)
+    by_pairs = run(records, **{"zhejiang2019.typical_case_base": "pairs"})
+    assert group(by_pairs, "typical_cases", "绍兴").status is pairs_status
 
 
 # ----------------------------------------------------------------------- 附件6 report rates
@@ -459,6 +498,23 @@ def test_a_county_named_by_a_pair_of_another_city_is_checked() -> None:
 
 def test_audit_findings(pack: Pack) -> None:
     found = {(f.code, f.subject): (f.observed, f.expected) for f in audit(pack).findings}
+    same_city = [
+        "杭州市本级→淳安县",
+        "杭州市西湖区→淳安县",
+        "温州市瓯海区→永嘉县",
+        "瑞安市→文成县",
+        "乐清市→平阳县",
+        "温州市本级→泰顺县",
+        "温州市鹿城区→泰顺县",
+        "温州市龙湾区→苍南县",
+        "永康市→武义县",
+        "金华市本级→磐安县",
+        "东阳市→磐安县",
+        "台州市本级→台州市黄岩区",
+        "台州市路桥区→天台县",
+        "玉环县→仙居县",
+        "温岭市→三门县",
+    ]
     assert found == {
         # 四(一)3 names five cities; in 附件2 义乌市 (金华) supports 丽水市莲都区 and
         # 台州市椒江区 supports 衢州市衢江区, across cities
@@ -466,11 +522,49 @@ def test_audit_findings(pack: Pack) -> None:
             ["杭州", "宁波", "嘉兴", "湖州", "绍兴", "金华", "台州"],
             ["杭州", "宁波", "嘉兴", "湖州", "绍兴"],
         ),
+        # 15 supporters of 附件2 in the city of the county they support, against 跨市域
+        ("same_city_support", "counterpart_support"): (same_city, []),
+        # 附件2's former names
+        ("former_name", "counterpart_support:奉化市"): ("奉化市", "奉化区"),
+        ("former_name", "counterpart_support:宁波市江东区"): ("宁波市江东区", "鄞州区"),
+        ("former_name", "counterpart_support:玉环县"): ("玉环县", "玉环市"),
+        # 杭州 and 宁波: 80% + 15% + 10% = 105%
+        ("share_sum", "scope_mix:杭州"): (1.05, 1),
+        ("share_sum", "scope_mix:宁波"): (1.05, 1),
+        # one to one, each small-scale school takes a pair, 2 schools of the floor:
+        # 衢州 48 × 2 = 96 > 54, 丽水 56 × 2 = 112 > 58, 绍兴 56 × 2 = 112 > 94
+        ("floor_coverage", "city_floors:衢州"): (96, 54),
+        ("floor_coverage", "city_floors:丽水"): (112, 58),
+        ("floor_coverage", "city_floors:绍兴"): (112, 94),
         ("conflicting_provisions", "small_scale.threshold"): ("≤ 100", "< 100"),
+        ("conflicting_provisions", "small_scale.rural.annex5"): (
+            "小学和教学点",
+            "乡村小学和教学点",
+        ),
+        ("conflicting_provisions", "small_scale.rural.annex7"): (
+            "小学和教学点",
+            "乡村小学和教学点",
+        ),
         ("conflicting_provisions", "spaces.deadline"): ("2019-05-31", "2019-04-15"),
         ("conflicting_provisions", "forms.remote_name"): ("远程传递课堂", "远程专递课堂"),
+        ("conflicting_provisions", "scope_share.base"): ("actual", "task"),
+        ("conflicting_provisions", "report.monthly_deadline"): (
+            "每月最后一个工作日17点前",
+            "每月最后一个工作日前",
+        ),
     }
     # every printed total of 附件3 and the 26 of 附件2 are borne out: no stated_figure finding
+    assert len(same_city) == 15
+
+
+def test_no_other_city_adds_up_beyond_100() -> None:
+    # the other duty cities: 80% + 15% + 5% = 100%, whichever reading of the duty cities
+    for reading in ("annex2", "named"):
+        report = audit(pack_(), interpretations={"zhejiang2019.duty_cities": reading})
+        assert {f.subject for f in report.findings if f.code == "share_sum"} == {
+            "scope_mix:杭州",
+            "scope_mix:宁波",
+        }
 
 
 def test_counterpart_support_table(pack: Pack) -> None:
@@ -556,17 +650,25 @@ def test_quota_command_prints_the_floors() -> None:
 def test_check_json(pack: Pack) -> None:
     data = {"pairs": city_pairs("宁波", county=15, city_scope=3, province=2)}
     out = check(pack, data, as_of=AS_OF).as_json()
-    assert out["pack"] == "zhejiang2019@1.0.0" and out["pack_hash"] == pack.content_hash
+    assert out["pack"] == "zhejiang2019@2.0.0" and out["pack_hash"] == pack.content_hash
     assert out["as_of"] == "2019-06-30"
     first = out["results"][0]
-    assert {f["requirement"] for f in first["findings"]} == {"pair.forms", "pair.agreement"}
+    assert {f["requirement"] for f in first["findings"]} == {
+        "pair.forms",
+        "pair.agreement",
+        "pair.one_to_one",
+        "pair.agreement_contents",
+        "pair.scope_location",
+    }
     share = next(
         g for g in out["groups"] if g["requirement"] == "scope_mix.province_hangzhou_ningbo"
     )
     assert share["group"] == "宁波" and share["status"] == "met"
-    assert share["observed"] == {"count": 2, "base": 20, "share": 0.1}
+    assert share["observed"] == {"count": 4, "base": 40, "share": 0.1}  # 2 pairs of 20, in schools
     assert share["source"]["section"] == "四(一)3"
-    floor = next(g for g in out["groups"] if g["requirement"] == "floor.schools")
+    floor = next(
+        g for g in out["groups"] if g["requirement"] == "floor.schools" and g["group"] == "宁波"
+    )
     assert (floor["observed"], floor["expected"], floor["status"]) == (40, "≥ 130", "unmet")
     used = {u["id"] for u in out["interpretations"]}
     assert {"zhejiang2019.about_tolerance", "zhejiang2019.duty_cities"} <= used
@@ -605,14 +707,23 @@ def test_the_sample_shows_met_and_unmet(pack: Pack) -> None:
     report = check(pack, data, as_of=AS_OF)
     assert not report.rejected
     assert len(report.results) == 42
-    assert {g.group for g in report.groups if g.requirement == "floor.schools"} == {
+    # the input is read as the province's list: the eight cities without a pair have 0 schools
+    floors = {g.group: g.observed for g in report.groups if g.requirement == "floor.schools"}
+    assert set(floors) == set(CITIES)
+    assert {c for c, n in floors.items() if n == 0} == set(CITIES) - {"杭州", "湖州", "舟山"}
+    statuses = {(g.requirement, g.group): g.status for g in report.groups}
+    assert statuses[("floor.schools", "舟山")] is Status.MET  # 18 distinct ≥ 16
+    assert statuses[("floor.schools", "杭州")] is Status.UNMET  # 40 < 148
+    assert statuses[("floor.schools", "宁波")] is Status.UNMET  # 0 < 130
+    assert statuses[("province.schools", "全部")] is Status.UNMET  # far below 1000
+    # a city checking its own list: only the cities of the input
+    own = check(pack, data, as_of=AS_OF, interpretations={"zhejiang2019.input_scope": "cities"})
+    assert {g.group for g in own.groups if g.requirement == "floor.schools"} == {
         "杭州",
         "湖州",
         "舟山",
     }
-    statuses = {(g.requirement, g.group): g.status for g in report.groups}
-    assert statuses[("floor.schools", "舟山")] is Status.MET  # 18 distinct ≥ 16
-    assert statuses[("floor.schools", "杭州")] is Status.UNMET  # 40 < 148
+    assert not any(g.requirement.startswith("province.") for g in own.groups)
     assert statuses[("scope_mix.county", "湖州")] is Status.UNMET  # 11/12 = 91.7%
     assert statuses[("scope_mix.province_hangzhou_ningbo", "杭州")] is Status.MET  # 2/20
     assert not any(g.requirement == "city.known" for g in report.groups)  # 杭州市 is 杭州
@@ -662,9 +773,245 @@ def test_city_key_property(city: str, suffix: str, pad: str) -> None:
     assert ZhejiangPair.model_validate(pair("P", spelt)).city == city
 
 
-def test_the_check_hook_finds_nothing_without_pairs(pack: Pack) -> None:
+def test_the_check_hook_on_an_empty_list(pack: Pack) -> None:
     empty = Dataset(collections={"pairs": []})
-    assert (
-        zj.pairing_rules_check(pack=pack, dataset=empty, choices=pack.choices(), context={}) == []
-    )
+    choices = pack.choices()
+    # an empty province list: no county of the annexes takes part
+    (counties,) = zj.pairing_rules_check(pack=pack, dataset=empty, choices=choices, context={})
+    assert counties.requirement == "province.counties" and counties.status is Status.UNMET
+    given = pack.choices({"zhejiang2019.input_scope": "cities"})
+    assert zj.pairing_rules_check(pack=pack, dataset=empty, choices=given, context={}) == []
     assert zj.load().content_hash == pack.content_hash
+
+
+# ------------------------------------------------------------ 二, 五(一): the province's list
+
+
+def test_a_city_without_pairs_is_0_of_its_floor() -> None:
+    # the province's list by default: 宁波 has no pair, 0 of its 130
+    report = run([pair("W", "温州")])
+    ningbo = group(report, "floor.schools", "宁波")
+    assert (ningbo.status, ningbo.observed, ningbo.expected) == (Status.UNMET, 0, "≥ 130")
+    assert "输入中没有该组的记录" in ningbo.message.zh
+    assert {g.group for g in report.groups if g.requirement == "floor.schools"} == set(CITIES)
+    # a city checking its own list
+    own = run([pair("W", "温州")], **{"zhejiang2019.input_scope": "cities"})
+    assert {g.group for g in own.groups if g.requirement == "floor.schools"} == {"温州"}
+
+
+@pytest.mark.parametrize(("pairs", "status"), [(500, Status.MET), (499, Status.UNMET)])
+def test_at_least_1000_schools_in_the_province(pairs: int, status: Status) -> None:
+    # 500 pairs of two distinct schools = 1000 schools ≥ 1000; 499 pairs = 998 < 1000
+    records = [pair(f"P{i}", CITIES[i % 11]) for i in range(pairs)]
+    found = group(run(records), "province.schools", "全部")
+    assert (found.observed, found.status) == (2 * pairs, status)
+
+
+def test_every_county_of_the_annexes_takes_part(pack: Pack) -> None:
+    counties = zj.annex_counties(pack)
+    # 附件2 and 附件3 name 84 counties (市本级 aside, former names under today's names)
+    assert len(counties) == 84
+    assert counties["鄞州区"] == "宁波" and "江东区" not in counties and "奉化市" not in counties
+    records = [
+        pair(f"C{i}", city, county=f"{city}市{name}" if i % 2 else name)
+        for i, (name, city) in enumerate(sorted(counties.items()))
+    ]
+    found = group(run(records), "province.counties", "全省")
+    assert found.status is Status.MET
+    assert found.observed == {"counties": 84, "taking_part": 84, "missing": []}
+    # one county less; a county may also take part as a supporting school's county
+    fewer = [r for r in records if r["county"] not in ("磐安县", "金华市磐安县")]
+    fewer.append(pair("S", "金华", county="东阳市", supporter_county="磐安县"))
+    assert group(run(fewer), "province.counties", "全省").status is Status.MET
+    short = [r for r in records if r["county"] not in ("磐安县", "金华市磐安县")]
+    found = group(run(short), "province.counties", "全省")
+    assert found.status is Status.UNMET
+    assert found.observed == {"counties": 84, "taking_part": 83, "missing": ["金华磐安县"]}
+    assert "文件未列出全省全部县" in found.message.zh
+
+
+# ------------------------------------------------------------------------ 六(四)1: one to one
+
+
+def test_one_to_one_within_the_programme() -> None:
+    records = [
+        pair("A", supporter="甲校", supported="乙校"),
+        pair("B", supporter="甲校", supported="丙校"),  # 甲校 supports two schools
+        pair("C", supporter="丁校", supported="戊校"),
+        pair("D", supporter="己校", supported=" 戊 校"),  # 戊校 has two supporters
+        pair("E", supporter="庚校", supported="辛校"),
+    ]
+    report = run(records)
+    found = {
+        r.id: f for r in report.results for f in r.findings if f.requirement == "pair.one_to_one"
+    }
+    assert {k: f.status for k, f in found.items()} == {
+        "A": Status.UNMET,
+        "B": Status.UNMET,
+        "C": Status.UNMET,
+        "D": Status.UNMET,
+        "E": Status.MET,
+    }
+    assert found["A"].observed == {"supporters_of_school": 1, "schools_of_supporter": 2}
+    assert found["D"].observed == {"supporters_of_school": 2, "schools_of_supporter": 1}
+    assert "一对一" in found["A"].message.zh and found["A"].source.section == "六(四)1"
+
+
+# -------------------------------------------------------- 六(四)1: the four contents of an agreement
+
+
+FULL_AGREEMENT = {
+    "goals": "提升乡村学校英语教学质量",
+    "tasks": "每学期同步课堂 10 节",
+    "division_of_duties": "城区学校负责授课，乡村学校组织学生",
+    "completion_time": "2019 年 11 月底",
+}
+
+
+@pytest.mark.parametrize(
+    ("agreement", "missing"),
+    [
+        (FULL_AGREEMENT, []),
+        ({**FULL_AGREEMENT, "tasks": "  "}, ["tasks"]),
+        ({"goals": "提升质量"}, ["tasks", "division_of_duties", "completion_time"]),
+        (None, ["goals", "tasks", "division_of_duties", "completion_time"]),
+    ],
+)
+def test_the_four_contents_of_the_agreement(
+    agreement: dict[str, str] | None, missing: list[str]
+) -> None:
+    report = run([pair("G", agreement=agreement)])
+    (found,) = [f for f in report.results[0].findings if f.requirement == "pair.agreement_contents"]
+    assert found.observed == {"missing": missing}
+    assert found.status is (Status.MET if not missing else Status.UNMET)
+    assert found.expected == {
+        "required": ["goals", "tasks", "division_of_duties", "completion_time"]
+    }
+    if agreement is None:
+        assert "未填报协议内容" in found.message.zh
+
+
+# ---------------------------------------------------------- 四(一): scope against the places
+
+
+@pytest.mark.parametrize(
+    ("scope", "places", "status"),
+    [
+        ("县域内", ("衢州", "柯城区", "衢州市", "衢州市柯城区"), Status.MET),  # one county
+        ("县域内", ("衢州", "柯城区", "衢州", "衢江区"), Status.UNMET),
+        ("市域内", ("衢州", "柯城区", "衢州", "衢江区"), Status.MET),  # 跨县域 in one city
+        ("市域内", ("衢州", "柯城区", "衢州", "柯城区"), Status.UNMET),
+        ("市域内", ("杭州", "西湖区", "衢州", "衢江区"), Status.UNMET),
+        ("省域内", ("杭州", "西湖区", "衢州市", "衢江区"), Status.MET),  # 跨市域
+        ("省域内", ("衢州", "柯城区", "衢州", "衢江区"), Status.UNMET),
+        ("省域内", ("上海", "徐汇区", "衢州", "衢江区"), Status.UNMET),  # not a city of 附件1
+        ("省域内", ("杭州", None, "衢州", None), Status.MET),  # counties not needed
+        ("县域内", ("衢州", None, "衢州", "柯城区"), Status.NOT_APPLICABLE),
+        ("市域内", (None, "柯城区", "衢州", "衢江区"), Status.NOT_APPLICABLE),
+    ],
+)
+def test_scope_against_where_the_schools_are(
+    scope: str, places: tuple[str | None, ...], status: Status
+) -> None:
+    record = pair(
+        "L",
+        "衢州",
+        scope=scope,
+        supporter_city=places[0],
+        supporter_county=places[1],
+        supported_city=places[2],
+        supported_county=places[3],
+    )
+    report = run([record])
+    (found,) = [f for f in report.results[0].findings if f.requirement == "pair.scope_location"]
+    assert found.status is status
+    assert found.source.section == "四(一)3"
+
+
+def test_without_places_the_scope_is_not_verified() -> None:
+    (found,) = [
+        f for f in run([pair("N")]).results[0].findings if f.requirement == "pair.scope_location"
+    ]
+    assert found.status is Status.NOT_APPLICABLE
+    assert "supporter_city" in found.message.zh
+
+
+@pytest.mark.parametrize("scope", ["跨地区", "跨区域"])
+def test_cross_region_is_not_a_scope_of_this_plan(pack: Pack, scope: str) -> None:
+    report = check(pack, {"pairs": [pair("OK"), pair("X", scope=scope)]}, as_of=AS_OF)
+    (rejected,) = report.rejected
+    assert (rejected.id, [e.field for e in rejected.errors]) == ("X", ["scope"])
+    assert "县域内" in rejected.errors[0].message.zh
+    # the template offers the three scopes of 四(一) only
+    assert [s.value for s in PlanScope] == ["县域内", "市域内", "省域内"]
+    assert ZhejiangPair.model_validate(pair("Y", scope="县域")).scope is PlanScope.COUNTY
+    assert PlanScope.PROVINCE.label.en == "within the province"
+
+
+def test_the_template_offers_three_scopes(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    out = tmp_path / "template.xlsx"
+    cli = Path(sys.executable).with_name("pairing-rules")
+    done = subprocess.run(
+        [str(cli), "template", "zhejiang2019", "--out", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    book = openpyxl.load_workbook(out)
+    formulas = [
+        str(v.formula1) for ws in book.worksheets for v in ws.data_validations.dataValidation
+    ]
+    scopes = [f for f in formulas if "县域内" in f]
+    assert scopes and all("跨地区" not in f for f in scopes)
+
+
+# ------------------------------------------------------------------ county names, any prefix
+
+
+def test_county_names_match_the_annexes_whatever_their_prefix() -> None:
+    # 附件3 衢州 柯城区: 5 schools; "衢州市柯城区" and "柯城区" are the same county
+    records = [
+        pair("K1", "衢州", county="衢州市柯城区", supported="甲教学点", supported_small_scale=True),
+        pair("K2", "衢州", county="柯城区", supported="乙教学点", supported_small_scale=True),
+        pair(
+            "K3",
+            "衢州",
+            county=None,
+            supported_county=" 衢州市 柯城区",
+            supported="丙教学点",
+            supported_small_scale=True,
+        ),
+    ]
+    report = run(records)
+    found = group(report, "coverage.small_scale", "衢州市柯城区")
+    assert found.observed["covered"] == 3 and found.expected == "≥ 5"
+    assert not any(g.requirement == "county.known" for g in report.groups)
+    # 附件2's former name 奉化市 is 附件3's 奉化区 (宁波, 1 school)
+    fenghua = run([pair("F", "宁波", county="奉化市", supported_small_scale=True)])
+    assert group(fenghua, "coverage.small_scale", "宁波市奉化区").status is Status.MET
+
+
+def test_a_county_name_that_matches_nothing_is_reported() -> None:
+    records = [
+        pair("J1", "杭州", county="建德市"),  # a county of 杭州 in neither annex
+        pair("J2", "杭州", county="杭州市建德市"),
+        pair("X1", "衢州", county="柯城县", supported_small_scale=True),  # a misspelling
+    ]
+    report = run(records)
+    known = {g.group: g for g in report.groups if g.requirement == "county.known"}
+    assert set(known) == {"建德市", "柯城县"}
+    assert (known["建德市"].status, known["建德市"].observed["pairs"]) == (
+        Status.INFO,
+        ["J1", "J2"],
+    )
+    # the small-scale school of X1 covers no county of 附件3: unmet, not silently left out
+    assert known["柯城县"].status is Status.UNMET
+    assert "全覆盖" in known["柯城县"].message.zh
+
+
+def test_the_audit_lists_the_readings_its_findings_depend_on(pack: Pack) -> None:
+    # share_sum follows the share rules in force (duty cities, base of the shares)
+    used = {u.id for u in audit(pack).interpretations}
+    assert {"zhejiang2019.duty_cities", "zhejiang2019.share_base"} <= used

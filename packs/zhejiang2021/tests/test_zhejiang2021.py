@@ -25,7 +25,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pairing_rules import CheckReport, Pack, Registry, Status, audit, check, quota
+from pairing_rules import CheckReport, Finding, Pack, Registry, Status, audit, check, quota
 from pairing_rules.testing import PackConformance
 
 HERE = Path(__file__).parents[1]
@@ -354,12 +354,38 @@ def test_audit_of_every_row(pack: Pack) -> None:
     assert departing == DEVIATIONS
 
 
+#: the formula on every row, added up: the 11 deviations sum to −1 + 5 − 1 − 1 − 2 − 1 + 1 + 1
+#: + 1 + 1 + 1 = +4, so 766 + 4 = 770 new members and 770 × 2 = 1540 paired schools; by city:
+#: 杭州 87 − 1 (建德) = 86 → 172, 宁波 76 + 5 (杭州湾) = 81 → 162, 嘉兴 51 − 1 − 1 = 49 → 98,
+#: 金华 105 − 2 (婺城) = 103 → 206, 台州 108 + 1 + 1 = 110 → 220, 丽水 40 + 1 + 1 = 42 → 84;
+#: 衢州 30 − 1 (常山) + 1 (开化) = 30 keeps its 60
+TOTALS = {
+    ("formula_total", "counties:合计"): (
+        {"new_members": 770, "schools": 1540},
+        {"new_members": 766, "schools": 1532},
+    ),
+    ("formula_city_floor", "city_floors:杭州市"): (172, 174),
+    ("formula_city_floor", "city_floors:宁波市"): (162, 152),
+    ("formula_city_floor", "city_floors:嘉兴市"): (98, 102),
+    ("formula_city_floor", "city_floors:金华市"): (206, 210),
+    ("formula_city_floor", "city_floors:台州市"): (220, 216),
+    ("formula_city_floor", "city_floors:丽水市"): (84, 80),
+}
+
+
 def test_audit_findings(pack: Pack) -> None:
     found = {(f.code, f.subject): (f.observed, f.expected) for f in audit(pack).findings}
     assert found == {
-        ("formula_deviation", f"counties:{city}:{county}"): values
-        for (city, county), values in DEVIATIONS.items()
+        **{
+            ("formula_deviation", f"counties:{city}:{county}"): values
+            for (city, county), values in DEVIATIONS.items()
+        },
+        **TOTALS,
     }
+    (total,) = [f for f in audit(pack).findings if f.code == "formula_total"]
+    assert "770" in total.message.zh and "1,540" in total.message.zh
+    assert "766" in total.message.zh and "1,532" in total.message.zh
+    assert total.source.section == "附件1 说明二2"
     (finding,) = [f for f in audit(pack).findings if f.subject.endswith(":杭州湾新区代管")]
     assert "表列 3" in finding.message.zh and "8.42" in finding.message.zh
     assert "+5" in finding.message.zh
@@ -390,7 +416,13 @@ def test_half_even_differs_at_yuhuan_only(pack: Pack) -> None:
         for f in audit(pack, interpretations={"zhejiang2021.rounding": "half_even"}).findings
     }
     assert found["counties:台州市:玉环市"] == (5, 4)
-    assert len(found) == 12
+    # 12 rows; 770 − 1 = 769 members, 1538 schools; 台州 110 − 1 = 109 → 218: still six floors
+    assert found["counties:合计"] == (
+        {"new_members": 769, "schools": 1538},
+        {"new_members": 766, "schools": 1532},
+    )
+    assert found["city_floors:台州市"] == (218, 216)
+    assert len(found) == 12 + 1 + 6
 
 
 def test_school_totals_and_city_floors_follow_twice_the_members(pack: Pack) -> None:
@@ -751,7 +783,6 @@ def test_milestones(pack: Pack) -> None:
     due = {m.id: (m.due.isoformat(), m.state.value) for m in report.milestones}
     assert due == {
         "list.county": ("2021-04-15", "passed"),
-        "data.start": ("2021-04-15", "passed"),
         "list.city": ("2021-04-20", "passed"),
         "formation.done": ("2021-06-15", "due_today"),
         "assessment.plan": ("2021-06-30", "upcoming"),
@@ -767,6 +798,111 @@ def test_milestones(pack: Pack) -> None:
         "verified.60": Decimal("0.6"),
         "verified.all": Decimal(1),
     }
+
+
+def test_data_collection_starts_on_15_april(pack: Pack) -> None:
+    # 三(一) "于2021年4月15日开始": a start date, not a deadline that "passes"
+    assert "data.start" not in {m.id for m in pack.definition.milestones}
+    (start,) = [p for p in pack.definition.provisions if p.id == "data.start"]
+    assert (start.kind, start.value) == ("start", dt.date(2021, 4, 15))
+    assert "开始" in start.source.quote
+
+
+# ------------------------------------------------------------------ progress by county
+
+
+def county_community(
+    rid: str, verified_on: str | None, members: int, **fields: Any
+) -> dict[str, Any]:
+    return community(
+        rid,
+        verified_on,
+        members=[f"{rid}成员校{n}" for n in range(members)],
+        members_with_backbone_teacher=members,
+        **fields,
+    )
+
+
+QUOTA = {"zhejiang2021.progress_base": "quota"}
+
+
+def county_findings(
+    pack: Pack, records: list[dict[str, Any]], as_of: dt.date
+) -> dict[str | None, Finding]:
+    report = check(pack, {"communities": records}, as_of=as_of, interpretations=QUOTA)
+    assert not report.rejected
+    return {g.group: g for g in report.groups if g.requirement == "progress.county"}
+
+
+def test_progress_against_the_county_task(pack: Pack) -> None:
+    # 附件1: 绍兴市上虞区 13 new member schools; 3 communities of 2 members verified by 06-20
+    records = [
+        county_community(f"v{n}", "2021-06-20", 2, city="绍兴市", county="上虞区") for n in range(3)
+    ]
+    records.append(county_community("u", None, 2, city="绍兴", county="上虞区", sync_lessons=1))
+    found = county_findings(pack, records, dt.date(2021, 6, 30))
+    shangyu = found["绍兴市上虞区"]
+    # 3 × 2 = 6 of 13 = 46.2% ≥ 30%
+    assert shangyu.observed == {
+        "done": 6,
+        "task": 13,
+        "share": 0.4615,
+        "communities": ["v0", "v1", "v2", "u"],
+    }
+    assert (shangyu.status, shangyu.expected) == (Status.MET, "≥ 30%")
+    # by the end of September 60% is due: 46.2% < 60%
+    later = county_findings(pack, records, dt.date(2021, 9, 30))["绍兴市上虞区"]
+    assert (later.status, later.expected) == (Status.UNMET, "≥ 60%")
+    # the progress of check is still counted on the records: 3 of 4 = 75%
+    report = check(pack, {"communities": records}, as_of=dt.date(2021, 6, 30))
+    assert report.progress is not None and (report.progress.done, report.progress.total) == (3, 4)
+    assert not any(g.requirement == "progress.county" for g in report.groups)
+
+
+def test_counties_without_a_task_or_not_in_annex1(pack: Pack) -> None:
+    records = [
+        county_community("y", "2021-06-20", 1, city="绍兴市", county="越城区"),  # printed "/"
+        county_community("x", "2021-06-20", 1, county="示例县"),
+        county_community("n", "2021-06-20", 1),  # no county
+        county_community("w", "2021-06-20", 1, city="杭州市", county="上虞区"),  # the wrong city
+    ]
+    found = county_findings(pack, records, dt.date(2021, 6, 30))
+    assert found["绍兴市越城区"].status is Status.INFO
+    assert found["绍兴市越城区"].observed["task"] is None
+    unplaced = found[None]
+    assert unplaced.status is Status.UNMET
+    assert unplaced.observed == {"communities": ["x", "n", "w"]}
+
+
+# ------------------------------------------------------------------ a record without a year formed
+
+
+@pytest.mark.parametrize(
+    ("formed_year", "assumed", "stated"),
+    [(2021, MET, MET), (None, MET, UNMET), (2020, NA, NA)],
+)
+def test_a_record_without_a_year_formed(
+    pack: Pack, formed_year: int | None, assumed: Status, stated: Status
+) -> None:
+    record = community("F", "2021-06-20", formed_year=formed_year)
+    default = check(pack, {"communities": [record]}, as_of=dt.date(2021, 6, 30))
+    strict = check(
+        pack,
+        {"communities": [record]},
+        as_of=dt.date(2021, 6, 30),
+        interpretations={"zhejiang2021.missing_formed_year": "must_state"},
+    )
+    for report, want in ((default, assumed), (strict, stated)):
+        (result,) = report.results
+        formation = next(f for f in result.findings if f.requirement == "formation")
+        assert formation.status is want
+    # without a year, the record is still in the base of progress: 1 record, done 1 or 0
+    if formed_year is None:
+        assert default.progress is not None and default.progress.done == 1
+        assert strict.progress is not None and (strict.progress.done, strict.progress.total) == (
+            0,
+            1,
+        )
 
 
 # ------------------------------------------------------------------ the sample, JSON output, bad input
@@ -810,7 +946,7 @@ def test_check_json_contract(pack: Pack) -> None:
     data = json.loads(SAMPLE.read_text(encoding="utf-8"))
     report = check(pack, data, as_of=dt.date(2021, 6, 30))
     out = report.as_json()
-    assert out["pack"] == "zhejiang2021@1.0.0"
+    assert out["pack"] == "zhejiang2021@2.0.0"
     assert set(out) >= {"pack", "pack_hash", "results", "rejected", "progress", "milestones"}
     assert len(out["results"]) == 13
     first = out["results"][0]

@@ -2,11 +2,14 @@
 
 The pack is data (``pack.yaml`` beside the document's text ``document.txt``
 and the 附件 list in ``tables/``); this module registers it with its own
-record type :class:`HezeAssignment` (collection ``heze_assignments``) and adds
+record types :class:`HezeAssignment` (collection ``heze_assignments``) and
+:class:`KeyVillageSchool` (collection ``key_village_schools``) and adds
 what the data cannot express:
 
 - ``pairing_rules_check``: the one-to-one rule for key-village schools, the
-  pair shapes, the Heze pairs' schools and the Heze assignments (``_checks``);
+  pair shapes, the key-village pairing rate by city, and the Heze programme,
+  whose pairs and assignments are checked together against the list and the
+  cities of 二(二) (``_checks``);
 - ``pairing_rules_audit``: the 附件 school whose name and stage disagree, and
   the junior-high schools that outnumber the cities designating a supporter
   (``_audit``).
@@ -21,15 +24,27 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from pairing_rules import AuditFinding, Choices, Dataset, Finding, Pack, hookimpl, load_pack
+from pairing_rules import (
+    AuditFinding,
+    Choices,
+    Dataset,
+    Finding,
+    Pack,
+    Record,
+    hookimpl,
+    load_pack,
+)
 
 from ._audit import audit_pack
 from ._checks import check_dataset
-from ._models import HezeAssignment
+from ._models import HezeAssignment, KeyVillageSchool
 
 PACK_ID: Final = "shandong2016"
 PACK_FILE: Final = Path(__file__).with_name("pack.yaml")
-RECORD_TYPES: Final = {HezeAssignment.COLLECTION: HezeAssignment}
+RECORD_TYPES: Final[dict[str, type[Record]]] = {
+    HezeAssignment.COLLECTION: HezeAssignment,
+    KeyVillageSchool.COLLECTION: KeyVillageSchool,
+}
 
 
 def load() -> Pack:
@@ -54,4 +69,4 @@ def pairing_rules_check(
     return check_dataset(pack, dataset, choices)
 
 
-__all__ = ["PACK_FILE", "PACK_ID", "RECORD_TYPES", "HezeAssignment", "load"]
+__all__ = ["PACK_FILE", "PACK_ID", "RECORD_TYPES", "HezeAssignment", "KeyVillageSchool", "load"]

@@ -13,7 +13,7 @@ from typing import Final
 
 from pairing_rules import AuditFinding, Pack, Stage, Text
 
-from ._checks import heze_schools, supplier_cities
+from ._heze import heze_schools, supplier_cities
 
 #: words of a school name that state its stage
 NAME_STAGES: Final[tuple[tuple[str, Stage], ...]] = (

@@ -3,11 +3,17 @@
 - 二(一): urban-rural pairs are "一对一" or "一对多"; a school of a provincial key
   poverty village (省扶贫工作重点村) is paired one-to-one.  Both are computed per
   year over the urban-rural pairs (``scope`` 县域内 or 市域内).
+- 一(一): "省扶贫工作重点村中小学结对率达到100%" over ``key_village_schools``: a
+  school is paired when an urban-rural pair supports it; the rate by city and
+  for the province, due from 2017.
 - 二(二) and 附件: each listed Heze school has one supporter, of its stage,
   designated by one of the cities the text names for that stage, each city
-  designating one school per stage.  Computed over ``heze_assignments``.
-- A Heze pair (``scope`` 省域内) supports a school of 附件; a pair of no
-  programme is reported, so that no record passes unexplained.
+  designating one school per stage.  A Heze pair (``scope`` 省域内) and a
+  ``heze_assignments`` record are two ways of naming a supporter: both are
+  held to the list, the stage and the cities, and together they make a
+  school's supply; a supporter of a city not named for the stage, or of
+  another stage, is not counted.  A pair of no programme is reported, so
+  that no record passes unexplained.
 
 School names are compared without white space; city names also without a
 trailing 市.
@@ -16,9 +22,8 @@ trailing 市.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, Final
+from collections.abc import Sequence
+from decimal import Decimal
 
 from pairing_rules import (
     Choices,
@@ -26,139 +31,26 @@ from pairing_rules import (
     Finding,
     Pack,
     Pair,
-    Scope,
-    Source,
-    Stage,
     Status,
     Text,
-    normalize_quote,
 )
 
-from ._models import HezeAssignment
-
-URBAN_RURAL: Final = frozenset({Scope.COUNTY, Scope.CITY})
-HEZE: Final = frozenset({Scope.PROVINCE})
-
-ONE_TO_MANY: Final = "shandong2016.one_to_many"
-CITY_SUPPLY: Final = "shandong2016.heze_city_supply"
-STAGE_MATCH: Final = "shandong2016.heze_stage_match"
-
-#: under ``covers_stage``: the supporter stages that may support a listed stage
-_COVERS: Final[dict[Stage, frozenset[Stage]]] = {
-    Stage.SENIOR: frozenset({Stage.SENIOR, Stage.SECONDARY, Stage.TWELVE_YEAR}),
-    Stage.JUNIOR: frozenset({Stage.JUNIOR, Stage.SECONDARY, Stage.NINE_YEAR, Stage.TWELVE_YEAR}),
-}
-
-LABELS: Final[dict[str, Text]] = {
-    "pairs.programme": Text(zh="结对所属工作", en="programme of the pair"),
-    "ur.key_village_one_to_one": Text(
-        zh="重点村学校“一对一”帮扶", en="key-village school paired one-to-one"
-    ),
-    "ur.pair_shape": Text(
-        zh="结对形式为“一对一”或“一对多”", en="pairs are one-to-one or one-to-many"
-    ),
-    "heze.pair_school": Text(
-        zh="被帮扶学校在菏泽名单中", en="supported school is on the Heze list"
-    ),
-    "heze.listed_school": Text(zh="被帮扶学校在菏泽名单中", en="Heze school is on the list"),
-    "heze.stage": Text(zh="帮扶学校学段与名单学段一致", en="supporter's stage matches the list"),
-    "heze.city": Text(zh="确定帮扶学校的市在文件所列之中", en="the designating city is named"),
-    "heze.school_supporter": Text(
-        zh="每所名单学校有 1 所帮扶学校", en="one supporter for each listed school"
-    ),
-    "heze.city_supply": Text(
-        zh="所列各市各确定 1 所该学段帮扶学校", en="each named city designates one supporter"
-    ),
-}
-
-
-def key(name: str) -> str:
-    """A school name for comparison: without white space."""
-    return normalize_quote(name)
-
-
-def city_key(name: str) -> str:
-    """A city name for comparison: without white space and a trailing 市."""
-    return key(name).removesuffix("市")
-
-
-@dataclass(frozen=True, slots=True)
-class ListedSchool:
-    """A row of 附件."""
-
-    seq: int
-    county: str
-    stage: Stage
-    name: str
-
-
-def heze_schools(pack: Pack) -> dict[str, ListedSchool]:
-    """The schools of 附件 by comparison key, in the list's order."""
-    out: dict[str, ListedSchool] = {}
-    for row in pack.table("heze_schools").rows:
-        school = ListedSchool(int(row["seq"]), row["county"], Stage(row["stage"]), row["school"])
-        out[key(school.name)] = school
-    return out
-
-
-def supplier_cities(pack: Pack) -> dict[Stage, list[str]]:
-    """The cities 二(二) names for each stage, in the text's order."""
-    out: dict[Stage, list[str]] = defaultdict(list)
-    for row in pack.table("heze_suppliers").rows:
-        out[Stage(row["stage"])].append(row["city"])
-    return dict(out)
-
-
-def _provision_source(pack: Pack, provision_id: str) -> Source:
-    for fact in pack.definition.provisions:
-        if fact.id == provision_id:
-            return fact.source
-    raise KeyError(f"pack {pack.id} has no provision {provision_id!r}")
-
-
-def _finding(
-    requirement: str,
-    status: Status,
-    source: Source,
-    message: Text,
-    *,
-    record: str | None = None,
-    collection: str | None = None,
-    group: str | None = None,
-    observed: Any = None,
-    expected: Any = None,
-) -> Finding:
-    """A finding; one about a record names it at the start of its message and is filed under it."""
-    if record is not None:
-        message = Text(zh=f"{record}：{message.zh}", en=f"{record}: {message.en}")
-    return Finding(
-        requirement=requirement,
-        label=LABELS[requirement],
-        status=status,
-        record=record,
-        collection=collection,
-        group=group,
-        observed=observed,
-        expected=expected,
-        source=source,
-        message=message,
-    )
-
-
-def _year_label(year: int | None) -> str:
-    return f"{year} 年度" if year is not None else "年度未填"
-
-
-def _by_year(pairs: Iterable[Pair]) -> list[tuple[int | None, list[Pair]]]:
-    groups: dict[int | None, list[Pair]] = defaultdict(list)
-    for pair in pairs:
-        groups[pair.year].append(pair)
-    return sorted(groups.items(), key=lambda item: (item[0] is None, item[0] or 0))
-
-
-def _interp(choices: Choices, interpretation: str) -> str:
-    return f"{interpretation}={choices[interpretation]}"
-
+from ._common import (
+    HEZE,
+    KEY_VILLAGE_YEAR,
+    ONE_TO_MANY,
+    URBAN_RURAL,
+    _by_year,
+    _finding,
+    _interp,
+    _provision_source,
+    _year_label,
+    city_key,
+    format_percent,
+    key,
+)
+from ._heze import check_assignments, heze_pair_schools
+from ._models import HezeAssignment, KeyVillageSchool
 
 # ------------------------------------------------------------------------------ pairs
 
@@ -206,18 +98,22 @@ def _links(pairs: Sequence[Pair]) -> tuple[dict[str, dict[str, str]], dict[str, 
     return supporters, supported
 
 
-def key_village_one_to_one(pack: Pack, pairs: Sequence[Pair]) -> list[Finding]:
+def key_village_one_to_one(
+    pack: Pack, pairs: Sequence[Pair], listed: Sequence[KeyVillageSchool] = ()
+) -> list[Finding]:
     """二(一): a key-village school has one supporter, which supports no other school.
 
-    One finding per urban-rural pair whose supported school is in a key village,
-    counted over the urban-rural pairs of the same year.
+    One finding per urban-rural pair whose supported school is in a key village
+    (``supported_key_village``, or a school of ``listed``), counted over the
+    urban-rural pairs of the same year.
     """
     source = _provision_source(pack, "ur.key_village_one_to_one")
+    in_list = {key(s.name) for s in listed}
     out = []
     for year, group in _by_year(pairs):
         supporters, supported = _links(group)
         for pair in group:
-            if pair.supported_key_village is not True:
+            if pair.supported_key_village is not True and key(pair.supported) not in in_list:
                 continue
             others = supporters[key(pair.supported)]
             schools = supported[key(pair.supporter)]
@@ -320,242 +216,92 @@ def pair_shapes(pack: Pack, pairs: Sequence[Pair], choices: Choices) -> list[Fin
     return out
 
 
-def heze_pair_schools(pack: Pack, pairs: Sequence[Pair]) -> list[Finding]:
-    """A Heze pair (``scope`` 省域内) supports a school of 附件."""
-    listed = heze_schools(pack)
-    source = pack.table("heze_schools").source
-    out = []
+# ------------------------------------------------------------------ 一(一) key villages
+
+
+def key_village_rate(
+    pack: Pack, schools: Sequence[KeyVillageSchool], pairs: Sequence[Pair]
+) -> list[Finding]:
+    """一(一) "省扶贫工作重点村中小学结对率达到100%", from the list of key-village schools.
+
+    A school is paired when an urban-rural pair (of its year, when it gives
+    one) supports it.  One finding per school, then the rate by city and year
+    and for the province (全省) by year: met at 100%; before 2017, when the
+    target is not yet due, information.
+    """
+    source = _provision_source(pack, "ur.target_2017_key_village_rate")
+    by_name: dict[str, list[Pair]] = defaultdict(list)
     for pair in pairs:
-        school = listed.get(key(pair.supported))
-        if school is not None:
+        by_name[key(pair.supported)].append(pair)
+    out: list[Finding] = []
+    groups: dict[tuple[str, int | None], list[bool]] = defaultdict(list)
+    for school in schools:
+        supporting = [
+            p
+            for p in by_name.get(key(school.name), [])
+            if school.year is None or p.year is None or p.year == school.year
+        ]
+        paired = bool(supporting)
+        due = school.year is None or school.year >= KEY_VILLAGE_YEAR
+        if paired:
             status = Status.MET
+            ids = "、".join(p.id for p in supporting)
             message = Text(
-                zh=f"{pair.supported} 为附件第 {school.seq} 所（{school.county}，{school.stage.value}）",
-                en=f"{pair.supported} is number {school.seq} of 附件 ({school.stage.label.en})",
+                zh=f"{school.name} 已结对（{ids}）", en=f"{school.name} is paired ({ids})"
             )
         else:
-            status = Status.UNMET
+            status = Status.UNMET if due else Status.INFO
             message = Text(
-                zh=f"结对范围为省域内（支持菏泽教育发展结对帮扶），但 {pair.supported} 不在附件菏泽被帮扶学校名单中",
-                en=f"scope 省域内 (Heze programme), but {pair.supported} is not on the 附件 list",
+                zh=f"{school.name} 没有城乡结对"
+                + ("" if due else f"（目标于 {KEY_VILLAGE_YEAR} 年到期）"),
+                en=f"{school.name} has no urban-rural pair"
+                + ("" if due else f" (the target falls due in {KEY_VILLAGE_YEAR})"),
             )
         out.append(
             _finding(
-                "heze.pair_school",
+                "ur.key_village_paired",
                 status,
                 source,
                 message,
-                record=pair.id,
-                collection="pairs",
-                observed=pair.supported,
-                expected=school.name if school is not None else None,
+                record=school.id,
+                collection=KeyVillageSchool.COLLECTION,
+                observed=[p.id for p in supporting],
             )
         )
-    return out
-
-
-# ------------------------------------------------------------------------ assignments
-
-
-def _stage_accepted(listed: Stage, supporter: Stage, choices: Choices) -> bool:
-    if choices[STAGE_MATCH] == "covers_stage":
-        return supporter in _COVERS.get(listed, frozenset({listed}))
-    return supporter is listed
-
-
-def check_assignments(
-    pack: Pack, assignments: Sequence[HezeAssignment], choices: Choices
-) -> list[Finding]:
-    """Hold the Heze assignments to 附件 and 二(二).
-
-    Per assignment: the school is listed (``heze.listed_school``), the
-    supporter's stage is the school's (``heze.stage``), the city is one the
-    text names for that stage (``heze.city``).  Per listed school: exactly one
-    supporter (``heze.school_supporter``).  Per named city and stage: one
-    listed school supported (``heze.city_supply``, or at least one under
-    ``shandong2016.heze_city_supply=one_or_more``).
-    """
-    listed = heze_schools(pack)
-    cities = supplier_cities(pack)
-    named = {stage: {city_key(c) for c in names} for stage, names in cities.items()}
-    list_source = pack.table("heze_schools").source
-    city_source = pack.table("heze_suppliers").source
-    rule_source = _provision_source(pack, "heze.one_per_city")
-    stage_used = _interp(choices, STAGE_MATCH)
-    supply_used = _interp(choices, CITY_SUPPLY)
-    out: list[Finding] = []
-    supporters: dict[str, dict[str, str]] = defaultdict(dict)
-    supplied: dict[tuple[Stage, str], dict[str, str]] = defaultdict(dict)
-    for a in assignments:
-        school = listed.get(key(a.heze_school))
-        if school is None:
-            out.append(
-                _finding(
-                    "heze.listed_school",
-                    Status.UNMET,
-                    list_source,
-                    Text(
-                        zh=f"{a.heze_school} 不在附件菏泽被帮扶学校名单中",
-                        en=f"{a.heze_school} is not on the 附件 list of Heze schools",
-                    ),
-                    record=a.id,
-                    collection="heze_assignments",
-                    observed=a.heze_school,
-                )
-            )
-            skipped = Text(
-                zh="学校不在名单中，无法核对", en="the school is not listed; nothing to compare"
-            )
-            for requirement, source in (("heze.stage", rule_source), ("heze.city", city_source)):
-                out.append(
-                    _finding(
-                        requirement,
-                        Status.NOT_APPLICABLE,
-                        source,
-                        skipped,
-                        record=a.id,
-                        collection="heze_assignments",
-                    )
-                )
-            continue
-        supporters[key(school.name)].setdefault(key(a.supporter), a.supporter)
+        city = city_key(school.city) if school.city else "未填写"
+        groups[(city, school.year)].append(paired)
+        groups[("全省", school.year)].append(paired)
+    order = sorted(groups, key=lambda g: (g[0] == "全省", g[0], g[1] is None, g[1] or 0))
+    for city, year in order:
+        flags = groups[(city, year)]
+        done = sum(flags)
+        due = year is None or year >= KEY_VILLAGE_YEAR
+        rate = Decimal(done) / Decimal(len(flags))
+        shown = f"{done}/{len(flags)} = {format_percent(rate)}"
+        where = f"{city} {year}" if year is not None else city
+        missing = Status.UNMET if due else Status.INFO
+        status = Status.MET if done == len(flags) else missing
+        note_zh = "" if due else f"；目标于 {KEY_VILLAGE_YEAR} 年到期"
+        note_en = "" if due else f"; the target falls due in {KEY_VILLAGE_YEAR}"
         out.append(
             _finding(
-                "heze.listed_school",
-                Status.MET,
-                list_source,
+                "ur.key_village_rate",
+                status,
+                source,
                 Text(
-                    zh=f"{school.name} 为附件第 {school.seq} 所（{school.stage.value}）",
-                    en=f"{school.name} is number {school.seq} of 附件 ({school.stage.label.en})",
+                    zh=f"{where}：重点村中小学结对率 {shown}，要求 100%{note_zh}",
+                    en=f"{where}: key-village schools paired {shown}, required 100%{note_en}",
                 ),
-                record=a.id,
-                collection="heze_assignments",
-                observed=a.heze_school,
-                expected=school.name,
+                group=where,
+                observed={
+                    "paired": done,
+                    "schools": len(flags),
+                    "rate": float(rate.quantize(Decimal("0.0001"))),
+                },
+                expected="100%",
             )
         )
-        out.append(_stage_finding(a, school, choices, rule_source, stage_used))
-        allowed = named.get(school.stage, set())
-        if city_key(a.city) in allowed:
-            supplied[(school.stage, city_key(a.city))].setdefault(key(school.name), school.name)
-            status = Status.MET
-            message = Text(
-                zh=f"{a.city} 为确定帮扶{school.stage.value}的市之一",
-                en=f"{a.city} is one of the cities designating a {school.stage.label.en} supporter",
-            )
-        else:
-            status = Status.UNMET
-            message = Text(
-                zh=(
-                    f"{a.city} 不在确定帮扶{school.stage.value}的市之列"
-                    f"（{'、'.join(cities.get(school.stage, []))}）"
-                ),
-                en=(
-                    f"{a.city} is not among the cities designating a {school.stage.label.en} "
-                    f"supporter ({', '.join(cities.get(school.stage, []))})"
-                ),
-            )
-        out.append(
-            _finding(
-                "heze.city",
-                status,
-                city_source,
-                message,
-                record=a.id,
-                collection="heze_assignments",
-                observed=a.city,
-                expected=cities.get(school.stage, []),
-            )
-        )
-    for school in listed.values():
-        found = supporters.get(key(school.name), {})
-        names = sorted(found.values())
-        if len(found) == 1:
-            status = Status.MET
-            message = Text(zh=f"帮扶学校：{names[0]}", en=f"supporter: {names[0]}")
-        elif not found:
-            status = Status.UNMET
-            message = Text(zh="没有帮扶学校", en="no supporter")
-        else:
-            status = Status.UNMET
-            message = Text(
-                zh=f"有 {len(found)} 所帮扶学校（{'、'.join(names)}）",
-                en=f"{len(found)} supporters ({', '.join(names)})",
-            )
-        out.append(
-            _finding(
-                "heze.school_supporter",
-                status,
-                rule_source,
-                message,
-                group=school.name,
-                observed=len(found),
-                expected=1,
-            )
-        )
-    at_least = choices[CITY_SUPPLY] == "one_or_more"
-    for stage, stage_cities in cities.items():
-        for city in stage_cities:
-            schools = sorted(supplied.get((stage, city_key(city)), {}).values())
-            met = len(schools) >= 1 if at_least else len(schools) == 1
-            shown = "、".join(schools) if schools else "无"
-            out.append(
-                _finding(
-                    "heze.city_supply",
-                    Status.MET if met else Status.UNMET,
-                    rule_source,
-                    Text(
-                        zh=(
-                            f"{city}为 {len(schools)} 所菏泽{stage.value}确定帮扶学校（{shown}），"
-                            f"要求{'至少' if at_least else '恰好'} 1 所（解释口径 {supply_used}）"
-                        ),
-                        en=(
-                            f"{city} supports {len(schools)} Heze {stage.label.en} school(s), "
-                            f"required {'at least' if at_least else 'exactly'} one "
-                            f"(interpretation {supply_used})"
-                        ),
-                    ),
-                    group=f"{city}（{stage.value}）",
-                    observed=len(schools),
-                    expected="≥ 1" if at_least else "= 1",
-                )
-            )
     return out
-
-
-def _stage_finding(
-    a: HezeAssignment, school: ListedSchool, choices: Choices, source: Source, used: str
-) -> Finding:
-    if a.supporter_stage is None:
-        status = Status.UNMET
-        message = Text(
-            zh=f"未填报帮扶学校学段；{school.name} 为{school.stage.value}",
-            en=f"the supporter's stage is not reported; {school.name} is {school.stage.label.en}",
-        )
-    elif _stage_accepted(school.stage, a.supporter_stage, choices):
-        status = Status.MET
-        message = Text(
-            zh=f"帮扶学校为{a.supporter_stage.value}，{school.name} 为{school.stage.value}（解释口径 {used}）",
-            en=f"supporter {a.supporter_stage.label.en}, {school.name} {school.stage.label.en} "
-            f"(interpretation {used})",
-        )
-    else:
-        status = Status.UNMET
-        message = Text(
-            zh=f"帮扶学校为{a.supporter_stage.value}，而 {school.name} 为{school.stage.value}（解释口径 {used}）",
-            en=f"supporter {a.supporter_stage.label.en}, but {school.name} is "
-            f"{school.stage.label.en} (interpretation {used})",
-        )
-    return _finding(
-        "heze.stage",
-        status,
-        source,
-        message,
-        record=a.id,
-        collection="heze_assignments",
-        observed=a.supporter_stage.value if a.supporter_stage is not None else None,
-        expected=school.stage.value,
-    )
 
 
 # ------------------------------------------------------------------------------ entry
@@ -565,11 +311,17 @@ def check_dataset(pack: Pack, dataset: Dataset, choices: Choices) -> list[Findin
     """Every dataset-level finding of the pack, in a stable order."""
     pairs = [p for p in dataset.records("pairs") if isinstance(p, Pair)]
     urban_rural = [p for p in pairs if p.scope in URBAN_RURAL]
+    heze = [p for p in pairs if p.scope in HEZE]
+    listed = [
+        s for s in dataset.records(KeyVillageSchool.COLLECTION) if isinstance(s, KeyVillageSchool)
+    ]
     out = unclassified_pairs(pack, pairs)
-    out += key_village_one_to_one(pack, urban_rural)
+    out += key_village_one_to_one(pack, urban_rural, listed)
     out += pair_shapes(pack, urban_rural, choices)
-    out += heze_pair_schools(pack, [p for p in pairs if p.scope in HEZE])
+    if listed:
+        out += key_village_rate(pack, listed, urban_rural)
+    out += heze_pair_schools(pack, heze)
     assignments = [a for a in dataset.records("heze_assignments") if isinstance(a, HezeAssignment)]
-    if assignments:
-        out += check_assignments(pack, assignments, choices)
+    if assignments or heze:
+        out += check_assignments(pack, assignments, choices, heze)
     return out

@@ -1,9 +1,13 @@
-"""The pack's own record type: a city's supporter for a school of the Heze list.
+"""The pack's own record types.
 
-Section 二(二) has 11 cities each designate a junior-high supporter and 9 of
-them a senior-high supporter for the 20 (in 附件: 21) Heze schools.  One
-:class:`HezeAssignment` says which school of which city supports which Heze
-school; ``check`` holds the collection ``heze_assignments`` to the list.
+- :class:`HezeAssignment`: a city's supporter for a school of the Heze list.
+  Section 二(二) has 11 cities each designate a junior-high supporter and 9 of
+  them a senior-high supporter for the 20 (in 附件: 21) Heze schools; ``check``
+  holds the collection ``heze_assignments``, together with the Heze pairs, to
+  the list.
+- :class:`KeyVillageSchool`: a primary or secondary school of a provincial key
+  poverty village (省扶贫工作重点村), the base of 一(一)'s "省扶贫工作重点村中小学结对率
+  达到100%"; ``check`` counts it paired when an urban-rural pair supports it.
 """
 
 from __future__ import annotations
@@ -62,4 +66,27 @@ class HezeAssignment(Record):
     note: str | None = _field("备注", "note")
 
 
-__all__ = ["HezeAssignment"]
+class KeyVillageSchool(Record):
+    """A school of a provincial key poverty village (省扶贫工作重点村中小学), for 一(一)'s pairing rate.
+
+    ``name`` is compared without white space with the supported schools of the
+    urban-rural pairs; ``city`` (with or without 市) groups the rate by city;
+    ``year``, when given, counts only the pairs of that year (and those without one).
+    """
+
+    COLLECTION: ClassVar[str] = "key_village_schools"
+    NOUN: ClassVar[Text] = Text(zh="重点村学校", en="key-village school")
+
+    id: NonEmpty = _field("编号", "id", ...)
+    name: NonEmpty = _field("学校名称", "school", ...)
+    city: Annotated[str | None, BeforeValidator(_blank_is_none)] = _field("设区市", "city")
+    county: Annotated[str | None, BeforeValidator(_blank_is_none)] = _field(
+        "县（市、区）", "county"
+    )
+    year: Annotated[
+        Annotated[int, Field(ge=1949, le=2100)] | None, BeforeValidator(_blank_is_none)
+    ] = _field("年度", "year")
+    note: str | None = _field("备注", "note")
+
+
+__all__ = ["HezeAssignment", "KeyVillageSchool"]
