@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar, Final
 
 from pydantic import (
@@ -82,14 +82,99 @@ def _blank_is_none(value: Any) -> Any:
     return value
 
 
+#: full-width digits and signs, as a Chinese input method types them, and their ASCII forms
+_FULL_WIDTH: Final = str.maketrans("０１２３４５６７８９．％，－＋　", "0123456789.%,-+ ")
+#: the error values a spreadsheet shows in a cell whose formula failed
+SPREADSHEET_ERRORS: Final = frozenset(
+    {"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA"}
+)
+
+
+def _number_text(value: str) -> str | None:
+    """A number typed as text, normalised: full-width digits and signs to ASCII, thousands
+    separators and spaces removed; ``None`` when blank.
+
+    :raises PydanticCustomError: for a spreadsheet error value (``#DIV/0!`` …).
+    """
+    text = value.translate(_FULL_WIDTH).strip()
+    if not text:
+        return None
+    if text.upper() in SPREADSHEET_ERRORS:
+        raise PydanticCustomError("spreadsheet_error", "spreadsheet error {code}", {"code": text})
+    return text.replace(",", "").replace(" ", "")
+
+
+def _not_bool(value: bool) -> PydanticCustomError:
+    return PydanticCustomError("bool_number", "a yes/no value is not a number")
+
+
+def _whole(value: Any) -> Any:
+    """A whole number: ``12``, ``"12"``, ``"１２"``, ``"1,200"``; a yes/no value is not one."""
+    if type(value) is int:
+        return value
+    if isinstance(value, bool):
+        raise _not_bool(value)
+    if isinstance(value, str):
+        return _number_text(value)
+    return value
+
+
+def _decimal(value: Any) -> Any:
+    """A decimal number, as :func:`_whole` normalises it."""
+    if isinstance(value, bool):
+        raise _not_bool(value)
+    if isinstance(value, str):
+        return _number_text(value)
+    return value
+
+
+def _percent(value: Any) -> Any:
+    """A percentage 0..100: ``95``, ``"95%"``, ``"９５％"``.
+
+    A number strictly between 0 and 1 without a ``%`` sign is most likely a
+    fraction typed where a percentage is asked (``0.95`` for 95 %): it is an
+    error that asks.  A workbook cell formatted as a percentage reaches here as
+    text with its ``%`` sign, so it is never asked about.
+    """
+    if isinstance(value, bool):
+        raise _not_bool(value)
+    explicit = False
+    number: Decimal
+    if isinstance(value, str):
+        text = _number_text(value)
+        if text is None:
+            return None
+        if text.endswith("%"):
+            explicit, text = True, text[:-1]
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return value
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, int | Decimal):
+        number = Decimal(value)
+    else:
+        return value
+    if not number.is_finite():
+        return value
+    if not explicit and 0 < number < 1:
+        raise PydanticCustomError(
+            "percent_fraction",
+            "{value} looks like a fraction: did you mean {suggested}%?",
+            {"value": f"{number:f}", "suggested": f"{(number * 100).normalize():f}"},
+        )
+    return number
+
+
 YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
 NonNegative = Annotated[int, Field(ge=0)]
-Count = Annotated[NonNegative | None, BeforeValidator(_blank_is_none)]
-Percent = Annotated[Annotated[Decimal, Field(ge=0, le=100)] | None, BeforeValidator(_blank_is_none)]
-Months = Annotated[Annotated[Decimal, Field(ge=0)] | None, BeforeValidator(_blank_is_none)]
+Count = Annotated[NonNegative | None, BeforeValidator(_whole)]
+Percent = Annotated[Annotated[Decimal, Field(ge=0, le=100)] | None, BeforeValidator(_percent)]
+Months = Annotated[Annotated[Decimal, Field(ge=0)] | None, BeforeValidator(_decimal)]
 Identifier = Annotated[str, BeforeValidator(_identifier), Field(min_length=1)]
 Name = Annotated[str, BeforeValidator(_identifier), Field(min_length=1)]
-Year = Annotated[int, Field(ge=1949, le=2100)]
+Year = Annotated[int, BeforeValidator(_whole), Field(ge=1949, le=2100)]
 
 
 def labelled_field(zh: str, en: str, default: Any = None, **kwargs: Any) -> Any:
