@@ -50,7 +50,7 @@ def main() -> None:
     parser.add_argument("--collect", action="store_true", help="also time read_dataset")
     args = parser.parse_args()
 
-    from pairing_rules import CORE_RECORD_TYPES
+    from pairing_rules._models import CORE_RECORD_TYPES
     from pairing_rules.io import open_records, read_dataset
 
     with tempfile.TemporaryDirectory() as tmp:

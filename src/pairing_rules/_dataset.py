@@ -121,7 +121,7 @@ class Rejection(BaseModel):
             "index": self.index,
             "id": self.id,
             "location": self.location,
-            "loc": self.loc.model_dump() if self.loc is not None else None,
+            "loc": self.loc.as_json() if self.loc is not None else None,
             "reason": self.reason.model_dump(),
             "errors": [
                 {
@@ -323,7 +323,7 @@ class RecordChecker:
         """
         found: list[FieldError] = list(errors)
         record: Record | None = None
-        if not isinstance(item, Mapping):
+        if type(item) is not dict and not isinstance(item, Mapping):
             found.append(
                 FieldError(
                     field=None,

@@ -14,7 +14,7 @@ module's limit (131,072 characters) is reported the same way.
 from __future__ import annotations
 
 import csv
-import re
+import io
 from collections.abc import Iterator
 from typing import Final
 
@@ -22,7 +22,6 @@ from .._i18n import Text
 
 _BOM: Final = "\ufeff"
 _BOM_UTF8: Final = b"\xef\xbb\xbf"
-_LINE_END: Final = re.compile(r"\r\n?|\n")
 
 
 def decode_csv(data: bytes) -> str | Text:
@@ -51,61 +50,40 @@ def count_lines(text: str) -> int:
     return body.count("\n") + body.count("\r") - body.count("\r\n") + 1
 
 
-class _Lines:
-    """The physical lines of a text from a given line on, each ending with ``\\n``."""
-
-    def __init__(self, text: str, start: int, first: int) -> None:
-        self.text = text
-        self.pos = start
-        #: the 0-based number of the next line handed out
-        self.line = first
-
-    def __iter__(self) -> _Lines:
-        return self
-
-    def __next__(self) -> str:
-        text, pos = self.text, self.pos
-        if pos >= len(text):
-            raise StopIteration
-        match = _LINE_END.search(text, pos)
-        if match is None:
-            self.pos = len(text)
-            self.line += 1
-            return text[pos:] + "\n"
-        self.pos = match.end()
-        self.line += 1
-        return text[pos : match.start()] + "\n"
-
-
 def csv_rows(text: str) -> Iterator[tuple[int, list[str] | Text]]:
     """``(line index from 0, cells)`` for every row of ``text``, or ``(line, message)`` for a
     row that cannot be read (an unbalanced quote, an over-long cell).
 
     A blank line gives an empty list.  The first row fixes the expected number of cells.
     """
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    buffer = io.StringIO(text, newline="\n")
     width: int | None = None
-    start_offset, start_line = 0, 0
-    while start_offset < len(text):
-        lines = _Lines(text, start_offset, start_line)
-        reader = csv.reader(lines, strict=True)
-        row_start, row_offset = start_line, start_offset
+    first_line = 0
+    while True:
+        reader = csv.reader(buffer, strict=True)
+        row_start, row_offset = first_line, buffer.tell()
         try:
             for row in reader:
-                if lines.line - row_start > 1 and width is not None and len(row) != width:
+                line_after = first_line + reader.line_num
+                if line_after - row_start > 1 and width is not None and len(row) != width:
                     yield row_start, _unbalanced()
                     break
                 if width is None and row:
                     width = len(row)
                 yield row_start, row
-                row_start, row_offset = lines.line, lines.pos
+                row_start, row_offset = line_after, buffer.tell()
             else:
                 return
         except csv.Error as exc:
             yield row_start, _unreadable(str(exc))
         # resume on the line after the one where the bad row started
-        start_line = row_start + 1
-        match = _LINE_END.search(text, row_offset)
-        start_offset = len(text) if match is None else match.end()
+        buffer.seek(row_offset)
+        buffer.readline()
+        first_line = row_start + 1
+        if buffer.tell() >= len(text):
+            return
 
 
 def _unbalanced() -> Text:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from dataclasses import asdict, dataclass
+from typing import Any
 
 from .._i18n import Lang
 
 
-class Location(BaseModel):
+@dataclass(frozen=True, slots=True)
+class Location:
     """A place in an input file; every part is optional.
 
     :param file: the file's name (``book.xlsx``).
@@ -17,12 +19,14 @@ class Location(BaseModel):
     :param column: the column letter (``B``), in a workbook or CSV file.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     file: str | None = None
     sheet: str | None = None
-    row: int | None = Field(default=None, ge=1)
+    row: int | None = None
     column: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        """``{"file": …, "sheet": …, "row": …, "column": …}``."""
+        return asdict(self)
 
     def render(self, lang: Lang = "zh") -> str:
         """``book.xlsx「教共体」第 4 行第 B 列`` / ``book.xlsx, sheet 教共体, row 4, column B``."""

@@ -125,7 +125,13 @@ def open_records(
             raise InputError(
                 Text(zh="文件为空，没有任何数据", en="the file is empty: there is no data"), where
             )
-        table = Table(loc=Location(file=file.name), rows=csv_rows(text), height=count_lines(text))
+        table = Table(
+            loc=Location(file=file.name),
+            rows=csv_rows(text),
+            height=count_lines(text),
+            text_only=True,
+            hashes="#" in text,
+        )
         return _tables_stream([table], record_types, wanted, workbook=False, where=where)
     if suffix in _WORKBOOKS:
         from ._workbook import open_workbook

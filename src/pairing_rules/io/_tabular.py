@@ -164,6 +164,10 @@ class Table:
     errors: dict[tuple[int, int], str] = field(default_factory=dict)
     merged: list[tuple[int, int, int, int, str]] = field(default_factory=list)
     height: int | None = None
+    #: every cell is text or ``None`` (a CSV file)
+    text_only: bool = False
+    #: whether any text cell may start with ``#`` (a spreadsheet error value)
+    hashes: bool = True
 
     @property
     def name(self) -> str:
@@ -386,6 +390,8 @@ class TableReader:
             if k
         ]
         self.start = start
+        self.plain = table.text_only and not any("." in k for k in self.columns)
+        self.hashes = table.hashes
         for first_row, last, col0, col1, text in table.merged:
             if last >= start and any(keys[c] for c in range(col0, min(col1, len(keys) - 1) + 1)):
                 for r in range(max(first_row, start), last + 1):
@@ -416,24 +422,26 @@ class TableReader:
         """The valid records in row order; rejections and notices are appended as found."""
         table = self.table
         where = table.loc
-        check = self.checker.check
-        plan = self.plan
-        percent, formulas, errors = table.percent, table.formulas, table.errors
-        marked = bool(percent or formulas or errors)
-        merged_rows = self.merged_rows
-        collection = self.collection
-        start, limit = self.start, self.limit
+        file, sheet = where.file, where.sheet
         checker = self.checker
         checker.columns = self.columns
+        check = checker.check
+        collection = self.collection
+        start, limit = self.start, self.limit
         index = checker.next_index
+        plain = self.plain
+        keys: list[str | None] = [None] * (max((c for c, *_rest in self.plan), default=-1) + 1)
+        for c, key, *_rest in self.plan:
+            keys[c] = key
+        whole = [key for _c, key, _conv, _letter, _pct in self.plan if _conv is _integer]
         for source in (self._rest, self._rows):
             for r, cells in source:
                 if r < start:
                     continue
                 if r - start >= limit:
                     raise too_many_rows(where, limit)
-                loc = Location(file=where.file, sheet=where.sheet, row=r + 1)
-                if not isinstance(cells, list):
+                loc = Location(file, sheet, r + 1)
+                if type(cells) is not list:
                     rejected.append(
                         Rejection(
                             collection=collection,
@@ -446,37 +454,24 @@ class TableReader:
                     index += 1
                     checker.next_index = index
                     continue
-                item: dict[str, Any] = {}
-                found: list[FieldError] | None = None
-                width = len(cells)
-                for c, key, convert, letter, is_percent in plan:
-                    if c >= width:
-                        break
-                    value = cells[c]
-                    if marked:
-                        problem = _marked(table, r, c, key, letter)
-                        if problem is not None:
-                            found = [*(found or []), problem]
-                            continue
-                    if value is None:
-                        continue
-                    if type(value) is str:
-                        value = value.strip()
-                        if not value:
-                            continue
-                        if value[0] == "#" and value.upper() in SPREADSHEET_ERRORS:
-                            found = [*(found or []), _error_cell(key, letter, value)]
-                            continue
-                    elif is_percent and (r, c) in percent:
-                        value = _percent_cell(value)
-                    value = convert(value)
-                    if "." in key:
-                        head_key, rest = key.split(".", 1)
-                        nested = item.setdefault(head_key, {})
-                        if isinstance(nested, dict):
-                            nested[rest] = value
-                    else:
-                        item[key] = value
+                found: list[FieldError] | None
+                if plain:
+                    # text cells (a CSV file): one comprehension, then whole numbers as ints
+                    item: dict[str, Any] = {
+                        k: v
+                        for k, v in zip(keys, cells, strict=False)
+                        if k is not None and v and not v.isspace()
+                    }
+                    for k in whole:
+                        v = item.get(k)
+                        if v is not None:
+                            try:  # noqa: SIM105 - faster than contextlib.suppress on this path
+                                item[k] = int(v)
+                            except ValueError:
+                                pass
+                    found = self._error_values(item) if self.hashes else None
+                else:
+                    item, found = self._item(r, cells)
                 if not item and found is None and all(_is_blank(v) for v in cells):
                     notices.append(
                         Notice.at(
@@ -484,26 +479,77 @@ class TableReader:
                         )
                     )
                     continue
-                if r in merged_rows:
-                    found = [
-                        *(found or []),
-                        FieldError(
-                            field=None,
-                            message=Text(
-                                zh=f"本行位于合并单元格 {merged_rows[r]} 中",
-                                en=f"the row is inside merged cells {merged_rows[r]}",
-                            ),
-                        ),
-                    ]
+                if r in self.merged_rows:
+                    found = [*(found or []), _merged(self.merged_rows[r])]
                 result = check(index, item, loc=loc, errors=found or ())
-                if isinstance(result, Rejection):
+                if type(result) is Rejection:
                     rejected.append(result)
                 else:
-                    yield Entry(collection, index, loc, result)
+                    yield Entry(collection, index, loc, result)  # type: ignore[arg-type]
                 index += 1
                 checker.next_index = index
 
+    def _error_values(self, item: dict[str, Any]) -> list[FieldError] | None:
+        """Spreadsheet error values (``#DIV/0!`` …) among text cells: each named, and left out."""
+        found = None
+        for key, value in list(item.items()):
+            if isinstance(value, str) and value.strip().upper() in SPREADSHEET_ERRORS:
+                del item[key]
+                found = [*(found or []), _error_cell(key, self.columns[key], value.strip())]
+        return found
+
+    def _item(self, r: int, cells: list[Any]) -> tuple[dict[str, Any], list[FieldError] | None]:
+        """The raw record of a row of typed cells (a worksheet)."""
+        table = self.table
+        marked = bool(table.percent or table.formulas or table.errors)
+        item: dict[str, Any] = {}
+        found: list[FieldError] | None = None
+        width = len(cells)
+        for c, key, convert, letter, is_percent in self.plan:
+            if c >= width:
+                break
+            value = cells[c]
+            if marked:
+                problem = _marked(table, r, c, key, letter)
+                if problem is not None:
+                    found = [*(found or []), problem]
+                    continue
+            if value is None:
+                continue
+            if type(value) is str:
+                value = value.strip()
+                if not value:
+                    continue
+                if value[0] == "#" and value.upper() in SPREADSHEET_ERRORS:
+                    found = [*(found or []), _error_cell(key, letter, value)]
+                    continue
+            elif is_percent and (r, c) in table.percent:
+                value = _percent_cell(value)
+            value = convert(value)
+            if "." in key:
+                head_key, rest = key.split(".", 1)
+                nested = item.setdefault(head_key, {})
+                if isinstance(nested, dict):
+                    nested[rest] = value
+            else:
+                item[key] = value
+        return item, found
+
     empty: bool = False
+    #: whether every cell is text (a CSV file) and no field is nested: the fast path
+    plain: bool = False
+    #: whether a text cell may hold a spreadsheet error value (it holds a ``#``)
+    hashes: bool = True
+
+
+def _merged(text: str) -> FieldError:
+    return FieldError(
+        field=None,
+        message=Text(
+            zh=f"本行位于合并单元格 {text} 中",
+            en=f"the row is inside merged cells {text}",
+        ),
+    )
 
 
 def _marked(table: Table, r: int, c: int, key: str, letter: str) -> FieldError | None:
