@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import resource
 import sys
@@ -58,18 +59,21 @@ def main() -> None:
         write_csv(path, args.rows, args.seed)
         size = path.stat().st_size
         before = peak_mb()
-        start = time.perf_counter()
+        load = os.getloadavg()[0]
+        start, cpu = time.perf_counter(), time.process_time()
         count = 0
         with open_records(path, CORE_RECORD_TYPES, ["communities"]) as stream:
             for _entry in stream:
                 count += 1
-        streamed = time.perf_counter() - start
+        streamed, cpu = time.perf_counter() - start, time.process_time() - cpu
         result = {
             "rows": args.rows,
             "csv_bytes": size,
             "records": count,
             "rejected": len(stream.rejected),
             "open_records_s": round(streamed, 2),
+            "open_records_cpu_s": round(cpu, 2),
+            "load_average_1min_before": round(load, 2),
             "rows_per_s": round(count / streamed),
             "peak_rss_mb_before_reading": round(before),
             "peak_rss_mb": round(peak_mb()),

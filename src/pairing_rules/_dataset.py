@@ -271,8 +271,10 @@ def _explain(
 
 def record_id(item: Any) -> str | None:
     """The id a raw record gives, if any, as text."""
-    if isinstance(item, Mapping):
+    if type(item) is dict or isinstance(item, Mapping):
         value = item.get("id")
+        if type(value) is str:
+            return value.strip() or None
         if value is None or isinstance(value, bool):
             return None
         text = str(value).strip()

@@ -35,12 +35,16 @@ from ._i18n import Lang, Text
 
 _TRUE: Final = {"是", "有", "√", "✓", "y", "yes", "true", "t", "1", "对", "已", "已完成", "按时"}
 _FALSE: Final = {"否", "无", "×", "✗", "n", "no", "false", "f", "0", "未", "未完成", "逾期"}
+_YES_NO: Final = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
 _SPLIT: Final = re.compile(r"[、,，;；/|\s]+")
 
 
 def _yes_no(value: Any) -> Any:
     """Accept 是/否 and the other spellings a workbook holds for a yes/no cell."""
-    if isinstance(value, str):
+    if type(value) is str:
+        known = _YES_NO.get(value)
+        if known is not None:
+            return known
         key = value.strip().lower()
         if key == "":
             return None
@@ -112,10 +116,12 @@ def _whole(value: Any) -> Any:
     """A whole number: ``12``, ``"12"``, ``"１２"``, ``"1,200"``; a yes/no value is not one."""
     if type(value) is int:
         return value
+    if type(value) is str:
+        if value.isdigit() and value.isascii():
+            return int(value)
+        return _number_text(value)
     if isinstance(value, bool):
         raise _not_bool(value)
-    if isinstance(value, str):
-        return _number_text(value)
     return value
 
 

@@ -433,7 +433,6 @@ class TableReader:
         keys: list[str | None] = [None] * (max((c for c, *_rest in self.plan), default=-1) + 1)
         for c, key, *_rest in self.plan:
             keys[c] = key
-        whole = [key for _c, key, _conv, _letter, _pct in self.plan if _conv is _integer]
         for source in (self._rest, self._rows):
             for r, cells in source:
                 if r < start:
@@ -456,19 +455,12 @@ class TableReader:
                     continue
                 found: list[FieldError] | None
                 if plain:
-                    # text cells (a CSV file): one comprehension, then whole numbers as ints
+                    # text cells (a CSV file): one comprehension; the types' validators read the text
                     item: dict[str, Any] = {
                         k: v
                         for k, v in zip(keys, cells, strict=False)
                         if k is not None and v and not v.isspace()
                     }
-                    for k in whole:
-                        v = item.get(k)
-                        if v is not None:
-                            try:  # noqa: SIM105 - faster than contextlib.suppress on this path
-                                item[k] = int(v)
-                            except ValueError:
-                                pass
                     found = self._error_values(item) if self.hashes else None
                 else:
                     item, found = self._item(r, cells)
