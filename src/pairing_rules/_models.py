@@ -119,7 +119,10 @@ def _whole(value: Any) -> Any:
     if type(value) is str:
         if value.isdigit() and value.isascii():
             return int(value)
-        return _number_text(value)
+        text = _number_text(value)
+        if text is not None and text.lstrip("+-").isdigit():
+            return int(text)
+        return text
     if isinstance(value, bool):
         raise _not_bool(value)
     return value
@@ -130,7 +133,13 @@ def _decimal(value: Any) -> Any:
     if isinstance(value, bool):
         raise _not_bool(value)
     if isinstance(value, str):
-        return _number_text(value)
+        text = _number_text(value)
+        if text is None:
+            return None
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return text
     return value
 
 
