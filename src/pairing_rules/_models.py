@@ -117,7 +117,7 @@ def _whole(value: Any) -> Any:
     if type(value) is int:
         return value
     if type(value) is str:
-        if value.isdigit() and value.isascii():
+        if value.isdecimal():  # ASCII or full-width digits, nothing else
             return int(value)
         text = _number_text(value)
         if text is not None and text.lstrip("+-").isdigit():
@@ -130,9 +130,10 @@ def _whole(value: Any) -> Any:
 
 def _decimal(value: Any) -> Any:
     """A decimal number, as :func:`_whole` normalises it."""
-    if isinstance(value, bool):
-        raise _not_bool(value)
-    if isinstance(value, str):
+    if type(value) is str:
+        number = _plain_decimal(value)
+        if number is not None:
+            return number
         text = _number_text(value)
         if text is None:
             return None
@@ -140,7 +141,20 @@ def _decimal(value: Any) -> Any:
             return Decimal(text)
         except InvalidOperation:
             return text
+    if isinstance(value, bool):
+        raise _not_bool(value)
     return value
+
+
+def _plain_decimal(value: str) -> Decimal | None:
+    """``value`` as a finite decimal when it is plainly written (``95.8``), else ``None``."""
+    if value.isascii() and "," not in value and "_" not in value:
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return None
+        return number if number.is_finite() else None
+    return None
 
 
 def _percent(value: Any) -> Any:
@@ -154,8 +168,10 @@ def _percent(value: Any) -> Any:
     if isinstance(value, bool):
         raise _not_bool(value)
     explicit = False
-    number: Decimal
-    if isinstance(value, str):
+    number: Decimal | None
+    if type(value) is str and (number := _plain_decimal(value)) is not None:
+        pass
+    elif isinstance(value, str):
         text = _number_text(value)
         if text is None:
             return None
