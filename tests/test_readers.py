@@ -368,3 +368,56 @@ def test_a_zip_bomb_is_refused_in_bounded_memory(tmp_path: Path) -> None:
         code, peak_kib = proc.stdout.split()
         assert code == "2" and zh in proc.stderr and "Traceback" not in proc.stderr
         assert int(peak_kib) < 300 * 1024
+
+
+# ------------------------------------------------------------------------ the sheet scan
+
+
+def _sheet(cells: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><worksheet '
+        'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        f"{cells}</sheetData></worksheet>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        # the usual form, read in one match
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="C1" s="1"><v>0.5</v></c></row>'
+        '<row r="2"><c r="B2" t="e"><v>#DIV/0!</v></c><c r="D2"><f>1+1</f></c></row>',
+        # attributes in another order, a prefix, spaces: the general path
+        '<row r="1"><c t="s" r="A1"><v>0</v></c><c s="1"  r="C1" ><v>0.5</v></c></row>'
+        '<row r="2"><x:c xmlns:x="urn:x" t="e" r="B2"><x:v>#DIV/0!</x:v></x:c><c r="D2"><f>1+1</f><v/></c></row>',
+        # no references at all: positions follow the rows and columns
+        '<row><c t="s"><v>0</v></c><c/><c s="1"><v>0.5</v></c></row>'
+        '<row><c/><c t="e"><v>#DIV/0!</v></c><c/><c><f>1+1</f></c></row>',
+    ],
+)
+def test_every_way_of_writing_a_cell_scans_the_same(cells: str) -> None:
+    from pairing_rules.io._sheetscan import scan_xlsx_sheet
+
+    scan = scan_xlsx_sheet(_sheet(cells), Location("s.xlsx"), frozenset({1}), 100)
+    assert (scan.rows, scan.columns) == (2, 4)  # A1..D2
+    assert scan.errors == {(1, 1): "#DIV/0!"}
+    assert scan.formulas == {(1, 3)}
+    assert scan.percent == {(0, 2)}
+
+
+@pytest.mark.parametrize(
+    "cells",
+    [
+        '<row r="1"><c r="A1"><v>1</v></row>',  # a cell never closed
+        '<row r="1"><c r="A1"><v>1</v><c r="XFD1048576"><v>1</v></c></c></row>',  # one inside another
+        '<row r="1"><c r="A1" r="XFD1"><v>1</v></c></row>',  # a reference given twice
+        '<row r="1"><c r="AAAA1"><v>1</v></c></row>',  # beyond a sheet's columns
+        '<row r="x"><c><v>1</v></c></row>',
+    ],
+)
+def test_a_cell_the_scan_cannot_account_for_refuses_the_sheet(cells: str) -> None:
+    from pairing_rules.io._sheetscan import scan_xlsx_sheet
+
+    with pytest.raises(InputError) as info:
+        scan_xlsx_sheet(_sheet(cells), Location("s.xlsx"), frozenset(), 100)
+    assert "工作簿已损坏" in info.value.render("zh")

@@ -88,13 +88,49 @@ _REF: Final = re.compile(rb"\s*([A-Za-z]{1,3})([0-9]{1,7})\s*")
 # ------------------------------------------------------------------------------- XLSX
 
 _NAME: Final = rb"(?:[A-Za-z_][\w.\-]*:)?"
-_ATTRS: Final = rb"((?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*"
+_ATTRS: Final = rb"(?P<attrs>(?:\s+[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*)\s*"
+#: a cell as spreadsheet programs write most cells (``r``, then ``s`` and ``t``; a value or an
+#: inline string or nothing): read in one match
+_FAST_CELL: Final = (
+    rb"<c r=\"(?P<col>[A-Z]{1,3})(?P<row>[1-9][0-9]{0,6})\"(?: s=\"(?P<s>[0-9]{1,9})\")?"
+    rb"(?: t=\"(?P<t>[a-zA-Z]{1,9})\")?(?:/>|>(?:<v>(?P<v>[^<]*)</v>"
+    rb"|(?P<is><is><t(?:\s[^>]*)?>[^<]*</t></is>))?</c>)"
+)
 #: a row start, a row end, or a cell's start tag; in document order
 _TOKEN: Final = re.compile(
-    rb"<" + _NAME + rb"(c|row)(?=[\s/>])" + _ATTRS + rb"(/?)>|(</" + _NAME + rb"row\s*>)"
+    _FAST_CELL
+    + rb"|<"
+    + _NAME
+    + rb"(?P<tag>c|row)(?=[\s/>])"
+    + _ATTRS
+    + rb"(?P<closed>/?)>|(?P<end></"
+    + _NAME
+    + rb"row\s*>)"
 )
 _CELL_END: Final = re.compile(rb"</" + _NAME + rb"c\s*>")
 _CELL_START: Final = re.compile(rb"<" + _NAME + rb"c[\s/>]")
+_PREFIXED_CELL: Final = re.compile(rb"<[A-Za-z_][\w.\-]*:c[\s/>]")
+_COLUMNS: dict[bytes, int] = {}
+
+
+def _column(letters: bytes) -> int:
+    index = _COLUMNS.get(letters)
+    if index is None:
+        index = 0
+        for ch in letters:
+            index = index * 26 + ch - 64
+        index -= 1
+        if len(_COLUMNS) < 20_000:
+            _COLUMNS[letters] = index
+    return index
+
+
+def _cell_starts(xml: bytes) -> int:
+    """How many cell start tags ``xml`` holds (prefixed ones too)."""
+    plain = sum(xml.count(b"<c" + end) for end in (b" ", b">", b"/", b"\t", b"\n", b"\r"))
+    return plain + len(_PREFIXED_CELL.findall(xml))
+
+
 _ATTR: Final = re.compile(rb"([^\s=/>]+)\s*=\s*(?:\"([^\"]*)\"|'([^']*)')")
 _VALUE_CHILD: Final = re.compile(rb"<(?!/|" + _NAME + rb"f[\s/>])")
 _FORMULA_CHILD: Final = re.compile(rb"<" + _NAME + rb"f[\s/>]")
@@ -165,23 +201,44 @@ def scan_xlsx_sheet(
         if match is None:
             break
         pos = match.end()
-        if match.group(4) is not None:  # </row>
+        letters = match.group("col")
+        if letters is not None:  # a cell in its usual form
+            cells += 1
+            row_here, col = int(match.group("row")) - 1, _column(letters)
+            value = match.group("v")
+            if value is not None or match.group("is") is not None:
+                if row_here >= scan.rows:
+                    scan.rows = row_here + 1
+                if col >= scan.columns:
+                    scan.columns = col + 1
+                if scan.rows > cap_rows or scan.columns > MAX_COLUMNS:
+                    check_range(scan, where, max_rows)
+                if match.group("t") == b"e":
+                    errors[(row_here, col)] = (
+                        value.strip().decode("utf-8", "replace") if value else "#VALUE!"
+                    )
+                style = match.group("s")
+                if percent_styles and style is not None and int(style) in percent_styles:
+                    percent.add((row_here, col))
+            col += 1
+            continue
+        if match.group("end") is not None:  # </row>
             row, col = row + 1, 0
             continue
-        attrs = _attrs(match.group(2), where)
-        if match.group(1) == b"row":
+        attrs = _attrs(match.group("attrs"), where)
+        if match.group("tag") == b"row":
             ref = attrs.get(b"r")
             if ref is not None:
                 if not ref.strip().isdigit() or not 1 <= int(ref) <= 1_048_576:
                     raise damaged(where, f"row number {ref[:20]!r}")
                 row = int(ref) - 1
             col = 0
-            if match.group(3):  # <row/>: a start and an end at once
+            if match.group("closed"):  # <row/>: a start and an end at once
                 row += 1
             continue
         cells += 1
         content = b""
-        if not match.group(3):
+        if not match.group("closed"):
             end = _CELL_END.search(xml, pos)
             if end is None:
                 raise damaged(where, "a cell of the sheet is not closed")
@@ -220,7 +277,7 @@ def scan_xlsx_sheet(
             formulas.add((row_here, col))  # a formula and no value at all
             scan.extend(row_here, col)
         col += 1
-    if cells != len(_CELL_START.findall(xml)):
+    if cells != _cell_starts(xml):
         raise damaged(where, "a cell of the sheet is malformed")
     check_range(scan, where, max_rows)
     for ref_match in _MERGE.finditer(xml):

@@ -133,11 +133,20 @@ def _rows(book: Any, name: str, where: Location) -> Iterator[tuple[int, Row]]:
         _reraise(exc)
         raise damaged(where.at(), f"{name}: {str(exc)[:200]}") from None
     pad: list[Any] = [None] * start[1] if start is not None else []
-    for r, row in enumerate(rows):
+    r = 0
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except BaseException as exc:
+            _reraise(exc)
+            raise damaged(where.at(), f"{name}: {str(exc)[:200]}") from None
         cells: list[Any] = [
             None if v == "" else int(v) if type(v) is float and v.is_integer() else v for v in row
         ]
         yield r, pad + cells if pad else cells
+        r += 1
 
 
 # -------------------------------------------------------------------------------- XLSX
