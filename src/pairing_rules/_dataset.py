@@ -303,7 +303,8 @@ class RecordChecker:
         self.model = model
         self.collection = collection
         self.columns = columns
-        self._validate = model.model_validate
+        # the model's validator itself: model_validate adds a Python call per record
+        self._validate = model.__pydantic_validator__.validate_python
         self._has_id = "id" in model.model_fields
         self._seen: dict[str, int] = {}
         #: the index the next record of the collection gets (when read from several tables)
