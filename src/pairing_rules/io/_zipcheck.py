@@ -55,6 +55,9 @@ def unpack(data: bytes, where: Location, limit: int) -> dict[str, bytes]:
     names = [info.filename for info in infos]
     if len(set(names)) != len(names):
         raise damaged(where, "a member name occurs twice")
+    if infos and min(info.header_offset for info in infos) != 0:
+        # data before the archive: another reader may count offsets differently
+        raise damaged(where, "data before the first member")
     out: dict[str, bytes] = {}
     budget = limit
     for info in infos:
