@@ -372,7 +372,8 @@ class TableReader:
                     where,
                     Text(
                         zh=f"未知的列（未读取）：{'、'.join(unknown)}",
-                        en=f"unknown columns (not read): {', '.join(unknown)}",
+                        en="unknown columns (not read): "
+                        + ", ".join(u.replace("「", " '").replace("」", "'") for u in unknown),
                     ),
                 )
             )
