@@ -324,9 +324,22 @@ class RecordChecker:
         :param index: its position in the collection, from 0 (rejected records counted).
         :param errors: errors found before validation (e.g. a formula without a cached value).
         """
-        found: list[FieldError] = list(errors)
         record: Record | None = None
-        if type(item) is not dict and not isinstance(item, Mapping):
+        found: list[FieldError] = list(errors)
+        if type(item) is dict or isinstance(item, Mapping):
+            try:
+                record = self._validate(item)
+            except ValidationError as exc:
+                found.extend(translate_errors(exc, self.model))
+            else:
+                rid = item.get("id")
+                if not found and type(rid) is str and self._has_id:
+                    # the usual case: a valid record with a text id not seen before
+                    key = rid.strip()
+                    if key and key not in self._seen:
+                        self._seen[key] = index
+                        return record
+        else:
             found.append(
                 FieldError(
                     field=None,
@@ -334,11 +347,6 @@ class RecordChecker:
                     value=item,
                 )
             )
-        else:
-            try:
-                record = self._validate(item)
-            except ValidationError as exc:
-                found.extend(translate_errors(exc, self.model))
         rid = record_id(item)
         if rid is not None and self._has_id:
             first = self._seen.get(rid)

@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, cast
 
 from .._dataset import FieldError, Notice, RecordChecker, Rejection
 from .._i18n import Text
@@ -434,6 +434,9 @@ class TableReader:
         keys: list[str | None] = [None] * (max((c for c, *_rest in self.plan), default=-1) + 1)
         for c, key, *_rest in self.plan:
             keys[c] = key
+        every_column_known = None not in keys
+        known_keys = cast(list[str], keys)
+        hashes, merged_rows = self.hashes, self.merged_rows
         for source in (self._rest, self._rows):
             for r, cells in source:
                 if r < start:
@@ -457,12 +460,20 @@ class TableReader:
                 found: list[FieldError] | None
                 if plain:
                     # text cells (a CSV file): one comprehension; the types' validators read the text
-                    item: dict[str, Any] = {
-                        k: v
-                        for k, v in zip(keys, cells, strict=False)
-                        if k is not None and v and not v.isspace()
-                    }
-                    found = self._error_values(item) if self.hashes else None
+                    item: dict[str, Any] = (
+                        {
+                            k: v
+                            for k, v in zip(known_keys, cells, strict=False)
+                            if v and not v.isspace()
+                        }
+                        if every_column_known
+                        else {
+                            k: v
+                            for k, v in zip(keys, cells, strict=False)
+                            if k is not None and v and not v.isspace()
+                        }
+                    )
+                    found = self._error_values(item) if hashes else None
                 else:
                     item, found = self._item(r, cells)
                 if not item and found is None and all(_is_blank(v) for v in cells):
@@ -472,8 +483,8 @@ class TableReader:
                         )
                     )
                     continue
-                if r in self.merged_rows:
-                    found = [*(found or []), _merged(self.merged_rows[r])]
+                if merged_rows and r in merged_rows:
+                    found = [*(found or []), _merged(merged_rows[r])]
                 result = check(index, item, loc=loc, errors=found or ())
                 if type(result) is Rejection:
                     rejected.append(result)
