@@ -14,7 +14,6 @@ module's limit (131,072 characters) is reported the same way.
 from __future__ import annotations
 
 import csv
-import io
 from collections.abc import Iterator
 from typing import Final
 
@@ -50,6 +49,17 @@ def count_lines(text: str) -> int:
     return body.count("\n") + body.count("\r") - body.count("\r\n") + 1
 
 
+def _lines(text: str, pos: int, at: list[int]) -> Iterator[str]:
+    """The lines of ``text`` from offset ``pos``, each with its ``\\n``; ``at[0]`` is kept at
+    the offset after the last line handed out (the text is not copied)."""
+    find, end_of_text = text.find, len(text)
+    while pos < end_of_text:
+        end = find("\n", pos) + 1 or end_of_text
+        at[0] = end
+        yield text[pos:end]
+        pos = end
+
+
 def csv_rows(text: str) -> Iterator[tuple[int, list[str] | Text]]:
     """``(line index from 0, cells)`` for every row of ``text``, or ``(line, message)`` for a
     row that cannot be read (an unbalanced quote, an over-long cell).
@@ -58,12 +68,12 @@ def csv_rows(text: str) -> Iterator[tuple[int, list[str] | Text]]:
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    buffer = io.StringIO(text, newline="\n")
     width: int | None = None
-    first_line = 0
-    while True:
-        reader = csv.reader(buffer, strict=True)
-        row_start, row_offset = first_line, buffer.tell()
+    first_line, offset = 0, 0
+    at = [0]
+    while offset < len(text):
+        reader = csv.reader(_lines(text, offset, at), strict=True)
+        row_start, row_offset = first_line, offset
         try:
             for row in reader:
                 line_after = first_line + reader.line_num
@@ -73,17 +83,14 @@ def csv_rows(text: str) -> Iterator[tuple[int, list[str] | Text]]:
                 if width is None and row:
                     width = len(row)
                 yield row_start, row
-                row_start, row_offset = line_after, buffer.tell()
+                row_start, row_offset = line_after, at[0]
             else:
                 return
         except csv.Error as exc:
             yield row_start, _unreadable(str(exc))
         # resume on the line after the one where the bad row started
-        buffer.seek(row_offset)
-        buffer.readline()
         first_line = row_start + 1
-        if buffer.tell() >= len(text):
-            return
+        offset = text.find("\n", row_offset) + 1 or len(text)
 
 
 def _unbalanced() -> Text:

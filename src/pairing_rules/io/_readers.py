@@ -323,14 +323,10 @@ def _tables_stream(
             where,
         )
 
-    def part(reader: TableReader) -> Callable[[list[Rejection], list[Notice]], Iterator[Entry]]:
-        def entries(rejected: list[Rejection], found: list[Notice]) -> Iterator[Entry]:
-            if not reader.empty:
-                yield from reader.entries(rejected, found)
-
-        return entries
-
-    return RecordStream([part(reader) for reader in readers], notices=notices, close=close)
+    # a reader's own generator is handed out as it is: one generator less per record
+    return RecordStream(
+        [reader.entries for reader in readers if not reader.empty], notices=notices, close=close
+    )
 
 
 def _best_collection(
