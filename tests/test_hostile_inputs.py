@@ -1008,6 +1008,17 @@ file_error(
     isolated=True,
 )
 file_error(
+    "ods empty text cells repeated across a million rows and all columns",
+    lambda tmp: h.write_ods(
+        tmp / "t.ods",
+        rows(2),
+        extra_rows='<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
+        'table:number-columns-repeated="16384" office:value-type="string"/></table:table-row>',
+    ),
+    *RANGE,
+    isolated=True,
+)
+file_error(
     "ods with an entity declaration",
     lambda tmp: _ods_entity(tmp),
     "无法安全解析",

@@ -375,9 +375,10 @@ def scan_ods(content: bytes, where: Location, max_rows: int) -> dict[str, SheetS
                 continue
             if tag in (f"{{{_TABLE}}}table-cell", f"{{{_TABLE}}}covered-table-cell"):
                 repeats = _count(element.get(f"{{{_TABLE}}}number-columns-repeated"), where)
-                has_value = any(element.get(a) is not None for a in _VALUE_ATTRS) or (
-                    element.get(f"{{{_OFFICE}}}value-type") == "string"
-                    and "".join(element.itertext()).strip() != ""
+                # a text cell counts even when empty: a reader keeps its empty text as a value
+                has_value = (
+                    any(element.get(a) is not None for a in _VALUE_ATTRS)
+                    or element.get(f"{{{_OFFICE}}}value-type") == "string"
                 )
                 error = None
                 if element.get(f"{{{_CALCEXT}}}value-type") == "error":

@@ -242,11 +242,12 @@ def _scan_sheet(
         elif typ == 0x00BD and len(body) >= 6:
             row, first = struct.unpack_from("<HH", body)
             last = struct.unpack_from("<H", body, len(body) - 2)[0]
+            if last < first or len(body) != 6 + 6 * (last - first + 1):
+                raise _bad_record(where, "MulRk")  # a reader refuses it too
             for n, col in enumerate(range(first, last + 1)):
-                if 4 + 6 * n + 2 <= len(body) - 2:
-                    cell(row, col, struct.unpack_from("<H", body, 4 + 6 * n)[0])
+                cell(row, col, struct.unpack_from("<H", body, 4 + 6 * n)[0])
         elif typ == 0x00E5 and len(body) >= 2:
-            count = struct.unpack_from("<H", body)[0]
+            count = min(struct.unpack_from("<H", body)[0], (len(body) - 2) // 8)
             for n in range(count):
                 if 2 + 8 * n + 8 <= len(body):
                     r0, r1, c0, c1 = struct.unpack_from("<HHHH", body, 2 + 8 * n)
@@ -258,6 +259,12 @@ def _scan_sheet(
             check_range(scan, where, max_rows)
     check_range(scan, where, max_rows)
     return scan
+
+
+def _bad_record(where: Location, name: str) -> InputError:
+    from ._zipcheck import damaged
+
+    return damaged(where, f"a malformed {name} record")
 
 
 def _records(stream: bytes, offset: int, where: Location) -> Iterator[tuple[int, bytes]]:
