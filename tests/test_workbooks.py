@@ -401,7 +401,7 @@ def _with_formula(tmp_path: Path, cached: str | None) -> Path:
             data = src.read(item.filename)
             if item.filename == "xl/worksheets/sheet1.xml":
                 data = re.sub(
-                    rb"<f>E3\+1</f>(<v>\s*</v>|<v/>)?",
+                    rb"<f>E3\+1</f>(<v>\s*</v>|<v\s*/>)?",
                     b"<f>E3+1</f><v>" + cached.encode() + b"</v>",
                     data,
                 )

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from ._errors import InputError
 from ._i18n import Lang, Text
+from ._location import Location
 from ._models import Record, field_label
 
 #: top-level keys of an input object that are not collections
@@ -38,8 +39,10 @@ class FieldError(BaseModel):
 class Notice(BaseModel):
     """A problem with an input file as a whole (an unknown column, merged cells …).
 
+    :param location: where, in Chinese (kept for compatibility; :attr:`loc` is the structured place).
     :param error: an error makes the run end with exit code 2; otherwise it is information
         (e.g. an empty row that was skipped).
+    :param loc: where, as a :class:`Location` (file, sheet, row, column), when known.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -47,16 +50,29 @@ class Notice(BaseModel):
     location: str
     message: Text
     error: bool = True
+    loc: Location | None = None
+
+    @classmethod
+    def at(cls, loc: Location, message: Text, *, error: bool = True) -> Notice:
+        """A notice about the place ``loc`` (its Chinese rendering fills :attr:`location`)."""
+        return cls(location=loc.render("zh"), message=message, error=error, loc=loc)
 
     def render(self, lang: Lang = "zh") -> str:
-        return f"{self.location}：{self.message.get(lang)}"
+        where = self.loc.render(lang) if self.loc is not None else self.location
+        return f"{where}{_colon(lang)}{self.message.get(lang)}"
+
+
+def _colon(lang: Lang) -> str:
+    return "：" if lang == "zh" else ": "
 
 
 class Rejection(BaseModel):
     """A record that was not processed, and why.
 
-    :param index: the record's position in its collection, from 0.
-    :param location: where a person finds it (file, sheet, row), when known.
+    :param index: the record's position in its collection, from 0 (rejected records counted).
+    :param location: where a person finds it (file, sheet, row), in Chinese, when known.
+    :param loc: where a person finds it, as a :class:`Location`, when known: rendered in the
+        language of the message.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -66,6 +82,7 @@ class Rejection(BaseModel):
     id: str | None = None
     location: str | None = None
     errors: list[FieldError] = Field(min_length=1)
+    loc: Location | None = None
 
     @property
     def reason(self) -> Text:
@@ -76,19 +93,27 @@ class Rejection(BaseModel):
         )
 
     def where(self, lang: Lang = "zh") -> str:
-        """``第 3 条（编号 CN-03）`` / ``record 3 (id CN-03)``, or the location."""
-        if self.location:
+        """``in.csv 第 4 行（编号 CN-03）`` / ``in.csv, row 4 (id CN-03)``; without a row,
+        ``communities 第 3 条`` / ``communities record 3``."""
+        loc = self.loc
+        if loc is not None and (loc.row is not None or loc.sheet is not None):
+            place = loc.render(lang)
+        elif loc is None and self.location:
             place = self.location
-        elif lang == "en":
-            place = f"{self.collection} record {self.index + 1}"
         else:
-            place = f"{self.collection} 第 {self.index + 1} 条"
+            number = (
+                f"{self.collection} record {self.index + 1}"
+                if lang == "en"
+                else f"{self.collection} 第 {self.index + 1} 条"
+            )
+            file = loc.render(lang) if loc is not None else ""
+            place = f"{file}{', ' if lang == 'en' else ' '}{number}" if file else number
         if self.id:
             place += f"（编号 {self.id}）" if lang == "zh" else f" (id {self.id})"
         return place
 
     def render(self, lang: Lang = "zh") -> str:
-        return f"{self.where(lang)}：{self.reason.get(lang)}"
+        return f"{self.where(lang)}{_colon(lang)}{self.reason.get(lang)}"
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -96,6 +121,7 @@ class Rejection(BaseModel):
             "index": self.index,
             "id": self.id,
             "location": self.location,
+            "loc": self.loc.as_json() if self.loc is not None else None,
             "reason": self.reason.model_dump(),
             "errors": [
                 {
@@ -122,6 +148,9 @@ class Dataset:
     collections: dict[str, list[Record]] = field(default_factory=dict)
     rejected: list[Rejection] = field(default_factory=list)
     notices: list[Notice] = field(default_factory=list)
+    #: per collection, for each valid record: its index in the collection (rejected records
+    #: counted) and where it is in the file, when read from a file
+    origins: dict[str, list[tuple[int, Location | None]]] = field(default_factory=dict)
 
     def records(self, collection: str) -> list[Record]:
         return self.collections.get(collection, [])
@@ -151,16 +180,31 @@ def translate_errors(exc: ValidationError, model: type[BaseModel]) -> list[Field
                     zh=f"字段 {path}（{label_zh}）{zh}" if name else zh,
                     en=f"field {path} ({label_en}) {en}" if name else en,
                 ),
-                value=None if err["type"] == "missing" else err.get("input"),
+                value=None if err["type"] == "missing" else _short(err.get("input")),
             )
         )
     return out
+
+
+_SHORT: Final = 200
+
+
+def _short(value: Any) -> Any:
+    """A value to keep in an error: long texts and nested values cut short."""
+    if not isinstance(value, str | list | dict | tuple | set):
+        return value
+    text = value if isinstance(value, str) else repr(value)
+    if len(text) > _SHORT:
+        return text[:_SHORT] + "…"
+    return value if isinstance(value, str) else text
 
 
 def _explain(
     kind: str, ctx: Mapping[str, Any], value: Any, msg: str, model: type[BaseModel]
 ) -> tuple[str, str]:
     shown = repr(value) if isinstance(value, str) else str(value)
+    if len(shown) > 80:
+        shown = shown[:80] + "…"
     if kind == "missing":
         return "缺失（必填）", "is missing (required)"
     if kind == "extra_forbidden":
@@ -202,6 +246,23 @@ def _explain(
             f"不能大于 {other}（{field_label(model, other, 'zh')}）",
             f"must not exceed {other} ({field_label(model, other, 'en')})",
         )
+    if kind == "percent_fraction":
+        number, suggested = ctx.get("value", shown), ctx.get("suggested", "")
+        return (
+            f"为 {number}，是否应为 {suggested}%？若确为 {number}%，请填写“{number}%”",
+            f"is {number}: did you mean {suggested}%? If {number}% is meant, write '{number}%'",
+        )
+    if kind == "bool_number":
+        return (
+            f"应为数字，实际为逻辑值 {shown}（是/否不能当作数量）",
+            f"must be a number, got the yes/no value {shown}",
+        )
+    if kind == "spreadsheet_error":
+        code = ctx.get("code", shown)
+        return (
+            f"是电子表格错误值 {code}（公式出错），请更正后再试",
+            f"holds the spreadsheet error {code} (a formula failed); correct it",
+        )
     if kind == "value_error":
         text = msg.removeprefix("Value error, ")
         return text, text
@@ -210,8 +271,10 @@ def _explain(
 
 def record_id(item: Any) -> str | None:
     """The id a raw record gives, if any, as text."""
-    if isinstance(item, Mapping):
+    if type(item) is dict or isinstance(item, Mapping):
         value = item.get("id")
+        if type(value) is str:
+            return value.strip() or None
         if value is None or isinstance(value, bool):
             return None
         text = str(value).strip()
@@ -219,6 +282,101 @@ def record_id(item: Any) -> str | None:
             text = str(int(value))
         return text or None
     return None
+
+
+class RecordChecker:
+    """Validates the records of one collection one at a time, in input order.
+
+    Only the ids seen are kept (a second record with an id already seen is
+    rejected: ids are unique within a collection), never the records.
+
+    :param columns: the column letter of each field, when the records come from a table.
+    """
+
+    def __init__(
+        self,
+        model: type[Record],
+        collection: str,
+        *,
+        columns: Mapping[str, str] | None = None,
+    ) -> None:
+        self.model = model
+        self.collection = collection
+        self.columns = columns
+        # the model's validator itself: model_validate adds a Python call per record
+        self._validate = model.__pydantic_validator__.validate_python
+        self._has_id = "id" in model.model_fields
+        self._seen: dict[str, int] = {}
+        #: the index the next record of the collection gets (when read from several tables)
+        self.next_index = 0
+
+    def check(
+        self,
+        index: int,
+        item: Any,
+        *,
+        loc: Location | None = None,
+        location: str | None = None,
+        errors: Sequence[FieldError] = (),
+    ) -> Record | Rejection:
+        """The record ``item`` validated, or its :class:`Rejection`.
+
+        :param index: its position in the collection, from 0 (rejected records counted).
+        :param errors: errors found before validation (e.g. a formula without a cached value).
+        """
+        record: Record | None = None
+        found: list[FieldError] = list(errors)
+        if type(item) is dict or isinstance(item, Mapping):
+            try:
+                record = self._validate(item)
+            except ValidationError as exc:
+                found.extend(translate_errors(exc, self.model))
+            else:
+                rid = item.get("id")
+                if not found and type(rid) is str and self._has_id:
+                    # the usual case: a valid record with a text id not seen before
+                    key = rid.strip()
+                    if key and key not in self._seen:
+                        self._seen[key] = index
+                        return record
+        else:
+            found.append(
+                FieldError(
+                    field=None,
+                    message=Text(zh="记录应为一个对象（键值对）", en="a record must be an object"),
+                    value=item,
+                )
+            )
+        rid = record_id(item)
+        if rid is not None and self._has_id:
+            first = self._seen.get(rid)
+            if first is not None:
+                found.append(
+                    FieldError(
+                        field="id",
+                        message=Text(
+                            zh=f"字段 id（编号）{rid} 重复，与第 {first + 1} 条相同",
+                            en=f"field id {rid} is a duplicate of record {first + 1}",
+                        ),
+                        value=rid,
+                    )
+                )
+            else:
+                self._seen[rid] = index
+        if not found and record is not None:
+            return record
+        if self.columns:
+            found = [_with_column(e, self.columns) for e in found]
+        if location is None and loc is not None and (loc.row is not None or loc.sheet is not None):
+            location = loc.render("zh")
+        return Rejection(
+            collection=self.collection,
+            index=index,
+            id=rid,
+            location=location,
+            errors=found,
+            loc=loc,
+        )
 
 
 def validate_records(
@@ -229,59 +387,31 @@ def validate_records(
     locations: Sequence[str | None] | None = None,
     extra_errors: Mapping[int, Sequence[FieldError]] | None = None,
     columns: Mapping[str, str] | None = None,
+    locs: Sequence[Location | None] | None = None,
 ) -> tuple[list[Record], list[Rejection]]:
     """Validate ``items``; return the records and the rejections, in input order.
 
     A second record with an id already seen is rejected (ids are unique within
     a collection).  ``extra_errors`` adds errors found before validation (e.g.
     a formula cell without a cached value).
+
+    :param locs: where each item is in its file, as a :class:`Location`.
     """
     records: list[Record] = []
     rejected: list[Rejection] = []
-    seen: dict[str, int] = {}
-    validate = model.model_validate
+    checker = RecordChecker(model, collection, columns=columns)
     for index, item in enumerate(items):
-        location = locations[index] if locations is not None else None
-        errors: list[FieldError] = list((extra_errors or {}).get(index, ()))
-        rid = record_id(item)
-        record: Record | None = None
-        if not isinstance(item, Mapping):
-            errors.append(
-                FieldError(
-                    field=None,
-                    message=Text(zh="记录应为一个对象（键值对）", en="a record must be an object"),
-                    value=item,
-                )
-            )
+        result = checker.check(
+            index,
+            item,
+            loc=locs[index] if locs is not None else None,
+            location=locations[index] if locations is not None else None,
+            errors=(extra_errors or {}).get(index, ()),
+        )
+        if isinstance(result, Rejection):
+            rejected.append(result)
         else:
-            try:
-                record = validate(item)
-            except ValidationError as exc:
-                errors.extend(translate_errors(exc, model))
-        if rid is not None and "id" in model.model_fields:
-            if rid in seen:
-                errors.append(
-                    FieldError(
-                        field="id",
-                        message=Text(
-                            zh=f"字段 id（编号）{rid} 重复，与第 {seen[rid] + 1} 条相同",
-                            en=f"field id {rid} is a duplicate of record {seen[rid] + 1}",
-                        ),
-                        value=rid,
-                    )
-                )
-            else:
-                seen[rid] = index
-        if errors and columns:
-            errors = [_with_column(e, columns) for e in errors]
-        if errors:
-            rejected.append(
-                Rejection(
-                    collection=collection, index=index, id=rid, location=location, errors=errors
-                )
-            )
-        elif record is not None:
-            records.append(record)
+            records.append(result)
     return records, rejected
 
 
@@ -306,6 +436,7 @@ def load_dataset(
     record_types: Mapping[str, type[Record]],
     *,
     wanted: Iterable[str] | None = None,
+    file: str | None = None,
 ) -> Dataset:
     """Validate an input object ``{"communities": [...], "pairs": [...], ...}``.
 
@@ -314,6 +445,7 @@ def load_dataset(
     misspelt collection is not silently skipped.
 
     :param wanted: the collections the caller reads; others present are validated too.
+    :param file: the name of the file the object was read from (it names every rejection).
     :raises InputError: when ``raw`` is not an object or a collection is not a list.
     """
     if not isinstance(raw, Mapping):
@@ -341,9 +473,20 @@ def load_dataset(
             raise InputError(
                 Text(zh=f"{key} 应为一个数组（列表）", en=f"{key} must be an array (list)")
             )
-        records, rejected = validate_records(value, model, key)
+        checker = RecordChecker(model, key)
+        loc = Location(file=file) if file is not None else None
+        records: list[Record] = []
+        origins: list[tuple[int, Location | None]] = []
+        for index, item in enumerate(value):
+            result = checker.check(index, item, loc=loc)
+            if isinstance(result, Rejection):
+                dataset.rejected.append(result)
+            else:
+                records.append(result)
+                origins.append((index, loc))
         dataset.collections[key] = records
-        dataset.rejected.extend(rejected)
+        dataset.origins[key] = origins
     for name in wanted or ():
         dataset.collections.setdefault(name, [])
+        dataset.origins.setdefault(name, [])
     return dataset

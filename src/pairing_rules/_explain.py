@@ -363,67 +363,60 @@ class SheetJSON:
         ]
         self._interpretations = [u.model_dump(mode="json") for u in plan.interpretations]
 
-    def dump(self, record: Any, outcome: Outcome, trace: Sequence[Any]) -> dict[str, Any]:
-        """The JSON object of one record's score sheet."""
-        zh, en, grade_id = self._grades[outcome.grade]
-        items = []
+    def item(self, n: int, points: Decimal, detail: Any, record: Any) -> dict[str, Any]:
+        """The JSON object of item ``n`` of the rubric on ``record``."""
+        item, label, source = self._items[n]
+        inputs = {f: plain(getattr(record, f)) for f in item.reads}
+        if detail is SKIPPED:
+            return {
+                "id": item.id,
+                "label": label,
+                "kind": item.kind,
+                "points": 0,
+                "max": 0,
+                "min": 0,
+                "applicable": False,
+                "bonus": item.bonus,
+                "reason": _NOT_APPLICABLE_JSON,
+                "inputs": inputs,
+                "conditions": [],
+                "source": source,
+            }
+        top, low, reason_zh, reason_en, conditions = item_parts(item, points, detail)
         statics = self._conditions
-        for (item, label, source), points, detail in zip(
-            self._items, outcome.items, trace, strict=True
-        ):
-            inputs = {f: plain(getattr(record, f)) for f in item.reads}
-            if detail is SKIPPED:
-                items.append(
-                    {
-                        "id": item.id,
-                        "label": label,
-                        "kind": item.kind,
-                        "points": 0,
-                        "max": 0,
-                        "min": 0,
-                        "applicable": False,
-                        "bonus": item.bonus,
-                        "reason": _NOT_APPLICABLE_JSON,
-                        "inputs": inputs,
-                        "conditions": [],
-                        "source": source,
-                    }
-                )
-                continue
-            top, low, reason_zh, reason_en, conditions = item_parts(item, points, detail)
-            dumped = []
-            for c, observed, met in conditions:
-                if isinstance(observed, int | Decimal) and not isinstance(observed, bool):
-                    observed = json_number(observed)
-                c_label, c_source = statics[id(c)]
-                dumped.append(
-                    {
-                        "label": c_label,
-                        "observed": observed,
-                        "expected": c.expected_zh,
-                        "met": met,
-                        "source": c_source,
-                    }
-                )
-            items.append(
+        dumped = []
+        for c, observed, met in conditions:
+            if isinstance(observed, int | Decimal) and not isinstance(observed, bool):
+                observed = json_number(observed)
+            c_label, c_source = statics[id(c)]
+            dumped.append(
                 {
-                    "id": item.id,
-                    "label": label,
-                    "kind": item.kind,
-                    "points": json_number(points),
-                    "max": json_number(top),
-                    "min": json_number(low),
-                    "applicable": True,
-                    "bonus": item.bonus,
-                    "reason": {"zh": reason_zh, "en": reason_en},
-                    "inputs": inputs,
-                    "conditions": dumped,
-                    "source": source,
+                    "label": c_label,
+                    "observed": observed,
+                    "expected": c.expected_zh,
+                    "met": met,
+                    "source": c_source,
                 }
             )
         return {
-            "id": record_key(record),
-            **self._head,
+            "id": item.id,
+            "label": label,
+            "kind": item.kind,
+            "points": json_number(points),
+            "max": json_number(top),
+            "min": json_number(low),
+            "applicable": True,
+            "bonus": item.bonus,
+            "reason": {"zh": reason_zh, "en": reason_en},
+            "inputs": inputs,
+            "conditions": dumped,
+            "source": source,
+        }
+
+    def totals(self, outcome: Outcome) -> dict[str, Any]:
+        """The keys between ``rubric_label`` and ``items``: totals, grade and vetoes."""
+        zh, en, grade_id = self._grades[outcome.grade]
+        return {
             "total": json_number(outcome.total),
             "max": json_number(outcome.reach),
             "declared_total": json_number(self.plan.declared_total),
@@ -432,7 +425,27 @@ class SheetJSON:
             "grade_en": en,
             "grade_id": grade_id,
             "vetoes": [self._vetoes[n] for n in outcome.vetoes],
-            "items": items,
+        }
+
+    @property
+    def head(self) -> dict[str, Any]:
+        """The keys after ``id`` that do not depend on the record."""
+        return self._head
+
+    @property
+    def interpretations(self) -> list[dict[str, Any]]:
+        return self._interpretations
+
+    def dump(self, record: Any, outcome: Outcome, trace: Sequence[Any]) -> dict[str, Any]:
+        """The JSON object of one record's score sheet."""
+        return {
+            "id": record_key(record),
+            **self._head,
+            **self.totals(outcome),
+            "items": [
+                self.item(n, points, detail, record)
+                for n, (points, detail) in enumerate(zip(outcome.items, trace, strict=True))
+            ],
             "interpretations": self._interpretations,
         }
 

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, ClassVar, Final, Literal, TypeVar
 
 from pydantic import (
@@ -50,13 +50,17 @@ def _coercion(fn: _F) -> _F:
 
 _TRUE: Final = {"是", "有", "√", "✓", "y", "yes", "true", "t", "1", "对", "已", "已完成", "按时"}
 _FALSE: Final = {"否", "无", "×", "✗", "n", "no", "false", "f", "0", "未", "未完成", "逾期"}
+_YES_NO: Final = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
 _SPLIT: Final = re.compile(r"[、,，;；/|\s]+")
 
 
 @_coercion
 def _yes_no(value: Any) -> Any:
     """Accept 是/否 and the other spellings a workbook holds for a yes/no cell."""
-    if isinstance(value, str):
+    if type(value) is str:
+        known = _YES_NO.get(value)
+        if known is not None:
+            return known
         key = value.strip().lower()
         if key == "":
             return None
@@ -102,19 +106,132 @@ def _blank_is_none(value: Any) -> Any:
     return value
 
 
+#: full-width digits and signs, as a Chinese input method types them, and their ASCII forms
+_FULL_WIDTH: Final = str.maketrans("０１２３４５６７８９．％，－＋　", "0123456789.%,-+ ")
+#: the error values a spreadsheet shows in a cell whose formula failed
+SPREADSHEET_ERRORS: Final = frozenset(
+    {"#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#NULL!", "#GETTING_DATA"}
+)
+
+
+def _number_text(value: str) -> str | None:
+    """A number typed as text, normalised: full-width digits and signs to ASCII, thousands
+    separators and spaces removed; ``None`` when blank.
+
+    :raises PydanticCustomError: for a spreadsheet error value (``#DIV/0!`` …).
+    """
+    text = value.translate(_FULL_WIDTH).strip()
+    if not text:
+        return None
+    if text.upper() in SPREADSHEET_ERRORS:
+        raise PydanticCustomError("spreadsheet_error", "spreadsheet error {code}", {"code": text})
+    return text.replace(",", "").replace(" ", "")
+
+
+def _not_bool(value: bool) -> PydanticCustomError:
+    return PydanticCustomError("bool_number", "a yes/no value is not a number")
+
+
+@_coercion
+def _whole(value: Any) -> Any:
+    """A whole number: ``12``, ``"12"``, ``"１２"``, ``"1,200"``; a yes/no value is not one."""
+    if type(value) is int:
+        return value
+    if type(value) is str:
+        if value.isdecimal():  # ASCII or full-width digits, nothing else
+            return int(value)
+        text = _number_text(value)
+        if text is not None and text.lstrip("+-").isdigit():
+            return int(text)
+        return text
+    if isinstance(value, bool):
+        raise _not_bool(value)
+    return value
+
+
+@_coercion
+def _decimal(value: Any) -> Any:
+    """A decimal number, as :func:`_whole` normalises it."""
+    if type(value) is str:
+        number = _plain_decimal(value)
+        if number is not None:
+            return number
+        text = _number_text(value)
+        if text is None:
+            return None
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return text
+    if isinstance(value, bool):
+        raise _not_bool(value)
+    return value
+
+
+def _plain_decimal(value: str) -> Decimal | None:
+    """``value`` as a finite decimal when it is plainly written (``95.8``), else ``None``."""
+    if value.isascii() and "," not in value and "_" not in value:
+        try:
+            number = Decimal(value)
+        except InvalidOperation:
+            return None
+        return number if number.is_finite() else None
+    return None
+
+
+@_coercion
+def _percent(value: Any) -> Any:
+    """A percentage 0..100: ``95``, ``"95%"``, ``"９５％"``.
+
+    A number strictly between 0 and 1 without a ``%`` sign is most likely a
+    fraction typed where a percentage is asked (``0.95`` for 95 %): it is an
+    error that asks.  A workbook cell formatted as a percentage reaches here as
+    text with its ``%`` sign, so it is never asked about.
+    """
+    if isinstance(value, bool):
+        raise _not_bool(value)
+    explicit = False
+    number: Decimal | None
+    if type(value) is str and (number := _plain_decimal(value)) is not None:
+        pass
+    elif isinstance(value, str):
+        text = _number_text(value)
+        if text is None:
+            return None
+        if text.endswith("%"):
+            explicit, text = True, text[:-1]
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            return value
+    elif isinstance(value, float):
+        number = Decimal(repr(value))
+    elif isinstance(value, int | Decimal):
+        number = Decimal(value)
+    else:
+        return value
+    if not number.is_finite():
+        return value
+    if not explicit and 0 < number < 1:
+        raise PydanticCustomError(
+            "percent_fraction",
+            "{value} looks like a fraction: did you mean {suggested}%?",
+            {"value": f"{number:f}", "suggested": f"{(number * 100).normalize():f}"},
+        )
+    return number
+
+
 YesNo = Annotated[bool | None, BeforeValidator(_yes_no)]
 NonNegative = Annotated[int, Field(ge=0)]
-Count = Annotated[NonNegative | None, BeforeValidator(_blank_is_none)]
-Percent = Annotated[Annotated[Decimal, Field(ge=0, le=100)] | None, BeforeValidator(_blank_is_none)]
+Count = Annotated[NonNegative | None, BeforeValidator(_whole)]
+Percent = Annotated[Annotated[Decimal, Field(ge=0, le=100)] | None, BeforeValidator(_percent)]
 #: a gross ratio (毛入园率, 毛入学率): enrolled pupils of any age ÷ the population of the official
 #: age group, so it may exceed 100; above 200 (twice the age group) is taken for a typing error
-GrossPercent = Annotated[
-    Annotated[Decimal, Field(ge=0, le=200)] | None, BeforeValidator(_blank_is_none)
-]
-Months = Annotated[Annotated[Decimal, Field(ge=0)] | None, BeforeValidator(_blank_is_none)]
+GrossPercent = Annotated[Annotated[Decimal, Field(ge=0, le=200)] | None, BeforeValidator(_percent)]
+Months = Annotated[Annotated[Decimal, Field(ge=0)] | None, BeforeValidator(_decimal)]
 Identifier = Annotated[str, BeforeValidator(_identifier), Field(min_length=1)]
 Name = Annotated[str, BeforeValidator(_identifier), Field(min_length=1)]
-Year = Annotated[int, Field(ge=1949, le=2100)]
+Year = Annotated[int, BeforeValidator(_whole), Field(ge=1949, le=2100)]
 
 
 def labelled_field(zh: str, en: str, default: Any = None, **kwargs: Any) -> Any:

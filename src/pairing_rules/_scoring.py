@@ -23,6 +23,7 @@ from ._fields import record_spec
 from ._i18n import Text
 from ._interpret import Outcome, RubricRunner, chooser_of
 from ._interpretations import InterpretationUse
+from ._location import Location
 from ._models import Record, record_key
 from ._pack import Provenance, provenance_of
 from ._plan import RubricPlan
@@ -53,7 +54,11 @@ def as_dataset(pack: Pack, data: Input, collection: str | None = None) -> Datase
         return Dataset(collections={name: list(ready)})
     raw = [r.model_dump() if isinstance(r, Record) else r for r in data]
     records, rejected = validate_records(raw, model, name)
-    return Dataset(collections={name: records}, rejected=rejected)
+    bad = {r.index for r in rejected}
+    origins: list[tuple[int, Location | None]] = [
+        (index, None) for index in range(len(raw)) if index not in bad
+    ]
+    return Dataset(collections={name: records}, rejected=rejected, origins={name: origins})
 
 
 class RecordPoints(NamedTuple):
@@ -194,7 +199,7 @@ class Scorer:
         return explained.sheet() if explained is not None else None
 
     def iter_explained(
-        self, entries: Iterable[tuple[str, int, str | None, Any]]
+        self, entries: Iterable[tuple[str, int, Location | None, Any]]
     ) -> Iterator[Explanation | Rejection]:
         """Score records as they come: ``(collection, index, location, record)`` in, one result out.
 
@@ -223,12 +228,14 @@ class Scorer:
         results: list[ScoreSheet] = []
         rejected = list(dataset.rejected)
         for name in self.collections:
-            for index, record in enumerate(dataset.records(name)):
+            origins = dataset.origins.get(name)
+            for n, record in enumerate(dataset.records(name)):
                 if progress is not None:
                     progress(1)
                 explained = self.explain(record)
                 if explained is None:
-                    rejected.append(no_rubric(self.pack, name, index, record))
+                    index, location = origins[n] if origins is not None else (n, None)
+                    rejected.append(no_rubric(self.pack, name, index, record, location))
                 else:
                     results.append(explained.sheet())
         return ScoreReport(
@@ -242,7 +249,7 @@ class Scorer:
 
 
 def no_rubric(
-    pack: Pack, collection: str, index: int, record: Any, location: str | None = None
+    pack: Pack, collection: str, index: int, record: Any, location: Location | None = None
 ) -> Rejection:
     """The rejection of a record that no rubric of ``pack`` applies to."""
     scope = getattr(record, "scope", None)
@@ -253,7 +260,8 @@ def no_rubric(
         collection=collection,
         index=index,
         id=record_key(record) or None,
-        location=location,
+        location=location.render("zh") if location is not None else None,
+        loc=location,
         errors=[
             FieldError(
                 field="scope",

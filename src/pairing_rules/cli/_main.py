@@ -382,8 +382,12 @@ def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
     as_of = _parse_date(args.as_of) if args.as_of else None
     _check_out(args.out)
     scorer = Scorer(pack, rubric=args.rubric, interpretations=_overrides(args))
-    stream = _open_records(args.input, pack)
-    with ProgressBar(None, "评分" if lang == "zh" else "scoring") as bar:
+    from ..io._readers import open_records
+
+    with (
+        open_records(args.input, pack.record_types, pack.collections()) as stream,
+        ProgressBar(None, "评分" if lang == "zh" else "scoring") as bar,
+    ):
         rejected = score_command(
             pack,
             scorer,
@@ -397,29 +401,9 @@ def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
             progress=bar,
         )
     _render.notices_to_stderr(stream.notices, lang)
-    _render.rejections_to_stderr(rejected, lang)
+    _render.rejections_to_stderr(rejected, lang, report=args.out)
     bad_notices = any(n.error for n in stream.notices)
     return EXIT_USER if rejected or bad_notices else EXIT_OK
-
-
-class _DatasetStream:
-    """An input file's valid records in order, with what was rejected and noticed on the way."""
-
-    def __init__(self, dataset: Any) -> None:
-        self.dataset = dataset
-        self.rejected = dataset.rejected
-        self.notices = dataset.notices
-
-    def __iter__(self) -> Any:
-        for collection, records in self.dataset.collections.items():
-            for index, record in enumerate(records):
-                yield collection, index, None, record
-
-
-def _open_records(path: str, pack: Any) -> _DatasetStream:
-    from ..io._readers import read_dataset
-
-    return _DatasetStream(read_dataset(path, pack.record_types, pack.collections()))
 
 
 def _check_out(out: str | None) -> None:

@@ -478,8 +478,26 @@ def notices_to_stderr(notices: Sequence[Any], lang: Lang) -> None:
         print(f"pairing-rules: {n.render(lang)}", file=sys.stderr)
 
 
-def rejections_to_stderr(rejected: Sequence[Rejection], lang: Lang) -> None:
-    """One line per rejected record on standard error."""
-    for r in rejected:
-        prefix = "未处理 " if lang == "zh" else "rejected "
-        print(f"pairing-rules: {prefix}{r.render(lang)}", file=sys.stderr)
+#: at most this many rejected records are listed on standard error (every one is in the report)
+REJECTIONS_SHOWN: Final = 200
+
+
+def rejections_to_stderr(
+    rejected: Sequence[Rejection], lang: Lang, *, report: str | None = None
+) -> None:
+    """One line per rejected record on standard error (the first :data:`REJECTIONS_SHOWN`)."""
+    prefix = "未处理 " if lang == "zh" else "rejected "
+    lines = [f"pairing-rules: {prefix}{r.render(lang)}" for r in rejected[:REJECTIONS_SHOWN]]
+    more = len(rejected) - REJECTIONS_SHOWN
+    if more > 0:
+        where_zh = (
+            f"完整列表见 {report}" if report else "完整列表请用 --out 报告或 --format json 查看"
+        )
+        where_en = f"see {report} for all" if report else "see all with --out or --format json"
+        lines.append(
+            f"pairing-rules: 另有 {more} 条未处理的记录未在此列出；{where_zh}"
+            if lang == "zh"
+            else f"pairing-rules: {more} more rejected records are not listed here; {where_en}"
+        )
+    if lines:
+        print("\n".join(lines), file=sys.stderr)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 if TYPE_CHECKING:
     from .._dataset import Notice, Rejection
     from .._i18n import Lang
+    from .._location import Location
     from .._pack import Pack
     from .._results import ScoreSheet
     from .._scoring import Explanation, Scorer
@@ -46,6 +47,25 @@ def _tail(scorer: Scorer, rejected: Sequence[Rejection], notices: Sequence[Notic
     return tail
 
 
+class _Decoded:
+    """A text stream taking bytes (standard output replaced by a text buffer, as in tests)."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, data: bytes) -> int:
+        return int(self.stream.write(data.decode("utf-8")))
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
+def _binary(stream: Any) -> Any:
+    """The byte stream under a text stream, or the text stream taking bytes."""
+    buffer = getattr(stream, "buffer", None)
+    return buffer if buffer is not None else _Decoded(stream)
+
+
 class JsonSink:
     """The score report's JSON, to a file (atomically) or to standard output."""
 
@@ -55,7 +75,7 @@ class JsonSink:
 
         self.scorer = scorer
         self.file = AtomicFile(path) if path is not None else None
-        out = self.file.file if self.file is not None else sys.stdout.buffer
+        out: Any = self.file.file if self.file is not None else _binary(sys.stdout)
         self.with_notices = notices
         self.json = ScoreJson(
             out,
@@ -135,7 +155,7 @@ class SheetsSink:
 def score_command(
     pack: Pack,
     scorer: Scorer,
-    entries: Iterator[tuple[str, int, str | None, Any]],
+    entries: Iterator[tuple[str, int, Location | None, Any]],
     *,
     rejected_reading: Sequence[Rejection],
     notices: Sequence[Notice],

@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
+from operator import attrgetter
 from typing import IO, Any
 
 import orjson
 
 from .._explain import SheetJSON
+from .._models import record_key
 from .._plan import RubricPlan
 
 
@@ -49,7 +51,11 @@ class JsonReport:
 
     def add(self, item: Any) -> None:
         """One more item of the streamed list."""
-        self.out.write((b"\n  " if self.count == 0 else b",\n  ") + dumps(item))
+        self.add_bytes(dumps(item))
+
+    def add_bytes(self, blob: bytes) -> None:
+        """One more item of the streamed list, already JSON."""
+        self.out.write((b"\n  " if self.count == 0 else b",\n  ") + blob)
         self.count += 1
 
     def finish(self, tail: Mapping[str, Any]) -> None:
@@ -60,6 +66,55 @@ class JsonReport:
         parts.append(b"}\n")
         self.out.write(b"".join(parts))
         self.out.flush()
+
+
+class SheetBytes:
+    """A record's score sheet as JSON bytes, with the items made once for the same values.
+
+    The same item with the same points, values read and inputs gives the same
+    JSON: it is serialised once and reused (bounded), so that a province's
+    report is written at the speed of the scoring.  Parsed, the bytes are
+    :meth:`SheetJSON.dump`'s object.
+    """
+
+    __slots__ = ("_cache", "_head", "_interpretations", "_reads", "json")
+
+    def __init__(self, plan: RubricPlan) -> None:
+        self.json = SheetJSON(plan)
+        head = dumps(self.json.head)
+        self._head = b"," + head[1:-1] + b","  # the keys as the middle of an object
+        self._interpretations = b',"interpretations":' + dumps(self.json.interpretations) + b"}"
+        self._reads = [attrgetter(*i.reads) if i.reads else None for i in plan.items]
+        self._cache: dict[Any, bytes] = {}
+
+    def dump(self, record: Any, outcome: Any, trace: Sequence[Any]) -> bytes:
+        cache = self._cache
+        parts = []
+        for n, (points, detail) in enumerate(zip(outcome.items, trace, strict=True)):
+            reads = self._reads[n]
+            key: Any = (n, points, detail, reads(record) if reads is not None else None)
+            try:
+                blob = cache.get(key)
+            except TypeError:  # a list among the inputs: not kept
+                blob, key = None, None
+            if blob is None:
+                blob = dumps(self.json.item(n, points, detail, record))
+                if key is not None and len(cache) < 200_000:
+                    cache[key] = blob
+            parts.append(blob)
+        totals = dumps(self.json.totals(outcome))
+        return b"".join(
+            (
+                b'{"id":',
+                dumps(record_key(record)),
+                self._head,
+                totals[1:-1],
+                b',"items":[',
+                b",".join(parts),
+                b"]",
+                self._interpretations,
+            )
+        )
 
 
 class ScoreJson:
@@ -74,7 +129,7 @@ class ScoreJson:
         interpretations: Sequence[Any],
         plans: Sequence[RubricPlan],
     ) -> None:
-        self._renderers = {plan.id: SheetJSON(plan) for plan in plans}
+        self._renderers = {plan.id: SheetBytes(plan) for plan in plans}
         self.report = JsonReport(
             out,
             {
@@ -87,8 +142,8 @@ class ScoreJson:
 
     def add(self, explained: Any) -> None:
         """Write one scored record (an :class:`~pairing_rules.Explanation`)."""
-        render: Callable[..., Any] = self._renderers[explained.plan.id].dump
-        self.report.add(render(explained.record, explained.outcome, explained.trace))
+        render: Callable[..., bytes] = self._renderers[explained.plan.id].dump
+        self.report.add_bytes(render(explained.record, explained.outcome, explained.trace))
 
     def finish(self, tail: Mapping[str, Any]) -> None:
         """Write ``rejected`` and the other closing keys."""

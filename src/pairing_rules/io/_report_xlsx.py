@@ -16,8 +16,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from .._dataset import Notice, Rejection
+from .._explain import item_parts
 from .._i18n import Lang, Text
+from .._interpret import SKIPPED
 from .._numbers import json_number
+from .._plan import ThresholdPlan
 from ._xlsx import Sheet, Workbook
 
 if TYPE_CHECKING:
@@ -174,13 +177,10 @@ class ScoreWorkbook:
             "失分说明" if zh else "points lost", header, (12, 14, 24, 8, 8, 60, 16), wrap=[5]
         )
         self._used: set[str] = set()
+        self._reasons: dict[tuple[int, Any, Any], tuple[Any, str]] = {}
 
     def add(self, explained: Explanation) -> None:
         """Write one record's results and the points it lost."""
-        from .._explain import item_parts
-        from .._interpret import SKIPPED
-        from .._plan import ThresholdPlan
-
         lang = self.lang
         zh = lang == "zh"
         plan, outcome, record = explained.plan, explained.outcome, explained.record
@@ -203,23 +203,23 @@ class ScoreWorkbook:
             ]
         )
         lost = self._lost
+        reasons = self._reasons
         for item, got, detail in zip(plan.items, outcome.items, explained.trace, strict=True):
             if detail is SKIPPED or item.bonus:
                 continue
             body = item.body
             if got >= (body.full if isinstance(body, ThresholdPlan) else body.top):
                 continue
-            top, _low, reason_zh, reason_en, _c = item_parts(item, got, detail)
+            # the same item, points and values read give the same reason: made once
+            key = (id(item), got, detail)
+            known = reasons.get(key)
+            if known is None:
+                top, _low, reason_zh, reason_en, _c = item_parts(item, got, detail)
+                known = (top, reason_zh if zh else reason_en)
+                if len(reasons) < 100_000:
+                    reasons[key] = known
             lost.append(
-                [
-                    rid,
-                    plan.id,
-                    item.label.get(lang),
-                    got,
-                    top,
-                    reason_zh if zh else reason_en,
-                    item.source.section,
-                ]
+                [rid, plan.id, item.label.get(lang), got, known[0], known[1], item.source.section]
             )
 
     def add_sheet(self, result: ScoreSheet) -> None:

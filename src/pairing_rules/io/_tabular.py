@@ -1,4 +1,4 @@
-"""Reading records from workbooks (.xlsx) and CSV files.
+"""Reading records from tables: a worksheet or a CSV file, one row at a time.
 
 A sheet holds one collection.  Its header is either a row of field keys
 (``id``, ``type``, ``sync_lessons`` …), or a row of Chinese (or English)
@@ -6,32 +6,32 @@ headers, or both: the templates have the Chinese headers in row 1 and the keys
 in a hidden row 2, so a file reads back unambiguously.  Every problem names the
 file, the sheet, the row and the column.
 
-Workbooks are parsed without evaluating anything: formulas are read from their
-cached values (a formula without one is an error for its row), and XML entity
-expansion is disabled (openpyxl uses ``defusedxml``).
+A converter is chosen once per column from the kind of its field; the value
+rules themselves (a percentage written ``95%``, full-width digits, a yes/no
+value that is not a count …) are the record types' validators, the same for
+JSON, CSV and workbooks.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import os
-import re
-import zipfile
-from collections.abc import Mapping, Sequence
+import stat
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NamedTuple, cast
 
-from .._dataset import Dataset, FieldError, Notice, validate_records
+from .._dataset import FieldError, Notice, RecordChecker, Rejection
 from .._i18n import Text
-from .._models import Record
+from .._location import Location
+from .._models import SPREADSHEET_ERRORS, Record
 from ._columns import ColumnSpec, model_columns
 from ._errors import InputError
 
-#: the largest workbook or CSV file read, in bytes (``PAIRING_RULES_MAX_BYTES`` overrides)
+#: the largest input file read, in bytes (``PAIRING_RULES_MAX_BYTES`` overrides); for a
+#: workbook also the most its parts may hold once uncompressed
 MAX_BYTES: Final = 50 * 1024 * 1024
 #: the most data rows read from one sheet or file (``PAIRING_RULES_MAX_ROWS`` overrides)
 MAX_ROWS: Final = 200_000
@@ -52,21 +52,82 @@ def _limit(name: str, default: int) -> int:
     return int(value) if value.isdigit() and int(value) > 0 else default
 
 
-_BOM_UTF8: Final = b"\xef\xbb\xbf"
+def read_input_bytes(path: Path) -> bytes:
+    """The bytes of a regular file, at most :func:`max_bytes` of them.
+
+    A FIFO, a device (or a link to one) or a folder is refused before anything is
+    read from it: opening does not block and reading stops at the limit.
+
+    :raises InputError: when the file is missing, not a regular file, unreadable or too large.
+    """
+    where = Location(file=str(path))
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except FileNotFoundError:
+        raise InputError(Text(zh="文件不存在", en="no such file"), where) from None
+    except IsADirectoryError:
+        raise _folder(where) from None
+    except OSError as exc:
+        raise InputError(
+            Text(zh=f"无法读取文件：{exc.strerror}", en=f"cannot read the file: {exc.strerror}"),
+            where,
+        ) from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise _folder(where)
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError(
+                Text(
+                    zh="不是普通文件（管道、设备或其他特殊文件），无法读取",
+                    en="not a regular file (a pipe, a device or another special file); it is not read",
+                ),
+                where,
+            )
+        limit = max_bytes()
+        if info.st_size > limit:
+            raise too_large(where, info.st_size, limit)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise too_large(where, len(data), limit)
+        return data
+    except OSError as exc:
+        raise InputError(
+            Text(zh=f"无法读取文件：{exc.strerror}", en=f"cannot read the file: {exc.strerror}"),
+            where,
+        ) from None
+    finally:
+        os.close(fd)
 
 
-@dataclass
-class Table:
-    """Cells of one sheet or CSV file, with where they came from."""
+def _folder(where: Location) -> InputError:
+    return InputError(Text(zh="这是一个文件夹，不是文件", en="this is a folder, not a file"), where)
 
-    name: str
-    rows: list[list[Any]]
-    #: per cell (row index, column index): the number format, for percent cells
-    formats: dict[tuple[int, int], str] = field(default_factory=dict)
-    #: cells holding a formula without a cached value
-    formulas: set[tuple[int, int]] = field(default_factory=set)
-    #: merged ranges as (first row, last row, first col, last col, text), 0-based
-    merged: list[tuple[int, int, int, int, str]] = field(default_factory=list)
+
+def too_large(where: Location, size: int, limit: int, *, unpacked: bool = False) -> InputError:
+    """The error for a file (or a workbook's unpacked content) over the size limit."""
+    what_zh, what_en = (
+        ("解压后的内容", "its uncompressed content") if unpacked else ("文件", "the file")
+    )
+    return InputError(
+        Text(
+            zh=f"{what_zh}过大（{size} 字节，上限 {limit} 字节）；请分批处理，或设置 PAIRING_RULES_MAX_BYTES",
+            en=f"{what_en} is too large ({size} bytes, limit {limit} bytes); split it or set PAIRING_RULES_MAX_BYTES",
+        ),
+        where,
+    )
+
+
+def too_many_rows(where: Location, limit: int) -> InputError:
+    """The error for a sheet or file with more data rows than the limit."""
+    return InputError(
+        Text(
+            zh=f"数据行超过上限 {limit} 行，请分批处理（或设置 PAIRING_RULES_MAX_ROWS）",
+            en=f"more than {limit} data rows; split the file (or set PAIRING_RULES_MAX_ROWS)",
+        ),
+        where,
+    )
 
 
 def column_letter(index: int) -> str:
@@ -79,6 +140,45 @@ def column_letter(index: int) -> str:
     return letters
 
 
+#: a row of cells, or the reason a row could not be read
+Row = list[Any] | Text
+
+
+@dataclass
+class Table:
+    """The rows of one sheet or CSV file, with where they came from.
+
+    :param rows: ``(row index from 0, cells)`` in file order; cells may be a message for a
+        row that could not be read.
+    :param percent: cells shown as percentages (their value is a fraction: 0.93 for 93 %).
+    :param formulas: cells holding a formula without a cached value.
+    :param errors: cells holding a spreadsheet error (``#DIV/0!`` …).
+    :param merged: merged ranges as (first row, last row, first col, last col, text), 0-based.
+    :param height: the rows the table holds, when known before reading them.
+    """
+
+    loc: Location
+    rows: Iterator[tuple[int, Row]]
+    percent: set[tuple[int, int]] = field(default_factory=set)
+    formulas: set[tuple[int, int]] = field(default_factory=set)
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    merged: list[tuple[int, int, int, int, str]] = field(default_factory=list)
+    height: int | None = None
+    #: every cell is text or ``None`` (a CSV file)
+    text_only: bool = False
+    #: whether any text cell may start with ``#`` (a spreadsheet error value)
+    hashes: bool = True
+
+    @property
+    def name(self) -> str:
+        """``book.xlsx「教共体」`` or ``in.csv``."""
+        return self.loc.render("zh")
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
 def _key_map(model: type[Record]) -> tuple[dict[str, ColumnSpec], dict[str, str]]:
     specs = {s.key: s for s in model_columns(model)}
     labels: dict[str, str] = {}
@@ -88,7 +188,9 @@ def _key_map(model: type[Record]) -> tuple[dict[str, ColumnSpec], dict[str, str]
     return specs, labels
 
 
-def _header(table: Table, model: type[Record]) -> tuple[list[str | None], int, list[str]]:
+def header_of(
+    first: Sequence[Any], second: Sequence[Any], model: type[Record], where: Location
+) -> tuple[list[str | None], int, list[str]]:
     """Field key per column, the index of the first data row, and unknown headers."""
     specs, labels = _key_map(model)
 
@@ -99,9 +201,6 @@ def _header(table: Table, model: type[Record]) -> tuple[list[str | None], int, l
         filled = [c for c in row if c is not None and str(c).strip()]
         return sum(1 for k in known if k) / len(filled) if filled else 0.0
 
-    rows = table.rows
-    first = rows[0] if rows else []
-    second = rows[1] if len(rows) > 1 else []
     if second and share(second, keys_of(second)) >= 0.5:
         keys, start, header = keys_of(second), 2, second
     elif first and share(first, keys_of(first)) >= 0.5:
@@ -118,7 +217,7 @@ def _header(table: Table, model: type[Record]) -> tuple[list[str | None], int, l
                     en="no header found: row 1 must hold the column names (or field keys such as id, type); "
                     "use a template made by pairing-rules template",
                 ),
-                table.name,
+                where,
             )
         keys, start, header = mapped, 1, first
     unknown = [
@@ -129,456 +228,362 @@ def _header(table: Table, model: type[Record]) -> tuple[list[str | None], int, l
     return keys, start, unknown
 
 
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+# ----------------------------------------------------------------------------- converters
+
+Converter = Callable[[Any], Any]
 
 
-def _cell(value: Any, spec: ColumnSpec, number_format: str | None) -> Any:
-    if isinstance(value, str):
-        value = value.strip()
+def _plain(value: Any) -> Any:
     if isinstance(value, dt.datetime):
-        return value.date() if spec.kind == "date" else value.date().isoformat()
-    if spec.kind == "percent" and isinstance(value, int | float) and not isinstance(value, bool):
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        if number_format and "%" in number_format:
-            number *= 100
-        return number
-    if spec.kind in ("decimal", "percent") and isinstance(value, float):
-        return Decimal(repr(value))
-    if spec.kind == "text" and isinstance(value, int | float) and not isinstance(value, bool):
-        if isinstance(value, float) and value.is_integer():
-            return str(int(value))
-        return str(value)
-    if spec.kind in ("integer", "decimal", "percent") and isinstance(value, str):
-        try:
-            Decimal(value.replace(",", ""))
-            return value.replace(",", "")
-        except InvalidOperation:
-            return value
+        return value.date().isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
     return value
 
 
-def records_from_table(
-    table: Table, model: type[Record], collection: str
-) -> tuple[list[Record], list[Any], list[Notice]]:
-    """Validate the rows of ``table`` as records of ``model``.
+def _integer(value: Any) -> Any:
+    if type(value) is str:
+        return int(value) if value.isascii() and value.isdigit() else value
+    if type(value) is float and value.is_integer():
+        return int(value)
+    return _plain(value)
 
-    Returns the records, the rejections and the notices about the file.
+
+def _decimal(value: Any) -> Any:
+    if type(value) is float:
+        return Decimal(repr(value))
+    return _plain(value)
+
+
+def _text(value: Any) -> Any:
+    if type(value) is float:
+        return str(int(value)) if value.is_integer() else repr(value)
+    if type(value) is int:
+        return str(value)
+    return _plain(value)
+
+
+def _date(value: Any) -> Any:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    return value
+
+
+def _percent_cell(value: Any) -> Any:
+    """A cell formatted as a percentage holds the fraction: 0.93 is 93 %."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        return f"{(number * 100).normalize():f}%"
+    return value
+
+
+_CONVERTERS: Final[dict[str, Converter]] = {
+    "integer": _integer,
+    "decimal": _decimal,
+    "percent": _decimal,
+    "text": _text,
+    "choice": _text,
+    "list": _text,
+    "yesno": _plain,
+    "date": _date,
+}
+
+
+class Entry(NamedTuple):
+    """One valid record as it is read, with where it came from."""
+
+    #: the collection (sheet) the record belongs to
+    collection: str
+    #: its position in its collection, from 0 (rejected rows counted too), as :attr:`Rejection.index`
+    index: int  # type: ignore[assignment]  # shadows tuple.index, as Rejection.index reads
+    #: where a person finds it (file, sheet, row)
+    location: Location | None
+    #: the validated record
+    record: Record
+
+
+class TableReader:
+    """The records of one table, validated one row at a time.
+
+    Constructing it reads the header: a table without one, or without a required
+    column, is an :class:`InputError` before any row is read.
     """
-    if not table.rows:
-        return (
-            [],
-            [],
-            [
-                Notice(
-                    location=table.name,
-                    message=Text(zh="工作表为空", en="the sheet is empty"),
-                    error=False,
-                )
-            ],
-        )
-    keys, start, unknown = _header(table, model)
-    notices: list[Notice] = []
-    if unknown:
-        notices.append(
-            Notice(
-                location=table.name,
-                message=Text(
-                    zh=f"未知的列（未读取）：{'、'.join(unknown)}",
-                    en=f"unknown columns (not read): {', '.join(unknown)}",
+
+    def __init__(
+        self, table: Table, model: type[Record], collection: str, checker: RecordChecker
+    ) -> None:
+        self.table = table
+        self.collection = collection
+        self.checker = checker
+        self.notices: list[Notice] = []
+        where = table.loc
+        self.limit = max_rows()
+        self.plan: list[tuple[int, str, Converter, str, bool]] = []
+        self.start = 0
+        self.merged_rows: dict[int, str] = {}
+        self.columns: dict[str, str] = {}
+        self._rows = table.rows
+        head: list[tuple[int, Row]] = []
+        for item in table.rows:
+            head.append(item)
+            if item[0] >= 1:
+                break
+        cells = {r: c for r, c in head if isinstance(c, list)}
+        first, second = cells.get(0, []), cells.get(1, [])
+        self._rest: Iterator[tuple[int, Row]] = iter(head)
+        if not any(not _is_blank(v) for v in (*first, *second)):
+            # nothing in the header rows: an empty table, or data without a header
+            for item in table.rows:
+                head.append(item)
+                if not isinstance(item[1], list) or not all(map(_is_blank, item[1])):
+                    break
+            else:
+                #: whether the table holds no data row at all
+                self.empty = True
+                return
+        keys, start, unknown = header_of(first, second, model, where)
+        specs, _labels = _key_map(model)
+        present = {k for k in keys if k}
+        missing = [s for s in specs.values() if s.required and s.key not in present]
+        if missing:
+            names = "、".join(f"{s.key}（{s.label.zh}）" for s in missing)
+            raise InputError(
+                Text(
+                    zh=f"缺少必填列：{names}",
+                    en=f"required columns missing: {', '.join(f'{s.key} ({s.label.en})' for s in missing)}",
                 ),
+                where,
             )
-        )
-    specs, _labels = _key_map(model)
-    present = {k for k in keys if k}
-    missing = [s for s in specs.values() if s.required and s.key not in present]
-    if missing:
-        names = "、".join(f"{s.key}（{s.label.zh}）" for s in missing)
-        raise InputError(
-            Text(
-                zh=f"缺少必填列：{names}",
-                en=f"required columns missing: {', '.join(f'{s.key} ({s.label.en})' for s in missing)}",
-            ),
-            table.name,
-        )
-    duplicated = sorted({k for k in present if keys.count(k) > 1})
-    if duplicated:
-        raise InputError(
-            Text(
-                zh=f"列重复：{'、'.join(duplicated)}",
-                en=f"duplicated columns: {', '.join(duplicated)}",
-            ),
-            table.name,
-        )
-    columns = {k: column_letter(n) for n, k in enumerate(keys) if k}
-    raw: list[dict[str, Any]] = []
-    locations: list[str | None] = []
-    extra: dict[int, list[FieldError]] = {}
-    merged_rows: dict[int, str] = {}
-    for first, last, col0, col1, text in table.merged:
-        if last >= start and any(keys[c] for c in range(col0, min(col1, len(keys) - 1) + 1)):
-            for r in range(max(first, start), last + 1):
-                merged_rows[r] = text
-            notices.append(
-                Notice(
-                    location=table.name,
-                    message=Text(
-                        zh=f"合并单元格 {text} 跨越数据行，相关行未处理；请取消合并并逐行填写",
-                        en=f"merged cells {text} span data rows, which were not processed; "
-                        "unmerge them and fill every row",
+        duplicated = sorted({k for k in present if keys.count(k) > 1})
+        if duplicated:
+            raise InputError(
+                Text(
+                    zh=f"列重复：{'、'.join(duplicated)}",
+                    en=f"duplicated columns: {', '.join(duplicated)}",
+                ),
+                where,
+            )
+        limit = self.limit
+        if table.height is not None and table.height - start > limit:
+            raise too_many_rows(where, limit)
+        if unknown:
+            self.notices.append(
+                Notice.at(
+                    where,
+                    Text(
+                        zh=f"未知的列（未读取）：{'、'.join(unknown)}",
+                        en="unknown columns (not read): "
+                        + ", ".join(u.replace("「", " '").replace("」", "'") for u in unknown),
                     ),
                 )
             )
-    limit = max_rows()
-    if len(table.rows) - start > limit:
-        raise InputError(
-            Text(
-                zh=f"数据行超过上限 {limit} 行，请分批处理",
-                en=f"more than {limit} data rows; split the file",
-            ),
-            table.name,
-        )
-    for r in range(start, len(table.rows)):
-        row = table.rows[r]
-        if all(_is_blank(v) for v in row):
-            notices.append(
-                Notice(
-                    location=_row_location(table.name, r),
-                    message=Text(zh="空行，已跳过", en="empty row, skipped"),
-                    error=False,
-                )
+        self.columns = {k: column_letter(n) for n, k in enumerate(keys) if k}
+        #: (column index, key, converter, letter), in column order
+        self.plan = [
+            (
+                n,
+                k,
+                _CONVERTERS.get(specs[k].kind, _plain),
+                column_letter(n),
+                specs[k].kind == "percent",
             )
-            continue
-        item: dict[str, Any] = {}
-        errors: list[FieldError] = []
-        for c, key in enumerate(keys):
-            if key is None or c >= len(row):
-                continue
-            if (r, c) in table.formulas:
-                errors.append(
-                    FieldError(
-                        field=key,
-                        column=column_letter(c),
-                        message=Text(
-                            zh=f"字段 {key} 是公式且没有缓存的计算结果（第 {column_letter(c)} 列）；"
-                            "请在 Excel 或 WPS 中打开并保存后再试，或改填数值",
-                            en=f"field {key} is a formula without a cached value (column {column_letter(c)}); "
-                            "open and save the file in Excel or WPS, or enter the value",
+            for n, k in enumerate(keys)
+            if k
+        ]
+        self.start = start
+        self.plain = table.text_only and not any("." in k for k in self.columns)
+        self.hashes = table.hashes
+        for first_row, last, col0, col1, text in table.merged:
+            if last >= start and any(keys[c] for c in range(col0, min(col1, len(keys) - 1) + 1)):
+                for r in range(max(first_row, start), last + 1):
+                    self.merged_rows[r] = text
+                self.notices.append(
+                    Notice.at(
+                        where,
+                        Text(
+                            zh=f"合并单元格 {text} 跨越数据行，相关行未处理；请取消合并并逐行填写",
+                            en=f"merged cells {text} span data rows, which were not processed; "
+                            "unmerge them and fill every row",
                         ),
                     )
                 )
-                continue
-            value = row[c]
-            if _is_blank(value):
-                continue
-            value = _cell(value, specs[key], table.formats.get((r, c)))
-            _put(item, key, value)
-        if r in merged_rows:
-            errors.append(
-                FieldError(
-                    field=None,
-                    message=Text(
-                        zh=f"本行位于合并单元格 {merged_rows[r]} 中",
-                        en=f"the row is inside merged cells {merged_rows[r]}",
-                    ),
-                )
-            )
-        if errors:
-            extra[len(raw)] = errors
-        raw.append(item)
-        locations.append(_row_location(table.name, r))
-    records, rejected = validate_records(
-        raw, model, collection, locations=locations, extra_errors=extra, columns=columns
-    )
-    return records, rejected, notices
-
-
-def _row_location(name: str, index: int) -> str:
-    """``book.xlsx「教共体」第 4 行`` or ``in.csv 第 4 行`` (rows counted from 1)."""
-    separator = "" if name.endswith("」") else " "
-    return f"{name}{separator}第 {index + 1} 行"
-
-
-def _put(item: dict[str, Any], key: str, value: Any) -> None:
-    if "." not in key:
-        item[key] = value
-        return
-    head, rest = key.split(".", 1)
-    nested = item.setdefault(head, {})
-    if isinstance(nested, dict):
-        nested[rest] = value
-
-
-# ------------------------------------------------------------------------------------- CSV
-
-
-def decode_csv(data: bytes, name: str) -> str:
-    """Decode a CSV file: UTF-8 (with or without BOM), else GB18030 (GBK's superset)."""
-    if data.startswith(_BOM_UTF8):
-        data = data[len(_BOM_UTF8) :]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            Text(
-                zh=f"无法识别 CSV 文件的编码（第 {exc.start} 字节）：请另存为 UTF-8 或 GBK 编码",
-                en=f"cannot decode the CSV file (byte {exc.start}): save it as UTF-8 or GBK",
-            ),
-            name,
-        ) from exc
-
-
-def read_csv_table(path: Path) -> Table:
-    data = _read_bytes(path)
-    text = decode_csv(data, str(path))
-    rows = [list(r) for r in csv.reader(io.StringIO(text))]
-    values: list[list[Any]] = [[c if c.strip() else None for c in r] for r in rows]
-    return Table(name=path.name, rows=values)
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-    except FileNotFoundError:
-        raise InputError(Text(zh="文件不存在", en="no such file"), str(path)) from None
-    limit = max_bytes()
-    if size > limit:
-        raise InputError(
-            Text(
-                zh=f"文件过大（{size} 字节，上限 {limit} 字节）",
-                en=f"the file is too large ({size} bytes, limit {limit} bytes)",
-            ),
-            str(path),
+        # look ahead to the first data row: a table with a header and nothing else is empty
+        for item in table.rows:
+            head.append(item)
+            if item[0] >= start and (
+                not isinstance(item[1], list) or not all(map(_is_blank, item[1]))
+            ):
+                break
+        self.empty = not any(
+            r >= start and (not isinstance(c, list) or not all(map(_is_blank, c))) for r, c in head
         )
-    return path.read_bytes()
+        self._rest = iter(head)
 
+    def entries(self, rejected: list[Rejection], notices: list[Notice]) -> Iterator[Entry]:
+        """The valid records in row order; rejections and notices are appended as found."""
+        table = self.table
+        where = table.loc
+        file, sheet = where.file, where.sheet
+        checker = self.checker
+        checker.columns = self.columns
+        check = checker.check
+        collection = self.collection
+        start, limit = self.start, self.limit
+        index = checker.next_index
+        plain = self.plain
+        keys: list[str | None] = [None] * (max((c for c, *_rest in self.plan), default=-1) + 1)
+        for c, key, *_rest in self.plan:
+            keys[c] = key
+        every_column_known = None not in keys
+        known_keys = cast(list[str], keys)
+        hashes, merged_rows = self.hashes, self.merged_rows
+        for source in (self._rest, self._rows):
+            for r, cells in source:
+                if r < start:
+                    continue
+                if r - start >= limit:
+                    raise too_many_rows(where, limit)
+                loc = Location(file, sheet, r + 1)
+                if type(cells) is not list:
+                    rejected.append(
+                        Rejection(
+                            collection=collection,
+                            index=index,
+                            location=loc.render("zh"),
+                            loc=loc,
+                            errors=[FieldError(field=None, message=cells)],
+                        )
+                    )
+                    index += 1
+                    checker.next_index = index
+                    continue
+                found: list[FieldError] | None
+                if plain:
+                    # text cells (a CSV file): one comprehension; the types' validators read the text
+                    item: dict[str, Any] = (
+                        {
+                            k: v
+                            for k, v in zip(known_keys, cells, strict=False)
+                            if v and not v.isspace()
+                        }
+                        if every_column_known
+                        else {
+                            k: v
+                            for k, v in zip(keys, cells, strict=False)
+                            if k is not None and v and not v.isspace()
+                        }
+                    )
+                    found = self._error_values(item) if hashes else None
+                else:
+                    item, found = self._item(r, cells)
+                if not item and found is None and all(_is_blank(v) for v in cells):
+                    notices.append(
+                        Notice.at(
+                            loc, Text(zh="空行，已跳过", en="empty row, skipped"), error=False
+                        )
+                    )
+                    continue
+                if merged_rows and r in merged_rows:
+                    found = [*(found or []), _merged(merged_rows[r])]
+                result = check(index, item, loc=loc, errors=found or ())
+                if type(result) is Rejection:
+                    rejected.append(result)
+                else:
+                    yield Entry(collection, index, loc, result)  # type: ignore[arg-type]
+                index += 1
+                checker.next_index = index
 
-# ------------------------------------------------------------------------------------ XLSX
+    def _error_values(self, item: dict[str, Any]) -> list[FieldError] | None:
+        """Spreadsheet error values (``#DIV/0!`` …) among text cells: each named, and left out."""
+        found = None
+        for key, value in list(item.items()):
+            if isinstance(value, str) and value.strip().upper() in SPREADSHEET_ERRORS:
+                del item[key]
+                found = [*(found or []), _error_cell(key, self.columns[key], value.strip())]
+        return found
 
-
-def read_workbook_tables(path: Path) -> list[Table]:
-    """Every sheet of an .xlsx workbook as a :class:`Table` (values from the cached results).
-
-    Cached values are read by calamine (fast); a sheet with formulas, or a workbook
-    with percentage formats, is read by openpyxl's read-only mode, which tells a
-    formula without a cached value and a percentage cell apart.  Merged ranges
-    come from the sheet's XML.
-    """
-    _read_bytes(path)
-    if not zipfile.is_zipfile(path):
-        raise InputError(
-            Text(
-                zh="不是有效的 .xlsx 工作簿（旧版 .xls 或其他文件请用 Excel/WPS 另存为 .xlsx）",
-                en="not a valid .xlsx workbook (save an old .xls or another file as .xlsx in Excel or WPS)",
-            ),
-            str(path),
-        )
-    values_book = _open_workbook(path, data_only=True)
-    percent_styles = _has_percent_styles(values_book)
-    formula_book: Any = None
-    fast = None if percent_styles else _calamine(path)
-    tables = []
-    with zipfile.ZipFile(path) as archive:
-        for sheet in values_book.worksheets:
-            xml = archive.read(sheet._worksheet_path)
-            formulas: set[tuple[int, int]] = set()
-            has_formulas = bool(_FORMULA.search(xml))
-            if has_formulas:
-                if formula_book is None:
-                    formula_book = _open_workbook(path, data_only=False)
-                formulas = _formulas_without_values(sheet, formula_book[sheet.title])
-            formats: dict[tuple[int, int], str] = {}
-            if fast is not None and not has_formulas:
-                rows = _calamine_rows(fast, sheet.title, path)
+    def _item(self, r: int, cells: list[Any]) -> tuple[dict[str, Any], list[FieldError] | None]:
+        """The raw record of a row of typed cells (a worksheet)."""
+        table = self.table
+        marked = bool(table.percent or table.formulas or table.errors)
+        item: dict[str, Any] = {}
+        found: list[FieldError] | None = None
+        width = len(cells)
+        for c, key, convert, letter, is_percent in self.plan:
+            if c >= width:
+                break
+            value = cells[c]
+            if marked:
+                problem = _marked(table, r, c, key, letter)
+                if problem is not None:
+                    found = [*(found or []), problem]
+                    continue
+            if value is None:
+                continue
+            if type(value) is str:
+                value = value.strip()
+                if not value:
+                    continue
+                if value[0] == "#" and value.upper() in SPREADSHEET_ERRORS:
+                    found = [*(found or []), _error_cell(key, letter, value)]
+                    continue
+            elif is_percent and (r, c) in table.percent:
+                value = _percent_cell(value)
+            value = convert(value)
+            if "." in key:
+                head_key, rest = key.split(".", 1)
+                nested = item.setdefault(head_key, {})
+                if isinstance(nested, dict):
+                    nested[rest] = value
             else:
-                rows, formats = _sheet_rows(sheet, path, percent_styles=percent_styles)
-            tables.append(
-                Table(
-                    name=f"{path.name}「{sheet.title}」",
-                    rows=rows,
-                    formats=formats,
-                    formulas=formulas,
-                    merged=_merged_ranges(xml),
-                )
-            )
-    values_book.close()
-    if formula_book is not None:
-        formula_book.close()
-    return tables
+                item[key] = value
+        return item, found
+
+    empty: bool = False
+    #: whether every cell is text (a CSV file) and no field is nested: the fast path
+    plain: bool = False
+    #: whether a text cell may hold a spreadsheet error value (it holds a ``#``)
+    hashes: bool = True
 
 
-def _open_workbook(path: Path, *, data_only: bool) -> Any:
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
-    except Exception as exc:
-        if _refused_xml(exc):
-            raise _unsafe(path) from exc
-        if isinstance(
-            exc, InvalidFileException | KeyError | zipfile.BadZipFile | OSError | ValueError
-        ):
-            raise InputError(
-                Text(zh=f"无法读取工作簿：{exc}", en=f"cannot read the workbook: {exc}"), str(path)
-            ) from exc
-        raise
-
-
-def _calamine(path: Path) -> Any:
-    """The workbook opened by calamine (a fast reader of cached values), or ``None``."""
-    try:
-        from python_calamine import CalamineWorkbook
-    except ImportError:  # pragma: no cover - a dependency; openpyxl reads the file instead
-        return None
-    try:
-        return CalamineWorkbook.from_path(str(path))
-    except Exception:
-        return None  # openpyxl gives the error a person can read
-
-
-def _calamine_rows(book: Any, title: str, path: Path) -> list[list[Any]]:
-    """The cells of sheet ``title`` as calamine reads them (blank cells ``None``)."""
-    limit = max_rows() + 2
-    raw = book.get_sheet_by_name(title).to_python(skip_empty_area=False)
-    if len(raw) > limit:
-        raise _too_many_rows(title, path)
-    rows = [[_calamine_cell(v) for v in row] for row in raw]
-    while rows and all(_is_blank(v) for v in rows[-1]):
-        rows.pop()
-    return rows
-
-
-def _calamine_cell(value: Any) -> Any:
-    """A cell as openpyxl gives it: blank is ``None``, a whole number an ``int``."""
-    if value == "":
-        return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
-
-
-def _has_percent_styles(book: Any) -> bool:
-    """Whether any cell style of the workbook shows a percentage (``0%``, ``0.0%`` …)."""
-    from openpyxl.styles.numbers import BUILTIN_FORMATS
-
-    try:
-        custom = list(book._number_formats)
-        for style in book._cell_styles:
-            fid = int(style.numFmtId)
-            shown = (
-                BUILTIN_FORMATS.get(fid)
-                if fid < 164
-                else (custom[fid - 164] if fid - 164 < len(custom) else None)
-            )
-            if shown and "%" in str(shown):
-                return True
-    except (AttributeError, TypeError, ValueError, IndexError):
-        return True  # cannot tell: look at every cell
-    return False
-
-
-def _sheet_rows(
-    sheet: Any, path: Path, *, percent_styles: bool = True
-) -> tuple[list[list[Any]], dict[tuple[int, int], str]]:
-    limit = max_rows() + 2
-    rows: list[list[Any]] = []
-    formats: dict[tuple[int, int], str] = {}
-    try:
-        if percent_styles:  # cell objects: a percentage cell shows 0.93 for 93%
-            for r, row in enumerate(sheet.iter_rows()):
-                if r >= limit:
-                    raise _too_many_rows(sheet.title, path)
-                values = []
-                for c, cell in enumerate(row):
-                    values.append(cell.value)
-                    number_format = getattr(cell, "number_format", None)
-                    if number_format and "%" in str(number_format):
-                        formats[(r, c)] = str(number_format)
-                rows.append(values)
-        else:  # values only: faster
-            for r, plain in enumerate(sheet.iter_rows(values_only=True)):
-                if r >= limit:
-                    raise _too_many_rows(sheet.title, path)
-                rows.append(list(plain))
-    except InputError:
-        raise
-    except Exception as exc:
-        if _refused_xml(exc):
-            raise _unsafe(path) from exc
-        raise
-    while rows and all(_is_blank(v) for v in rows[-1]):
-        rows.pop()
-    return rows, formats
-
-
-def _too_many_rows(title: str, path: Path) -> InputError:
-    return InputError(
-        Text(
-            zh=f"工作表「{title}」超过 {max_rows()} 行，请分批处理",
-            en=f"sheet '{title}' has more than {max_rows()} rows; split the file",
+def _merged(text: str) -> FieldError:
+    return FieldError(
+        field=None,
+        message=Text(
+            zh=f"本行位于合并单元格 {text} 中",
+            en=f"the row is inside merged cells {text}",
         ),
-        str(path),
     )
 
 
-_FORMULA: Final = re.compile(rb"<f[\s>/]")
+def _marked(table: Table, r: int, c: int, key: str, letter: str) -> FieldError | None:
+    code = table.errors.get((r, c))
+    if code is not None:
+        return _error_cell(key, letter, code)
+    if (r, c) in table.formulas:
+        return FieldError(
+            field=key,
+            column=letter,
+            message=Text(
+                zh=f"字段 {key} 是公式且没有缓存的计算结果（第 {letter} 列）；"
+                "请在 Excel 或 WPS 中打开并保存后再试，或改填数值",
+                en=f"field {key} is a formula without a cached value (column {letter}); "
+                "open and save the file in Excel or WPS, or enter the value",
+            ),
+        )
+    return None
 
 
-def _formulas_without_values(values: Any, formulas: Any) -> set[tuple[int, int]]:
-    """Cells holding a formula whose cached value is missing."""
-    out: set[tuple[int, int]] = set()
-    for r, (row, frow) in enumerate(zip(values.iter_rows(), formulas.iter_rows(), strict=False)):
-        for c, (cell, fcell) in enumerate(zip(row, frow, strict=False)):
-            if cell.value is None and isinstance(fcell.value, str) and fcell.value.startswith("="):
-                out.add((r, c))
-    return out
-
-
-_MERGE: Final = re.compile(rb'<mergeCell\s+ref="([A-Z]+[0-9]+:[A-Z]+[0-9]+)"')
-
-
-def _merged_ranges(xml: bytes) -> list[tuple[int, int, int, int, str]]:
-    """The merged ranges of a sheet's XML as (first row, last row, first col, last col, text), 0-based."""
-    from openpyxl.utils.cell import range_boundaries
-
-    out = []
-    for match in _MERGE.finditer(xml):
-        ref = match.group(1).decode("ascii")
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
-        out.append((min_row - 1, max_row - 1, min_col - 1, max_col - 1, ref))
-    return out
-
-
-# --------------------------------------------------------------------------- into a dataset
-
-
-def _unsafe(path: Path) -> InputError:
-    return InputError(
-        Text(
-            zh="工作簿含有 XML 实体声明，为安全起见无法安全解析；请在 Excel 或 WPS 中另存后再试",
-            en="the workbook declares XML entities and cannot be parsed safely; save it again in Excel or WPS",
+def _error_cell(key: str, letter: str, code: str) -> FieldError:
+    return FieldError(
+        field=key,
+        column=letter,
+        value=code,
+        message=Text(
+            zh=f"字段 {key} 是电子表格错误值 {code}（公式出错）（第 {letter} 列）；请更正后再试",
+            en=f"field {key} holds the spreadsheet error {code} (a formula failed) (column {letter}); correct it",
         ),
-        str(path),
     )
-
-
-def _refused_xml(exc: BaseException) -> bool:
-    """Whether ``exc`` (or what caused it) is defusedxml refusing a dangerous construct."""
-    from defusedxml import DefusedXmlException
-
-    seen: BaseException | None = exc
-    for _ in range(5):
-        if seen is None:
-            return False
-        if isinstance(seen, DefusedXmlException):
-            return True
-        seen = seen.__cause__ or seen.__context__
-    return False
 
 
 def sheet_collection(title: str, record_types: Mapping[str, type[Record]]) -> str | None:
@@ -588,58 +593,3 @@ def sheet_collection(title: str, record_types: Mapping[str, type[Record]]) -> st
         if bare in (name, model.NOUN.zh, model.NOUN.en, f"{model.NOUN.zh}记录"):
             return name
     return None
-
-
-def _best_collection(
-    table: Table, record_types: Mapping[str, type[Record]], wanted: Sequence[str]
-) -> str:
-    if len(wanted) == 1:
-        return wanted[0]
-    best, best_score = wanted[0], -1.0
-    for name in wanted:
-        try:
-            keys, _start, _unknown = _header(table, record_types[name])
-        except InputError:
-            continue
-        score = sum(1 for k in keys if k) / max(1, len(keys))
-        if score > best_score:
-            best, best_score = name, score
-    return best
-
-
-def dataset_from_tables(
-    tables: Sequence[Table],
-    record_types: Mapping[str, type[Record]],
-    wanted: Sequence[str],
-    *,
-    workbook: bool,
-) -> Dataset:
-    """Validate every table as the collection its sheet title (or its header) names."""
-    dataset = Dataset()
-    assigned: list[tuple[Table, str]] = []
-    for table in tables:
-        title = table.name.rsplit("「", 1)[-1].rstrip("」") if workbook else ""
-        name = sheet_collection(title, record_types) if workbook else None
-        if name is not None:
-            assigned.append((table, name))
-    if not assigned:
-        data_tables = [t for t in tables if t.rows]
-        if workbook and len(data_tables) != 1:
-            sheets = "、".join(record_types[w].NOUN.zh for w in wanted)
-            raise InputError(
-                Text(
-                    zh=f"找不到数据工作表：工作表应命名为 {sheets}（使用 pairing-rules template 生成的模板）",
-                    en=f"no data sheet found: name the sheets {', '.join(wanted)} "
-                    "(use a template made by pairing-rules template)",
-                ),
-                tables[0].name.split("「")[0] if tables else None,
-            )
-        assigned = [(t, _best_collection(t, record_types, wanted)) for t in data_tables[:1]]
-    for table, name in assigned:
-        records, rejected, notices = records_from_table(table, record_types[name], name)
-        dataset.collections.setdefault(name, []).extend(records)
-        dataset.rejected.extend(rejected)
-        dataset.notices.extend(notices)
-    for name in wanted:
-        dataset.collections.setdefault(name, [])
-    return dataset

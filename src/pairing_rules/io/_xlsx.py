@@ -147,6 +147,10 @@ class Sheet:
             mode="w+", encoding="utf-8", dir=book.scratch
         )
         self._next: Sheet | None = None
+        self._pending: list[str] = []
+        #: per column: the style of a data cell and the cells already made in that style
+        self._styles: list[int] = []
+        self._caches: list[dict[Any, str]] = []
         self._header_rows = 0
         if title is not None:
             self._write([title], STYLE_TITLE)
@@ -164,26 +168,43 @@ class Sheet:
             self._next = self.book.continuation(self)
             self._next.append(values)
             return
-        self._write(values, STYLE_PLAIN)
-
-    def _write(self, values: Sequence[Any], style: int) -> None:
+        width = len(values)
+        if width > len(self._styles):
+            self._widen(width)
         self.rows += 1
         cells = []
-        wrap = self.wrap
-        plain = style == STYLE_PLAIN
-        cache = self.book.cells
-        for n, value in enumerate(values):
+        for value, cache, style in zip(values, self._caches, self._styles, strict=False):
             if value is None:
                 continue
-            s = STYLE_WRAP if plain and n in wrap else style
-            key = (value, s, value is True or value is False)
-            cell = cache.get(key)
+            if type(value) is bool:  # a yes/no equals 1 or 0: never from the cache of numbers
+                cells.append(_cell(value, style))
+                continue
+            cell = cache.get(value)
             if cell is None:
-                cell = _cell(value, s)
+                cell = _cell(value, style)
                 if len(cache) < _CACHE:
-                    cache[key] = cell
+                    cache[value] = cell
             cells.append(cell)
-        self._file.write(f'<row r="{self.rows}">{"".join(cells)}</row>')
+        self._emit(cells)
+
+    def _widen(self, width: int) -> None:
+        caches = self.book.cells
+        for n in range(len(self._styles), width):
+            style = STYLE_WRAP if n in self.wrap else STYLE_PLAIN
+            self._styles.append(style)
+            self._caches.append(caches[style])
+
+    def _write(self, values: Sequence[Any], style: int) -> None:
+        """A row of one style (a title or a header): not from the caches."""
+        self.rows += 1
+        self._emit([_cell(v, style) for v in values if v is not None])
+
+    def _emit(self, cells: list[str]) -> None:
+        pending = self._pending
+        pending.append(f'<row r="{self.rows}">{"".join(cells)}</row>')
+        if len(pending) >= 4096:
+            self._file.write("".join(pending))
+            pending.clear()
 
     def _xml_head(self) -> str:
         frozen = self._header_rows
@@ -232,6 +253,8 @@ class Sheet:
         return self._header_rows
 
     def copy_into(self, archive: zipfile.ZipFile, member: str) -> None:
+        self._file.write("".join(self._pending))
+        self._pending.clear()
         self._file.flush()
         self._file.seek(0)
         with archive.open(_info(member), "w") as out:
@@ -273,8 +296,8 @@ class Workbook:
         self.footer_text = footer_text
         self.title = title
         self.sheets: list[Sheet] = []
-        #: cells already made, by (value, style)
-        self.cells: dict[tuple[Any, int, bool], str] = {}
+        #: cells already made, by style and value
+        self.cells: list[dict[Any, str]] = [{} for _style in range(4)]
         self._scratch = tempfile.TemporaryDirectory(prefix="pairing-rules-")
         self.scratch = self._scratch.name
 

@@ -95,9 +95,16 @@ def counts(*, max_value: int = 60, none: bool = True) -> st.SearchStrategy[int |
 
 
 def percents(*, places: int = 1, none: bool = True) -> st.SearchStrategy[Decimal | None]:
-    """Percentages 0..100 with at most ``places`` decimal places."""
+    """Percentages 0 or 1..100 with at most ``places`` decimal places.
+
+    A value strictly between 0 and 1 is refused by the model (it is taken for a
+    fraction typed where a percentage is asked: 0.95 for 95 %), so none is drawn.
+    """
     scale = 10**places
-    values = st.integers(min_value=0, max_value=100 * scale).map(lambda n: Decimal(n) / scale)
+    values = st.one_of(
+        st.just(Decimal(0)),
+        st.integers(min_value=scale, max_value=100 * scale).map(lambda n: Decimal(n) / scale),
+    )
     return st.one_of(st.none(), values) if none else values
 
 
