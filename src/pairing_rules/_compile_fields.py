@@ -48,6 +48,15 @@ def field_column(
 
     :param spellings: for a vocabulary field, the distinct values of the column.
     """
+    value, bad = _typed_column(field, dtype, spellings)
+    if field.required:  # a blank cell of a field every record must give
+        bad = bad | value.is_null()
+    return value, bad
+
+
+def _typed_column(
+    field: FieldSpec, dtype: Any, spellings: Iterable[Any]
+) -> tuple[pl.Expr, pl.Expr]:
     import polars as pl
 
     name = field.name
@@ -96,9 +105,9 @@ def field_column(
             value = scaled_dec.cast(pl.Int64, strict=False)
             whole = value.cast(pl.Decimal(38, dtype.scale)) == scaled_dec
             bad = col.is_not_null() & (value.is_null() | ~whole | (col.abs() > limit))
-        elif dtype == pl.Boolean and kind == "int":
-            value = col.cast(pl.Int64)
-            bad = pl.lit(False)
+        elif dtype == pl.Boolean:  # a yes/no is not a number: the record model says so
+            value = col.cast(pl.Int64) * scale
+            bad = col.is_not_null()
         else:
             return pl.lit(None, dtype=pl.Int64).alias(name), col.is_not_null()
         bad = bad.fill_null(True)
@@ -106,6 +115,9 @@ def field_column(
             bad = bad | (value < int(Decimal(low) * scale)).fill_null(False)
         if high is not None:
             bad = bad | (value > int(Decimal(high) * scale)).fill_null(False)
+        if "_percent" in field.coercions:
+            # strictly between 0 and 1: a fraction typed for a percentage, which the model asks about
+            bad = bad | ((value > 0) & (value < scale)).fill_null(False)
         return value.alias(name), bad
     if kind == "bool":
         if dtype == pl.Boolean:
@@ -132,11 +144,13 @@ def field_column(
     if kind == "text":
         if text:
             value = col.cast(pl.Utf8).str.strip_chars()
-        elif dtype.is_integer():
-            value = col.cast(pl.Utf8)
+        elif dtype.is_integer() and "_identifier" in field.coercions:
+            value = col.cast(pl.Utf8)  # an id typed as a number keeps its digits
         else:
             return col.cast(pl.Utf8, strict=False).alias(name), col.is_not_null()
         bad = value.is_null() if field.required else pl.lit(False)
+        # control characters: the record model's stripping may differ from the column's
+        bad = bad | value.str.contains(r"[\x00-\x1f\x7f-\x9f]").fill_null(False)
         if min_length:
             bad = bad | (value.str.len_chars() < min_length)
         return value.alias(name), bad.fill_null(True) if field.required else bad.fill_null(False)

@@ -284,6 +284,31 @@ def record_id(item: Any) -> str | None:
     return None
 
 
+def duplicate_error(model: type[Record], key: str, first: int) -> FieldError:
+    """The error of a record whose key (``id``, or a region's name and year) came before.
+
+    :param first: the index of the record that has it, from 0.
+    """
+    if "id" in model.model_fields:
+        return FieldError(
+            field="id",
+            message=Text(
+                zh=f"字段 id（编号）{key} 重复，与第 {first + 1} 条相同",
+                en=f"field id {key} is a duplicate of record {first + 1}",
+            ),
+            value=key,
+        )
+    noun = model.NOUN
+    return FieldError(
+        field=next(iter(model.model_fields), None),
+        message=Text(
+            zh=f"{noun.zh}“{key}”重复，与第 {first + 1} 条相同",
+            en=f"{noun.en} {key} is a duplicate of record {first + 1}",
+        ),
+        value=key,
+    )
+
+
 class RecordChecker:
     """Validates the records of one collection one at a time, in input order.
 
@@ -347,20 +372,21 @@ class RecordChecker:
                     value=item,
                 )
             )
+        if record is not None and not found and not self._has_id:
+            # a record without an id (a region) is known by its key: its name and year
+            key = record.key
+            first = self._seen.get(key) if key else None
+            if first is None:
+                if key:
+                    self._seen[key] = index
+                return record
+            found.append(duplicate_error(self.model, key, first))
+            record = None
         rid = record_id(item)
         if rid is not None and self._has_id:
             first = self._seen.get(rid)
             if first is not None:
-                found.append(
-                    FieldError(
-                        field="id",
-                        message=Text(
-                            zh=f"字段 id（编号）{rid} 重复，与第 {first + 1} 条相同",
-                            en=f"field id {rid} is a duplicate of record {first + 1}",
-                        ),
-                        value=rid,
-                    )
-                )
+                found.append(duplicate_error(self.model, rid, first))
             else:
                 self._seen[rid] = index
         if not found and record is not None:

@@ -51,6 +51,8 @@ class FieldSpec:
     :param high: the largest value allowed (``le``), if any.
     :param enum: the vocabulary of an ``enum`` field or of a list's items.
     :param item: the kind of a list's items.
+    :param coercions: the core's input coercions the field applies (their function names,
+        e.g. ``_percent``: a number strictly between 0 and 1 is asked about).
     :param custom: validators whose meaning only the record model knows.
     """
 
@@ -63,6 +65,7 @@ class FieldSpec:
     min_length: int | None = None
     enum: type[Enum] | None = None
     item: FieldKind | None = None
+    coercions: tuple[str, ...] = ()
     custom: tuple[str, ...] = ()
 
 
@@ -119,6 +122,7 @@ def _field_spec(model: type[BaseModel], name: str, info: FieldInfo) -> FieldSpec
     low = high = None
     min_length = None
     custom: list[str] = []
+    known: list[str] = []
     index = 0
     while index < len(metadata):  # a nested FieldInfo adds its own metadata as it is met
         meta = metadata[index]
@@ -133,8 +137,9 @@ def _field_spec(model: type[BaseModel], name: str, info: FieldInfo) -> FieldSpec
             min_length = meta.min_length
         else:
             fn = _validator_function(meta)
-            if fn is not None and fn not in COERCIONS:
-                custom.append(getattr(fn, "__qualname__", repr(fn)))
+            if fn is not None:
+                label = getattr(fn, "__qualname__", repr(fn))
+                (known if fn in COERCIONS else custom).append(label)
     kind = _kind(found)
     enum = next((t for t in found if isinstance(t, type) and issubclass(t, Enum)), None)
     if is_list:
@@ -146,6 +151,7 @@ def _field_spec(model: type[BaseModel], name: str, info: FieldInfo) -> FieldSpec
             min_length=min_length,
             enum=enum,
             item=kind,
+            coercions=tuple(known),
             custom=tuple(custom),
         )
     return FieldSpec(
@@ -157,6 +163,7 @@ def _field_spec(model: type[BaseModel], name: str, info: FieldInfo) -> FieldSpec
         high=high,
         min_length=min_length,
         enum=enum,
+        coercions=tuple(known),
         custom=tuple(custom),
     )
 

@@ -25,7 +25,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
 from ._compile_polars import COLUMN_LIMIT, DECIMAL_LIMIT, DECIMAL_PLACES, DECIMAL_SCALE
-from ._dataset import FieldError, Notice, Rejection, validate_records
+from ._dataset import Notice, Rejection, duplicate_error, validate_records
 from ._fields import record_spec
 from ._i18n import Text
 from ._models import Record
@@ -185,7 +185,45 @@ def prepare(
         _check_rows(
             prepared, frame, model, collection, suspects, keys if raw_key is not None else None
         )
+    if raw_key is None and "name" in model.model_fields:
+        _reject_repeated_keys(prepared, model, collection)
     return prepared
+
+
+def _reject_repeated_keys(prepared: Prepared, model: type[Record], collection: str) -> None:
+    """A valid record without an id whose key (a region's name and year) came before is
+    rejected, as the per-record path rejects it."""
+    import polars as pl
+
+    keyed = prepared.frame.select(pl.col(ROW), key_expression(model).alias("k"))
+    keys: dict[int, str] = {}
+    for row, key, ok in zip(
+        keyed.get_column(ROW).to_list(),
+        keyed.get_column("k").to_list(),
+        prepared.clean.to_list(),
+        strict=True,
+    ):
+        if ok and key:
+            keys[row] = key
+    for row, record in prepared.records.items():
+        if record.key:
+            keys[row] = record.key
+    first: dict[str, int] = {}
+    repeated: list[int] = []
+    for row in sorted(keys):
+        if keys[row] in first:
+            repeated.append(row)
+        else:
+            first[keys[row]] = row
+    if not repeated:
+        return
+    clean = prepared.clean.to_list()
+    for row in repeated:
+        clean[row] = False
+        prepared.records.pop(row, None)
+        error = duplicate_error(model, keys[row], first[keys[row]])
+        prepared.rejected.append(Rejection(collection=collection, index=row, errors=[error]))
+    prepared.clean = pl.Series(prepared.clean.name, clean, dtype=pl.Boolean)
 
 
 def _raw_key(frame: pl.DataFrame, model: type[Record]) -> pl.Expr | None:
@@ -217,7 +255,10 @@ def _check_rows(
 ) -> None:
     """Validate the rows the columns could not vouch for with the record model itself."""
     raw = frame[list(rows)].to_dicts()
-    items = [{k: _plain(v) for k, v in row.items() if k in model.model_fields} for row in raw]
+    # a null cell is a blank one: the field is absent, as the readers give it
+    items = [
+        {k: v for k, v in row.items() if k in model.model_fields and v is not None} for row in raw
+    ]
     first: dict[str, int] = {}
     if keys is not None:
         wanted = {keys[r] for r in rows}
@@ -229,16 +270,7 @@ def _check_rows(
         errors = list(rejected[0].errors) if rejected else []
         key = keys[row] if keys is not None else None
         if key is not None and first.get(key, row) != row:
-            errors.append(
-                FieldError(
-                    field="id",
-                    message=Text(
-                        zh=f"字段 id（编号）{key} 重复，与第 {first[key] + 1} 条相同",
-                        en=f"field id {key} is a duplicate of record {first[key] + 1}",
-                    ),
-                    value=key,
-                )
-            )
+            errors.append(duplicate_error(model, key, first[key]))
         if errors:
             rid = rejected[0].id if rejected else key
             prepared.rejected.append(
@@ -246,13 +278,6 @@ def _check_rows(
             )
         else:
             prepared.records[row] = records[0]
-
-
-def _plain(value: Any) -> Any:
-    """A cell as the record model reads it (an Arrow/Polars scalar is already plain)."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value) if abs(value) < 2**53 else value
-    return value
 
 
 def records_frame(records: Iterable[Record], model: type[Record]) -> pl.DataFrame:

@@ -134,7 +134,7 @@ def _not_bool(value: bool) -> PydanticCustomError:
 
 @_coercion
 def _whole(value: Any) -> Any:
-    """A whole number: ``12``, ``"12"``, ``"１２"``, ``"1,200"``; a yes/no value is not one."""
+    """A whole number: ``12``, ``12.0``, ``"12"``, ``"１２"``, ``"1,200"``; a yes/no value is not one."""
     if type(value) is int:
         return value
     if type(value) is str:
@@ -146,6 +146,8 @@ def _whole(value: Any) -> Any:
         return text
     if isinstance(value, bool):
         raise _not_bool(value)
+    if type(value) is float and value.is_integer() and abs(value) < 2**53:
+        return int(value)  # a workbook's 12.0 is 12 (and is named 12 in a message)
     return value
 
 
