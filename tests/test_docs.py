@@ -349,11 +349,11 @@ def test_cli_reference_has_every_subcommand(ext: ModuleType) -> None:
 
 def test_cli_page_matches_the_code() -> None:
     """The exit codes and limits the CLI page states by hand are the code's."""
-    from pairing_rules.cli import _main
+    from pairing_rules.cli import _shared
     from pairing_rules.io import _tabular
 
     page = (DOCS / "cli.md").read_text(encoding="utf-8")
-    assert (_main.EXIT_OK, _main.EXIT_UNMET, _main.EXIT_USER) == (0, 1, 2)
+    assert (_shared.EXIT_OK, _shared.EXIT_UNMET, _shared.EXIT_USER) == (0, 1, 2)
     assert (_tabular.MAX_BYTES, _tabular.MAX_ROWS) == (50 * 1024 * 1024, 200_000)
     assert "默认 50 MB" in page and "默认 200,000" in page
     source = (REPO / "src" / "pairing_rules" / "io" / "_tabular.py").read_text(encoding="utf-8")

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from pairing_rules import Choices, GroupRequirement, Interpretation, Pair, Status
 from pairing_rules._explain import group_finding
 from pairing_rules._fields import record_spec
-from pairing_rules._interpret import groups_of
+from pairing_rules._interpret_groups import groups_of
 
 SOURCE = {"section": "一", "quote": "结对"}
 SCOPE = Interpretation.model_validate(

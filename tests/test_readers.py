@@ -18,9 +18,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pairing_rules import CommunityYear, InputError, validate_records
-from pairing_rules._aggregate import read_table
 from pairing_rules._models import CORE_RECORD_TYPES
 from pairing_rules.io import Entry, Location, open_records, read_dataset
+from pairing_rules.io._table_files import read_table
 
 from . import hostile as h
 from .cli_helpers import run

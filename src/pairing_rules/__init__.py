@@ -14,7 +14,7 @@ import importlib
 from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
-    from ._aggregate import Aggregation, aggregate_log, read_table
+    from ._aggregate import Aggregation, aggregate_log
     from ._audit import AuditFinding, Conflict
     from ._columnar import (
         TableChecker,
@@ -24,7 +24,7 @@ if TYPE_CHECKING:
         check_table,
         score_table,
     )
-    from ._compile_polars import ColumnarError
+    from ._compile_ints import ColumnarError
     from ._conditions import Condition, ConditionResult
     from ._dataset import Dataset, FieldError, Rejection, load_dataset, validate_records
     from ._definition import Fact, PackDefinition, PythonSpec
@@ -57,16 +57,11 @@ if TYPE_CHECKING:
         Agreement,
         Community,
         CommunityYear,
-        Count,
-        Identifier,
         Limit,
-        Name,
         Pair,
-        Percent,
         Record,
         Region,
         School,
-        YesNo,
         field_label,
         labelled_field,
         record_key,
@@ -106,6 +101,8 @@ if TYPE_CHECKING:
     from ._scoring import Explanation, RecordPoints, Scorer, ScoreReport, score
     from ._synthetic import synthetic_activity_log, synthetic_communities, synthetic_community_years
     from ._tables import Recount, StatedFigure, Table
+    from ._values import Count, Identifier, Name, Percent, YesNo
+    from .io._table_files import read_table
 
 __version__ = "0.1.0"
 
@@ -294,15 +291,15 @@ _LAZY: Final[dict[str, str]] = {
     "Limit": "._models",
     "Community": "._models",
     "CommunityYear": "._models",
-    "Count": "._models",
-    "Identifier": "._models",
-    "Name": "._models",
+    "Count": "._values",
+    "Identifier": "._values",
+    "Name": "._values",
     "Pair": "._models",
-    "Percent": "._models",
+    "Percent": "._values",
     "Record": "._models",
     "Region": "._models",
     "School": "._models",
-    "YesNo": "._models",
+    "YesNo": "._values",
     "field_label": "._models",
     "labelled_field": "._models",
     "record_key": "._models",
@@ -359,7 +356,7 @@ _LAZY: Final[dict[str, str]] = {
     "StatedFigure": "._tables",
     "Table": "._tables",
     "InputError": "._errors",
-    "ColumnarError": "._compile_polars",
+    "ColumnarError": "._compile_ints",
     "TableChecker": "._columnar",
     "TableChecks": "._columnar",
     "TableScorer": "._columnar",
@@ -370,7 +367,7 @@ _LAZY: Final[dict[str, str]] = {
     "records_frame": "._frames",
     "Aggregation": "._aggregate",
     "aggregate_log": "._aggregate",
-    "read_table": "._aggregate",
+    "read_table": ".io._table_files",
     "synthetic_activity_log": "._synthetic",
     "synthetic_communities": "._synthetic",
     "synthetic_community_years": "._synthetic",

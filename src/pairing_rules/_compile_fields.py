@@ -15,8 +15,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from ._compile_polars import COLUMN_LIMIT, DECIMAL_LIMIT, DECIMAL_PLACES, DECIMAL_SCALE
-from ._models import _FALSE, _TRUE
+from ._compile_ints import COLUMN_LIMIT, DECIMAL_LIMIT, DECIMAL_PLACES, DECIMAL_SCALE
+from ._values import FALSE_SPELLINGS, TRUE_SPELLINGS
 
 if TYPE_CHECKING:
     import polars as pl
@@ -124,7 +124,10 @@ def _typed_column(
             return col.alias(name), pl.lit(False)
         if text:
             raw = col.cast(pl.Utf8).str.strip_chars().str.to_lowercase()
-            mapping = {**dict.fromkeys(_TRUE, True), **dict.fromkeys(_FALSE, False)}
+            mapping = {
+                **dict.fromkeys(TRUE_SPELLINGS, True),
+                **dict.fromkeys(FALSE_SPELLINGS, False),
+            }
             value = raw.replace_strict(mapping, default=None, return_dtype=pl.Boolean)
             bad = raw.is_not_null() & (raw != "") & value.is_null()
             return value.alias(name), bad

@@ -17,8 +17,24 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any
 
+from ._compile_ints import (
+    COUNT_BOUND,
+    DECIMAL_LIMIT,
+    DECIMAL_SCALE,
+    WIDE,
+    ColumnarError,
+    Ints,
+    add,
+    as_expr,
+    checked,
+    const,
+    is_const,
+    minus,
+    mul,
+    round_div,
+)
 from ._numbers import Rounding
 from ._plan import (
     AdjustmentPlan,
@@ -35,112 +51,6 @@ if TYPE_CHECKING:
 
     from ._fields import RecordSpec
 
-#: decimal fields are held exactly in units of 10⁻⁶
-DECIMAL_PLACES: Final = 6
-DECIMAL_SCALE: Final = 10**DECIMAL_PLACES
-#: the largest count the columns hold (larger values go through the record path)
-COLUMN_LIMIT: Final = 10**12
-#: the largest decimal the columns hold
-DECIMAL_LIMIT: Final = 10**9
-
-
-_WIDE: Final = 2**62
-_LIMIT: Final = 2**125
-_COUNT_BOUND: Final = 10**12
-
-
-class ColumnarError(ValueError):
-    """A rule the table path cannot compute exactly (e.g. a product too large for 128 bits)."""
-
-
-# ----------------------------------------------------------------------------- integers
-
-
-@dataclass(frozen=True, slots=True)
-class _I:
-    """An integer column (or constant) and a bound on its absolute value."""
-
-    e: Any  # pl.Expr or int
-    b: int
-
-
-def _const(value: int) -> _I:
-    return _I(value, abs(value))
-
-
-def _is_const(x: _I) -> bool:
-    return isinstance(x.e, int)
-
-
-def _expr(x: _I, wide: bool) -> pl.Expr:
-    import polars as pl
-
-    dtype = pl.Int128 if wide else pl.Int64
-    if isinstance(x.e, int):
-        return pl.lit(x.e, dtype=dtype)
-    expr: pl.Expr = x.e
-    return expr.cast(pl.Int128) if wide else expr
-
-
-def _check(bound: int) -> int:
-    if bound > _LIMIT:
-        raise ColumnarError("a value may exceed 128 bits; the table path cannot compute it exactly")
-    return bound
-
-
-def _mul(x: _I, y: _I) -> _I:
-    if _is_const(x) and _is_const(y):
-        return _const(x.e * y.e)
-    if _is_const(x) and x.e == 1:
-        return y
-    if _is_const(y) and y.e == 1:
-        return x
-    bound = _check(x.b * y.b)
-    wide = bound > _WIDE
-    return _I(_expr(x, wide) * _expr(y, wide), bound)
-
-
-def _add(x: _I, y: _I, sign: int = 1) -> _I:
-    if _is_const(x) and _is_const(y):
-        return _const(x.e + sign * y.e)
-    bound = _check(x.b + y.b)
-    wide = bound > _WIDE
-    left, right = _expr(x, wide), _expr(y, wide)
-    return _I(left + right if sign > 0 else left - right, bound)
-
-
-def _minus(e: pl.Expr) -> pl.Expr:
-    """``-e`` (Polars has no negation for 128-bit integers)."""
-    return 0 - e
-
-
-def _round_div(n: _I, d: _I, rule: Rounding) -> pl.Expr:
-    """``n ÷ d`` (``d`` > 0) rounded to an integer by ``rule``."""
-    import polars as pl
-
-    wide = _check(2 * n.b + 2 * d.b) > _WIDE
-    num, den = _expr(n, wide), _expr(d, wide)
-    if _is_const(d) and d.e == 1:
-        return num
-    if rule is Rounding.FLOOR:
-        out = num // den
-    elif rule is Rounding.CEILING:
-        out = _minus(_minus(num) // den)
-    elif rule is Rounding.DOWN:
-        out = pl.when(num >= 0).then(num // den).otherwise(_minus(_minus(num) // den))
-    elif rule is Rounding.HALF_UP:
-        out = (
-            pl.when(num >= 0)
-            .then((2 * num + den) // (2 * den))
-            .otherwise(_minus((den - 2 * num) // (2 * den)))
-        )
-    else:
-        q = num // den
-        twice = 2 * (num - q * den)
-        out = pl.when(twice > den).then(q + 1).when(twice < den).then(q).otherwise(q + q % 2)
-    return out.cast(pl.Int64)
-
-
 # ----------------------------------------------------------------------------- values
 
 
@@ -148,8 +58,8 @@ def _round_div(n: _I, d: _I, rule: Rounding) -> pl.Expr:
 class _Val:
     """An exact value: ``num ÷ den`` (``den`` > 0); ``pyint`` says whether Python holds an int."""
 
-    num: _I
-    den: _I
+    num: Ints
+    den: Ints
     nullable: bool
     pyint: Any  # bool or pl.Expr
 
@@ -171,16 +81,16 @@ def _and(a: Any, b: Any) -> Any:
     return a & b
 
 
-def _common(a: _Val, b: _Val) -> tuple[_I, _I, _I]:
+def _common(a: _Val, b: _Val) -> tuple[Ints, Ints, Ints]:
     """Numerators over a common denominator, and the denominator."""
-    if _is_const(a.den) and _is_const(b.den):
+    if is_const(a.den) and is_const(b.den):
         lcm = math.lcm(a.den.e, b.den.e)
         return (
-            _mul(a.num, _const(lcm // a.den.e)),
-            _mul(b.num, _const(lcm // b.den.e)),
-            _const(lcm),
+            mul(a.num, const(lcm // a.den.e)),
+            mul(b.num, const(lcm // b.den.e)),
+            const(lcm),
         )
-    return _mul(a.num, b.den), _mul(b.num, a.den), _mul(a.den, b.den)
+    return mul(a.num, b.den), mul(b.num, a.den), mul(a.den, b.den)
 
 
 class ExprCompiler:
@@ -201,26 +111,26 @@ class ExprCompiler:
 
         if e.op == "const":
             n, d = _fraction(e.value)
-            return _Val(_const(n), _const(d), False, False)
+            return _Val(const(n), const(d), False, False)
         if e.op == "count":
             length = pl.col(e.name).list.len().fill_null(0).cast(pl.Int64)
-            return _Val(_I(length, _COUNT_BOUND), _const(1), False, True)
+            return _Val(Ints(length, COUNT_BOUND), const(1), False, True)
         if e.op == "field":
             kind = self.spec.kind(e.name)
             col = pl.col(e.name)
             if kind == "int":
                 return _Val(
-                    _I(col.fill_null(0), self.bound(e.name, _COUNT_BOUND)), _const(1), False, True
+                    Ints(col.fill_null(0), self.bound(e.name, COUNT_BOUND)), const(1), False, True
                 )
             if kind == "decimal":
                 return _Val(
-                    _I(col.fill_null(0), self.bound(e.name, DECIMAL_LIMIT) * DECIMAL_SCALE),
-                    _const(DECIMAL_SCALE),
+                    Ints(col.fill_null(0), self.bound(e.name, DECIMAL_LIMIT) * DECIMAL_SCALE),
+                    const(DECIMAL_SCALE),
                     False,
                     False,
                 )
             if kind == "bool":
-                return _Val(_I(col.fill_null(False).cast(pl.Int64), 1), _const(1), False, True)
+                return _Val(Ints(col.fill_null(False).cast(pl.Int64), 1), const(1), False, True)
             raise ColumnarError(f"field {e.name!r} is not a number")
         parts = [self.value(a) for a in e.args]
         nullable = any(p.nullable for p in parts)
@@ -229,15 +139,15 @@ class ExprCompiler:
             for p in parts[1:]:
                 if e.op == "mul":
                     out = _Val(
-                        _mul(out.num, p.num),
-                        _mul(out.den, p.den),
+                        mul(out.num, p.num),
+                        mul(out.den, p.den),
                         nullable,
                         _and(out.pyint, p.pyint),
                     )
                 else:
                     a, b, den = _common(out, p)
                     out = _Val(
-                        _add(a, b, -1 if e.op == "sub" else 1),
+                        add(a, b, -1 if e.op == "sub" else 1),
                         den,
                         nullable,
                         _and(out.pyint, p.pyint),
@@ -247,19 +157,19 @@ class ExprCompiler:
             out = parts[0]
             for p in parts[1:]:
                 a, b, den = _common(out, p)
-                wide = max(a.b, b.b) > _WIDE
-                left, right = _expr(a, wide), _expr(b, wide)
+                wide = max(a.b, b.b) > WIDE
+                left, right = as_expr(a, wide), as_expr(b, wide)
                 better = right < left if e.op == "min" else right > left
-                num = _I(pl.when(better).then(right).otherwise(left), max(a.b, b.b))
+                num = Ints(pl.when(better).then(right).otherwise(left), max(a.b, b.b))
                 pyint = out.pyint
                 if not (isinstance(out.pyint, bool) and out.pyint == p.pyint):
                     pyint = pl.when(better).then(pl.lit(p.pyint)).otherwise(pl.lit(out.pyint))
                 out = _Val(num, den, nullable, pyint)
             if nullable:
                 missing = pl.any_horizontal(*[p.num.e.is_null() for p in parts if p.nullable])
-                wide = out.num.b > _WIDE
+                wide = out.num.b > WIDE
                 out = _Val(
-                    _I(pl.when(missing).then(None).otherwise(_expr(out.num, wide)), out.num.b),
+                    Ints(pl.when(missing).then(None).otherwise(as_expr(out.num, wide)), out.num.b),
                     out.den,
                     True,
                     out.pyint,
@@ -267,23 +177,23 @@ class ExprCompiler:
             return out
         x, y = parts
         if e.op == "div":
-            qn = _mul(x.num, y.den)
-            qd = _mul(x.den, y.num)
-            wide = max(qn.b, qd.b) > _WIDE
-            ne, de = _expr(qn, wide), _expr(qd, wide)
+            qn = mul(x.num, y.den)
+            qd = mul(x.den, y.num)
+            wide = max(qn.b, qd.b) > WIDE
+            ne, de = as_expr(qn, wide), as_expr(qd, wide)
             zero = de == 0
-            num_e = pl.when(zero).then(None).when(de < 0).then(_minus(ne)).otherwise(ne)
+            num_e = pl.when(zero).then(None).when(de < 0).then(minus(ne)).otherwise(ne)
             den_e = pl.when(zero).then(None).otherwise(de.abs())
-            return _Val(_I(num_e, qn.b), _I(den_e, qd.b), True, False)
+            return _Val(Ints(num_e, qn.b), Ints(den_e, qd.b), True, False)
         # floordiv
-        qn = _mul(x.num, y.den)
-        qd = _mul(x.den, y.num)
-        wide = _check(2 * max(qn.b, qd.b)) > _WIDE
-        ne, de = _expr(qn, wide), _expr(qd, wide)
-        sn = pl.when(de < 0).then(_minus(ne)).otherwise(ne)
+        qn = mul(x.num, y.den)
+        qd = mul(x.den, y.num)
+        wide = checked(2 * max(qn.b, qd.b)) > WIDE
+        ne, de = as_expr(qn, wide), as_expr(qd, wide)
+        sn = pl.when(de < 0).then(minus(ne)).otherwise(ne)
         sd = de.abs()
         floor = sn // sd
-        trunc = pl.when(sn >= 0).then(sn // sd).otherwise(_minus(_minus(sn) // sd))
+        trunc = pl.when(sn >= 0).then(sn // sd).otherwise(minus(minus(sn) // sd))
         pyint = _and(x.pyint, y.pyint)
         quotient: pl.Expr
         if pyint is True:
@@ -293,7 +203,7 @@ class ExprCompiler:
         else:
             quotient = pl.when(pyint).then(floor).otherwise(trunc)
         quotient = pl.when(de == 0).then(None).otherwise(quotient)
-        return _Val(_I(quotient, qn.b), _const(1), True, pyint)
+        return _Val(Ints(quotient, qn.b), const(1), True, pyint)
 
     # -- filters and conditions -------------------------------------------------------
 
@@ -313,7 +223,7 @@ class ExprCompiler:
             tests.append(test.fill_null(False))
         return pl.all_horizontal(*tests)
 
-    def condition(self, c: ConditionPlan) -> tuple[pl.Expr, tuple[_I, _I] | None, _Val | None]:
+    def condition(self, c: ConditionPlan) -> tuple[pl.Expr, tuple[Ints, Ints] | None, _Val | None]:
         """Whether ``c`` is met (never null), and the value it reads (``None`` for a flag)."""
         import polars as pl
 
@@ -335,31 +245,31 @@ class ExprCompiler:
 
     def compare(self, v: _Val, bound: Decimal, op: str) -> pl.Expr:
         p, q = _fraction(bound)
-        if _is_const(v.den):
+        if is_const(v.den):
             # n/d >= p/q  ⟺  n >= ceil(p·d/q)  (n is an integer)
             scaled = Fraction(p * v.den.e, q)
             limit = math.ceil(scaled) if op == ">=" else math.floor(scaled)
-            wide = max(v.num.b, abs(limit)) > _WIDE
-            left, right = _expr(v.num, wide), _expr(_const(limit), wide)
+            wide = max(v.num.b, abs(limit)) > WIDE
+            left, right = as_expr(v.num, wide), as_expr(const(limit), wide)
         else:
-            a, b = _mul(v.num, _const(q)), _mul(v.den, _const(p))
-            wide = max(a.b, b.b) > _WIDE
-            left, right = _expr(a, wide), _expr(b, wide)
+            a, b = mul(v.num, const(q)), mul(v.den, const(p))
+            wide = max(a.b, b.b) > WIDE
+            left, right = as_expr(a, wide), as_expr(b, wide)
         return left >= right if op == ">=" else left <= right
 
-    def fraction(self, c: ConditionPlan, met: pl.Expr, value: _Val | None) -> tuple[_I, _I]:
+    def fraction(self, c: ConditionPlan, met: pl.Expr, value: _Val | None) -> tuple[Ints, Ints]:
         """How far towards ``c`` a row is, in 0..1, as (numerator, denominator)."""
         import polars as pl
 
         low, high = c.at_least, c.at_most
         if value is None or low is None or low <= 0:
-            return _I(pl.when(met).then(1).otherwise(0).cast(pl.Int64), 1), _const(1)
+            return Ints(pl.when(met).then(1).otherwise(0).cast(pl.Int64), 1), const(1)
         p, q = _fraction(low)
-        num = _mul(value.num, _const(q))
-        den = _mul(value.den, _const(p))
-        wide = max(num.b, den.b) > _WIDE
-        ne, de = _expr(num, wide), _expr(den, wide)
-        if not _is_const(den):
+        num = mul(value.num, const(q))
+        den = mul(value.den, const(p))
+        wide = max(num.b, den.b) > WIDE
+        ne, de = as_expr(num, wide), as_expr(den, wide)
+        if not is_const(den):
             de = de.fill_null(1)
         within = value.num.e.is_not_null() if value.nullable else pl.lit(True)
         if c.bare is not None:
@@ -374,7 +284,7 @@ class ExprCompiler:
             .otherwise(0)
         )
         bound = max(num.b, den.b)
-        return _I(share, bound), (den if _is_const(den) else _I(de, den.b))
+        return Ints(share, bound), (den if is_const(den) else Ints(de, den.b))
 
 
 @dataclass
@@ -429,9 +339,9 @@ def compile_rubric_columns(plan: RubricPlan, prefix: str = "__r") -> _RubricColu
     shift = 10 ** (places - plan.places)
     conditions: list[pl.Expr] = []
 
-    def rounded(n: _I, d: _I) -> pl.Expr:
+    def rounded(n: Ints, d: Ints) -> pl.Expr:
         # round n/d (a value in units of 10^-plan.places) and express it in 10^-places
-        out: pl.Expr = _round_div(n, d, plan.rounding) * shift
+        out: pl.Expr = round_div(n, d, plan.rounding) * shift
         return out
 
     def column(name: str, expr: pl.Expr) -> pl.Expr:
@@ -449,7 +359,7 @@ def compile_rubric_columns(plan: RubricPlan, prefix: str = "__r") -> _RubricColu
             full = _units(body.full, places)
             hit: pl.Expr = pl.lit(False)
             ok: list[pl.Expr] = []
-            shares: list[tuple[_I, _I, pl.Expr | None]] = []
+            shares: list[tuple[Ints, Ints, pl.Expr | None]] = []
             for n_cond, cond in enumerate(body.conditions):
                 name = f"{prefix}_{n_item}_{n_cond}"
                 cond_applies = c.filter(cond.applies)
@@ -461,9 +371,9 @@ def compile_rubric_columns(plan: RubricPlan, prefix: str = "__r") -> _RubricColu
                 ok.append(met if cond_applies is None else (~cond_applies | met))
                 if body.proportional:
                     num, den = c.fraction(cond, met_expr, value)
-                    num = _I(column(f"{name}_num", _expr(num, num.b > _WIDE)), num.b)
-                    if not _is_const(den):
-                        den = _I(column(f"{name}_den", _expr(den, den.b > _WIDE)), den.b)
+                    num = Ints(column(f"{name}_num", as_expr(num, num.b > WIDE)), num.b)
+                    if not is_const(den):
+                        den = Ints(column(f"{name}_den", as_expr(den, den.b > WIDE)), den.b)
                     shares.append((num, den, cond_applies))
             all_ok = pl.all_horizontal(*ok) if ok else pl.lit(True)
             live = hit if applies is None else (applies & hit)
@@ -503,11 +413,9 @@ def compile_rubric_columns(plan: RubricPlan, prefix: str = "__r") -> _RubricColu
     basis = total
     if plan.scaled:
         declared_units = _units(plan.declared_total, plan.places)
-        t = _I(total.cast(pl.Int64), 10**15)
-        r = _I(reach, 10**15)
-        basis = (
-            pl.when(reach > 0).then(rounded(_mul(t, _const(declared_units)), r)).otherwise(total)
-        )
+        t = Ints(total.cast(pl.Int64), 10**15)
+        r = Ints(reach, 10**15)
+        basis = pl.when(reach > 0).then(rounded(mul(t, const(declared_units)), r)).otherwise(total)
     stages.append(
         [
             total.cast(pl.Int64).alias(f"{prefix}_total"),
@@ -546,41 +454,41 @@ def compile_rubric_columns(plan: RubricPlan, prefix: str = "__r") -> _RubricColu
 
 
 def _least_share(
-    shares: Sequence[tuple[_I, _I, pl.Expr | None]], full: Decimal, places: int
-) -> tuple[_I, _I]:
+    shares: Sequence[tuple[Ints, Ints, pl.Expr | None]], full: Decimal, places: int
+) -> tuple[Ints, Ints]:
     """The least fraction of the applying conditions times ``full`` in 10^-places, as n/d."""
     import polars as pl
 
-    best_n: _I | None = None
-    best_d: _I | None = None
+    best_n: Ints | None = None
+    best_d: Ints | None = None
     for num, den, cond_applies in shares:
         if cond_applies is not None:
-            wide = max(num.b, den.b) > _WIDE
-            num = _I(
-                pl.when(cond_applies).then(_expr(num, wide)).otherwise(_expr(den, wide)),
+            wide = max(num.b, den.b) > WIDE
+            num = Ints(
+                pl.when(cond_applies).then(as_expr(num, wide)).otherwise(as_expr(den, wide)),
                 max(num.b, den.b),
             )
         if best_n is None or best_d is None:
             best_n, best_d = num, den
             continue
-        left, right = _mul(num, best_d), _mul(best_n, den)
-        wide = max(left.b, right.b) > _WIDE
-        smaller = _expr(left, wide) < _expr(right, wide)
-        wn = max(num.b, best_n.b) > _WIDE
-        best_n = _I(
-            pl.when(smaller).then(_expr(num, wn)).otherwise(_expr(best_n, wn)),
+        left, right = mul(num, best_d), mul(best_n, den)
+        wide = max(left.b, right.b) > WIDE
+        smaller = as_expr(left, wide) < as_expr(right, wide)
+        wn = max(num.b, best_n.b) > WIDE
+        best_n = Ints(
+            pl.when(smaller).then(as_expr(num, wn)).otherwise(as_expr(best_n, wn)),
             max(num.b, best_n.b),
         )
-        if not (_is_const(den) and _is_const(best_d) and den.e == best_d.e):
-            wd = max(den.b, best_d.b) > _WIDE
-            best_d = _I(
-                pl.when(smaller).then(_expr(den, wd)).otherwise(_expr(best_d, wd)),
+        if not (is_const(den) and is_const(best_d) and den.e == best_d.e):
+            wd = max(den.b, best_d.b) > WIDE
+            best_d = Ints(
+                pl.when(smaller).then(as_expr(den, wd)).otherwise(as_expr(best_d, wd)),
                 max(den.b, best_d.b),
             )
     assert best_n is not None
     assert best_d is not None
     full_n, full_d = _fraction(full)
-    return _mul(best_n, _const(full_n * 10**places)), _mul(best_d, _const(full_d))
+    return mul(best_n, const(full_n * 10**places)), mul(best_d, const(full_d))
 
 
 def _adjustment(
@@ -588,7 +496,7 @@ def _adjustment(
     body: AdjustmentPlan,
     plan: RubricPlan,
     places: int,
-    rounded: Callable[[_I, _I], pl.Expr],
+    rounded: Callable[[Ints, Ints], pl.Expr],
 ) -> pl.Expr:
     import polars as pl
 
@@ -596,21 +504,21 @@ def _adjustment(
     pn, pd = _fraction(body.pivot)
     qn, qd = _fraction(body.per)
     # units = (v - pivot) / per = ((n·pd − pn·d)·qd) / (d·pd·qn)
-    un = _mul(_add(_mul(v.num, _const(pd)), _mul(v.den, _const(pn)), -1), _const(qd))
-    ud = _mul(v.den, _const(pd * qn))
+    un = mul(add(mul(v.num, const(pd)), mul(v.den, const(pn)), -1), const(qd))
+    ud = mul(v.den, const(pd * qn))
     if body.mode == "whole":
-        un, ud = _I(_round_div(un, ud, Rounding.DOWN), un.b), _const(1)
+        un, ud = Ints(round_div(un, ud, Rounding.DOWN), un.b), const(1)
     elif body.mode == "floor":
-        un, ud = _I(_round_div(un, ud, Rounding.FLOOR), un.b), _const(1)
+        un, ud = Ints(round_div(un, ud, Rounding.FLOOR), un.b), const(1)
     elif body.mode == "half_up":
-        un, ud = _I(_round_div(un, ud, Rounding.HALF_UP), un.b), _const(1)
+        un, ud = Ints(round_div(un, ud, Rounding.HALF_UP), un.b), const(1)
     bn, bd = _fraction(body.base)
     sn, sd = _fraction(body.step)
     # raw = base + units·step = (bn·sd·ud + un·sn·bd) / (bd·sd·ud)
-    raw_n = _add(_mul(_const(bn * sd), ud), _mul(un, _const(sn * bd)))
-    raw_d = _mul(ud, _const(bd * sd))
+    raw_n = add(mul(const(bn * sd), ud), mul(un, const(sn * bd)))
+    raw_d = mul(ud, const(bd * sd))
     scale = 10**plan.places
-    points = rounded(_mul(raw_n, _const(scale)), raw_d)
+    points = rounded(mul(raw_n, const(scale)), raw_d)
     lowest, top = _units(body.lowest, places), _units(body.top, places)
     points = pl.min_horizontal(pl.max_horizontal(points, pl.lit(lowest)), pl.lit(top))
     unreported: pl.Expr = pl.all_horizontal(*[pl.col(f).is_null() for f in body.read])

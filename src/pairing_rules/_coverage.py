@@ -27,14 +27,13 @@ or at a number that a quote already covers, or at one another entry covers.
 
 from __future__ import annotations
 
-import re
-from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from ._coverage_text import SPACES, DocText, inside, match_rows
 from ._i18n import Text
 from ._not_rules import NotRule, NotRuleKind
 from ._numerals import LineIndex, NumberToken, find_numbers
@@ -63,11 +62,6 @@ GROUP_LABELS: Final[dict[Group, Text]] = {
 
 #: characters of context shown on each side of a number
 CONTEXT_CHARS: Final = 24
-
-_SPACE: Final = re.compile(r"\s")
-_SPACES: Final = re.compile(r"\s+")
-_FULL_WIDTH: Final = str.maketrans("０１２３４５６７８９．", "0123456789.")
-_HAS_NUMERAL: Final = re.compile(r"[0-9０-９零〇一二三四五六七八九十百千万亿两]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,42 +249,6 @@ class CoverageReport:
 # ----------------------------------------------------------------------------- measuring
 
 
-class _Text:
-    """A text with white space removed, and the way back to offsets in the text."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.offsets = [i for i, c in enumerate(text) if not _SPACE.match(c)]
-        self.flat = "".join(text[i] for i in self.offsets)
-
-    def find_all(self, needle: str, start: int = 0) -> list[tuple[int, int]]:
-        """Every place of ``needle`` (white space removed) as offsets in the text."""
-        flat = _SPACES.sub("", needle)
-        out: list[tuple[int, int]] = []
-        if not flat:
-            return out
-        i = self.flat.find(flat, start)
-        while i != -1:
-            out.append((self.offsets[i], self.offsets[i + len(flat) - 1] + 1))
-            i = self.flat.find(flat, i + 1)
-        return out
-
-    def flat_index(self, offset: int) -> int:
-        """The index in :attr:`flat` of the first non-space character at or after ``offset``."""
-        return bisect_left(self.offsets, offset)
-
-
-def _inside(token: NumberToken, span: tuple[int, int]) -> bool:
-    return span[0] <= token.start and token.end <= span[1]
-
-
-def _number_key(value: object) -> str:
-    if isinstance(value, Decimal):
-        value = value.normalize()
-        return f"{value:f}"
-    return _SPACES.sub("", str(value)).translate(_FULL_WIDTH).replace(",", "")
-
-
 def measure(
     text: str,
     sources: Iterable[tuple[str, Source]],
@@ -309,7 +267,7 @@ def measure(
     :param tables: the cells of each table a ``kind: table`` entry may name, row by row.
     :param labels: the group and label of each owner id (``rule`` and no label otherwise).
     """
-    doc = _Text(text)
+    doc = DocText(text)
     index = LineIndex(text)
     labels = labels or {}
     tables = tables or {}
@@ -326,7 +284,7 @@ def measure(
             status.append("structural")
             cited_by.append(())
             continue
-        by = tuple(i for i, c in enumerate(citations) if any(_inside(token, s) for s in c.spans))
+        by = tuple(i for i, c in enumerate(citations) if any(inside(token, s) for s in c.spans))
         cited_by.append(by)
         status.append("cited" if by else "uncovered")
     entry_of: list[int | None] = [None] * len(tokens)
@@ -359,8 +317,8 @@ def measure(
 
     numbers = []
     for n, token in enumerate(tokens):
-        before = _SPACES.sub(" ", text[max(0, token.start - CONTEXT_CHARS) : token.start]).lstrip()
-        after = _SPACES.sub(" ", text[token.end : token.end + CONTEXT_CHARS]).rstrip()
+        before = SPACES.sub(" ", text[max(0, token.start - CONTEXT_CHARS) : token.start]).lstrip()
+        after = SPACES.sub(" ", text[token.end : token.end + CONTEXT_CHARS]).rstrip()
         numbers.append(
             NumberCoverage(
                 anchor=f"n{n + 1}",
@@ -398,9 +356,9 @@ def _number_entry(
     citations: list[Citation],
     index: LineIndex,
 ) -> EntryCheck:
-    wanted = _SPACES.sub("", entry.text or "")
+    wanted = SPACES.sub("", entry.text or "")
     line = index.line(span[0])
-    hits = [n for n, t in enumerate(tokens) if t.text == wanted and _inside(t, span)]
+    hits = [n for n, t in enumerate(tokens) if t.text == wanted and inside(t, span)]
     counted = [n for n in hits if status[n] != "structural"]
     problem: Text | None = None
     if not counted:
@@ -410,7 +368,7 @@ def _number_entry(
                 en=f"{wanted} in the context is structural numbering, not counted: no entry needed",
             )
         else:
-            numbers = "、".join(t.text for t in tokens if _inside(t, span) and not t.structural)
+            numbers = "、".join(t.text for t in tokens if inside(t, span) and not t.structural)
             problem = Text(
                 zh=f"上下文中没有数字 {wanted}（其中的数字：{numbers or '无'}）",
                 en=f"the context holds no number {wanted} (its numbers: {numbers or 'none'})",
@@ -443,7 +401,7 @@ def _number_entry(
     return EntryCheck(i, entry, (n,), span, line)
 
 
-def _suggest(doc: _Text, tokens: list[NumberToken], n: int) -> str | None:
+def _suggest(doc: DocText, tokens: list[NumberToken], n: int) -> str | None:
     """The shortest context (of a few tried) that occurs once and points at number ``n`` alone."""
     token = tokens[n]
     start, end = doc.flat_index(token.start), doc.flat_index(token.end)
@@ -454,21 +412,21 @@ def _suggest(doc: _Text, tokens: list[NumberToken], n: int) -> str | None:
         if doc.flat.find(snippet, first + 1) != -1:
             continue
         span = (doc.offsets[a], doc.offsets[b - 1] + 1)
-        same = [t for t in tokens if t.text == token.text and not t.structural and _inside(t, span)]
+        same = [t for t in tokens if t.text == token.text and not t.structural and inside(t, span)]
         if len(same) == 1:
-            return _SPACES.sub(" ", doc.text[span[0] : span[1]])
+            return SPACES.sub(" ", doc.text[span[0] : span[1]])
     return None
 
 
 def _cites(citation: Citation, token: NumberToken) -> bool:
-    return any(_inside(token, s) for s in citation.spans)
+    return any(inside(token, s) for s in citation.spans)
 
 
 def _table_entry(
     i: int,
     entry: NotRule,
     span: tuple[int, int],
-    doc: _Text,
+    doc: DocText,
     tokens: list[NumberToken],
     status: list[Status],
     entry_of: list[int | None],
@@ -492,8 +450,8 @@ def _table_entry(
             en=f"the pack has no table {entry.table} (it has: {known})",
         )
         return EntryCheck(i, entry, (), block, line, problem)
-    waiting = [n for n, t in enumerate(tokens) if status[n] == "uncovered" and _inside(t, block)]
-    matched = _match_rows(doc, block, rows, [tokens[n] for n in waiting])
+    waiting = [n for n, t in enumerate(tokens) if status[n] == "uncovered" and inside(t, block)]
+    matched = match_rows(doc, block, rows, [tokens[n] for n in waiting])
     covered = [n for k, n in enumerate(waiting) if k in matched]
     for n in covered:
         status[n] = "table"
@@ -506,81 +464,6 @@ def _table_entry(
         )
         return EntryCheck(i, entry, (), block, line, problem)
     return EntryCheck(i, entry, tuple(covered), block, line)
-
-
-def _is_number(cell: object) -> bool:
-    return isinstance(cell, int | Decimal) or bool(
-        isinstance(cell, str) and re.fullmatch(r"[0-9０-９.,．]+", cell.strip())
-    )
-
-
-def _match_rows(
-    doc: _Text,
-    block: tuple[int, int],
-    rows: Sequence[Sequence[object]],
-    tokens: list[NumberToken],
-) -> set[int]:
-    """Which of ``tokens`` (numbers of a printed table) are values of ``rows``.
-
-    Each row is found by its most distinctive text cell (a name); the numbers
-    between its neighbours' names are its candidates, nearest first, and each
-    of its values accounts for one of them.  Numbers inside a text cell of the
-    table (a school's name) are accounted for where that text is printed.
-    """
-
-    def within(places: list[tuple[int, int]]) -> list[tuple[int, int]]:
-        return [s for s in places if block[0] <= s[0] and s[1] <= block[1]]
-
-    def names(cells: Sequence[object]) -> list[str]:
-        return [
-            _SPACES.sub("", c)
-            for c in cells
-            if isinstance(c, str) and not _is_number(c) and c.strip()
-        ]
-
-    shared = Counter(t for cells in rows for t in set(names(cells)))
-    places: dict[str, list[tuple[int, int]]] = {}
-    anchors: list[tuple[tuple[int, int], Sequence[object]]] = []
-    pool: Counter[str] = Counter()
-    position = block[0]
-    for cells in rows:
-        texts = names(cells)
-        for text in texts:
-            if text not in places:
-                places[text] = within(doc.find_all(text))
-        found = [t for t in texts if places[t]]
-        if not found:
-            pool.update(_number_key(c) for c in cells if _is_number(c))
-            continue
-        name = min(found, key=lambda t: (shared[t], len(places[t]), -len(t)))
-        later = [s for s in places[name] if s[0] >= position] or places[name]
-        anchors.append((later[0], cells))
-        position = later[0][1]
-    matched: set[int] = set()
-    named = [s for text, spans in places.items() if _HAS_NUMERAL.search(text) for s in spans]
-    for k, token in enumerate(tokens):
-        if any(_inside(token, s) for s in named):
-            matched.add(k)
-    anchors.sort(key=lambda a: a[0])
-    for j, (anchor, cells) in enumerate(anchors):
-        low = anchors[j - 1][0][1] if j else block[0]
-        high = anchors[j + 1][0][0] if j + 1 < len(anchors) else block[1]
-        values = Counter(_number_key(c) for c in cells if _is_number(c))
-        candidates = [
-            k for k, t in enumerate(tokens) if k not in matched and low <= t.start and t.end <= high
-        ]
-        candidates.sort(key=lambda k: abs(tokens[k].start - anchor[0]))
-        for k in candidates:
-            key = _number_key(tokens[k].text)
-            if values[key] > 0:
-                values[key] -= 1
-                matched.add(k)
-    for k, token in enumerate(tokens):
-        key = _number_key(token.text)
-        if k not in matched and pool[key] > 0:
-            pool[key] -= 1
-            matched.add(k)
-    return matched
 
 
 # ------------------------------------------------------------------------------- packs

@@ -16,7 +16,8 @@ from typing import Any, Final
 
 from ._conditions import condition_results, describe_observed
 from ._i18n import Text
-from ._interpret import SKIPPED, GroupOutcome, Outcome, RequirementOutcome
+from ._interpret import SKIPPED, Outcome, RequirementOutcome
+from ._interpret_groups import GroupOutcome
 from ._models import record_key
 from ._numbers import format_number, format_percent, json_number, to_display
 from ._plan import (

@@ -32,7 +32,8 @@ from pydantic.functional_validators import (
 )
 
 from ._i18n import Text
-from ._models import COERCIONS, Limit, Record, field_text
+from ._models import Limit, Record, field_text
+from ._values import COERCIONS
 
 FieldKind = Literal["int", "decimal", "bool", "text", "enum", "date", "list", "model", "other"]
 

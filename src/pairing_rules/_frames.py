@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
-from ._compile_polars import COLUMN_LIMIT, DECIMAL_LIMIT, DECIMAL_PLACES, DECIMAL_SCALE
+from ._compile_ints import COLUMN_LIMIT, DECIMAL_LIMIT, DECIMAL_PLACES, DECIMAL_SCALE
 from ._dataset import Notice, Rejection, duplicate_error, validate_records
 from ._fields import record_spec
 from ._i18n import Text

@@ -69,9 +69,9 @@ def load(name: str) -> Pack:
         found = sorted(path.glob("pack.yaml")) or sorted(path.glob("src/*/pack.yaml"))
         path = found[0] if found else path / "pack.yaml"
     if not path.is_file():
-        from ._main import _UsageError
+        from ._shared import UsageError
 
-        raise _UsageError(f"找不到规则包文件 {path}", f"no pack file {path}")
+        raise UsageError(f"找不到规则包文件 {path}", f"no pack file {path}")
     return load_pack(path)
 
 

@@ -26,7 +26,8 @@ from typing import Any, Final, NamedTuple, cast
 from .._dataset import FieldError, Notice, RecordChecker, Rejection
 from .._i18n import Text
 from .._location import Location
-from .._models import SPREADSHEET_ERRORS, Record
+from .._models import Record
+from .._values import SPREADSHEET_ERRORS
 from ._columns import ColumnSpec, model_columns
 from ._errors import InputError
 

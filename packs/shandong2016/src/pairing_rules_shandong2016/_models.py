@@ -16,32 +16,13 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import BeforeValidator, Field
 
-from pairing_rules import Record, Stage, Text
-
-
-def _text(value: Any) -> Any:
-    """An id or a name may come from a workbook as a number: keep its text."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return value
-
-
-NonEmpty = Annotated[str, BeforeValidator(_text), Field(min_length=1)]
+from pairing_rules import Identifier, Name, Record, Stage, Text, labelled_field
 
 
 def _blank_is_none(value: Any) -> Any:
     if isinstance(value, str) and value.strip() == "":
         return None
     return value
-
-
-def _field(zh: str, en: str, default: Any = None) -> Any:
-    """A field with its Chinese and English label (as the core models write them)."""
-    return Field(default, description=en, json_schema_extra={"zh": zh, "en": en})
 
 
 class HezeAssignment(Record):
@@ -56,14 +37,14 @@ class HezeAssignment(Record):
     COLLECTION: ClassVar[str] = "heze_assignments"
     NOUN: ClassVar[Text] = Text(zh="菏泽帮扶安排", en="Heze assignment")
 
-    id: NonEmpty = _field("编号", "id", ...)
-    city: NonEmpty = _field("确定帮扶学校的市", "city designating the supporter", ...)
-    supporter: NonEmpty = _field("帮扶学校", "supporting school", ...)
-    heze_school: NonEmpty = _field("菏泽被帮扶学校", "Heze school supported", ...)
-    supporter_stage: Annotated[Stage | None, BeforeValidator(_blank_is_none)] = _field(
+    id: Identifier = labelled_field("编号", "id", ...)
+    city: Name = labelled_field("确定帮扶学校的市", "city designating the supporter", ...)
+    supporter: Name = labelled_field("帮扶学校", "supporting school", ...)
+    heze_school: Name = labelled_field("菏泽被帮扶学校", "Heze school supported", ...)
+    supporter_stage: Annotated[Stage | None, BeforeValidator(_blank_is_none)] = labelled_field(
         "帮扶学校学段", "supporting school's stage"
     )
-    note: str | None = _field("备注", "note")
+    note: str | None = labelled_field("备注", "note")
 
 
 class KeyVillageSchool(Record):
@@ -77,16 +58,16 @@ class KeyVillageSchool(Record):
     COLLECTION: ClassVar[str] = "key_village_schools"
     NOUN: ClassVar[Text] = Text(zh="重点村学校", en="key-village school")
 
-    id: NonEmpty = _field("编号", "id", ...)
-    name: NonEmpty = _field("学校名称", "school", ...)
-    city: Annotated[str | None, BeforeValidator(_blank_is_none)] = _field("设区市", "city")
-    county: Annotated[str | None, BeforeValidator(_blank_is_none)] = _field(
+    id: Identifier = labelled_field("编号", "id", ...)
+    name: Name = labelled_field("学校名称", "school", ...)
+    city: Annotated[str | None, BeforeValidator(_blank_is_none)] = labelled_field("设区市", "city")
+    county: Annotated[str | None, BeforeValidator(_blank_is_none)] = labelled_field(
         "县（市、区）", "county"
     )
     year: Annotated[
         Annotated[int, Field(ge=1949, le=2100)] | None, BeforeValidator(_blank_is_none)
-    ] = _field("年度", "year")
-    note: str | None = _field("备注", "note")
+    ] = labelled_field("年度", "year")
+    note: str | None = labelled_field("备注", "note")
 
 
 __all__ = ["HezeAssignment", "KeyVillageSchool"]

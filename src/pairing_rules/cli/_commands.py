@@ -1,0 +1,368 @@
+"""The commands of ``pairing-rules``: each imports what it needs when it runs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, Final
+
+from ._shared import (
+    EXIT_OK,
+    EXIT_UNMET,
+    EXIT_USER,
+    UsageError,
+    error,
+    overrides_of,
+    parse_date,
+    print_json,
+)
+
+if TYPE_CHECKING:
+    from .._i18n import Lang
+
+
+def _cmd_packs(args: argparse.Namespace, lang: Lang) -> int:
+    from .._registry import default_registry
+    from . import _render
+
+    registry = default_registry()
+    packs = registry.list_packs()
+    if args.format == "json":
+        print_json([_render.pack_summary(p) for p in packs])
+    else:
+        _render.packs_table(packs, lang)
+    for err in registry.errors:
+        who = err.plugin
+        if err.distribution is not None:
+            who = f"{err.plugin} [{err.distribution} {err.version or ''}]".replace(" ]", "]")
+        error(
+            f"已跳过插件 {who}（{err.stage}）：{err.message}"
+            if lang == "zh"
+            else f"skipped plugin {who} ({err.stage}): {err.message}"
+        )
+    return EXIT_OK
+
+
+def _cmd_show(args: argparse.Namespace, lang: Lang) -> int:
+    from .._registry import get_pack
+    from . import _render
+
+    pack = get_pack(args.pack)
+    if args.format == "json":
+        print_json(_render.pack_detail(pack))
+    else:
+        _render.show_text(pack, lang)
+    return EXIT_OK
+
+
+def _cmd_audit(args: argparse.Namespace, lang: Lang) -> int:
+    from .._engine import audit
+    from .._registry import get_pack
+    from . import _render
+
+    pack = get_pack(args.pack)
+    report = audit(pack, interpretations=overrides_of(args))
+    if args.format == "json":
+        print_json(report.as_json())
+    else:
+        _render.audit_text(report, lang)
+    return EXIT_OK
+
+
+def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
+    from .._registry import get_pack
+    from .._scoring import Scorer
+    from . import _render
+    from ._progress import ProgressBar
+    from ._score import score_command
+
+    pack = get_pack(args.pack)
+    if not pack.definition.rubrics:
+        raise UsageError(
+            f"规则包 {pack.id} 没有考核细则，无法评分", f"pack {pack.id} has no rubric"
+        )
+    if args.rubric is not None and args.rubric not in {r.id for r in pack.definition.rubrics}:
+        known = ", ".join(r.id for r in pack.definition.rubrics)
+        raise UsageError(
+            f"规则包 {pack.id} 没有考核细则 {args.rubric}；可选：{known}",
+            f"pack {pack.id} has no rubric {args.rubric}; choose one of: {known}",
+        )
+    as_of = parse_date(args.as_of) if args.as_of else None
+    _check_out(args.out)
+    scorer = Scorer(pack, rubric=args.rubric, interpretations=overrides_of(args))
+    from ..io._readers import open_records
+
+    with (
+        open_records(args.input, pack.record_types, pack.collections()) as stream,
+        ProgressBar(None, "评分" if lang == "zh" else "scoring") as bar,
+    ):
+        rejected = score_command(
+            pack,
+            scorer,
+            iter(stream),
+            rejected_reading=stream.rejected,
+            notices=stream.notices,
+            out=args.out,
+            fmt=args.format,
+            lang=lang,
+            as_of=as_of,
+            progress=bar,
+        )
+    _render.notices_to_stderr(stream.notices, lang)
+    _render.rejections_to_stderr(rejected, lang, report=args.out)
+    bad_notices = any(n.error for n in stream.notices)
+    return EXIT_USER if rejected or bad_notices else EXIT_OK
+
+
+def _check_out(out: str | None) -> None:
+    if out is None:
+        return
+    from pathlib import Path
+
+    suffix = Path(out).suffix.lower()
+    if suffix not in (".xlsx", ".html", ".htm", ".json"):
+        raise UsageError(
+            f"--out 只支持 .xlsx、.html 或 .json，收到 {out!r}",
+            f"--out writes .xlsx, .html or .json, got {out!r}",
+        )
+
+
+def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
+    from .._engine import check
+    from .._registry import get_pack
+    from ..io._readers import read_dataset
+    from . import _render
+    from ._progress import ProgressBar
+
+    pack = get_pack(args.pack)
+    as_of = parse_date(args.as_of) if args.as_of else None
+    _check_out(args.out)
+    overrides = overrides_of(args)
+    pack.choices(overrides)
+    dataset = read_dataset(args.input, pack.record_types, pack.collections())
+    with ProgressBar(dataset.size, "检查" if lang == "zh" else "checking") as bar:
+        report = check(pack, dataset, as_of=as_of, interpretations=overrides, progress_callback=bar)
+    if args.out:
+        from pathlib import Path
+
+        suffix = Path(args.out).suffix.lower()
+        if suffix == ".xlsx":
+            from ..io._report_xlsx import write_check_workbook
+
+            write_check_workbook(report, pack, args.out, lang=lang, notices=dataset.notices)
+        elif suffix in (".html", ".htm"):
+            from ..io._report_html import write_check_html
+
+            write_check_html(report, pack, args.out, lang=lang, notices=dataset.notices)
+        else:
+            from ..io._atomic import write_text
+
+            write_text(json.dumps(report.as_json(), ensure_ascii=False, indent=2), args.out)
+    if args.format == "json":
+        print_json(
+            {**report.as_json(), "notices": [n.model_dump(mode="json") for n in dataset.notices]}
+        )
+    else:
+        _render.check_text(report, lang)
+    _render.notices_to_stderr(dataset.notices, lang)
+    _render.rejections_to_stderr(report.rejected, lang)
+    if report.rejected or any(n.error for n in dataset.notices):
+        return EXIT_USER
+    if args.fail_on_unmet and report.unmet:
+        return EXIT_UNMET
+    return EXIT_OK
+
+
+def _cmd_template(args: argparse.Namespace, lang: Lang) -> int:
+    from pathlib import Path
+
+    from .._registry import get_pack
+    from ..io._template import write_template
+
+    pack = get_pack(args.pack)
+    if Path(args.out).suffix.lower() != ".xlsx":
+        raise UsageError(
+            f"模板只能写成 .xlsx 文件，收到 {args.out!r}",
+            f"a template is an .xlsx file, got {args.out!r}",
+        )
+    if not pack.collections():
+        raise UsageError(f"规则包 {pack.id} 不读取任何记录", f"pack {pack.id} reads no records")
+    path = write_template(pack, args.out, lang=lang)
+    print(f"已生成模板：{path}" if lang == "zh" else f"template written: {path}")
+    return EXIT_OK
+
+
+def _cmd_quota(args: argparse.Namespace, lang: Lang) -> int:
+    from .._engine import quota
+    from .._registry import get_pack
+    from . import _render
+
+    pack = get_pack(args.pack)
+    if not pack.definition.quotas:
+        raise UsageError(f"规则包 {pack.id} 没有定额表", f"pack {pack.id} has no quota table")
+    known = [q.id for q in pack.definition.quotas]
+    if args.table is not None and args.table not in known:
+        raise UsageError(
+            f"规则包 {pack.id} 没有定额表 {args.table}；可选：{'、'.join(known)}",
+            f"pack {pack.id} has no quota table {args.table}; choose one of: {', '.join(known)}",
+        )
+    report = quota(
+        pack, table=args.table, audit_rows=args.audit, interpretations=overrides_of(args)
+    )
+    if args.format == "json":
+        print_json(report.as_json())
+    else:
+        _render.quota_text(report, lang)
+    return EXIT_OK
+
+
+def _cmd_diff(args: argparse.Namespace, lang: Lang) -> int:
+    from .._diff import diff
+    from ..io._readers import read_dataset
+    from . import _authoring, _render
+
+    a = _authoring.load_pack_arg(args.a, UsageError)
+    b = _authoring.load_pack_arg(args.b, UsageError)
+    data = None
+    notices: list[Any] = []
+    rejected: list[Any] = []
+    if args.input:
+        types = {**a.record_types, **b.record_types}
+        wanted = list(dict.fromkeys([*a.collections(), *b.collections()]))
+        data = read_dataset(args.input, types, wanted)
+        notices, rejected = data.notices, data.rejected
+    report = diff(a, b, data=data)
+    if args.format == "json":
+        print_json(report.as_json())
+    else:
+        _render.diff_text(report, lang)
+    _render.notices_to_stderr(notices, lang)
+    _render.rejections_to_stderr(rejected, lang)
+    return EXIT_USER if rejected or any(n.error for n in notices) else EXIT_OK
+
+
+def _cmd_new_pack(args: argparse.Namespace, lang: Lang) -> int:
+    from .._scaffold import ScaffoldError, new_pack
+
+    published = parse_date(args.published) if args.published else None
+    try:
+        path = new_pack(
+            args.id,
+            title=args.title,
+            source=args.source,
+            directory=args.dir,
+            issuer=args.issuer,
+            doc_number=args.doc_number,
+            published=published,
+            year=args.year,
+            title_en=args.title_en,
+        )
+    except ScaffoldError as exc:
+        raise UsageError(exc.text.zh, exc.text.en) from None
+    if lang == "zh":
+        print(f"已创建规则包 {args.id}：{path}")
+        print(f"下一步：pip install -e {path}，然后 pairing-rules show {args.id}")
+    else:
+        print(f"pack {args.id} created: {path}")
+        print(f"next: pip install -e {path}, then pairing-rules show {args.id}")
+    return EXIT_OK
+
+
+def _cmd_lint(args: argparse.Namespace, lang: Lang) -> int:
+    from . import _authoring
+
+    return _authoring.cmd_lint(args, lang, UsageError)
+
+
+def _cmd_schema(args: argparse.Namespace, lang: Lang) -> int:
+    from . import _authoring
+
+    return _authoring.cmd_schema(args, lang, UsageError)
+
+
+def _cmd_aggregate(args: argparse.Namespace, lang: Lang) -> int:
+    from pathlib import Path
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".parquet", ".json"):
+        raise UsageError(
+            f"--out 只支持 .parquet 或 .json，收到 {args.out!r}",
+            f"--out writes .parquet or .json, got {args.out!r}",
+        )
+    from .._frames import MissingExtraError
+
+    try:
+        from .._aggregate import aggregate_log
+        from ..io._table_files import read_table
+
+        result = aggregate_log(read_table(args.log), read_table(args.communities), year=args.year)
+    except MissingExtraError as exc:
+        raise UsageError(str(exc), str(exc)) from None
+    from ..io._atomic import AtomicFile, write_text
+
+    if out.suffix.lower() == ".parquet":
+        target = AtomicFile(out)
+        try:
+            result.frame.write_parquet(target.file)
+            target.commit()
+        except BaseException:
+            target.discard()
+            raise
+    else:
+        write_text(json.dumps(result.as_json(), ensure_ascii=False, indent=2), out)
+    summary = {
+        "year": result.year,
+        "log_rows": result.log_rows,
+        "log_rows_rejected": sum(1 for r in result.rejected if r.collection == "log"),
+        "communities": result.frame.height,
+        "communities_rejected": sum(1 for r in result.rejected if r.collection != "log"),
+        "out": str(out),
+    }
+    if args.format == "json":
+        print_json(
+            {
+                **summary,
+                "rejected": [r.as_json() for r in result.rejected],
+                "notices": [n.model_dump(mode="json") for n in result.notices],
+            }
+        )
+    elif lang == "zh":
+        print(
+            f"{summary['year']} 年度：日志 {summary['log_rows']} 行（拒收 {summary['log_rows_rejected']} 行），"
+            f"教共体 {summary['communities']} 个（拒收 {summary['communities_rejected']} 个），已写出 {out}"
+        )
+    else:
+        print(
+            f"{summary['year']}: {summary['log_rows']} log rows ({summary['log_rows_rejected']} rejected), "
+            f"{summary['communities']} communities ({summary['communities_rejected']} rejected), written to {out}"
+        )
+    from . import _render
+
+    _render.notices_to_stderr(result.notices, lang)
+    _render.rejections_to_stderr(result.rejected, lang)
+    bad = result.rejected or any(n.error for n in result.notices)
+    return EXIT_USER if bad else EXIT_OK
+
+
+def _cmd_coverage(args: argparse.Namespace, lang: Lang) -> int:
+    from . import _coverage
+
+    return _coverage.run(args, lang)
+
+
+COMMANDS: Final[dict[str, Callable[[argparse.Namespace, Lang], int]]] = {
+    "packs": _cmd_packs,
+    "show": _cmd_show,
+    "audit": _cmd_audit,
+    "score": _cmd_score,
+    "check": _cmd_check,
+    "quota": _cmd_quota,
+    "template": _cmd_template,
+    "diff": _cmd_diff,
+    "aggregate": _cmd_aggregate,
+    "new-pack": _cmd_new_pack,
+    "lint": _cmd_lint,
+    "schema": _cmd_schema,
+    "coverage": _cmd_coverage,
+}
