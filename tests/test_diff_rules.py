@@ -1,9 +1,10 @@
 """``diff`` of two packs that differ only in rubric details, and the records whose grade changes.
 
-Pack B is a copy of the demo pack (``tests/demo``) with five edits: an item's points,
-an item's threshold, an adjustment's base, the grade bands and an interpretation's
-default.  Each must be reported, and nothing else; with input records, the records
-whose total or grade changes are listed with the items responsible.
+Pack B is a copy of the demo pack (``tests/demo``) as next year's document would make it:
+its text and the pack's numbers edited together (an item's points, an item's threshold,
+which the matching requirement reads too, an adjustment's base, the grade bands) and an
+interpretation's default changed.  Each must be reported, and nothing else; with input
+records, the records whose total or grade changes are listed with the items responsible.
 """
 
 from __future__ import annotations
@@ -22,41 +23,59 @@ from .cli_helpers import run
 
 DEMO = Path(__file__).parent / "demo"
 
+#: next year's document and its pack: the same phrase edited in the text and in the quotes
 EDITS = [
     # the exchange item: 20 points → 25
+    ("2.教师交流（20 分）", "2.教师交流（25 分）"),
+    # the lessons item's threshold: at least 20 lessons → 24
+    ("累计不少于 20 节", "累计不少于 24 节"),
+    # the satisfaction adjustment's base: 20 → 22
+    ("得基本分 20 分", "得基本分 22 分"),
+    # the grade bands: 90/60 → 85/60
+    ("90 分以上为优秀", "85 分以上为优秀"),
+]
+#: the same edits in the pack's numbers
+PACK_EDITS = [
     (
         "        points: 20\n        partial: demo.partial",
         "        points: 25\n        partial: demo.partial",
     ),
-    # the lessons item's threshold: at least 20 lessons → 24
     (
-        "            value: sync_lessons\n            at_least: 20\n            source: {section: 一 1, quote: 累计不少于 20 节}\n      - id: exchange",
-        "            value: sync_lessons\n            at_least: 24\n            source: {section: 一 1, quote: 累计不少于 20 节}\n      - id: exchange",
+        "            value: sync_lessons\n            at_least: 20\n",
+        "            value: sync_lessons\n            at_least: 24\n",
     ),
-    # the satisfaction adjustment's base: 20 → 18
-    ("        base: 20\n", "        base: 18\n"),
-    # the grade bands: 90/60 → 85/60
+    # the requirement reads the same sentence of the text: 20 → 24 there too
+    (
+        "        value: sync_lessons\n        at_least: 20\n",
+        "        value: sync_lessons\n        at_least: 24\n",
+    ),
+    ("        base: 20\n", "        base: 22\n"),
     ("      bands: {document: [90, 60]}", "      bands: {document: [85, 60]}"),
-    # partial credit by default
+    # partial credit by default (an interpretation: the text does not change)
     ("    default: all_or_nothing", "    default: proportional"),
 ]
 
 
-def copy_demo(target: Path, edits: list[tuple[str, str]]) -> Path:
+def copy_demo(
+    target: Path,
+    edits: list[tuple[str, str]],
+    text_edits: list[tuple[str, str]] = (),  # type: ignore[assignment]
+) -> Path:
     shutil.copytree(DEMO, target)
-    pack_file = target / "pack.yaml"
-    text = pack_file.read_text(encoding="utf-8")
-    for old, new in edits:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    pack_file.write_text(text, encoding="utf-8")
+    for name, changes in (("pack.yaml", [*text_edits, *edits]), ("document.txt", text_edits)):
+        file = target / name
+        text = file.read_text(encoding="utf-8")
+        for old, new in changes:
+            assert old in text, (name, old)
+            text = text.replace(old, new)
+        file.write_text(text, encoding="utf-8")
     return target
 
 
 @pytest.fixture
 def packs(tmp_path: Path) -> tuple[pr.Pack, pr.Pack]:
     a = copy_demo(tmp_path / "a", [])
-    b = copy_demo(tmp_path / "b", EDITS)
+    b = copy_demo(tmp_path / "b", PACK_EDITS, EDITS)
     return pr.load_pack(a / "pack.yaml"), pr.load_pack(b / "pack.yaml")
 
 
@@ -64,7 +83,7 @@ RECORDS: dict[str, Any] = {
     "communities": [
         # A: 40 + 20 + 20 + 10 = 90 → 优秀 (≥ 90).
         # B: lessons 20 < 24, proportional: min(2/2, 20/24) = 5/6 → 40 × 5/6 = 33.33;
-        #    33.33 + 25 + 18 + 10 = 86.33 → 优秀 (≥ 85): the same grade, another total
+        #    33.33 + 25 + 22 + 10 = 90.33 → 优秀 (≥ 85): the same grade, another total
         {
             "id": "R1",
             "type": "融合型",
@@ -77,7 +96,7 @@ RECORDS: dict[str, Any] = {
             "on_time": True,
         },
         # A: 40 + 20 + (20 − 3) + 10 = 87 → 合格 (< 90).
-        # B: 40 + 25 + (18 − 3) + 10 = 90 → 优秀 (≥ 85): the grade changes
+        # B: 40 + 25 + (22 − 3) + 10 = 94 → 优秀 (≥ 85): the grade changes
         {
             "id": "R2",
             "type": "融合型",
@@ -126,10 +145,12 @@ def test_every_rubric_detail_is_reported(packs: tuple[pr.Pack, pr.Pack]) -> None
         },
         "rubric:main:item:lessons": {"conditions[sync_lessons].at_least": (20, 24)},
         "rubric:main:item:exchange": {"points": (20, 25)},
-        "rubric:main:item:satisfaction": {"base": (20, 18)},
+        "rubric:main:item:satisfaction": {"base": (20, 22)},
         "rubric:main:grades": {"bands[document]": ([90, 60], [85, 60])},
         "interpretation:demo.partial": {"default": ("all_or_nothing", "proportional")},
+        "communities:lessons:共建型、融合型": {},  # the requirement, said in its summary
     }
+    assert found["communities:lessons:共建型、融合型"].summary.zh == "门槛由 ≥ 20 变为 ≥ 24"
     lessons = found["rubric:main:item:lessons"]
     assert lessons.summary.zh == "节数 下限 20 → 24"  # the condition's own label
     assert (
@@ -166,29 +187,29 @@ def test_records_whose_total_or_grade_changes(packs: tuple[pr.Pack, pr.Pack]) ->
     assert (r1["a"]["total"], r1["a"]["grade"], r1["b"]["total"], r1["b"]["grade"]) == (
         90,
         "优秀",
-        86.33,
+        90.33,
         "优秀",
     )
     assert {i["id"]: (i["a"], i["b"]) for i in r1["items"]} == {
         "lessons": (40, 33.33),
         "exchange": (20, 25),
-        "satisfaction": (20, 18),
+        "satisfaction": (20, 22),
     }
     assert (r2["a"]["total"], r2["a"]["grade"], r2["b"]["total"], r2["b"]["grade"]) == (
         87,
         "合格",
-        90,
+        94,
         "优秀",
     )
     assert {i["id"]: (i["a"], i["b"]) for i in r2["items"]} == {
         "exchange": (20, 25),
-        "satisfaction": (17, 15),
+        "satisfaction": (17, 19),
     }
 
 
 def test_diff_command_on_pack_folders(tmp_path: Path) -> None:
     a = copy_demo(tmp_path / "a", [])
-    b = copy_demo(tmp_path / "b", EDITS)
+    b = copy_demo(tmp_path / "b", PACK_EDITS, EDITS)
     records = tmp_path / "records.json"
     records.write_text(json.dumps(RECORDS, ensure_ascii=False), encoding="utf-8")
     result = run("diff", str(a), str(b / "pack.yaml"), "--input", str(records), "--format", "json")
@@ -196,13 +217,13 @@ def test_diff_command_on_pack_folders(tmp_path: Path) -> None:
     data = result.json
     assert set(data) >= {"a", "b", "changes", "replay", "scores", "counts"}
     assert (
-        data["counts"]["changed"] == 6 and data["counts"]["added"] == data["counts"]["removed"] == 0
+        data["counts"]["changed"] == 7 and data["counts"]["added"] == data["counts"]["removed"] == 0
     )
     assert [r["id"] for r in data["scores"]] == ["R1", "R2"]
     text = run("diff", str(a), str(b), "--input", str(records))
     assert text.code == 0, text.err
     assert "~ [变化] 示例考核细则：等次：等次分数线[document] [90,60] → [85,60]" in text.out
-    assert "R2: main 87（合格） → main 90（优秀）" in text.out
+    assert "R2: main 87（合格） → main 94（优秀）" in text.out
     english = run("diff", str(a), str(b), "--lang", "en")
     assert "grade bands[document] [90,60] → [85,60]" in english.out
 

@@ -127,9 +127,21 @@ def line_of(text: str, needle: str, occurrence: int = 1) -> int:
 
 
 def issues(tmp_path: Path, pack: str = PACK, document: str = DOCUMENT) -> list[LintIssue]:
-    found = lint(write_pack(tmp_path, pack, document)).issues
+    """``lint``'s problems with the pack file; loading it reports the same errors and fails."""
+    folder = write_pack(tmp_path, pack, document)
+    found = lint(folder).issues
     for issue in found:  # every problem names the pack file (a folder was given)
         assert issue.file.endswith("county2023/pack.yaml")
+    errors = [(i.code, i.line, i.column) for i in found if i.severity == "error"]
+    if not errors:
+        pr.load_pack(folder / "pack.yaml")
+        return found
+    with pytest.raises(pr.PackError) as failed:
+        pr.load_pack(folder / "pack.yaml")
+    assert [(i.code, i.line, i.column) for i in failed.value.issues] == errors
+    for code, line, _column in errors:  # the file, the line and the rule, in zh and en
+        for text in (failed.value.text.zh, failed.value.text.en):
+            assert f"county2023/pack.yaml:{line}:" in text and f"[{code}]" in text
     return found
 
 

@@ -152,7 +152,15 @@ def test_a_pack_that_fails_to_load_reports_its_errors(
     # a command naming the pack says why it failed, not that there is no such pack
     with pytest.raises(PackLoadError) as info:
         Registry().get_pack("bad")
-    assert "quote(s) not found" in info.value.text.en and "不在文中" in info.value.text.zh
+    # with the file, line and column of the quote (line 6 of pack.yaml) and the rule broken
+    where = f"{tmp_path / 'pack.yaml'}:6:"
+    assert where in info.value.text.en and where in info.value.text.zh
+    assert "[quote-not-found]" in info.value.text.en and "不在文中" in info.value.text.zh
+    # every problem at once: the quote, and the value 1 that the (missing) quote cannot hold
+    assert sorted((i.code, i.line) for i in info.value.issues) == [
+        ("number-not-in-quote", 6),
+        ("quote-not-found", 6),
+    ]
 
 
 def test_hook_returning_wrong_objects_is_reported() -> None:

@@ -236,6 +236,13 @@ class LintContext:
     file: str = ""
     base: FilePath | None = None
     issues: list[LintIssue] = field(default_factory=list)
+    _walked: list[tuple[Path, Any]] | None = field(default=None, repr=False)
+
+    def walk(self) -> list[tuple[Path, Any]]:
+        """Every value of the definition with its path (:func:`model_walk`), walked once."""
+        if self._walked is None:
+            self._walked = list(model_walk(self.definition))
+        return self._walked
 
     def position(self, path: Sequence[str | int], *, key: bool = False) -> Position:
         if self.yaml is None:
@@ -296,7 +303,7 @@ def check_quotes(ctx: LintContext) -> None:
     if document is None:
         return
     text = normalize_quote(document.text)
-    for path, value in model_walk(ctx.definition):
+    for path, value in ctx.walk():
         if not isinstance(value, Source) or document.contains(value.quote):
             continue
         ctx.add(
@@ -468,3 +475,18 @@ def lint_pack(pack: Any, *, overrides: Mapping[str, str] | None = None) -> list[
         base=pack.path,
         overrides=overrides,
     )
+
+
+def load_problems(pack: Any) -> list[LintIssue]:
+    """The errors (not the warnings) of a pack that was just built, for the loader.
+
+    Checked without positions first (parsing the file again for its line
+    numbers costs more than the checks); only a pack with problems is checked
+    again with them.
+    """
+    found = lint_definition(
+        pack.definition, pack.record_types, document=pack.document, base=pack.path
+    )
+    if not any(i.severity == "error" for i in found):
+        return []
+    return [i for i in lint_pack(pack) if i.severity == "error"]

@@ -19,7 +19,7 @@ from typing import Any, Final
 from ._expr import OPERATORS, Expr, ExprError, RawExpr, parse
 from ._fields import enum_of, field_kind
 from ._i18n import Text
-from ._lint import LintContext, LintIssue, choices_hint, did_you_mean, model_walk
+from ._lint import LintContext, LintIssue, choices_hint, did_you_mean
 from ._lint_load import in_rules
 from ._lint_sites import condition_sites
 from ._models import Record
@@ -283,7 +283,7 @@ def _by_id(ctx: LintContext) -> dict[str, tuple[int, Any]]:
 def when_values(ctx: LintContext) -> None:
     """Every ``when:`` value is one of its interpretation's alternatives."""
     known = _by_id(ctx)
-    for path, value in model_walk(ctx.definition):
+    for path, value in ctx.walk():
         if not path or path[-1] != "when" or not isinstance(value, dict) or not in_rules(path):
             continue
         for interp_id, wanted in value.items():
@@ -327,7 +327,7 @@ def unused(ctx: LintContext) -> None:
 def _uses(ctx: LintContext) -> list[tuple[str, str]]:
     """(key, interpretation id) for every rule naming an interpretation by a mode key."""
     out: list[tuple[str, str]] = []
-    for path, value in model_walk(ctx.definition):
+    for path, value in ctx.walk():
         if not path or not isinstance(value, str) or not isinstance(path[-1], str):
             continue
         if not in_rules(path):

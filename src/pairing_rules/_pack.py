@@ -22,7 +22,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, ClassVar, Final
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
@@ -48,11 +48,27 @@ class PackError(ValueError):
     """A pack that cannot be loaded: invalid file, missing quote, unknown reference.
 
     :param text: what is wrong, in Chinese and English.
+    :param issues: each problem with its place in the pack file (``file:line:column``)
+        and its rule (:class:`~pairing_rules.LintIssue`), when the file was checked.
     """
 
-    def __init__(self, message: str, text: Text | None = None) -> None:
+    code: ClassVar[str] = "pack_invalid"
+
+    def __init__(self, message: str, text: Text | None = None, issues: Sequence[Any] = ()) -> None:
         super().__init__(message)
         self.text = text or Text(zh=message, en=message)
+        self.issues = list(issues)
+
+
+def _problems_error(file: Path, issues: Sequence[Any]) -> PackError:
+    """The load error of a pack file with ``issues`` (positioned, bilingual)."""
+    text = Text(
+        zh=f"规则包文件 {file} 有 {len(issues)} 个问题，无法加载：\n"
+        + "\n".join(i.render("zh") for i in issues),
+        en=f"the pack file {file} has {len(issues)} problem(s) and cannot be loaded:\n"
+        + "\n".join(i.render("en") for i in issues),
+    )
+    return PackError(text.en, text, issues)
 
 
 class Origin(BaseModel):
@@ -443,13 +459,37 @@ def load_pack(
         pack's own (the pack file names those in ``python.record_types``).
     :raises PackError: when the file is invalid or a quote is not in the text.
     """
+    from ._lint import lint_text, load_errors_with_positions, load_problems
+
     file = pack_file(path)
     try:
-        raw = yaml.load(file.read_text(encoding="utf-8"), Loader=_Loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        text = file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackError(
+            f"cannot read pack file {file}: {exc}",
+            Text(zh=f"无法读取规则包文件 {file}：{exc}", en=f"cannot read pack file {file}: {exc}"),
+        ) from exc
+    try:
+        raw = yaml.load(text, Loader=_Loader)
+        pack = pack_from_data(raw, base=file.parent, record_types=record_types)
+    except (yaml.YAMLError, ValueError) as exc:  # a PackError is a ValueError
+        # every problem at once, as ``pairing-rules lint`` reports them
+        issues = [
+            i
+            for i in lint_text(text, file=str(file), base=file.parent, record_types=record_types)
+            if i.severity == "error"
+        ] or load_errors_with_positions(
+            text, file=str(file), error=exc, base=file.parent, record_types=record_types
+        )
+        if issues:
+            raise _problems_error(file, issues) from exc
+        if isinstance(exc, PackError):
+            raise
         raise PackError(f"cannot read pack file {file}: {exc}") from exc
-    pack = pack_from_data(raw, base=file.parent, record_types=record_types)
     pack.file = file
+    problems = load_problems(pack)
+    if problems:
+        raise _problems_error(file, problems)
     return pack
 
 
@@ -563,4 +603,22 @@ def _declared_types(module: ModuleType, names: Mapping[str, str]) -> dict[str, t
     return out
 
 
-_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_Base: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _Loader(_Base):  # type: ignore[misc]
+    """The safe loader, refusing a key written twice in one mapping (YAML keeps the last)."""
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        seen: set[Any] = set()
+        for key_node, _value in node.value:
+            key = self.construct_object(key_node, deep=True)
+            if isinstance(key, str | int) and key in seen:
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    f"found duplicate key {key!r}",
+                    key_node.start_mark,
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)

@@ -30,7 +30,7 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
-from typing import Any, Final
+from typing import Any, ClassVar, Final
 
 import pluggy
 
@@ -63,15 +63,18 @@ class UnknownPackError(LookupError):
 class PackLoadError(PackError):
     """An installed pack that failed to load: its errors, as the loader reported them."""
 
-    code: Final = "pack_load_failed"
+    code: ClassVar[str] = "pack_load_failed"
 
-    def __init__(self, pack_id: str, errors: Sequence[PluginError]) -> None:
-        lines = [e.message for e in errors]
+    def __init__(
+        self, pack_id: str, errors: Sequence[PluginError], cause: PackError | None = None
+    ) -> None:
+        zh = [cause.text.zh] if cause is not None else [e.message for e in errors]
+        en = [cause.text.en] if cause is not None else [e.message for e in errors]
         text = Text(
-            zh=f"规则包 {pack_id} 已安装，但无法加载：\n" + "\n".join(lines),
-            en=f"pack {pack_id} is installed but failed to load:\n" + "\n".join(lines),
+            zh=f"规则包 {pack_id} 已安装，但无法加载：\n" + "\n".join(zh),
+            en=f"pack {pack_id} is installed but failed to load:\n" + "\n".join(en),
         )
-        super().__init__(text.en, text)
+        super().__init__(text.en, text, cause.issues if cause is not None else ())
         self.pack_id = pack_id
         self.errors = list(errors)
 
@@ -374,7 +377,9 @@ class Registry:
                 raise failure
             if failure is not None:
                 errors = [e for e in self.errors if e.plugin == pack_id or e.pack == pack_id]
-                raise PackLoadError(pack_id, errors)
+                raise PackLoadError(
+                    pack_id, errors, failure if isinstance(failure, PackError) else None
+                )
             self._list()
             known = sorted(self._resolved)
         raise UnknownPackError(pack_id, known)

@@ -108,13 +108,12 @@ class PackConformance:
         assert len(doc.text) > 200, "the pack ships its document's full text"
         assert pack.content_hash.startswith("sha256:")
 
-    def test_every_quote_is_verbatim(self, pack: Pack) -> None:
-        missing = [
-            f"{owner}: {source.render()}"
-            for owner, source in pack.sources()
-            if not pack.document.contains(source.quote)
-        ]
-        assert not missing, "quotes not found in the document:\n" + "\n".join(missing)
+    def test_the_pack_file_lints_clean(self, pack: Pack) -> None:
+        """``pairing-rules lint``: quotes verbatim, every number in its quote, names known …"""
+        from .._lint import lint_pack
+
+        issues = lint_pack(pack)
+        assert not issues, "\n".join(i.render("en") for i in issues)
 
     def test_provisions_are_listed_with_sources(self, pack: Pack) -> None:
         provisions = pack.provisions()
