@@ -166,12 +166,16 @@ def prepare(
     if not spec.compilable:
         # validation the field specs do not cover: every row goes through the model
         flags = [pl.lit(True)]
-    typed = frame.with_row_index(ROW).select(
-        pl.col(ROW), *columns, (~pl.any_horizontal(*flags)).alias(_OK) if flags else pl.lit(True)
-    )
+    ok = (~pl.any_horizontal(*flags)) if flags else pl.lit(True)
     broken = limits_broken(spec)
-    if broken is not None:
-        typed = typed.with_columns((pl.col(_OK) & ~broken).alias(_OK))
+    # lazily, so that each typed column is computed once for its value and for its flags
+    typed = (
+        frame.lazy()
+        .with_row_index(ROW)
+        .select(pl.col(ROW), *columns, ok.alias(_OK))
+        .with_columns((pl.col(_OK) & ~broken).alias(_OK) if broken is not None else pl.col(_OK))
+        .collect()
+    )
     # a second row with an id already seen is rejected (as validate_records does)
     raw_key = _raw_key(frame, model)
     duplicate = pl.Series(ROW, [False] * frame.height, dtype=pl.Boolean)
