@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from ._compile_polars import (
@@ -286,20 +287,24 @@ class TableScorer:
         return frame.cast(self.output_schema()), rejected
 
     def _no_rubric(self, prepared: Prepared, rows: Sequence[int]) -> list[Rejection]:
-        from types import SimpleNamespace
+        """The rejections of rows no rubric applies to: one message per scope, copied per row."""
+        import polars as pl
 
         from ._enums import Scope
         from ._scoring import no_rubric
 
+        scope = pl.col("scope") if "scope" in self.model.model_fields else pl.lit(None)
+        picked = prepared.frame.filter(pl.col(ROW).is_in(list(rows))).select(
+            pl.col(ROW), key_expression(self.model).alias("id"), scope.alias("scope")
+        )
+        by_scope: dict[Any, Rejection] = {}
         out = []
-        has_scope = "scope" in self.model.model_fields
-        for row in rows:
-            values = prepared.frame.row(row, named=True)
-            scope = values.get("scope") if has_scope else None
-            record = SimpleNamespace(
-                id=values.get("id"), scope=Scope(scope) if scope is not None else None
-            )
-            out.append(no_rubric(self.pack, self.collection, row, record))
+        for row, rid, value in picked.iter_rows():
+            template = by_scope.get(value)
+            if template is None:
+                record = SimpleNamespace(id=None, scope=Scope(value) if value else None)
+                template = by_scope[value] = no_rubric(self.pack, self.collection, 0, record)
+            out.append(template.model_copy(update={"index": row, "id": rid or None}))
         return out
 
     def _fallback(self, prepared: Prepared, rejected: list[Rejection]) -> pl.DataFrame | None:
