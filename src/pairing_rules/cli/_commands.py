@@ -14,8 +14,10 @@ from ._shared import (
     UsageError,
     error,
     overrides_of,
+    pack_files,
     parse_date,
     print_json,
+    say,
 )
 
 if TYPE_CHECKING:
@@ -89,7 +91,7 @@ def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
             f"pack {pack.id} has no rubric {args.rubric}; choose one of: {known}",
         )
     as_of = parse_date(args.as_of) if args.as_of else None
-    _check_out(args.out)
+    _check_out(args.out, args)
     scorer = Scorer(pack, rubric=args.rubric, interpretations=overrides_of(args))
     from ..io._readers import open_records
 
@@ -115,17 +117,16 @@ def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
     return EXIT_USER if rejected or bad_notices else EXIT_OK
 
 
-def _check_out(out: str | None) -> None:
+def _check_out(out: str | None, args: argparse.Namespace) -> None:
+    """Refuse a report's place before any work: a wrong type, an input, a folder, a workbook
+    that is not a report (without ``--force``)."""
     if out is None:
         return
-    from pathlib import Path
+    from ..io._output import check_target
 
-    suffix = Path(out).suffix.lower()
-    if suffix not in (".xlsx", ".html", ".htm", ".json"):
-        raise UsageError(
-            f"--out 只支持 .xlsx、.html 或 .json，收到 {out!r}",
-            f"--out writes .xlsx, .html or .json, got {out!r}",
-        )
+    check_target(
+        out, reads=[args.input], force=args.force, suffixes=(".xlsx", ".html", ".htm", ".json")
+    )
 
 
 def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
@@ -137,7 +138,7 @@ def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
 
     pack = get_pack(args.pack)
     as_of = parse_date(args.as_of) if args.as_of else None
-    _check_out(args.out)
+    _check_out(args.out, args)
     overrides = overrides_of(args)
     pack.choices(overrides)
     dataset = read_dataset(args.input, pack.record_types, pack.collections())
@@ -175,21 +176,19 @@ def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
 
 
 def _cmd_template(args: argparse.Namespace, lang: Lang) -> int:
-    from pathlib import Path
 
     from .._registry import get_pack
+    from ..io._output import check_target
     from ..io._template import write_template
 
     pack = get_pack(args.pack)
-    if Path(args.out).suffix.lower() != ".xlsx":
-        raise UsageError(
-            f"模板只能写成 .xlsx 文件，收到 {args.out!r}",
-            f"a template is an .xlsx file, got {args.out!r}",
-        )
     if not pack.collections():
         raise UsageError(f"规则包 {pack.id} 不读取任何记录", f"pack {pack.id} reads no records")
+    check_target(
+        args.out, reads=pack_files(pack), force=args.force, policy="new", suffixes=(".xlsx",)
+    )
     path = write_template(pack, args.out, lang=lang)
-    print(f"已生成模板：{path}" if lang == "zh" else f"template written: {path}")
+    say(f"已生成模板：{path}" if lang == "zh" else f"template written: {path}")
     return EXIT_OK
 
 
@@ -261,11 +260,11 @@ def _cmd_new_pack(args: argparse.Namespace, lang: Lang) -> int:
     except ScaffoldError as exc:
         raise UsageError(exc.text.zh, exc.text.en) from None
     if lang == "zh":
-        print(f"已创建规则包 {args.id}：{path}")
-        print(f"下一步：pip install -e {path}，然后 pairing-rules show {args.id}")
+        say(f"已创建规则包 {args.id}：{path}")
+        say(f"下一步：pip install -e {path}，然后 pairing-rules show {args.id}")
     else:
-        print(f"pack {args.id} created: {path}")
-        print(f"next: pip install -e {path}, then pairing-rules show {args.id}")
+        say(f"pack {args.id} created: {path}")
+        say(f"next: pip install -e {path}, then pairing-rules show {args.id}")
     return EXIT_OK
 
 
@@ -282,14 +281,10 @@ def _cmd_schema(args: argparse.Namespace, lang: Lang) -> int:
 
 
 def _cmd_aggregate(args: argparse.Namespace, lang: Lang) -> int:
-    from pathlib import Path
 
-    out = Path(args.out)
-    if out.suffix.lower() not in (".parquet", ".json"):
-        raise UsageError(
-            f"--out 只支持 .parquet 或 .json，收到 {args.out!r}",
-            f"--out writes .parquet or .json, got {args.out!r}",
-        )
+    from ..io._output import check_target
+
+    out = check_target(args.out, reads=[args.log, args.communities], suffixes=(".parquet", ".json"))
     from .._frames import MissingExtraError
 
     try:
@@ -302,13 +297,12 @@ def _cmd_aggregate(args: argparse.Namespace, lang: Lang) -> int:
     from ..io._atomic import AtomicFile, write_text
 
     if out.suffix.lower() == ".parquet":
-        target = AtomicFile(out)
-        try:
-            result.frame.write_parquet(target.file)
-            target.commit()
-        except BaseException:
-            target.discard()
-            raise
+        import io
+
+        packed = io.BytesIO()  # Polars writes it whole; the file gets it whole or not at all
+        result.frame.write_parquet(packed)
+        with AtomicFile(out) as file:
+            file.write(packed.getvalue())
     else:
         write_text(json.dumps(result.as_json(), ensure_ascii=False, indent=2), out)
     summary = {
@@ -328,12 +322,12 @@ def _cmd_aggregate(args: argparse.Namespace, lang: Lang) -> int:
             }
         )
     elif lang == "zh":
-        print(
+        say(
             f"{summary['year']} 年度：日志 {summary['log_rows']} 行（拒收 {summary['log_rows_rejected']} 行），"
             f"教共体 {summary['communities']} 个（拒收 {summary['communities_rejected']} 个），已写出 {out}"
         )
     else:
-        print(
+        say(
             f"{summary['year']}: {summary['log_rows']} log rows ({summary['log_rows_rejected']} rejected), "
             f"{summary['communities']} communities ({summary['communities_rejected']} rejected), written to {out}"
         )

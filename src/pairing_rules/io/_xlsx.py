@@ -21,7 +21,6 @@ construction:
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import tempfile
 import zipfile
@@ -257,7 +256,7 @@ class Sheet:
         self._pending.clear()
         self._file.flush()
         self._file.seek(0)
-        with archive.open(_info(member), "w") as out:
+        with archive.open(zip_member(member), "w") as out:
             out.write(self._xml_head().encode("utf-8"))
             while chunk := self._file.read(1 << 20):
                 out.write(chunk.encode("utf-8"))
@@ -265,7 +264,8 @@ class Sheet:
         self._file.close()
 
 
-def _info(member: str) -> zipfile.ZipInfo:
+def zip_member(member: str) -> zipfile.ZipInfo:
+    """A zip member's header with a fixed time and permissions (the same content, the same bytes)."""
     info = zipfile.ZipInfo(member, date_time=_ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o600 << 16
@@ -363,26 +363,19 @@ class Workbook:
 
     def save(self) -> Path:
         """Assemble the workbook beside the target and rename it into place."""
-        target = self.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-        )
-        os.close(handle)
+        from ._atomic import AtomicFile
+
         try:
-            with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            out = AtomicFile(self.path)
+            with (
+                out as file,
+                zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+            ):
                 archive.compresslevel = 1
                 self._write_parts(archive)
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(temporary, 0o666 & ~mask)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
+        finally:
             self.discard()
-            raise
-        self._scratch.cleanup()
-        return target
+        return self.path
 
     def _write_parts(self, archive: zipfile.ZipFile) -> None:
         n = len(self.sheets)
@@ -454,7 +447,7 @@ class Workbook:
             "xl/styles.xml": _STYLES,
         }
         for member, text in parts.items():
-            archive.writestr(_info(member), text.encode("utf-8"))
+            archive.writestr(zip_member(member), text.encode("utf-8"))
         for i, sheet in enumerate(self.sheets, start=1):
             sheet.copy_into(archive, f"xl/worksheets/sheet{i}.xml")
 
