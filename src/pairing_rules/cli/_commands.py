@@ -90,7 +90,7 @@ def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
             f"规则包 {pack.id} 没有考核细则 {args.rubric}；可选：{known}",
             f"pack {pack.id} has no rubric {args.rubric}; choose one of: {known}",
         )
-    as_of = parse_date(args.as_of) if args.as_of else None
+    as_of = parse_date(args.as_of)
     _check_out(args.out, args)
     scorer = Scorer(pack, rubric=args.rubric, interpretations=overrides_of(args))
     from ..io._readers import open_records
@@ -137,7 +137,7 @@ def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
     from ._progress import ProgressBar
 
     pack = get_pack(args.pack)
-    as_of = parse_date(args.as_of) if args.as_of else None
+    as_of = parse_date(args.as_of)
     _check_out(args.out, args)
     overrides = overrides_of(args)
     pack.choices(overrides)
@@ -244,7 +244,7 @@ def _cmd_diff(args: argparse.Namespace, lang: Lang) -> int:
 def _cmd_new_pack(args: argparse.Namespace, lang: Lang) -> int:
     from .._scaffold import ScaffoldError, new_pack
 
-    published = parse_date(args.published) if args.published else None
+    published = parse_date(args.published, "--published")
     try:
         path = new_pack(
             args.id,

@@ -303,7 +303,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     """
     parser = build_parser()
     _Parser.lang = _lang_of(sys.argv[1:] if argv is None else argv)
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # a mistake in the command line (told), or --help (shown)
+        return exc.code if isinstance(exc.code, int) else EXIT_USER
     lang: Lang = args.lang
     if args.version:
         from .. import __version__

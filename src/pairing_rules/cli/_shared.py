@@ -75,11 +75,19 @@ def overrides_of(args: argparse.Namespace) -> dict[str, str]:
     return parse_assignments(args.assignments)
 
 
-def parse_date(value: str) -> dt.date:
+def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
+    """The date an option gives (``None`` when the option is not given).
+
+    :param value: the option's value, ``YYYY-MM-DD``.
+    :param option: the option's name, for the message.
+    :raises UsageError: for anything but a date in that form.
+    """
+    if value is None:
+        return None
     try:
-        return dt.date.fromisoformat(value)
+        return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise UsageError(
-            f"--as-of 应为日期 YYYY-MM-DD，收到 {value!r}",
-            f"--as-of takes a date YYYY-MM-DD, got {value!r}",
+            f"{option} 应为日期 YYYY-MM-DD，收到 {value!r}",
+            f"{option} takes a date YYYY-MM-DD, got {value!r}",
         ) from None

@@ -101,6 +101,7 @@ def check_target(
     try:
         info = target.stat()
     except FileNotFoundError:
+        _probe(target)
         return target
     except NotADirectoryError:
         raise OutputError.not_a_folder(_first_file(target.parent)) from None
@@ -110,13 +111,31 @@ def check_target(
         raise OutputError.is_folder(target)
     if not stat.S_ISREG(info.st_mode):
         raise OutputError.not_regular(target)
-    if force:
-        return target
-    if policy == "new":
-        raise OutputError.exists(target)
-    if target.suffix.lower() in _WORKBOOKS and not is_report_workbook(target):
-        raise OutputError.not_a_report(target)
+    if not force:
+        if policy == "new":
+            raise OutputError.exists(target)
+        if target.suffix.lower() in _WORKBOOKS and not is_report_workbook(target):
+            raise OutputError.not_a_report(target)
+    _probe(target)
     return target
+
+
+def _probe(target: Path) -> None:
+    """Refuse now a folder no file can be made in (no permission, a read-only disk), rather
+    than after the work: a file is made in the nearest existing folder and removed."""
+    import tempfile
+
+    folder = target.parent
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise OutputError.not_a_folder(_first_file(target.parent))
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError.cannot_write(target, exc) from exc
+    os.close(handle)
+    os.unlink(name)
 
 
 def _first_file(folder: Path) -> Path:

@@ -26,7 +26,15 @@ from .._i18n import Text
 from .._location import Location
 from .._models import Record
 from ._errors import InputError
-from ._tabular import Entry, Table, TableReader, max_rows, read_input_bytes, too_many_rows
+from ._tabular import (
+    Entry,
+    Table,
+    TableReader,
+    folder_error,
+    max_rows,
+    read_input_bytes,
+    too_many_rows,
+)
 
 __all__ = [
     "INPUT_SUFFIXES",
@@ -152,6 +160,8 @@ def open_records(
             ),
             where,
         )
+    if file.is_dir():
+        raise folder_error(where)
     raise InputError(
         Text(
             zh=f"不支持的文件类型 {suffix or '（无扩展名）'}；请使用 .json、.csv、.xlsx、.xls 或 .ods",

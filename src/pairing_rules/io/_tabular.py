@@ -67,7 +67,7 @@ def read_input_bytes(path: Path) -> bytes:
     except FileNotFoundError:
         raise InputError(Text(zh="文件不存在", en="no such file"), where) from None
     except IsADirectoryError:
-        raise _folder(where) from None
+        raise folder_error(where) from None
     except OSError as exc:
         raise InputError(
             Text(zh=f"无法读取文件：{exc.strerror}", en=f"cannot read the file: {exc.strerror}"),
@@ -76,7 +76,7 @@ def read_input_bytes(path: Path) -> bytes:
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise _folder(where)
+            raise folder_error(where)
         if not stat.S_ISREG(info.st_mode):
             raise InputError(
                 Text(
@@ -102,7 +102,8 @@ def read_input_bytes(path: Path) -> bytes:
         os.close(fd)
 
 
-def _folder(where: Location) -> InputError:
+def folder_error(where: Location) -> InputError:
+    """The error for a folder given where a file is read."""
     return InputError(Text(zh="这是一个文件夹，不是文件", en="this is a folder, not a file"), where)
 
 
