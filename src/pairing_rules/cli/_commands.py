@@ -159,7 +159,11 @@ def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
         else:
             from ..io._atomic import write_text
 
-            write_text(json.dumps(report.as_json(), ensure_ascii=False, indent=2), args.out)
+            write_text(
+                json.dumps(report.as_json(), ensure_ascii=False, indent=2),
+                args.out,
+                errors="backslashreplace",
+            )
     if args.format == "json":
         print_json(
             {**report.as_json(), "notices": [n.model_dump(mode="json") for n in dataset.notices]}
@@ -304,7 +308,11 @@ def _cmd_aggregate(args: argparse.Namespace, lang: Lang) -> int:
         with AtomicFile(out) as file:
             file.write(packed.getvalue())
     else:
-        write_text(json.dumps(result.as_json(), ensure_ascii=False, indent=2), out)
+        write_text(
+            json.dumps(result.as_json(), ensure_ascii=False, indent=2),
+            out,
+            errors="backslashreplace",
+        )
     summary = {
         "year": result.year,
         "log_rows": result.log_rows,

@@ -58,7 +58,7 @@ def print_json(data: Any) -> None:
     from ._terminal import json_safe
 
     text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
-    sys.stdout.write(json_safe(text.encode("utf-8", "surrogatepass")).decode("utf-8", "replace"))
+    sys.stdout.write(json_safe(text.encode("utf-8", "backslashreplace")).decode("utf-8"))
 
 
 def pack_files(pack: Any) -> list[Path]:

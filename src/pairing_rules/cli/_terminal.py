@@ -16,8 +16,10 @@ import re
 from typing import Final
 
 #: C0 controls but tab and line feed, DEL, C1 controls, the bidirectional embeddings,
-#: overrides and isolates
-_UNSAFE: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+#: overrides and isolates, and lone surrogates (which no terminal encoding holds)
+_UNSAFE: Final = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
 
 
 def _symbol(match: re.Match[str]) -> str:

@@ -173,6 +173,11 @@ def write_bytes(data: bytes, path: str | Path) -> Path:
     return out.path
 
 
-def write_text(text: str, path: str | Path) -> Path:
-    """Write ``text`` (UTF-8) to ``path`` whole or not at all."""
-    return write_bytes(text.encode("utf-8"), path)
+def write_text(text: str, path: str | Path, *, errors: str = "strict") -> Path:
+    """Write ``text`` (UTF-8) to ``path`` whole or not at all.
+
+    :param errors: what becomes of a lone surrogate (which a JSON input can hold and
+        UTF-8 cannot): ``"backslashreplace"`` writes JSON's own escape (``\\ud800``, the
+        same JSON value), ``"xmlcharrefreplace"`` HTML's character reference.
+    """
+    return write_bytes(text.encode("utf-8", errors), path)

@@ -134,7 +134,7 @@ def _render(context: dict[str, Any], path: str | Path) -> Path:
     html = env.get_template("report.html.j2").render(**context)
     from ._atomic import write_text
 
-    return write_text(html, path)
+    return write_text(html, path, errors="xmlcharrefreplace")
 
 
 def _chart(title: str, bars: Sequence[tuple[str, float, float, str, str]]) -> dict[str, Any]:

@@ -22,7 +22,7 @@ from .._i18n import Lang
 from .._models import Record
 from ._columns import ColumnSpec, template_columns
 from ._tabular import column_letter
-from ._xlsx import visible
+from ._xlsx import cell_text
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -117,7 +117,7 @@ def put(sheet: Worksheet, row: int, column: int, value: Any) -> Any:
     """
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, str):
-        cell.value = visible(value)
+        cell.value = cell_text(value)
         cell.data_type = "s"  # openpyxl takes a text starting with = for a formula
     else:
         cell.value = value

@@ -8,7 +8,8 @@ construction:
 
 - every string is a text cell (an inline string), never a formula, whatever it
   starts with (``=``, ``+``, ``-``, ``@``, a tab); control characters are shown
-  as visible symbols (``\\x00`` → ``␀``) and never reach the XML;
+  as visible symbols (``\\x00`` → ``␀``) and never reach the XML; a text longer
+  than a cell holds is cut and marked;
 - a sheet that would pass the 1,048,576 rows of Excel and WPS continues on a
   further sheet with the same header;
 - every sheet prints on A4 landscape, one page wide, with its header row
@@ -42,6 +43,20 @@ STYLE_PLAIN: Final = 0
 STYLE_HEADER: Final = 1
 STYLE_WRAP: Final = 2
 STYLE_TITLE: Final = 3
+
+
+#: the most characters a cell holds in Excel and WPS (a longer text makes them "repair" the file)
+MAX_CELL_TEXT: Final = 32_767
+_CUT: Final = "…（已截断 / truncated）"
+
+
+def cell_text(text: str) -> str:
+    """``text`` as a cell holds it: control characters shown, cut (and marked) at
+    :data:`MAX_CELL_TEXT` characters."""
+    text = visible(text)
+    if len(text) > MAX_CELL_TEXT:
+        return text[: MAX_CELL_TEXT - len(_CUT)] + _CUT
+    return text
 
 
 def visible(text: str) -> str:
@@ -106,7 +121,7 @@ def _cell(value: Any, style: int) -> str:
     """The XML of one cell: a string as an inline string (never a formula), a number as a value."""
     attr = f' s="{style}"' if style else ""
     if isinstance(value, str):
-        text = escape(value)
+        text = escape(cell_text(value) if len(value) > MAX_CELL_TEXT else value)
         if text[:1].isspace() or text[-1:].isspace():
             return f'<c{attr} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
         return f'<c{attr} t="inlineStr"><is><t>{text}</t></is></c>'
