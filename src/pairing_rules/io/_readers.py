@@ -171,6 +171,34 @@ def open_records(
     )
 
 
+def _sheets_not_read(
+    tables: Sequence[Table],
+    read: Sequence[Table],
+    record_types: Mapping[str, type[Record]],
+    wanted: Sequence[str],
+) -> list[Notice]:
+    """A notice for each sheet with rows that is not read (its title names no collection);
+    the template's instructions sheet and empty sheets go without one."""
+    from ._template import INSTRUCTIONS
+
+    nouns = "、".join(record_types[w].NOUN.zh for w in wanted)
+    out = []
+    for table in tables:
+        if table in read or table.loc.sheet == INSTRUCTIONS or table.height == 0:
+            continue
+        out.append(
+            Notice.at(
+                table.loc,
+                Text(
+                    zh=f"未读取此工作表：名称不是数据集合（应为 {nouns}）",
+                    en=f"this sheet was not read: its name is no collection ({', '.join(wanted)})",
+                ),
+                error=False,
+            )
+        )
+    return out
+
+
 def read_dataset(
     path: str | Path,
     record_types: Mapping[str, type[Record]],
@@ -316,6 +344,7 @@ def _tables_stream(
         for table, name in assigned:
             checker = checkers.setdefault(name, RecordChecker(record_types[name], name))
             readers.append(TableReader(table, record_types[name], name, checker))
+        notices.extend(_sheets_not_read(tables, [t for t, _n in assigned], record_types, wanted))
     for reader in readers:
         if reader.empty and workbook:
             notices.append(
