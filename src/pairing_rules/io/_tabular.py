@@ -121,8 +121,23 @@ def too_large(where: Location, size: int, limit: int, *, unpacked: bool = False)
     )
 
 
-def too_many_rows(where: Location, limit: int) -> InputError:
-    """The error for a sheet or file with more data rows than the limit."""
+def too_many_rows(where: Location, limit: int, *, reach: int | None = None) -> InputError:
+    """The error for a sheet or file with more data rows than the limit.
+
+    :param reach: the last row of a sheet's used range, when that is what was counted
+        (a stray value far down makes a sheet of a few rows reach row 1,048,576).
+    """
+    if reach is not None:
+        return InputError(
+            Text(
+                zh=f"数据行超过上限 {limit} 行：工作表的使用范围延伸到第 {reach} 行。"
+                "如果远处只是误填的单元格，请删除它们后另存；否则请分批处理（或设置 PAIRING_RULES_MAX_ROWS）",
+                en=f"more than {limit} data rows: the sheet's used range reaches row {reach}. "
+                "If far-away cells hold a stray value, delete them and save; otherwise split the "
+                "file (or set PAIRING_RULES_MAX_ROWS)",
+            ),
+            where,
+        )
     return InputError(
         Text(
             zh=f"数据行超过上限 {limit} 行，请分批处理（或设置 PAIRING_RULES_MAX_ROWS）",
