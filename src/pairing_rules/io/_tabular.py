@@ -127,21 +127,20 @@ def too_many_rows(where: Location, limit: int, *, reach: int | None = None) -> I
     :param reach: the last row of a sheet's used range, when that is what was counted
         (a stray value far down makes a sheet of a few rows reach row 1,048,576).
     """
-    if reach is not None:
-        return InputError(
-            Text(
-                zh=f"数据行超过上限 {limit} 行：工作表的使用范围延伸到第 {reach} 行。"
-                "如果远处只是误填的单元格，请删除它们后另存；否则请分批处理（或设置 PAIRING_RULES_MAX_ROWS）",
-                en=f"more than {limit} data rows: the sheet's used range reaches row {reach}. "
-                "If far-away cells hold a stray value, delete them and save; otherwise split the "
-                "file (or set PAIRING_RULES_MAX_ROWS)",
-            ),
-            where,
-        )
+    far_zh = (
+        f"：工作表的使用范围延伸到第 {reach} 行，如果远处只是误填的单元格，请删除后另存；否则"
+        if reach
+        else "，"
+    )
+    far_en = (
+        f": the sheet's used range reaches row {reach}; if far-away cells hold a stray value, delete them and save; otherwise"
+        if reach
+        else ";"
+    )
     return InputError(
         Text(
-            zh=f"数据行超过上限 {limit} 行，请分批处理（或设置 PAIRING_RULES_MAX_ROWS）",
-            en=f"more than {limit} data rows; split the file (or set PAIRING_RULES_MAX_ROWS)",
+            zh=f"数据行超过上限 {limit} 行{far_zh}请分批处理（或设置 PAIRING_RULES_MAX_ROWS）",
+            en=f"more than {limit} data rows{far_en} split the file (or set PAIRING_RULES_MAX_ROWS)",
         ),
         where,
     )
