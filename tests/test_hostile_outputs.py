@@ -170,6 +170,7 @@ def examine_workbook(path: Path, tally: Tally) -> list[list[Any]]:
 
 
 def examine_terminal(job: Job, out: str, err: str, tally: Tally) -> None:
+    """Nothing a terminal would act on, in text or JSON; no traceback."""
     for stream, text in (("stdout", out), ("stderr", err)):
         found = TERMINAL.search(text)
         if found:
@@ -260,97 +261,101 @@ def _launch(folder: Path, jobs: list[Job], packs: list[Path]) -> tuple[Any, Path
     return proc, results
 
 
-def test_hostile_values_in_every_field_through_every_writer(
-    tmp_path: Path, record_property: Any
-) -> None:
-    tally = Tally()
-    inputs = tmp_path / "in"
-    outs = tmp_path / "out"
-    inputs.mkdir()
-    outs.mkdir()
-    strings = h.HOSTILE
-    records, placed = h.hostile_rows(strings)
+@dataclass
+class Corpus:
+    """The hostile inputs, and the groups of command lines to run on them."""
 
-    # one file per format: every string in every field; unknown columns and sheets named so
+    inputs: Path
+    outs: Path
+    #: by kind (json, csv, xlsx): the file and the rows it holds
+    files: dict[str, tuple[Path, list[dict[str, Any]]]] = field(default_factory=dict)
+    groups: dict[str, list[Job]] = field(default_factory=dict)
+    #: the pack files each group's process registers
+    packs: dict[str, list[Path]] = field(default_factory=dict)
+    #: the community ids of the aggregated log
+    ids: list[str] = field(default_factory=list)
+
+
+def _records_files(corpus: Corpus, tally: Tally) -> None:
+    """One file per format, every string in every field; unknown columns and sheets named so;
+    each through score and check to every format and the terminal."""
+    inputs, strings = corpus.inputs, h.HOSTILE
     columns = ["=1+1", "<b>列</b>", "\x1b[31m列", "@SUM(A1)"]
     sheets = _sheet_names()
-    xml_strings = {k: v for k, v in strings.items() if h.in_xml(v)}
-    xml_records, xml_placed = h.hostile_rows(xml_strings)
-    csv_strings = {k: v for k, v in strings.items() if "\ud800" not in v}
-    csv_records, csv_placed = h.hostile_rows(csv_strings)
-    files = {
-        # ASCII JSON: a lone surrogate can only be written as an escape
-        "json": (
-            h.write_json(inputs / "hostile.json", [], text=json.dumps({"communities": records})),
-            records,
-        ),
+    records, placed = h.hostile_rows(strings)
+    csv_records, csv_placed = h.hostile_rows(
+        {k: v for k, v in strings.items() if "\ud800" not in v}
+    )
+    xml_records, xml_placed = h.hostile_rows({k: v for k, v in strings.items() if h.in_xml(v)})
+    # ASCII JSON: a lone surrogate can only be written as an escape
+    text = json.dumps({"communities": records})
+    corpus.files = {
+        "json": (h.write_json(inputs / "hostile.json", [], text=text), records),
         "csv": (_write_csv(inputs / "=SUM(1,2).csv", csv_records, columns), csv_records),
         "xlsx": (_write_xlsx(inputs / "@SUM(A1).xlsx", xml_records, sheets), xml_records),
     }
     tally.inputs += placed + csv_placed + xml_placed + len(columns) + len(sheets)
-    pack = h.hostile_pack(inputs / "hostile")
-    tally.inputs += 7  # the pack's title, two labels in two languages, a section, a quote
-    groups: dict[str, list[Job]] = {}
-    for kind, (path, _rows) in files.items():
-        jobs = groups[kind] = []
+    for kind, (path, _rows) in corpus.files.items():
+        jobs = corpus.groups[kind] = []
         for command in ("score", "check"):
+            base = [command, "cangnan2022", str(path)]
             for suffix in (".xlsx", ".html", ".json"):
-                out = outs / f"{kind}-{command}{suffix}"
-                jobs.append(
-                    Job([command, "cangnan2022", str(path), "--as-of", AS_OF, "--out", str(out)])
-                )
+                out = corpus.outs / f"{kind}-{command}{suffix}"
+                jobs.append(Job([*base, "--as-of", AS_OF, "--out", str(out)]))
             for lang in ("zh", "en"):
-                jobs.append(
-                    Job(
-                        [command, "cangnan2022", str(path), "--format", "json", "--lang", lang],
-                        source=kind,
-                    )
-                )
-            jobs.append(Job([command, "cangnan2022", str(path), "--as-of", AS_OF]))
+                jobs.append(Job([*base, "--format", "json", "--lang", lang], source=kind))
+            jobs.append(Job([*base, "--as-of", AS_OF]))
 
-    # file names: one good and one bad row each
-    names = []
+
+def _named_files(corpus: Corpus, tally: Tally) -> None:
+    """Files named with the hostile strings: one good and one bad row each."""
+    jobs = corpus.groups["names"] = []
     for n, name in enumerate(_file_names()):
-        path = inputs / f"{name}.csv"
-        h.write_csv(path, [h.row(f"N{n}"), h.row(f"M{n}", sync_lessons=-1)])
-        names.append(path)
-    tally.inputs += len(names)
-    groups["names"] = [
-        Job(
-            [
-                "score",
-                "cangnan2022",
-                str(p),
-                "--out",
-                str(outs / f"name-{n}{suffix}"),
-                "--lang",
-                lang,
-            ]
+        path = h.write_csv(
+            corpus.inputs / f"{name}.csv", [h.row(f"N{n}"), h.row(f"M{n}", sync_lessons=-1)]
         )
-        for n, p in enumerate(names)
-        for suffix, lang in ((".xlsx", "zh"), (".html", "en"))
-    ]
+        tally.inputs += 1
+        for suffix, lang in ((".xlsx", "zh"), (".html", "en")):
+            out = corpus.outs / f"name-{n}{suffix}"
+            jobs.append(Job(["score", "cangnan2022", str(path), "--out", str(out), "--lang", lang]))
 
-    # aggregate: hostile community ids in the log and the community table
-    ids = [f"A{n}{text}" for n, text in enumerate(csv_strings.values())]
-    log = inputs / "log.csv"
+
+def _aggregated(corpus: Corpus, tally: Tally) -> None:
+    """Hostile community ids in an activity log and its community table."""
+    corpus.ids = [f"A{n}{t}" for n, t in enumerate(h.HOSTILE.values()) if "\ud800" not in t]
+    cells = [h._csv_cell(i) for i in corpus.ids]
+    log = corpus.inputs / "log.csv"
     log.write_text(
         "community_id,date,kind,subject\n"
-        + "".join(h._csv_cell(i) + ",2022-03-01,同步课堂,语文\n" for i in ids),
+        + "".join(f"{c},2022-03-01,同步课堂,语文\n" for c in cells),
         encoding="utf-8",
     )
-    table = inputs / "communities.csv"
+    table = corpus.inputs / "communities.csv"
     table.write_text(
-        "id,type,scope\n" + "".join(h._csv_cell(i) + ",融合型,县域内\n" for i in ids),
-        encoding="utf-8",
+        "id,type,scope\n" + "".join(f"{c},融合型,县域内\n" for c in cells), encoding="utf-8"
     )
-    tally.inputs += 2 * len(ids)
-    groups["aggregate"] = [
-        Job(["aggregate", str(log), "--communities", str(table), "--out", str(outs / f"agg{s}")])
+    tally.inputs += 2 * len(cells)
+    corpus.groups["aggregate"] = [
+        Job(
+            [
+                "aggregate",
+                str(log),
+                "--communities",
+                str(table),
+                "--out",
+                str(corpus.outs / f"agg{s}"),
+            ]
+        )
         for s in (".json", ".parquet")
     ]
-    # the hostile pack, and one claiming cangnan2022's id
-    impostor = inputs / "impostor"
+
+
+def _packs(corpus: Corpus, tally: Tally) -> None:
+    """The hostile pack through every command that shows a pack, one claiming cangnan2022's
+    id, and plain records (whose page shows which elements a report has)."""
+    pack = h.hostile_pack(corpus.inputs / "hostile")
+    tally.inputs += 7  # the pack's title, two labels in two languages, a section, a quote
+    impostor = corpus.inputs / "impostor"
     impostor.mkdir()
     (impostor / "document.txt").write_text(
         (pack.parent / "document.txt").read_text("utf-8"), encoding="utf-8"
@@ -359,31 +364,23 @@ def test_hostile_values_in_every_field_through_every_writer(
         pack.read_text("utf-8").replace("id: hostile\n", "id: cangnan2022\n", 1), encoding="utf-8"
     )
     tally.inputs += 1
-    records_json = str(files["json"][0])
-    groups["pack"] = [
+    records = str(corpus.files["json"][0])
+    outs = corpus.outs
+    corpus.groups["pack"] = [
         Job(["template", "hostile", "--out", str(outs / "template.xlsx")]),
         *[
-            Job(
-                [
-                    "score",
-                    "hostile",
-                    records_json,
-                    "--as-of",
-                    AS_OF,
-                    "--out",
-                    str(outs / f"pack{s}"),
-                ]
-            )
+            Job(["score", "hostile", records, "--as-of", AS_OF, "--out", str(outs / f"pack{s}")])
             for s in (".xlsx", ".html", ".json")
         ],
-        Job(["score", "hostile", records_json]),
+        Job(["score", "hostile", records]),
         Job(["show", "hostile"]),
         Job(["audit", "hostile"]),
-        Job(["check", "hostile", records_json, "--as-of", AS_OF]),
+        Job(["check", "hostile", records, "--as-of", AS_OF]),
     ]
-    groups["impostor"] = [Job(["score", "cangnan2022", records_json, "--format", "json"])]
-    plain = h.write_json(inputs / "plain.json", h.hostile_rows({"plain": "普通学校"})[0])
-    groups["benign"] = [
+    corpus.packs = {"pack": [pack], "impostor": [impostor / "pack.yaml"]}
+    corpus.groups["impostor"] = [Job(["score", "cangnan2022", records, "--format", "json"])]
+    plain = h.write_json(corpus.inputs / "plain.json", h.hostile_rows({"plain": "普通学校"})[0])
+    corpus.groups["benign"] = [
         Job(
             [
                 c,
@@ -397,15 +394,15 @@ def test_hostile_values_in_every_field_through_every_writer(
         )
         for c in ("score", "check")
     ]
-    before = listing(inputs)
 
-    # run every group at once, each in a process of its own
+
+def _run(corpus: Corpus, tmp: Path, tally: Tally) -> None:
+    """Every group at once, each in a process of its own, with a timeout."""
     procs = {}
-    for name, jobs in groups.items():
-        folder = tmp_path / f"run-{name}"
+    for name, jobs in corpus.groups.items():
+        folder = tmp / f"run-{name}"
         folder.mkdir()
-        extra = [pack] if name == "pack" else [impostor / "pack.yaml"] if name == "impostor" else []
-        procs[name] = _launch(folder, jobs, extra)
+        procs[name] = _launch(folder, jobs, corpus.packs.get(name, []))
     for name, (proc, results) in procs.items():
         try:
             _out, err = proc.communicate(timeout=240)
@@ -417,12 +414,14 @@ def test_hostile_values_in_every_field_through_every_writer(
         if proc.returncode != 0 or not results.exists():
             tally.fail("crashes", f"{name}: {err[-300:]}")
             continue
-        for job, result in zip(groups[name], json.loads(results.read_text("utf-8")), strict=True):
+        found = json.loads(results.read_text("utf-8"))
+        for job, result in zip(corpus.groups[name], found, strict=True):
             job.result = result
 
-    # examine every run
-    allowed = _allowed_tags(outs)
-    for name, jobs in groups.items():
+
+def _examine_runs(corpus: Corpus, tally: Tally) -> None:
+    """Exit codes, terminals, nothing lost and every rejected row named; no hijack."""
+    for name, jobs in corpus.groups.items():
         for job in jobs:
             if job.result is None:
                 continue
@@ -433,54 +432,68 @@ def test_hostile_values_in_every_field_through_every_writer(
                 continue
             if code not in job.codes:
                 tally.fail("crashes", f"{job.args}: exit {code}: {err[-300:]}")
-            is_json = "--format" in job.args and "json" in job.args
-            examine_terminal(job, "" if is_json else out, err, tally)
-            if is_json:
-                found = TERMINAL.search(out)
-                if found:
-                    tally.fail("terminal_controls", f"{job.args[:2]} JSON: {found.group()!r}")
+            examine_terminal(job, out, err, tally)
             if name == "impostor":  # refused: two offer cangnan2022 and none was chosen
                 if code != 2 or out or "由多个发行包提供" not in err:
                     tally.fail("hijacks", f"{code} {err[:300]}")
                 continue
             if job.source is not None:
-                _accounted(job, json.loads(out), files[job.source][1], tally)
+                _accounted(job, json.loads(out), corpus.files[job.source][1], tally)
                 if job.source in ("csv", "xlsx"):
-                    _named(job, files[job.source], err, tally)
-    # the files written
-    texts = [t for t in h.HOSTILE.values() if "<" in t]
-    for path in sorted(outs.iterdir()):
+                    _named(job, corpus.files[job.source], err, tally)
+
+
+def _examine_files(corpus: Corpus, tally: Tally) -> None:
+    """No formula in any workbook, no injected element in any page, nothing lost."""
+    allowed = _allowed_tags(corpus.outs)
+    markup = [t for t in h.HOSTILE.values() if "<" in t]
+    ids = {re.sub(r"\r\n?", "\n", i).strip() for i in corpus.ids}
+    for path in sorted(corpus.outs.iterdir()):
         kind = path.name.split("-")[0]
         if path.suffix == ".xlsx":
             rows = examine_workbook(path, tally)
-            if kind in files and "-score" in path.name:
-                valid = _valid_ids(files[kind][1], kind)
-                _ids_in_workbook(path, rows, valid, tally)
+            if kind in corpus.files and "-score" in path.name:
+                _ids_in_workbook(path, rows, _valid_ids(corpus.files[kind][1], kind), tally)
         elif path.suffix == ".html":
-            shown = texts if path.name.startswith(("json-", "csv-")) else []
+            shown = markup if kind in ("json", "csv") else []
             examine_page(path, allowed, shown, tally)
         elif path.name == "agg.json":
             got = {r["id"] for r in json.loads(path.read_text("utf-8"))["communities"]}
-            if got != {re.sub(r"\r\n?", "\n", i).strip() for i in ids}:
-                tally.fail("silent_losses", f"aggregate lost {len(ids) - len(got)} communities")
+            if got != ids:
+                tally.fail("silent_losses", f"aggregate: {len(got)} of {len(ids)} communities")
         elif path.name == "agg.parquet" and pl.read_parquet(path).height != len(ids):
             tally.fail("silent_losses", "aggregate .parquet lost communities")
-    if listing(inputs) != before:
-        tally.fail("destroyed_files", "an input changed")
-    for kind, (_path, rows) in files.items():
+    for kind, (_path, rows) in corpus.files.items():
         for command in ("score", "check"):
-            out = json.loads((outs / f"{kind}-{command}.json").read_text("utf-8"))
+            out = json.loads((corpus.outs / f"{kind}-{command}.json").read_text("utf-8"))
             if {r["id"] for r in out["results"]} != _valid_ids(rows, kind):
-                tally.fail(
-                    "silent_losses", f"{kind}-{command}.json: ids differ from the valid rows'"
-                )
+                tally.fail("silent_losses", f"{kind}-{command}.json: not the valid rows' ids")
+
+
+def test_hostile_values_in_every_field_through_every_writer(
+    tmp_path: Path, record_property: Any
+) -> None:
+    tally = Tally()
+    corpus = Corpus(tmp_path / "in", tmp_path / "out")
+    corpus.inputs.mkdir()
+    corpus.outs.mkdir()
+    _records_files(corpus, tally)
+    _named_files(corpus, tally)
+    _aggregated(corpus, tally)
+    _packs(corpus, tally)
+    before = listing(corpus.inputs)
+    _run(corpus, tmp_path, tally)
+    _examine_runs(corpus, tally)
+    _examine_files(corpus, tally)
+    if listing(corpus.inputs) != before:
+        tally.fail("destroyed_files", "an input changed")
 
     totals = tally.totals()
     record_property("totals", totals)
     print(totals)
     assert totals == {
         "inputs": totals["inputs"],
-        "runs": totals["runs"],
+        "runs": sum(len(jobs) for jobs in corpus.groups.values()),
         "tracebacks": 0,
         "crashes": 0,
         "hangs": 0,
@@ -492,7 +505,7 @@ def test_hostile_values_in_every_field_through_every_writer(
         "destroyed_files": 0,
         "hijacks": 0,
     }, "\n".join(tally.problems[:40])
-    assert totals["inputs"] >= 150 and totals["runs"] == sum(len(j) for j in groups.values())
+    assert totals["inputs"] >= 150
 
 
 def _allowed_tags(outs: Path) -> set[str]:
