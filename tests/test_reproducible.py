@@ -175,3 +175,7 @@ def test_a_report_without_as_of_uses_and_states_the_utc_date(tmp_path: Path) -> 
     assert "2024-12-31（未指定 --as-of，取运行当日的 UTC 日期）" in page.read_text("utf-8")
     data = cli("check", "cangnan2022", records, "--format", "json")
     assert json.loads(data.out)["as_of"] == "2024-12-31"
+    text = cli("check", "cangnan2022", records)
+    assert "评估日期：2024-12-31（未指定 --as-of，取运行当日的 UTC 日期）" in text.out
+    text = cli("check", "cangnan2022", records, "--as-of", AS_OF, "--lang", "en")
+    assert f"As of: {AS_OF} (--as-of)" in text.out

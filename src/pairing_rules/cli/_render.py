@@ -338,6 +338,11 @@ def check_text(report: CheckReport, lang: Lang) -> None:
         console.print("时间节点" if zh else "Milestones", style="bold")
         for m in report.milestones:
             console.print(f"  {m.due.isoformat()} {_t(m.label, lang)} [{_t(m.state.label, lang)}]")
+    if report.as_of is not None:
+        from .._clock import ReportDate
+
+        dated = ReportDate(report.as_of, report.as_of_given).render(lang)
+        console.print(("评估日期：" if zh else "As of: ") + dated, style="dim")
     _interpretations_line(console, report.interpretations, lang)
 
 

@@ -17,9 +17,7 @@ from typing import Final
 
 #: C0 controls but tab and line feed, DEL, C1 controls, the bidirectional embeddings,
 #: overrides and isolates, and lone surrogates (which no terminal encoding holds)
-_UNSAFE: Final = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
-)
+_UNSAFE: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def _symbol(match: re.Match[str]) -> str:
@@ -32,12 +30,18 @@ def _symbol(match: re.Match[str]) -> str:
 
 
 def clean(text: str) -> str:
-    """``text`` safe to print on a terminal (control characters shown as symbols)."""
+    """``text`` safe to print on a terminal (control characters shown as symbols).
+
+    :param text: anything that may hold a value from an input or a pack.
+    """
     return _UNSAFE.sub(_symbol, text) if _UNSAFE.search(text) else text
 
 
 def clean_line(text: str) -> str:
-    """``text`` as one line on a terminal: a line break in it is shown as a symbol too."""
+    """``text`` as one line on a terminal: a line break in it is shown as a symbol too.
+
+    :param text: a message meant to be one line.
+    """
     return clean(text).replace("\n", "␊").replace("\t", " ")
 
 
@@ -51,5 +55,8 @@ def _escaped(match: re.Match[bytes]) -> bytes:
 
 def json_safe(data: bytes) -> bytes:
     """UTF-8 JSON with the characters a terminal would act on written as ``\\uXXXX`` escapes
-    (the same JSON value: they occur only inside strings)."""
+    (the same JSON value: they occur only inside strings).
+
+    :param data: JSON as UTF-8.
+    """
     return _UNSAFE_UTF8.sub(_escaped, data) if _UNSAFE_UTF8.search(data) else data

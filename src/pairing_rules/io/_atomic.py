@@ -51,6 +51,7 @@ class _Guarded:
 def make_folders(folder: Path) -> list[Path]:
     """Create ``folder`` and any missing parents; return those created, deepest first.
 
+    :param folder: the folder a file is to be written in.
     :raises OutputError: when a part of the path is a file, or a folder cannot be made.
     """
     missing: list[Path] = []
@@ -78,7 +79,10 @@ def make_folders(folder: Path) -> list[Path]:
 
 
 def remove_folders(folders: list[Path]) -> None:
-    """Remove the folders :func:`make_folders` made (deepest first), where still empty."""
+    """Remove the folders :func:`make_folders` made (deepest first), where still empty.
+
+    :param folders: what :func:`make_folders` returned.
+    """
     for path in folders:
         try:
             path.rmdir()
@@ -166,7 +170,11 @@ def publish(temporary: Path | str, target: Path) -> None:
 
 
 def write_bytes(data: bytes, path: str | Path) -> Path:
-    """Write ``data`` to ``path`` whole or not at all."""
+    """Write ``data`` to ``path`` whole or not at all.
+
+    :param data: the file's content.
+    :param path: where it goes.
+    """
     out = AtomicFile(path)
     with out as file:
         file.write(data)
@@ -176,6 +184,8 @@ def write_bytes(data: bytes, path: str | Path) -> Path:
 def write_text(text: str, path: str | Path, *, errors: str = "strict") -> Path:
     """Write ``text`` (UTF-8) to ``path`` whole or not at all.
 
+    :param text: the file's content.
+    :param path: where it goes.
     :param errors: what becomes of a lone surrogate (which a JSON input can hold and
         UTF-8 cannot): ``"backslashreplace"`` writes JSON's own escape (``\\ud800``, the
         same JSON value), ``"xmlcharrefreplace"`` HTML's character reference.

@@ -38,7 +38,11 @@ REPORT_APPLICATION: Final = b"<Application>pairing-rules</Application>"
 
 
 def same_file(a: Path, b: Path) -> bool:
-    """Whether ``a`` and ``b`` are one file: the same path once resolved, or the same inode."""
+    """Whether ``a`` and ``b`` are one file: the same path once resolved, or the same inode.
+
+    :param a: a path (it need not exist).
+    :param b: another.
+    """
     try:
         if a.resolve() == b.resolve():
             return True
@@ -54,6 +58,8 @@ def is_report_workbook(path: Path) -> bool:
     """Whether ``path`` is a workbook pairing-rules wrote as a report (and nobody saved since).
 
     Reads only the zip's directory and its small ``docProps/app.xml``.
+
+    :param path: an existing file.
     """
     try:
         with zipfile.ZipFile(path) as archive:
