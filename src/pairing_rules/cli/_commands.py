@@ -180,7 +180,6 @@ def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
 
 
 def _cmd_template(args: argparse.Namespace, lang: Lang) -> int:
-
     from .._registry import get_pack
     from ..io._output import check_target
     from ..io._template import write_template
