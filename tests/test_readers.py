@@ -373,6 +373,57 @@ def test_a_zip_bomb_is_refused_in_bounded_memory(tmp_path: Path) -> None:
         assert int(peak_kib) < 300 * 1024
 
 
+def test_bombs_and_far_cells_are_refused_within_a_bounded_address_space(tmp_path: Path) -> None:
+    """In a process that may not map more than 1 GiB (``RLIMIT_AS``), the zip bombs and the
+    workbooks with one value at XFD1048576 or AMJ1048576 are refused with their message:
+    none of them is inflated or laid out in memory (which would end in ``MemoryError``)."""
+    good = h.write_xlsx(tmp_path / "g.xlsx", h.rows(2))
+    import zipfile
+
+    with zipfile.ZipFile(good) as src:
+        members: dict[str, bytes | tuple[bytes, int]] = {
+            i.filename: src.read(i.filename) for i in src.infolist()
+        }
+    files = {
+        "bomb.xlsx": "解压后的内容过大",
+        "liar.xlsx": "工作簿已损坏",
+        "far-XFD1048576.xlsx": "使用范围延伸到第 1048576 行",
+        "far-AMJ1048576.xlsx": "使用范围延伸到第 1048576 行",
+    }
+    (tmp_path / "bomb.xlsx").write_bytes(h.raw_zip({**members, "xl/media/x.bin": h.zeros(1024)}))
+    (tmp_path / "liar.xlsx").write_bytes(
+        h.raw_zip({**members, "xl/media/x.bin": h.zeros(1024)}, declared={"xl/media/x.bin": 10})
+    )
+    for ref in ("XFD1048576", "AMJ1048576"):
+        h.patch_zip(good, tmp_path / f"far-{ref}.xlsx", h.SHEET1, lambda x, r=ref: h.add_cell(x, r))
+    script = textwrap.dedent(
+        """
+        import contextlib, io, json, resource, sys
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+        from pairing_rules.cli import main
+        out = {}
+        for path in sys.argv[1:]:
+            err = io.StringIO()
+            with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+                out[path] = [main(["score", "cangnan2022", path]), err.getvalue()]
+        print(json.dumps(out, ensure_ascii=False))
+        """
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, *(str(tmp_path / name) for name in files)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads(proc.stdout)
+    for name, words in files.items():
+        code, err = results[str(tmp_path / name)]
+        assert code == 2 and words in err and err.count("\n") == 1, (name, err)
+        assert "MemoryError" not in err
+
+
 # ------------------------------------------------------------------------ the sheet scan
 
 

@@ -200,6 +200,22 @@ def test_a_pack_id_offered_by_two_distributions_is_used_only_when_chosen(
     assert chosen.origin is not None and chosen.origin.distribution == "impostor-demo"
 
 
+def test_a_plugin_registered_directly_does_not_take_an_installed_pack_id(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A plugin without a distribution is no choice of its own: with no choice made, its
+    pack and an installed distribution's of the same id are a conflict, not a takeover."""
+    fake_module(monkeypatch, "fake_official", pairing_rules_packs=lambda: [load_demo()])
+    fake_entry_points(monkeypatch, entry_point("demo", "fake_official", "official-demo"))
+    registry = Registry([DemoPlugin()])
+    with pytest.raises(PackConflictError):
+        registry.get_pack("demo")
+    chosen = Registry([DemoPlugin()], choose={"demo": "DemoPlugin"}).get_pack("demo")
+    assert chosen.origin is not None and chosen.origin.distribution is None
+    chosen = Registry([DemoPlugin()], choose={"demo": "official-demo"}).get_pack("demo")
+    assert chosen.origin is not None and chosen.origin.distribution == "official-demo"
+
+
 def test_a_pack_offered_under_another_entry_point_is_not_used(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -23,6 +23,7 @@ from ._audit import (
     audit_rubric,
     sort_findings,
 )
+from ._clock import report_date
 from ._conditions import gate_open
 from ._dataset import Dataset, Rejection
 from ._explain import group_finding, requirement_finding
@@ -93,6 +94,8 @@ class CheckReport(BaseModel):
     pack: str
     pack_hash: str
     as_of: dt.date | None
+    #: whether ``as_of`` was asked for (``False``: it is the UTC date of the run)
+    as_of_given: bool = True
     results: list[RecordCheck]
     groups: list[Finding]
     rejected: list[Rejection]
@@ -151,11 +154,12 @@ def check(
 ) -> CheckReport:
     """Evaluate every requirement of ``pack`` on ``data``.
 
-    :param as_of: the date for milestones and progress (default: today).
+    :param as_of: the date for milestones and progress (default: today's date in UTC).
     :param interpretations: overrides, ``{interpretation id: value}``.
     :param progress_callback: called with 1 after each record (for a progress bar).
     """
-    as_of = as_of or dt.date.today()
+    dated = report_date(as_of)
+    as_of = dated.date
     choices = pack.choices(interpretations)
     dataset = as_dataset(pack, data)
     definition = pack.definition
@@ -229,6 +233,7 @@ def check(
         pack=pack.ref,
         pack_hash=pack.content_hash,
         as_of=as_of,
+        as_of_given=dated.given,
         results=results,
         groups=groups,
         rejected=list(dataset.rejected),

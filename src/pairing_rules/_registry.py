@@ -311,7 +311,12 @@ class Registry:
         chosen = list(by_origin.values())
         if len(chosen) > 1:
             wanted = self.choose.get(pack_id)
-            picked = [c for c in chosen if wanted in (c[0].origin.distribution, c[0].origin.plugin)]
+            # no choice made chooses nothing (not the plugins without a distribution)
+            picked = [
+                c
+                for c in chosen
+                if wanted is not None and wanted in (c[0].origin.distribution, c[0].origin.plugin)
+            ]
             if len(picked) != 1:
                 origins = [c[0].origin for c in chosen]
                 error = PackConflictError(pack_id, origins)

@@ -22,6 +22,7 @@ from typing import Final
 
 import yaml
 
+from ._clock import utc_today
 from ._definition import PACK_ID
 from ._i18n import Text
 from ._provenance import normalize_quote
@@ -124,34 +125,65 @@ def new_pack(
         )
     quote = first_quote(text)
     package = f"pairing_rules_{pack_id}"
-    src = root / "src" / package
-    (root / "tests").mkdir(parents=True)
-    (root / "examples").mkdir()
-    src.mkdir(parents=True)
-    (src / "document.txt").write_text(text, encoding="utf-8")
-    (src / "py.typed").write_text("", encoding="utf-8")
-    (src / "__init__.py").write_text(
-        _INIT.format(pack_id=pack_id, title=python_docstring_text(title)), encoding="utf-8"
-    )
-    (src / "pack.yaml").write_text(
-        _pack_yaml(pack_id, title, label_en, quote, issuer, doc_number, published, year),
-        encoding="utf-8",
-    )
-    (root / "pack.schema.json").write_text(_schema_text(), encoding="utf-8")
-    (root / "pyproject.toml").write_text(
-        _PYPROJECT.format(
+    files = {
+        f"src/{package}/document.txt": text,
+        f"src/{package}/py.typed": "",
+        f"src/{package}/__init__.py": _INIT.format(
+            pack_id=pack_id, title=python_docstring_text(title)
+        ),
+        f"src/{package}/pack.yaml": _pack_yaml(
+            pack_id, title, label_en, quote, issuer, doc_number, published, year
+        ),
+        "pack.schema.json": _schema_text(),
+        "pyproject.toml": _PYPROJECT.format(
             pack_id=pack_id, package=package, description=toml_string(f"Rule pack: {title}")
         ),
-        encoding="utf-8",
-    )
-    (root / "tests" / f"test_{pack_id}.py").write_text(
-        _TEST.format(pack_id=pack_id), encoding="utf-8"
-    )
-    (root / "README.md").write_text(_README.format(pack_id=pack_id, title=title), encoding="utf-8")
-    (root / "examples" / "communities.json").write_text(
-        _example(year or (published.year if published else None)), encoding="utf-8"
-    )
+        f"tests/test_{pack_id}.py": _TEST.format(pack_id=pack_id),
+        "README.md": _README.format(pack_id=pack_id, title=title),
+        "examples/communities.json": _example(year or (published.year if published else None)),
+    }
+    _write_folder(root, files)
     return root
+
+
+def _write_folder(root: Path, files: dict[str, str]) -> None:
+    """Write ``files`` into a new folder ``root`` whole or not at all: into a temporary
+    folder beside it, renamed into place when complete (an existing folder is never touched)."""
+    import os
+    import shutil
+    import tempfile
+
+    from ._errors import OutputError
+    from .io._atomic import make_folders, remove_folders, write_text
+
+    made = make_folders(root.parent)
+    try:
+        temporary = Path(tempfile.mkdtemp(prefix=f".{root.name}.", suffix=".tmp", dir=root.parent))
+    except OSError as exc:
+        remove_folders(made)
+        raise OutputError.cannot_write(root, exc) from exc
+    try:
+        for name, content in files.items():
+            path = temporary / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_text(content, path)
+        try:
+            os.chmod(temporary, 0o777 & ~_umask())
+            os.rename(temporary, root)  # refused if root has appeared meanwhile
+        except OSError as exc:
+            raise OutputError.cannot_write(root, exc) from exc
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        remove_folders(made)
+        raise
+
+
+def _umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def toml_string(value: str) -> str:
@@ -185,7 +217,7 @@ def _example(year: int | None) -> str:
         "id": "示例-01",
         "type": "融合型",
         "scope": "县域内",
-        "year": year or dt.date.today().year,
+        "year": year or utc_today().year,
         "sync_lessons": 20,
         "sync_subjects": 2,
         "online_research": 8,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -57,7 +56,9 @@ def cmd_lint(args: argparse.Namespace, lang: Lang, usage_error: Any) -> int:
     except LintTargetError as exc:
         raise usage_error(exc.text.zh, exc.text.en) from None
     if args.format == "json":
-        sys.stdout.write(json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n")
+        from ._shared import print_json
+
+        print_json(report.as_json())
     else:
         lint_text(report, lang)
     return 0 if report.ok else 1
@@ -65,17 +66,19 @@ def cmd_lint(args: argparse.Namespace, lang: Lang, usage_error: Any) -> int:
 
 def lint_text(report: LintReport, lang: Lang) -> None:
     """The problems one a line (a hint below), then a count by code."""
+    from ._shared import say
+
     zh = lang == "zh"
     for issue in report.issues:
-        print(clean(issue.render(lang)))
+        say(clean(issue.render(lang)))
     if report.ok:
-        print(f"未发现问题：{report.file}" if zh else f"no problems found: {report.file}")
+        say(f"未发现问题：{report.file}" if zh else f"no problems found: {report.file}")
         return
     counts: dict[str, int] = {}
     for issue in report.issues:
         counts[issue.code] = counts.get(issue.code, 0) + 1
     shown = ("，" if zh else ", ").join(f"{code} {n}" for code, n in sorted(counts.items()))
-    print(
+    say(
         f"{report.file}：发现 {len(report.issues)} 个问题（{shown}）"
         if zh
         else f"{report.file}: {len(report.issues)} problem(s) ({shown})"
@@ -122,19 +125,16 @@ def cmd_schema(args: argparse.Namespace, lang: Lang, usage_error: Any) -> int:
             f"没有名为 {args.name} 的 schema；可选：{known}",
             f"no schema named {args.name}; one of: {', '.join(SCHEMAS)}",
         )
-    text = json.dumps(make(), ensure_ascii=False, indent=2) + "\n"
     if args.out is None:
-        sys.stdout.write(text)
+        from ._shared import print_json
+
+        print_json(make())
         return 0
-    out = Path(args.out)
-    if out.is_dir():
-        raise usage_error(f"--out 是一个目录：{out}", f"--out is a folder: {out}")
-    temporary = out.with_name(f".{out.name}.tmp")
-    try:
-        temporary.write_text(text, encoding="utf-8")
-        temporary.replace(out)
-    except OSError as exc:
-        temporary.unlink(missing_ok=True)
-        raise usage_error(f"无法写入 {out}：{exc}", f"cannot write {out}: {exc}") from None
-    print(f"已写出：{out}" if lang == "zh" else f"written: {out}")
+    from ..io._atomic import write_text
+    from ..io._output import check_target
+    from ._shared import say
+
+    out = check_target(args.out, suffixes=(".json",))
+    write_text(json.dumps(make(), ensure_ascii=False, indent=2) + "\n", out)
+    say(f"已写出：{out}" if lang == "zh" else f"written: {out}")
     return 0

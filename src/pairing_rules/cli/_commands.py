@@ -14,8 +14,10 @@ from ._shared import (
     UsageError,
     error,
     overrides_of,
+    pack_files,
     parse_date,
     print_json,
+    say,
 )
 
 if TYPE_CHECKING:
@@ -88,8 +90,8 @@ def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
             f"规则包 {pack.id} 没有考核细则 {args.rubric}；可选：{known}",
             f"pack {pack.id} has no rubric {args.rubric}; choose one of: {known}",
         )
-    as_of = parse_date(args.as_of) if args.as_of else None
-    _check_out(args.out)
+    as_of = parse_date(args.as_of)
+    _check_out(args.out, args)
     scorer = Scorer(pack, rubric=args.rubric, interpretations=overrides_of(args))
     from ..io._readers import open_records
 
@@ -115,17 +117,16 @@ def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
     return EXIT_USER if rejected or bad_notices else EXIT_OK
 
 
-def _check_out(out: str | None) -> None:
+def _check_out(out: str | None, args: argparse.Namespace) -> None:
+    """Refuse a report's place before any work: a wrong type, an input, a folder, a workbook
+    that is not a report (without ``--force``)."""
     if out is None:
         return
-    from pathlib import Path
+    from ..io._output import check_target
 
-    suffix = Path(out).suffix.lower()
-    if suffix not in (".xlsx", ".html", ".htm", ".json"):
-        raise UsageError(
-            f"--out 只支持 .xlsx、.html 或 .json，收到 {out!r}",
-            f"--out writes .xlsx, .html or .json, got {out!r}",
-        )
+    check_target(
+        out, reads=[args.input], force=args.force, suffixes=(".xlsx", ".html", ".htm", ".json")
+    )
 
 
 def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
@@ -136,8 +137,8 @@ def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
     from ._progress import ProgressBar
 
     pack = get_pack(args.pack)
-    as_of = parse_date(args.as_of) if args.as_of else None
-    _check_out(args.out)
+    as_of = parse_date(args.as_of)
+    _check_out(args.out, args)
     overrides = overrides_of(args)
     pack.choices(overrides)
     dataset = read_dataset(args.input, pack.record_types, pack.collections())
@@ -158,7 +159,11 @@ def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
         else:
             from ..io._atomic import write_text
 
-            write_text(json.dumps(report.as_json(), ensure_ascii=False, indent=2), args.out)
+            write_text(
+                json.dumps(report.as_json(), ensure_ascii=False, indent=2),
+                args.out,
+                errors="backslashreplace",
+            )
     if args.format == "json":
         print_json(
             {**report.as_json(), "notices": [n.model_dump(mode="json") for n in dataset.notices]}
@@ -175,21 +180,18 @@ def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
 
 
 def _cmd_template(args: argparse.Namespace, lang: Lang) -> int:
-    from pathlib import Path
-
     from .._registry import get_pack
+    from ..io._output import check_target
     from ..io._template import write_template
 
     pack = get_pack(args.pack)
-    if Path(args.out).suffix.lower() != ".xlsx":
-        raise UsageError(
-            f"模板只能写成 .xlsx 文件，收到 {args.out!r}",
-            f"a template is an .xlsx file, got {args.out!r}",
-        )
     if not pack.collections():
         raise UsageError(f"规则包 {pack.id} 不读取任何记录", f"pack {pack.id} reads no records")
+    check_target(
+        args.out, reads=pack_files(pack), force=args.force, policy="new", suffixes=(".xlsx",)
+    )
     path = write_template(pack, args.out, lang=lang)
-    print(f"已生成模板：{path}" if lang == "zh" else f"template written: {path}")
+    say(f"已生成模板：{path}" if lang == "zh" else f"template written: {path}")
     return EXIT_OK
 
 
@@ -245,7 +247,7 @@ def _cmd_diff(args: argparse.Namespace, lang: Lang) -> int:
 def _cmd_new_pack(args: argparse.Namespace, lang: Lang) -> int:
     from .._scaffold import ScaffoldError, new_pack
 
-    published = parse_date(args.published) if args.published else None
+    published = parse_date(args.published, "--published")
     try:
         path = new_pack(
             args.id,
@@ -261,11 +263,11 @@ def _cmd_new_pack(args: argparse.Namespace, lang: Lang) -> int:
     except ScaffoldError as exc:
         raise UsageError(exc.text.zh, exc.text.en) from None
     if lang == "zh":
-        print(f"已创建规则包 {args.id}：{path}")
-        print(f"下一步：pip install -e {path}，然后 pairing-rules show {args.id}")
+        say(f"已创建规则包 {args.id}：{path}")
+        say(f"下一步：pip install -e {path}，然后 pairing-rules show {args.id}")
     else:
-        print(f"pack {args.id} created: {path}")
-        print(f"next: pip install -e {path}, then pairing-rules show {args.id}")
+        say(f"pack {args.id} created: {path}")
+        say(f"next: pip install -e {path}, then pairing-rules show {args.id}")
     return EXIT_OK
 
 
@@ -282,14 +284,10 @@ def _cmd_schema(args: argparse.Namespace, lang: Lang) -> int:
 
 
 def _cmd_aggregate(args: argparse.Namespace, lang: Lang) -> int:
-    from pathlib import Path
 
-    out = Path(args.out)
-    if out.suffix.lower() not in (".parquet", ".json"):
-        raise UsageError(
-            f"--out 只支持 .parquet 或 .json，收到 {args.out!r}",
-            f"--out writes .parquet or .json, got {args.out!r}",
-        )
+    from ..io._output import check_target
+
+    out = check_target(args.out, reads=[args.log, args.communities], suffixes=(".parquet", ".json"))
     from .._frames import MissingExtraError
 
     try:
@@ -302,15 +300,18 @@ def _cmd_aggregate(args: argparse.Namespace, lang: Lang) -> int:
     from ..io._atomic import AtomicFile, write_text
 
     if out.suffix.lower() == ".parquet":
-        target = AtomicFile(out)
-        try:
-            result.frame.write_parquet(target.file)
-            target.commit()
-        except BaseException:
-            target.discard()
-            raise
+        import io
+
+        packed = io.BytesIO()  # Polars writes it whole; the file gets it whole or not at all
+        result.frame.write_parquet(packed)
+        with AtomicFile(out) as file:
+            file.write(packed.getvalue())
     else:
-        write_text(json.dumps(result.as_json(), ensure_ascii=False, indent=2), out)
+        write_text(
+            json.dumps(result.as_json(), ensure_ascii=False, indent=2),
+            out,
+            errors="backslashreplace",
+        )
     summary = {
         "year": result.year,
         "log_rows": result.log_rows,
@@ -328,12 +329,12 @@ def _cmd_aggregate(args: argparse.Namespace, lang: Lang) -> int:
             }
         )
     elif lang == "zh":
-        print(
+        say(
             f"{summary['year']} 年度：日志 {summary['log_rows']} 行（拒收 {summary['log_rows_rejected']} 行），"
             f"教共体 {summary['communities']} 个（拒收 {summary['communities_rejected']} 个），已写出 {out}"
         )
     else:
-        print(
+        say(
             f"{summary['year']}: {summary['log_rows']} log rows ({summary['log_rows_rejected']} rejected), "
             f"{summary['communities']} communities ({summary['communities_rejected']} rejected), written to {out}"
         )

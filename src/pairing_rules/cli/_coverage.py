@@ -7,7 +7,7 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 if TYPE_CHECKING:
     from .._coverage import CoverageReport
@@ -16,11 +16,13 @@ if TYPE_CHECKING:
 
 FORMATS: Final = ("text", "json", "html")
 _SUFFIXES: Final = {".html": "html", ".htm": "html", ".json": "json"}
+#: what ``--out`` may be called (a name without a suffix is a text file)
+_OUT_SUFFIXES: Final = (".html", ".htm", ".json", ".txt", ".md", "")
 #: control characters (C0 but tab and newline, DEL, C1): never written to a terminal
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_parser(sub: argparse._SubParsersAction[Any]) -> None:
     """Add the ``coverage`` subcommand to the parser of ``pairing-rules``."""
     p = sub.add_parser(
         "coverage",
@@ -78,11 +80,16 @@ def load(name: str) -> Pack:
 def run(args: argparse.Namespace, lang: Lang) -> int:
     """Run ``coverage``; 1 with ``--fail-on-uncovered`` when the coverage is incomplete."""
     from .._coverage import coverage
+    from ._shared import say
+    from ._terminal import clean, json_safe
 
     fmt = args.format
     if fmt is None:
         fmt = _SUFFIXES.get(Path(args.out).suffix.lower(), "text") if args.out else "text"
-    report = coverage(load(args.pack))
+    pack = load(args.pack)
+    if args.out:
+        _check_out(args.out, pack)
+    report = coverage(pack)
     if fmt == "json":
         output = json.dumps(report.as_json(), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "html":
@@ -95,13 +102,22 @@ def run(args: argparse.Namespace, lang: Lang) -> int:
         from ..io._literate import write_text_file
 
         written = write_text_file(output, args.out)
-        print(summary_line(report, lang))
-        print(f"已写出：{written}" if lang == "zh" else f"written: {written}")
+        say(summary_line(report, lang))
+        say(f"已写出：{written}" if lang == "zh" else f"written: {written}")
+    elif fmt == "json":
+        sys.stdout.write(json_safe(output.encode("utf-8")).decode("utf-8"))
     else:
-        sys.stdout.write(output if fmt == "html" else _CONTROL.sub("", output))
+        sys.stdout.write(clean(output) if fmt == "html" else _CONTROL.sub("", output))
     if args.fail_on_uncovered and not report.complete:
         return 1
     return 0
+
+
+def _check_out(out: str, pack: Pack) -> None:
+    from ..io._output import check_target
+    from ._shared import pack_files
+
+    check_target(out, reads=pack_files(pack), suffixes=_OUT_SUFFIXES)
 
 
 def summary_line(report: CoverageReport, lang: Lang) -> str:

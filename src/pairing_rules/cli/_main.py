@@ -8,8 +8,10 @@ user's mistake (unknown pack, unreadable input, bad option) or rejected records.
 from __future__ import annotations
 
 import argparse
+import re
+import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NoReturn
 
 from ._shared import (
     EXIT_INTERNAL,
@@ -29,6 +31,58 @@ DESCRIPTION: Final = (
     "pairing-rules：把结对帮扶、城乡义务教育共同体政策文件编码为可引用、可测试的规则包。\n"
     "School-pairing policy documents as cited, testable rule packs."
 )
+
+
+#: argparse's messages (Python 3.11 and later) and their Chinese
+_ARGPARSE_ZH: Final = (
+    (re.compile(r"the following arguments are required: (.*)"), "缺少必填参数：{0}"),
+    (
+        re.compile(r"argument COMMAND: invalid choice: (.*?) \(choose from (.*)\)"),
+        "没有命令 {0}；可选：{1}",
+    ),
+    (
+        re.compile(r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)"),
+        "{0} 不接受取值 {1}；可选：{2}",
+    ),
+    (re.compile(r"argument (.*?): invalid int value: (.*)"), "{0} 应为整数，收到 {1}"),
+    (re.compile(r"argument (.*?): invalid (.*?) value: (.*)"), "{0} 的取值 {2} 无效"),
+    (re.compile(r"argument (.*?): expected one argument"), "{0} 后面应有一个取值"),
+    (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
+    (re.compile(r"ambiguous option: (.*?) could match (.*)"), "选项 {0} 不明确，可能是：{1}"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose mistakes end in one line, in the language asked for."""
+
+    #: the language of the messages (set from the command line before it is parsed)
+    lang: Lang = "zh"
+
+    def error(self, message: str) -> NoReturn:
+        from ._terminal import clean_line
+
+        if _Parser.lang == "en":
+            text = f"{self.prog}: {message} (see {self.prog} --help)"
+        else:
+            for pattern, zh in _ARGPARSE_ZH:
+                found = pattern.fullmatch(message)
+                if found:
+                    message = zh.format(*found.groups())
+                    break
+            else:
+                message = f"参数有误：{message}"
+            text = f"{self.prog}：{message}（用法见 {self.prog} --help）"
+        self.exit(2, clean_line(text) + "\n")
+
+
+def _lang_of(argv: Sequence[str]) -> Lang:
+    """The language a command line asks for (before it is parsed, for its own mistakes)."""
+    for n, arg in enumerate(argv):
+        if arg == "--lang" and n + 1 < len(argv) and argv[n + 1] in ("zh", "en"):
+            return "en" if argv[n + 1] == "en" else "zh"
+        if arg in ("--lang=en", "--lang=zh"):
+            return "en" if arg.endswith("en") else "zh"
+    return "zh"
 
 
 def _common(parser: argparse.ArgumentParser, *, fmt: bool = True) -> None:
@@ -62,13 +116,24 @@ def _out_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out",
         metavar="FILE",
-        help="写出报告 / write a report: .xlsx (workbook), .html (printable page) or .json",
+        help="写出报告（替换此前写出的报告，从不覆盖输入文件） / write a report: .xlsx "
+        "(workbook), .html (printable page) or .json; replaces an earlier report, never an input",
     )
+    force_option(
+        parser,
+        "也覆盖不是 pairing-rules 报告的工作簿（如填好的模板） / also replace a workbook that is "
+        "not a pairing-rules report (such as a filled template)",
+    )
+
+
+def force_option(parser: argparse.ArgumentParser, text: str) -> None:
+    """``--force``: replace an existing file the command would otherwise keep."""
+    parser.add_argument("--force", action="store_true", help=text)
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``pairing-rules`` (also used to document the CLI)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="pairing-rules",
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -132,7 +197,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("template", help="生成填报用的 Excel 模板 / write an input workbook")
     p.add_argument("pack", metavar="PACK")
-    p.add_argument("--out", metavar="FILE.xlsx", required=True, help="输出文件 / output workbook")
+    p.add_argument(
+        "--out",
+        metavar="FILE.xlsx",
+        required=True,
+        help="输出文件（已存在时不覆盖） / output workbook (an existing file is kept)",
+    )
+    force_option(p, "覆盖已存在的文件 / replace an existing file")
     _common(p, fmt=False)
 
     p = sub.add_parser(
@@ -209,6 +280,19 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _use_pack_dist(values: Sequence[str]) -> None:
+    from .._registry import Registry, parse_choices, use_registry
+
+    for value in values:
+        key, sep, dist = value.partition("=")
+        if not (sep and key.strip() and dist.strip()):
+            raise UsageError(
+                f"--pack-dist 应为 编号=发行包名，收到 {value!r}",
+                f"--pack-dist takes PACK=DISTRIBUTION, got {value!r}",
+            )
+    use_registry(Registry(choose=parse_choices(",".join(values))))
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code.
 
@@ -218,7 +302,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     (``--debug``), and exit code 70.
     """
     parser = build_parser()
-    args = parser.parse_args(argv)
+    _Parser.lang = _lang_of(sys.argv[1:] if argv is None else argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # a mistake in the command line (told), or --help (shown)
+        return exc.code if isinstance(exc.code, int) else EXIT_USER
     lang: Lang = args.lang
     if args.version:
         from .. import __version__
@@ -231,18 +319,17 @@ def run(argv: Sequence[str] | None = None) -> int:
     from ._commands import COMMANDS
 
     handler = COMMANDS[args.command]
-    if args.pack_dist:
-        from .._registry import Registry, parse_choices, use_registry
-
-        use_registry(Registry(choose=parse_choices(",".join(args.pack_dist))))
+    from .._errors import OutputError
     from .._interpretations import InterpretationError
     from .._pack import PackError
     from .._registry import PackConflictError, UnknownPackError
     from ..io._errors import InputError
 
     try:
+        if args.pack_dist:
+            _use_pack_dist(args.pack_dist)
         return handler(args, lang)
-    except InputError as exc:
+    except (InputError, OutputError) as exc:
         error(exc.render(lang))
     except (UnknownPackError, InterpretationError, PackConflictError, PackError) as exc:
         error(exc.text.get(lang))

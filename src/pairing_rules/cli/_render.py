@@ -20,11 +20,11 @@ if TYPE_CHECKING:
 
 
 def _console(stderr: bool = False) -> Console:
-    from rich.console import Console
+    from ._rich import SafeConsole
 
     stream = sys.stderr if stderr else sys.stdout
     width = None if stream.isatty() else 120
-    return Console(file=stream, width=width, highlight=False, soft_wrap=False, markup=False)
+    return SafeConsole(file=stream, width=width, highlight=False, soft_wrap=False, markup=False)
 
 
 def _t(text: Text, lang: Lang) -> str:
@@ -84,7 +84,7 @@ def pack_detail(pack: Pack) -> dict[str, Any]:
 
 
 def packs_table(packs: Sequence[Pack], lang: Lang) -> None:
-    from rich.table import Table
+    from ._rich import SafeTable as Table
 
     zh = lang == "zh"
     table = Table(title="已安装的规则包" if zh else "Installed packs")
@@ -117,7 +117,7 @@ def packs_table(packs: Sequence[Pack], lang: Lang) -> None:
 
 
 def show_text(pack: Pack, lang: Lang) -> None:
-    from rich.table import Table
+    from ._rich import SafeTable as Table
 
     zh = lang == "zh"
     console = _console()
@@ -248,7 +248,7 @@ class ScoreTextSink:
             self.details.append(explained)
 
     def finish(self, rejected: Sequence[Rejection], notices: Sequence[Any]) -> None:
-        from rich.table import Table
+        from ._rich import SafeTable as Table
 
         lang = self.lang
         zh = lang == "zh"
@@ -338,11 +338,16 @@ def check_text(report: CheckReport, lang: Lang) -> None:
         console.print("时间节点" if zh else "Milestones", style="bold")
         for m in report.milestones:
             console.print(f"  {m.due.isoformat()} {_t(m.label, lang)} [{_t(m.state.label, lang)}]")
+    if report.as_of is not None:
+        from .._clock import ReportDate
+
+        dated = ReportDate(report.as_of, report.as_of_given).render(lang)
+        console.print(("评估日期：" if zh else "As of: ") + dated, style="dim")
     _interpretations_line(console, report.interpretations, lang)
 
 
 def quota_text(report: QuotaReport, lang: Lang) -> None:
-    from rich.table import Table
+    from ._rich import SafeTable as Table
 
     zh = lang == "zh"
     console = _console()
@@ -474,8 +479,10 @@ def _shown(value: Any) -> str:
 
 def notices_to_stderr(notices: Sequence[Any], lang: Lang) -> None:
     """One line per notice about the input file on standard error."""
+    from ._terminal import clean_line
+
     for n in notices:
-        print(f"pairing-rules: {n.render(lang)}", file=sys.stderr)
+        print(clean_line(f"pairing-rules: {n.render(lang)}"), file=sys.stderr)
 
 
 #: at most this many rejected records are listed on standard error (every one is in the report)
@@ -500,4 +507,6 @@ def rejections_to_stderr(
             else f"pairing-rules: {more} more rejected records are not listed here; {where_en}"
         )
     if lines:
-        print("\n".join(lines), file=sys.stderr)
+        from ._terminal import clean_line
+
+        print("\n".join(clean_line(line) for line in lines), file=sys.stderr)

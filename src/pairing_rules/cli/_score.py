@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from .._clock import ReportDate
     from .._dataset import Notice, Rejection
     from .._i18n import Lang
     from .._location import Location
@@ -60,10 +61,26 @@ class _Decoded:
         self.stream.flush()
 
 
+class _Escaped:
+    """A byte stream of JSON for a terminal: the characters it would act on escaped."""
+
+    def __init__(self, stream: Any) -> None:
+        self.stream = stream
+
+    def write(self, data: bytes) -> int:
+        from ._terminal import json_safe
+
+        self.stream.write(json_safe(data))
+        return len(data)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+
 def _binary(stream: Any) -> Any:
     """The byte stream under a text stream, or the text stream taking bytes."""
     buffer = getattr(stream, "buffer", None)
-    return buffer if buffer is not None else _Decoded(stream)
+    return _Escaped(buffer if buffer is not None else _Decoded(stream))
 
 
 class JsonSink:
@@ -77,13 +94,17 @@ class JsonSink:
         self.file = AtomicFile(path) if path is not None else None
         out: Any = self.file.file if self.file is not None else _binary(sys.stdout)
         self.with_notices = notices
-        self.json = ScoreJson(
-            out,
-            pack=scorer.pack.ref,
-            pack_hash=scorer.pack.content_hash,
-            interpretations=scorer.interpretations,
-            plans=scorer.plans,
-        )
+        try:
+            self.json = ScoreJson(
+                out,
+                pack=scorer.pack.ref,
+                pack_hash=scorer.pack.content_hash,
+                interpretations=scorer.interpretations,
+                plans=scorer.plans,
+            )
+        except BaseException:
+            self.discard()
+            raise
 
     def add(self, explained: Explanation) -> None:
         self.json.add(explained)
@@ -101,7 +122,7 @@ class JsonSink:
 class WorkbookSink:
     """The score report as a workbook, written as records come."""
 
-    def __init__(self, scorer: Scorer, path: str, lang: Lang, created: dt.date) -> None:
+    def __init__(self, scorer: Scorer, path: str, lang: Lang, as_of: ReportDate) -> None:
         from ..io._report_xlsx import ScoreWorkbook
 
         self.book = ScoreWorkbook(
@@ -110,7 +131,7 @@ class WorkbookSink:
             path,
             interpretations=scorer.interpretations,
             lang=lang,
-            created=created,
+            as_of=as_of,
         )
 
     def add(self, explained: Explanation) -> None:
@@ -170,29 +191,30 @@ def score_command(
     ``rejected_reading`` and ``notices`` are filled by the reader as it goes
     (complete once ``entries`` is exhausted).
     """
+    from .._clock import report_date
     from . import _render
 
-    created = as_of or dt.datetime.now(dt.UTC).date()
+    dated = report_date(as_of)
     sinks: list[Any] = []
-    if out is not None:
-        suffix = Path(out).suffix.lower()
-        if suffix == ".xlsx":
-            sinks.append(WorkbookSink(scorer, out, lang, created))
-        elif suffix in (".html", ".htm"):
-            from ..io._report_html import write_score_html
-
-            def html(report: Any, notes: Sequence[Notice]) -> None:
-                write_score_html(report, pack, out, lang=lang, notices=notes, as_of=as_of)
-
-            sinks.append(SheetsSink(scorer, html))
-        else:
-            sinks.append(JsonSink(scorer, out, notices=False))
-    if fmt == "json":
-        sinks.append(JsonSink(scorer, None, notices=True))
-    else:
-        sinks.append(_render.ScoreTextSink(scorer, lang, out))
     no_rubric: list[Rejection] = []
     try:
+        if out is not None:
+            suffix = Path(out).suffix.lower()
+            if suffix == ".xlsx":
+                sinks.append(WorkbookSink(scorer, out, lang, dated))
+            elif suffix in (".html", ".htm"):
+                from ..io._report_html import write_score_html
+
+                def html(report: Any, notes: Sequence[Notice]) -> None:
+                    write_score_html(report, pack, out, lang=lang, notices=notes, as_of=dated)
+
+                sinks.append(SheetsSink(scorer, html))
+            else:
+                sinks.append(JsonSink(scorer, out, notices=False))
+        if fmt == "json":
+            sinks.append(JsonSink(scorer, None, notices=True))
+        else:
+            sinks.append(_render.ScoreTextSink(scorer, lang, out))
         for item in scorer.iter_explained(entries):
             progress(1)
             if not hasattr(item, "outcome"):

@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import sys
+from pathlib import Path
 from typing import Any, Final
 
 EXIT_OK: Final = 0
@@ -39,12 +40,33 @@ class UsageError(Exception):
 
 
 def error(message: str) -> None:
-    print(f"pairing-rules: {message}", file=sys.stderr)
+    """One message on standard error (control characters from an input shown as symbols)."""
+    from ._terminal import clean
+
+    print(clean(f"pairing-rules: {message}"), file=sys.stderr)
+
+
+def say(message: str) -> None:
+    """One message on standard output (control characters from an input shown as symbols)."""
+    from ._terminal import clean
+
+    print(clean(message))
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-    sys.stdout.write("\n")
+    """``data`` as JSON on standard output (characters a terminal acts on escaped)."""
+    from ._terminal import json_safe
+
+    text = json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n"
+    sys.stdout.write(json_safe(text.encode("utf-8", "backslashreplace")).decode("utf-8"))
+
+
+def pack_files(pack: Any) -> list[Path]:
+    """The files a pack was read from (its pack file and its document's text), if known."""
+    file: Path | None = getattr(pack, "file", None)
+    if file is None:
+        return []
+    return [file, file.parent / pack.definition.document.text]
 
 
 def overrides_of(args: argparse.Namespace) -> dict[str, str]:
@@ -53,11 +75,19 @@ def overrides_of(args: argparse.Namespace) -> dict[str, str]:
     return parse_assignments(args.assignments)
 
 
-def parse_date(value: str) -> dt.date:
+def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
+    """The date an option gives (``None`` when the option is not given).
+
+    :param value: the option's value, ``YYYY-MM-DD``.
+    :param option: the option's name, for the message.
+    :raises UsageError: for anything but a date in that form.
+    """
+    if value is None:
+        return None
     try:
-        return dt.date.fromisoformat(value)
+        return dt.date.fromisoformat(value.strip())
     except ValueError:
         raise UsageError(
-            f"--as-of 应为日期 YYYY-MM-DD，收到 {value!r}",
-            f"--as-of takes a date YYYY-MM-DD, got {value!r}",
+            f"{option} 应为日期 YYYY-MM-DD，收到 {value!r}",
+            f"{option} takes a date YYYY-MM-DD, got {value!r}",
         ) from None

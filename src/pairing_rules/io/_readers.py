@@ -26,7 +26,15 @@ from .._i18n import Text
 from .._location import Location
 from .._models import Record
 from ._errors import InputError
-from ._tabular import Entry, Table, TableReader, max_rows, read_input_bytes, too_many_rows
+from ._tabular import (
+    Entry,
+    Table,
+    TableReader,
+    folder_error,
+    max_rows,
+    read_input_bytes,
+    too_many_rows,
+)
 
 __all__ = [
     "INPUT_SUFFIXES",
@@ -152,6 +160,8 @@ def open_records(
             ),
             where,
         )
+    if file.is_dir():
+        raise folder_error(where)
     raise InputError(
         Text(
             zh=f"不支持的文件类型 {suffix or '（无扩展名）'}；请使用 .json、.csv、.xlsx、.xls 或 .ods",
@@ -159,6 +169,34 @@ def open_records(
         ),
         where,
     )
+
+
+def _sheets_not_read(
+    tables: Sequence[Table],
+    read: Sequence[Table],
+    record_types: Mapping[str, type[Record]],
+    wanted: Sequence[str],
+) -> list[Notice]:
+    """A notice for each sheet with rows that is not read (its title names no collection);
+    the template's instructions sheet and empty sheets go without one."""
+    from ._template import INSTRUCTIONS
+
+    nouns = "、".join(record_types[w].NOUN.zh for w in wanted)
+    out = []
+    for table in tables:
+        if table in read or table.loc.sheet == INSTRUCTIONS or table.height == 0:
+            continue
+        out.append(
+            Notice.at(
+                table.loc,
+                Text(
+                    zh=f"未读取此工作表：名称不是数据集合（应为 {nouns}）",
+                    en=f"this sheet was not read: its name is no collection ({', '.join(wanted)})",
+                ),
+                error=False,
+            )
+        )
+    return out
 
 
 def read_dataset(
@@ -306,6 +344,7 @@ def _tables_stream(
         for table, name in assigned:
             checker = checkers.setdefault(name, RecordChecker(record_types[name], name))
             readers.append(TableReader(table, record_types[name], name, checker))
+        notices.extend(_sheets_not_read(tables, [t for t, _n in assigned], record_types, wanted))
     for reader in readers:
         if reader.empty and workbook:
             notices.append(

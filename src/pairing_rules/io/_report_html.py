@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from .._clock import ReportDate, report_date
 from .._dataset import Notice, Rejection
 from .._i18n import Lang
 from .._numbers import Rounding, format_number, round_to
@@ -133,7 +134,7 @@ def _render(context: dict[str, Any], path: str | Path) -> Path:
     html = env.get_template("report.html.j2").render(**context)
     from ._atomic import write_text
 
-    return write_text(html, path)
+    return write_text(html, path, errors="xmlcharrefreplace")
 
 
 def _chart(title: str, bars: Sequence[tuple[str, float, float, str, str]]) -> dict[str, Any]:
@@ -211,18 +212,19 @@ def write_score_html(
     *,
     lang: Lang = "zh",
     notices: Sequence[Notice] = (),
-    as_of: dt.date | None = None,
+    as_of: dt.date | ReportDate | None = None,
 ) -> Path:
     """Write a score report as one printable HTML page.
 
-    :param as_of: the date the pack's milestones are shown as of (default: today).
+    :param as_of: the date the pack's milestones are shown as of (default: today's date
+        in UTC); the page states which.
     """
     from .._milestones import milestone_status
 
     t = _LABELS[lang]
-    as_of = as_of or dt.date.today()
+    dated = as_of if isinstance(as_of, ReportDate) else report_date(as_of)
     choices = pack.choices({u.id: u.value for u in report.interpretations})
-    statuses = milestone_status(pack.definition.milestones, as_of, choices)
+    statuses = milestone_status(pack.definition.milestones, dated.date, choices)
     grade_order: dict[str, int] = {}
     for rubric in pack.definition.rubrics:
         for n, grade in enumerate(rubric.grades.grades):
@@ -287,7 +289,7 @@ def write_score_html(
         "t": t,
         "title": f"{pack.definition.label.get(lang)} · {t['score_title']}",
         "pack": pack,
-        "as_of": as_of.isoformat() if statuses else None,
+        "as_of": dated.render(lang) if statuses else None,
         "summary": summary,
         "chart": _chart(t["chart_scores"], bars),
         "progress": None,
@@ -379,7 +381,9 @@ def write_check_html(
         "t": t,
         "title": f"{pack.definition.label.get(lang)} · {t['check_title']}",
         "pack": pack,
-        "as_of": report.as_of.isoformat() if report.as_of else None,
+        "as_of": ReportDate(report.as_of, report.as_of_given).render(lang)
+        if report.as_of
+        else None,
         "summary": summary,
         "chart": _chart(t["chart_check"], bars),
         "progress": report.progress.message.get(lang) if report.progress else None,

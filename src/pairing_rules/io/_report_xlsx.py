@@ -15,6 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
+from .._clock import ReportDate, report_date
 from .._dataset import Notice, Rejection
 from .._explain import item_parts
 from .._i18n import Lang, Text
@@ -133,14 +134,15 @@ class ScoreWorkbook:
         *,
         interpretations: Sequence[Any],
         lang: Lang = "zh",
-        created: dt.date,
+        as_of: ReportDate,
     ) -> None:
         zh = lang == "zh"
         self.pack = pack
         self.lang = lang
+        self.as_of = as_of
         self.interpretations = list(interpretations)
         title = f"{pack.definition.label.get(lang)} · {'评分报告' if zh else 'Score report'}"
-        self.book = _book(path, pack, title, created)
+        self.book = _book(path, pack, title, as_of.date)
         self.count = 0
         # the about sheet comes first; it is filled at the end, when the count is known
         self._about = self.book.add_sheet(
@@ -269,6 +271,7 @@ class ScoreWorkbook:
             ("发文单位" if zh else "issuer", pack.document.issuer),
             ("文号" if zh else "number", pack.document.doc_number or "—"),
             ("记录数" if zh else "records", self.count),
+            ("报告日期" if zh else "report date", self.as_of.render(lang)),
         ]
         for key, value in rows:
             about.append([key, value])
@@ -323,9 +326,12 @@ def write_score_workbook(
     *,
     lang: Lang = "zh",
     notices: Sequence[Notice] = (),
-    created: dt.date | None = None,
+    as_of: dt.date | None = None,
 ) -> Path:
-    """Write a score report: a sheet of results per rubric, the item details, rejected rows."""
+    """Write a score report: a sheet of results per rubric, the item details, rejected rows.
+
+    :param as_of: the report's date (default: today's date in UTC); the report states which.
+    """
     from .._fields import record_spec
 
     choices = pack.choices({u.id: u.value for u in report.interpretations})
@@ -339,7 +345,7 @@ def write_score_workbook(
         path,
         interpretations=report.interpretations,
         lang=lang,
-        created=created or dt.datetime.now(dt.UTC).date(),
+        as_of=report_date(as_of),
     )
     try:
         for result in report.results:
@@ -389,13 +395,15 @@ def write_check_workbook(
 ) -> Path:
     """Write a check report: statuses per record, findings with citations, groups, progress."""
     zh = lang == "zh"
-    created = report.as_of or dt.datetime.now(dt.UTC).date()
+    dated = (
+        ReportDate(report.as_of, report.as_of_given)
+        if report.as_of is not None
+        else report_date(None)
+    )
     title = f"{pack.definition.label.get(lang)} · {'检查报告' if zh else 'Check report'}"
-    book = _book(path, pack, title, created)
+    book = _book(path, pack, title, dated.date)
     try:
-        extra: list[tuple[str, Any]] = [
-            ("评估日期" if zh else "as of", report.as_of.isoformat() if report.as_of else None)
-        ]
+        extra: list[tuple[str, Any]] = [("评估日期" if zh else "as of", dated.render(lang))]
         if report.progress is not None:
             extra.append(("进度" if zh else "progress", report.progress.message.get(lang)))
         _about(book, pack, report.interpretations, lang, extra)

@@ -55,7 +55,7 @@ def check_range(scan: SheetScan, where: Location, max_rows: int) -> None:
     if rows > max_rows + HEADER_ROWS:
         from ._tabular import too_many_rows
 
-        raise too_many_rows(where, max_rows)
+        raise too_many_rows(where, max_rows, reach=rows)
     if columns > MAX_COLUMNS or rows * columns > MAX_CELLS:
         raise InputError(
             Text(

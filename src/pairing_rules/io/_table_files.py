@@ -34,12 +34,14 @@ def read_table(path: str | Path) -> pl.DataFrame:
 
     from .._errors import InputError
     from .._location import Location
-    from ._tabular import max_rows, read_input_bytes, too_many_rows
+    from ._tabular import folder_error, max_rows, read_input_bytes, too_many_rows
 
     file = Path(path)
     suffix = file.suffix.lower()
     where = Location(file=str(file))
     if suffix not in (".parquet", ".csv", ".json"):
+        if file.is_dir():
+            raise folder_error(where)
         raise InputError(
             Text(
                 zh=f"不支持的文件类型 {suffix or '（无扩展名）'}；请使用 .parquet、.csv 或 .json",

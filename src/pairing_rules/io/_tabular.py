@@ -67,7 +67,7 @@ def read_input_bytes(path: Path) -> bytes:
     except FileNotFoundError:
         raise InputError(Text(zh="文件不存在", en="no such file"), where) from None
     except IsADirectoryError:
-        raise _folder(where) from None
+        raise folder_error(where) from None
     except OSError as exc:
         raise InputError(
             Text(zh=f"无法读取文件：{exc.strerror}", en=f"cannot read the file: {exc.strerror}"),
@@ -76,7 +76,7 @@ def read_input_bytes(path: Path) -> bytes:
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise _folder(where)
+            raise folder_error(where)
         if not stat.S_ISREG(info.st_mode):
             raise InputError(
                 Text(
@@ -102,7 +102,8 @@ def read_input_bytes(path: Path) -> bytes:
         os.close(fd)
 
 
-def _folder(where: Location) -> InputError:
+def folder_error(where: Location) -> InputError:
+    """The error for a folder given where a file is read."""
     return InputError(Text(zh="这是一个文件夹，不是文件", en="this is a folder, not a file"), where)
 
 
@@ -120,12 +121,26 @@ def too_large(where: Location, size: int, limit: int, *, unpacked: bool = False)
     )
 
 
-def too_many_rows(where: Location, limit: int) -> InputError:
-    """The error for a sheet or file with more data rows than the limit."""
+def too_many_rows(where: Location, limit: int, *, reach: int | None = None) -> InputError:
+    """The error for a sheet or file with more data rows than the limit.
+
+    :param reach: the last row of a sheet's used range, when that is what was counted
+        (a stray value far down makes a sheet of a few rows reach row 1,048,576).
+    """
+    far_zh = (
+        f"：工作表的使用范围延伸到第 {reach} 行，如果远处只是误填的单元格，请删除后另存；否则"
+        if reach
+        else "，"
+    )
+    far_en = (
+        f": the sheet's used range reaches row {reach}; if far-away cells hold a stray value, delete them and save; otherwise"
+        if reach
+        else ";"
+    )
     return InputError(
         Text(
-            zh=f"数据行超过上限 {limit} 行，请分批处理（或设置 PAIRING_RULES_MAX_ROWS）",
-            en=f"more than {limit} data rows; split the file (or set PAIRING_RULES_MAX_ROWS)",
+            zh=f"数据行超过上限 {limit} 行{far_zh}请分批处理（或设置 PAIRING_RULES_MAX_ROWS）",
+            en=f"more than {limit} data rows{far_en} split the file (or set PAIRING_RULES_MAX_ROWS)",
         ),
         where,
     )

@@ -5,6 +5,11 @@ field keys (hidden), so a filled workbook reads back to exactly the records it
 holds and a script can fill it by key.  Enumerations and yes/no columns get a
 drop-down list, counts and percentages a number check.  A first sheet
 「填写说明」 explains every column and cites the rules it feeds.
+
+Every text (a label, a quote, a value of a filled record) is a text cell, never a
+formula, with control characters shown as symbols; the workbook carries no date
+and fixed zip times, so the same pack gives the same bytes; it is written to a
+temporary file and renamed into place.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from .._i18n import Lang
 from .._models import Record
 from ._columns import ColumnSpec, template_columns
 from ._tabular import column_letter
+from ._xlsx import cell_text
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet
@@ -79,11 +85,11 @@ def write_template(
         sheet = book.create_sheet(sheet_title(model, collection))
         for n, spec in enumerate(columns):
             letter = column_letter(n)
-            head = sheet.cell(row=1, column=n + 1, value=spec.header(lang))
+            head = put(sheet, 1, n + 1, spec.header(lang))
             head.font = bold
             head.fill = required_fill if spec.required else fill
             head.alignment = Alignment(wrap_text=True, vertical="center")
-            sheet.cell(row=2, column=n + 1, value=spec.key)
+            put(sheet, 2, n + 1, spec.key)
             width = max(10, min(40, len(spec.label.zh) * 2 + 4))
             sheet.column_dimensions[letter].width = width
             _validation(sheet, spec, letter)
@@ -97,10 +103,59 @@ def write_template(
             for n, spec in enumerate(columns):
                 value = _value(record, spec.key)
                 if value is not None:
-                    sheet.cell(row=r, column=n + 1, value=value)
-    file.parent.mkdir(parents=True, exist_ok=True)
-    book.save(file)
-    return file
+                    put(sheet, r, n + 1, value)
+    return save_workbook(book, file)
+
+
+def put(sheet: Worksheet, row: int, column: int, value: Any) -> Any:
+    """Set a cell; a text is always a text cell (never a formula), its control characters shown.
+
+    :param sheet: the worksheet.
+    :param row: the row, from 1.
+    :param column: the column, from 1.
+    :param value: a text, a number, or ``None``.
+    """
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        cell.value = cell_text(value)
+        cell.data_type = "s"  # openpyxl takes a text starting with = for a formula
+    else:
+        cell.value = value
+    return cell
+
+
+def save_workbook(book: Any, path: Path) -> Path:
+    """Write an openpyxl workbook to ``path`` whole or not at all, the same pack giving the
+    same bytes: no creation or modification date, and fixed zip times.
+
+    :param book: the workbook.
+    :param path: where to write it.
+    """
+    import io
+    import re
+    import zipfile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    from ._atomic import AtomicFile
+    from ._xlsx import zip_member
+
+    book.properties.creator = "pairing-rules"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as made:
+        ExcelWriter(book, made).write_data()
+    out = AtomicFile(path)
+    with (
+        zipfile.ZipFile(buffer) as made,
+        out as file,
+        zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive,
+    ):
+        for info in made.infolist():
+            data = made.read(info)
+            if info.filename == "docProps/core.xml":  # openpyxl dates it now: no date at all
+                data = re.sub(rb"<dcterms:(created|modified)\b[^>]*>[^<]*</dcterms:\1>", b"", data)
+            archive.writestr(zip_member(info.filename), data)
+    return out.path
 
 
 def _value(record: Record, key: str) -> Any:
@@ -208,8 +263,9 @@ def _write_instructions(
             rules = "；".join(label.get(lang) for _rid, label, _src in spec.rules)
             sources = "；".join(f"{src.section}「{src.quote}」" for _rid, _label, src in spec.rules)
             lines.append([title, spec.header(lang), spec.key, how, rules, sources])
-    for row in lines:
-        sheet.append(row)
+    for r, row in enumerate(lines, start=1):
+        for c, value in enumerate(row, start=1):
+            put(sheet, r, c, value)
     sheet["A1"].font = Font(bold=True, size=14)
     for cell in sheet[6]:
         cell.font = Font(bold=True)

@@ -8,7 +8,8 @@ construction:
 
 - every string is a text cell (an inline string), never a formula, whatever it
   starts with (``=``, ``+``, ``-``, ``@``, a tab); control characters are shown
-  as visible symbols (``\\x00`` → ``␀``) and never reach the XML;
+  as visible symbols (``\\x00`` → ``␀``) and never reach the XML; a text longer
+  than a cell holds is cut and marked;
 - a sheet that would pass the 1,048,576 rows of Excel and WPS continues on a
   further sheet with the same header;
 - every sheet prints on A4 landscape, one page wide, with its header row
@@ -21,7 +22,6 @@ construction:
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
 import tempfile
 import zipfile
@@ -43,6 +43,20 @@ STYLE_PLAIN: Final = 0
 STYLE_HEADER: Final = 1
 STYLE_WRAP: Final = 2
 STYLE_TITLE: Final = 3
+
+
+#: the most characters a cell holds in Excel and WPS (a longer text makes them "repair" the file)
+MAX_CELL_TEXT: Final = 32_767
+_CUT: Final = "…（已截断 / truncated）"
+
+
+def cell_text(text: str) -> str:
+    """``text`` as a cell holds it: control characters shown, cut (and marked) at
+    :data:`MAX_CELL_TEXT` characters."""
+    text = visible(text)
+    if len(text) > MAX_CELL_TEXT:
+        return text[: MAX_CELL_TEXT - len(_CUT)] + _CUT
+    return text
 
 
 def visible(text: str) -> str:
@@ -107,7 +121,7 @@ def _cell(value: Any, style: int) -> str:
     """The XML of one cell: a string as an inline string (never a formula), a number as a value."""
     attr = f' s="{style}"' if style else ""
     if isinstance(value, str):
-        text = escape(value)
+        text = escape(cell_text(value) if len(value) > MAX_CELL_TEXT else value)
         if text[:1].isspace() or text[-1:].isspace():
             return f'<c{attr} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
         return f'<c{attr} t="inlineStr"><is><t>{text}</t></is></c>'
@@ -257,7 +271,7 @@ class Sheet:
         self._pending.clear()
         self._file.flush()
         self._file.seek(0)
-        with archive.open(_info(member), "w") as out:
+        with archive.open(zip_member(member), "w") as out:
             out.write(self._xml_head().encode("utf-8"))
             while chunk := self._file.read(1 << 20):
                 out.write(chunk.encode("utf-8"))
@@ -265,7 +279,8 @@ class Sheet:
         self._file.close()
 
 
-def _info(member: str) -> zipfile.ZipInfo:
+def zip_member(member: str) -> zipfile.ZipInfo:
+    """A zip member's header with a fixed time and permissions (the same content, the same bytes)."""
     info = zipfile.ZipInfo(member, date_time=_ZIP_TIME)
     info.compress_type = zipfile.ZIP_DEFLATED
     info.external_attr = 0o600 << 16
@@ -363,26 +378,19 @@ class Workbook:
 
     def save(self) -> Path:
         """Assemble the workbook beside the target and rename it into place."""
-        target = self.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
-        )
-        os.close(handle)
+        from ._atomic import AtomicFile
+
         try:
-            with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            out = AtomicFile(self.path)
+            with (
+                out as file,
+                zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive,
+            ):
                 archive.compresslevel = 1
                 self._write_parts(archive)
-            mask = os.umask(0)
-            os.umask(mask)
-            os.chmod(temporary, 0o666 & ~mask)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
+        finally:
             self.discard()
-            raise
-        self._scratch.cleanup()
-        return target
+        return self.path
 
     def _write_parts(self, archive: zipfile.ZipFile) -> None:
         n = len(self.sheets)
@@ -454,7 +462,7 @@ class Workbook:
             "xl/styles.xml": _STYLES,
         }
         for member, text in parts.items():
-            archive.writestr(_info(member), text.encode("utf-8"))
+            archive.writestr(zip_member(member), text.encode("utf-8"))
         for i, sheet in enumerate(self.sheets, start=1):
             sheet.copy_into(archive, f"xl/worksheets/sheet{i}.xml")
 

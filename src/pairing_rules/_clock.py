@@ -1,0 +1,60 @@
+"""The one place that reads the clock: a report's date is ``--as-of`` or the UTC date.
+
+Reports must be reproducible: the same input, pack and ``--as-of`` give the
+same bytes wherever and whenever they are made.  Nothing else in the library
+reads the time of day or the local time zone (a test searches the sources for
+``date.today()``, ``datetime.now(`` and ``time.localtime``): the date a report
+uses is the one it was given, or else the date in UTC when it runs, and the
+report says which.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ._i18n import Lang
+
+
+def _now() -> dt.datetime:
+    """The current time in UTC (replaced in tests to stand at a chosen moment)."""
+    return dt.datetime.now(dt.UTC)
+
+
+def utc_today() -> dt.date:
+    """Today's date in UTC, whatever the machine's time zone."""
+    return _now().date()
+
+
+@dataclass(frozen=True)
+class ReportDate:
+    """The date a report is made as of, and whether it was asked for.
+
+    :param date: the date.
+    :param given: ``True`` when it came from ``--as-of`` (or the ``as_of`` argument),
+        ``False`` when it is the UTC date of the run.
+    """
+
+    date: dt.date
+    given: bool
+
+    def render(self, lang: Lang) -> str:
+        """The date with where it came from, as a report states it."""
+        day = self.date.isoformat()
+        if self.given:
+            return f"{day}（--as-of）" if lang == "zh" else f"{day} (--as-of)"
+        return (
+            f"{day}（未指定 --as-of，取运行当日的 UTC 日期）"
+            if lang == "zh"
+            else f"{day} (no --as-of: the UTC date of the run)"
+        )
+
+
+def report_date(as_of: dt.date | None) -> ReportDate:
+    """``as_of`` when given, else today's UTC date.
+
+    :param as_of: the date asked for, or ``None``.
+    """
+    if as_of is not None:
+        return ReportDate(as_of, given=True)
+    return ReportDate(utc_today(), given=False)
