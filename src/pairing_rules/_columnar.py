@@ -206,8 +206,11 @@ class TableScorer:
         return _as(frame, like)
 
     def _frame(self, prepared: Prepared, pl: Any) -> tuple[pl.DataFrame, list[Rejection]]:
-        clean = prepared.frame.filter(prepared.clean)
-        selected = clean.lazy().with_columns(self._select.alias("__rubric"))
+        selected = (
+            prepared.frame.lazy()
+            .filter(prepared.clean)
+            .with_columns(self._select.alias("__rubric"))
+        )
         for _p, cols in self.compiled:
             for stage in cols.stages:
                 if stage:
@@ -220,9 +223,11 @@ class TableScorer:
             .alias("rubric")
         )
         total_parts, reach_parts, basis_parts, grade_parts = [], [], [], []
-        grade_ids: list[pl.Expr] = []
-        grade_zh: list[pl.Expr] = []
-        grade_en: list[pl.Expr] = []
+        # every grade of every rubric numbered once: one lookup per label column
+        grade_ids: dict[int, str] = {}
+        grade_zh: dict[int, str] = {}
+        grade_en: dict[int, str] = {}
+        offset = 0
         for index, (plan, cols) in enumerate(self.compiled):
             mine = pl.col("__rubric") == index
             shift = 10 ** (self.places - cols.places)
@@ -235,36 +240,20 @@ class TableScorer:
             total_parts.append(pl.when(mine).then(cols.total * shift))
             reach_parts.append(pl.when(mine).then(cols.reach * shift))
             basis_parts.append(pl.when(mine).then(cols.basis * shift))
-            grades = plan.grades
-            grade_parts.append(pl.when(mine).then(cols.grade))
-            grade_ids.append(
-                pl.when(mine).then(
-                    cols.grade.replace_strict(
-                        {n: g.id for n, g in enumerate(grades)}, return_dtype=pl.Utf8
-                    )
-                )
-            )
-            grade_zh.append(
-                pl.when(mine).then(
-                    cols.grade.replace_strict(
-                        {n: g.label.zh for n, g in enumerate(grades)}, return_dtype=pl.Utf8
-                    )
-                )
-            )
-            grade_en.append(
-                pl.when(mine).then(
-                    cols.grade.replace_strict(
-                        {n: g.label.en for n, g in enumerate(grades)}, return_dtype=pl.Utf8
-                    )
-                )
-            )
+            grade_parts.append(pl.when(mine).then(cols.grade + offset))
+            for n, g in enumerate(plan.grades):
+                grade_ids[offset + n] = g.id
+                grade_zh[offset + n] = g.label.zh
+                grade_en[offset + n] = g.label.en
+            offset += len(plan.grades)
+        grade = pl.coalesce(grade_parts)
         columns += [
             decimal_column(pl.coalesce(total_parts), self.places).alias("total"),
             decimal_column(pl.coalesce(reach_parts), self.places).alias("max"),
             decimal_column(pl.coalesce(basis_parts), self.places).alias("grade_basis"),
-            pl.coalesce(grade_ids).alias("grade_id"),
-            pl.coalesce(grade_zh).alias("grade"),
-            pl.coalesce(grade_en).alias("grade_en"),
+            grade.replace_strict(grade_ids, default=None, return_dtype=pl.Utf8).alias("grade_id"),
+            grade.replace_strict(grade_zh, default=None, return_dtype=pl.Utf8).alias("grade"),
+            grade.replace_strict(grade_en, default=None, return_dtype=pl.Utf8).alias("grade_en"),
             pl.lit(None, dtype=pl.Utf8).alias("error"),
             pl.lit(None, dtype=pl.Utf8).alias("error_en"),
         ]

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from ._compile_ints import COLUMN_LIMIT, DECIMAL_LIMIT, DECIMAL_PLACES, DECIMAL_SCALE
 from ._values import FALSE_SPELLINGS, TRUE_SPELLINGS
@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     import polars as pl
 
     from ._fields import FieldSpec, RecordSpec
+
+
+#: the characters Python's ``str.strip()`` removes (``str.isspace``); Rust's ``trim`` (pydantic's
+#: ``str_strip_whitespace``, Polars' ``strip_chars``) removes these but ``\x1c``-``\x1f``
+PYTHON_WHITESPACE: Final = "".join(chr(c) for c in range(0x3001) if chr(c).isspace())
 
 
 def _enum_mapping(enum: Any, spellings: Iterable[Any]) -> dict[str, str]:
@@ -146,14 +151,16 @@ def _typed_column(
         return value.alias(name), bad
     if kind == "text":
         if text:
-            value = col.cast(pl.Utf8).str.strip_chars()
+            raw = col.cast(pl.Utf8)
+            if "_identifier" in field.coercions:
+                # the coercion strips as Python does (also \x1c-\x1f), then pydantic as Rust does
+                raw = raw.str.strip_chars(PYTHON_WHITESPACE)
+            value = raw.str.strip_chars()
         elif dtype.is_integer() and "_identifier" in field.coercions:
             value = col.cast(pl.Utf8)  # an id typed as a number keeps its digits
         else:
             return col.cast(pl.Utf8, strict=False).alias(name), col.is_not_null()
         bad = value.is_null() if field.required else pl.lit(False)
-        # control characters: the record model's stripping may differ from the column's
-        bad = bad | value.str.contains(r"[\x00-\x1f\x7f-\x9f]").fill_null(False)
         if min_length:
             bad = bad | (value.str.len_chars() < min_length)
         return value.alias(name), bad.fill_null(True) if field.required else bad.fill_null(False)

@@ -572,7 +572,10 @@ def compile_requirement_status(plan: RequirementPlan) -> pl.Expr:
 def decimal_column(units: pl.Expr, places: int) -> pl.Expr:
     import polars as pl
 
+    whole = units.cast(pl.Decimal(38, 0))
     if places == 0:
-        return units.cast(pl.Decimal(38, 0))
-    scaled: pl.Expr = units.cast(pl.Decimal(38, places)) / (10**places)
+        return whole
+    # exact: a product of decimals has the sum of their places (a division costs three times more)
+    unit = pl.lit(Decimal(1).scaleb(-places), dtype=pl.Decimal(38, places))
+    scaled: pl.Expr = whole * unit
     return scaled

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final
 
+from ._compile_fields import PYTHON_WHITESPACE
 from ._compile_ints import COLUMN_LIMIT, DECIMAL_LIMIT, DECIMAL_PLACES, DECIMAL_SCALE
 from ._dataset import Notice, Rejection, duplicate_error, validate_records
 from ._fields import record_spec
@@ -245,7 +246,8 @@ def _raw_key(frame: pl.DataFrame, model: type[Record]) -> pl.Expr | None:
         )
     else:
         text = col.cast(pl.Utf8)
-    text = text.str.strip_chars()
+    # stripped as the id's coercion strips it (Python's whitespace, \x1c-\x1f included)
+    text = text.str.strip_chars(PYTHON_WHITESPACE).str.strip_chars()
     return pl.when(text == "").then(None).otherwise(text)
 
 
