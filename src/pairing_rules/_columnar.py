@@ -22,6 +22,7 @@ from ._compile_polars import (
     compile_rubric_columns,
     decimal_column,
 )
+from ._dataset import Notice, Rejection
 from ._frames import (
     ROW,
     Prepared,
@@ -30,14 +31,15 @@ from ._frames import (
     require,
     to_polars,
 )
+from ._interpretations import InterpretationUse
+from ._lazy import LazyModule
+from ._pack import Pack
+from ._results import ScoreSheet
 
 if TYPE_CHECKING:
     import polars as pl
-
-    from ._dataset import Notice, Rejection
-    from ._interpretations import InterpretationUse
-    from ._pack import Pack
-    from ._results import ScoreSheet
+else:  # resolved by typing.get_type_hints, never imported before it is used
+    pl = LazyModule("polars")
     from ._scoring import Scorer
 
 

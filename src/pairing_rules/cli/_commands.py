@@ -143,6 +143,7 @@ def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
     dataset = read_dataset(args.input, pack.record_types, pack.collections())
     with ProgressBar(dataset.size, "检查" if lang == "zh" else "checking") as bar:
         report = check(pack, dataset, as_of=as_of, interpretations=overrides, progress_callback=bar)
+    report = report.model_copy(update={"notices": list(dataset.notices)})
     if args.out:
         from pathlib import Path
 
@@ -160,9 +161,7 @@ def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
 
             write_text(json.dumps(report.as_json(), ensure_ascii=False, indent=2), args.out)
     if args.format == "json":
-        print_json(
-            {**report.as_json(), "notices": [n.model_dump(mode="json") for n in dataset.notices]}
-        )
+        print_json(report.model_dump(mode="json"))
     else:
         _render.check_text(report, lang)
     _render.notices_to_stderr(dataset.notices, lang)

@@ -235,16 +235,14 @@ def run(argv: Sequence[str] | None = None) -> int:
         from .._registry import Registry, parse_choices, use_registry
 
         use_registry(Registry(choose=parse_choices(",".join(args.pack_dist))))
-    from .._interpretations import InterpretationError
-    from .._pack import PackError
-    from .._registry import PackConflictError, UnknownPackError
+    from .._errors import ErrorInfo
     from ..io._errors import InputError
 
     try:
         return handler(args, lang)
     except InputError as exc:
         error(exc.render(lang))
-    except (UnknownPackError, InterpretationError, PackConflictError, PackError) as exc:
+    except ErrorInfo as exc:  # an unknown pack, interpretation, rubric; a pinned version …
         error(exc.text.get(lang))
     except UsageError as exc:
         error(exc.text.get(lang))
