@@ -188,7 +188,7 @@ def test_record_points_name_the_grade_id(pack: pr.Pack) -> None:
     assert points is not None and sheet is not None
     assert points.grade_id == points.grade == sheet.grade_id
     assert sheet.grade != sheet.grade_id  # a score sheet's grade is the label
-    rubric, items, total, reach, grade = points  # still a five-tuple
+    rubric, _items, total, _reach, _grade = points  # still a five-tuple
     assert (rubric, total) == (sheet.rubric, sheet.total)
 
 

@@ -350,6 +350,12 @@ def _cmd_coverage(args: argparse.Namespace, lang: Lang) -> int:
     return _coverage.run(args, lang)
 
 
+def _cmd_serve(args: argparse.Namespace, lang: Lang) -> int:
+    from . import _serve
+
+    return _serve.run(args, lang, UsageError)
+
+
 COMMANDS: Final[dict[str, Callable[[argparse.Namespace, Lang], int]]] = {
     "packs": _cmd_packs,
     "show": _cmd_show,
@@ -364,4 +370,5 @@ COMMANDS: Final[dict[str, Callable[[argparse.Namespace, Lang], int]]] = {
     "lint": _cmd_lint,
     "schema": _cmd_schema,
     "coverage": _cmd_coverage,
+    "serve": _cmd_serve,
 }

@@ -200,6 +200,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(p)
 
+    from . import _serve
+
+    _serve.add_parser(sub, _common)
+
     p = sub.add_parser("quota", help="任务分解表及公式核算 / quota table and formula audit")
     p.add_argument("pack", metavar="PACK")
     p.add_argument("--table", metavar="ID", help="定额表编号 / quota table id")
