@@ -29,10 +29,10 @@ from ._lazy import LazyModule
 
 if TYPE_CHECKING:
     import polars as pl
-else:  # resolved by typing.get_type_hints, never imported before it is used
-    pl = LazyModule("polars")
 
     from ._models import CommunityYear
+else:  # resolved by typing.get_type_hints, never imported before it is used
+    pl = LazyModule("polars")
 
 LOG: Final = "log"
 

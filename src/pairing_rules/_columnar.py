@@ -35,12 +35,12 @@ from ._interpretations import InterpretationUse
 from ._lazy import LazyModule
 from ._pack import Pack
 from ._results import ScoreSheet
+from ._scoring import Scorer
 
 if TYPE_CHECKING:
     import polars as pl
 else:  # resolved by typing.get_type_hints, never imported before it is used
     pl = LazyModule("polars")
-    from ._scoring import Scorer
 
 
 def _pack(pack: Pack | str) -> Pack:

@@ -25,11 +25,3 @@ CONTRACT_VERSION: Final = "1.1"
 JsonNumber = Annotated[
     Decimal, PlainSerializer(json_number, return_type=int | float, when_used="json")
 ]
-
-
-def _share(value: Decimal) -> int | float:
-    return json_number(value.quantize(Decimal("0.0001")))
-
-
-#: a share written as a JSON number to 4 decimal places (the value itself stays exact)
-JsonShare = Annotated[Decimal, PlainSerializer(_share, return_type=int | float, when_used="json")]

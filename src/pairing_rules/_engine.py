@@ -393,7 +393,7 @@ class QuotaReport(BaseModel):
     sums: list[dict[str, Any]]
     region_key: str = "region"
     parent_key: str = "parent"
-    region_label: Text | None = None
+    region_label: Text = Field(default_factory=lambda: Text(zh="地区", en="region"))
     parent_label: Text | None = None
     provenance: Provenance | None = None
 

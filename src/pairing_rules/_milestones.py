@@ -18,7 +18,7 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ._contract import JsonNumber, JsonShare
+from ._contract import JsonNumber
 from ._i18n import Text
 from ._interpretations import Choices
 from ._numbers import format_percent
@@ -167,7 +167,8 @@ def milestone_in_force(
 class Progress(BaseModel):
     """Observed progress against the milestone in force on a date.
 
-    :param observed_share: done ÷ total, exact (written in JSON to 4 decimal places).
+    :param observed_share: done ÷ total, to 4 decimal places (half even); whether it is on
+        track is decided on the exact share.
     """
 
     model_config = ConfigDict(
@@ -177,7 +178,7 @@ class Progress(BaseModel):
     as_of: dt.date
     done: int
     total: int
-    observed_share: JsonShare | None
+    observed_share: JsonNumber | None
     expected_share: JsonNumber
     milestone: str | None
     on_track: bool | None
@@ -218,7 +219,7 @@ def progress(
         as_of=as_of,
         done=done,
         total=total,
-        observed_share=observed,
+        observed_share=observed.quantize(Decimal("0.0001")) if observed is not None else None,
         expected_share=expected,
         milestone=current.id if current else None,
         on_track=on_track,

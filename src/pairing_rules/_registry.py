@@ -418,11 +418,12 @@ class Registry:
         :raises PackLoadError: when the pack is installed but failed to load.
         :raises PackConflictError: when several distributions offer it and none is chosen.
         """
-        if not isinstance(pack_id, str):
+        given: object = pack_id
+        if not isinstance(given, str):
             from ._errors import ArgumentTypeError
 
             raise ArgumentTypeError(
-                "pack_id", Text(zh="规则包编号（文字）", en="a pack id (str)"), pack_id
+                "pack_id", Text(zh="规则包编号（文字）", en="a pack id (str)"), given
             )
         pack_id, wanted = split_pin(pack_id)
         with self._lock:

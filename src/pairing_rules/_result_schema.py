@@ -31,7 +31,7 @@ def _models() -> dict[str, tuple[Any, str]]:
     """The result types by name: the model (or type) and its title."""
     from ._diff import DiffReport
     from ._engine import AuditReport, CheckReport, QuotaReport
-    from ._errors import ErrorDetail
+    from ._errors import ErrorResponse
     from ._pack_info import PackDetail, PackList, PackSummary
     from ._scoring import ScoreReport
 
@@ -44,7 +44,7 @@ def _models() -> dict[str, tuple[Any, str]]:
         "packs": (list[PackSummary], "pairing-rules packs result"),
         "pack-list": (PackList, "the installed packs (GET /api/v1/packs)"),
         "show": (PackDetail, "pairing-rules show result (GET /api/v1/packs/{id})"),
-        "error": (ErrorDetail, "an error"),
+        "error": (ErrorResponse, "an error answer of the server (its error: ErrorDetail)"),
     }
 
 
