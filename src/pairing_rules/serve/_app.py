@@ -147,6 +147,24 @@ def _refs(node: Any) -> Any:
     return node
 
 
+def _errors_as_published(doc: dict[str, Any]) -> None:
+    """A parameter FastAPI cannot read is answered 400 with an ErrorResponse: say so."""
+    error = {
+        "description": "请求格式不正确 / a malformed request",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
+    }
+    for operations in doc["paths"].values():
+        for operation in operations.values():
+            responses = operation.get("responses", {})
+            if "HTTPValidationError" in str(responses.pop("422", "")) or (
+                "422" not in responses and operation.get("parameters")
+            ):
+                responses.setdefault("400", error)
+    schemas = doc.get("components", {}).get("schemas", {})
+    for name in ("HTTPValidationError", "ValidationError"):
+        schemas.pop(name, None)
+
+
 def create_app(settings: Settings | None = None, *, registry: Registry | None = None) -> FastAPI:
     """The ASGI application serving the installed packs.
 
@@ -232,6 +250,7 @@ def create_app(settings: Settings | None = None, *, registry: Registry | None = 
         schemas = doc.setdefault("components", {}).setdefault("schemas", {})
         schemas.update(copy.deepcopy(components))
         doc["paths"] = {k: v for k, v in doc["paths"].items() if k.startswith("/api/")}
+        _errors_as_published(doc)
         app.openapi_schema = doc
         return doc
 

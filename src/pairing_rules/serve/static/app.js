@@ -118,9 +118,16 @@
       showRejected(report.rejected);
       showNotices(report.notices);
       const page = await (await send(action, "html")).text();
-      document.getElementById("report").srcdoc = page;
       lastAction = action;
       result.hidden = false;
+      // a new frame for each report (a frame filled again is not always painted again)
+      const old = document.getElementById("report");
+      const frame = document.createElement("iframe");
+      frame.id = "report";
+      frame.title = old.title;
+      frame.setAttribute("sandbox", "");
+      frame.srcdoc = page;
+      old.replaceWith(frame);
       status.textContent = "";
     } catch (error) {
       showError(error.message);
