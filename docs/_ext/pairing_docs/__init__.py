@@ -13,7 +13,10 @@ Four directives, for MyST Markdown pages:
 ``{error-codes}``
     the table of every error code (see :mod:`._errors`);
 ``{result-schema} NAME``
-    the JSON Schema of a result, as ``pairing-rules schema NAME`` prints it.
+    the JSON Schema of a result (or of a pack's input, ``input:ID``), as ``pairing-rules
+    schema NAME`` prints it;
+``{api-endpoints}``
+    the server's routes, from its OpenAPI document (see :mod:`._api`).
 
 At ``builder-inited`` one page per installed pack, and an index of them, are
 written to ``packs/`` under the source folder (a folder kept out of git), and
@@ -133,13 +136,23 @@ class ResultSchema(MarkdownDirective):
     def markdown(self) -> str:
         import json
 
-        from pairing_rules._result_schema import RESULT_NAMES, result_schema
+        from pairing_rules._result_schema import schema_by_name
 
         name = self.arguments[0]
-        if name not in RESULT_NAMES:
-            raise self.error(f"no result schema named {name}")
-        text = json.dumps(result_schema(name), ensure_ascii=False, indent=2)
+        make = schema_by_name(name)
+        if make is None:
+            raise self.error(f"no schema named {name}")
+        text = json.dumps(make(), ensure_ascii=False, indent=2)
         return f"```json\n{text}\n```\n"
+
+
+class ApiEndpoints(MarkdownDirective):
+    """``{api-endpoints}``: the server's routes, from its OpenAPI document."""
+
+    def markdown(self) -> str:
+        from ._api import render_endpoints
+
+        return render_endpoints()
 
 
 def _dynamic(env: BuildEnvironment) -> set[str]:
@@ -264,6 +277,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("pack-text", PackText)
     app.add_directive("error-codes", ErrorCodes)
     app.add_directive("result-schema", ResultSchema)
+    app.add_directive("api-endpoints", ApiEndpoints)
     app.connect("builder-inited", _write_pack_pages)
     app.connect("autodoc-process-docstring", _drop_class_docstring_of_data)
     app.connect("autodoc-process-docstring", _link_private_modules)
