@@ -20,7 +20,20 @@ import pairing_rules as pr
 from pairing_rules.io._readers import read_dataset
 from pairing_rules.io._report_json import score_report_bytes
 
-from .cli_helpers import run
+from .cli_helpers import Run, run
+
+
+def cli(*args: str) -> Run:
+    """The command line in this process (fast); one test runs it as a subprocess too."""
+    import contextlib
+    import io
+
+    from pairing_rules.cli._main import run as main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return Run(code, out.getvalue(), err.getvalue())
 
 jsonschema = pytest.importorskip("jsonschema")
 
@@ -65,7 +78,7 @@ RUNS = _runs()
 def schemas() -> dict[str, Any]:
     out = {}
     for name in MODELS:
-        printed = run("schema", name)
+        printed = cli("schema", name)
         assert printed.code == 0, printed.err
         schema = json.loads(printed.out)
         jsonschema.Draft202012Validator.check_schema(schema)
@@ -77,7 +90,7 @@ def schemas() -> dict[str, Any]:
 def test_cli_json_is_the_published_contract(
     schemas: dict[str, Any], name: str, command: list[str]
 ) -> None:
-    done = run(*command, "--format", "json")
+    done = cli(*command, "--format", "json")
     assert done.code == 0, done.err
     data = json.loads(done.out)
     errors = [
@@ -169,7 +182,7 @@ def test_a_quota_report_reads_back_under_its_own_keys() -> None:
 @pytest.mark.parametrize("sample", SAMPLES, ids=lambda p: p.parts[-3])
 def test_each_samples_input_matches_its_packs_input_schema(sample: Path) -> None:
     pack_id = sample.parts[-3]
-    printed = run("schema", f"input:{pack_id}")
+    printed = cli("schema", f"input:{pack_id}")
     assert printed.code == 0, printed.err
     schema = json.loads(printed.out)
     jsonschema.Draft202012Validator.check_schema(schema)
@@ -183,7 +196,7 @@ def test_each_samples_input_matches_its_packs_input_schema(sample: Path) -> None
 
 
 def test_the_schema_command_names_what_it_offers() -> None:
-    unknown = run("schema", "nothing")
+    unknown = cli("schema", "nothing")
     assert unknown.code == 2
     for name in ("score", "check", "input:ID"):
         assert name in unknown.err
@@ -207,5 +220,5 @@ def test_a_pin_of_another_version_is_refused() -> None:
     )
     assert "1.9.0" in error.text.zh and "2.0.0" in error.text.zh
     assert "installed at version 2.0.0" in error.text.en
-    done = run("score", "cangnan2022==1.9.0", str(SAMPLES[0]))
+    done = cli("score", "cangnan2022==1.9.0", str(SAMPLES[0]))
     assert done.code == 2 and "2.0.0" in done.err and "Traceback" not in done.err

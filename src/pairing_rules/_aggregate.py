@@ -26,11 +26,10 @@ from ._dataset import FieldError, Notice, Rejection
 from ._frames import DECIMAL_PLACES, prepare, records_frame, require, to_polars
 from ._i18n import Text
 from ._lazy import LazyModule
+from ._models import CommunityYear
 
 if TYPE_CHECKING:
     import polars as pl
-
-    from ._models import CommunityYear
 else:  # resolved by typing.get_type_hints, never imported before it is used
     pl = LazyModule("polars")
 
@@ -113,7 +112,6 @@ class Aggregation:
     def records(self) -> list[CommunityYear]:
         """The valid community-year records (validated one by one)."""
         from ._dataset import validate_records
-        from ._models import CommunityYear
 
         rows = [{k: v for k, v in row.items() if v is not None} for row in self.frame.to_dicts()]
         records, _rejected = validate_records(rows, CommunityYear, "communities")
