@@ -182,9 +182,16 @@ def stage_generate(data: Path) -> dict[str, Any]:
     communities.write_parquet(data / "communities.parquet")
     pr.synthetic_activity_log(communities, rows, seed=seed).write_parquet(data / "log.parquet")
     pr.synthetic_community_years(n, seed=seed).write_parquet(data / "community_years.parquet")
-    province = pr.synthetic_community_years(PROVINCE_ROWS, seed=seed + 7)
-    _write_workbook(province, data / "province.xlsx")
+    write_province_workbook(data / "province.xlsx", seed)
     return {"seconds": time.perf_counter() - start}
+
+
+def write_province_workbook(path: Path, seed: int) -> None:
+    """The 1,500-row province workbook (``benchmarks/serve.py`` uploads the same one)."""
+    import pairing_rules as pr
+
+    province = pr.synthetic_community_years(PROVINCE_ROWS, seed=seed + 7)
+    _write_workbook(province, path)
 
 
 def _write_workbook(frame: Any, path: Path) -> None:
