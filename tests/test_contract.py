@@ -35,6 +35,7 @@ def cli(*args: str) -> Run:
         code = main(list(args))
     return Run(code, out.getvalue(), err.getvalue())
 
+
 jsonschema = pytest.importorskip("jsonschema")
 
 REPO = Path(__file__).resolve().parents[1]

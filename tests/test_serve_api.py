@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 pytest.importorskip("fastapi")
-pytest.importorskip("multipart")
+pytest.importorskip("python_multipart")
 from fastapi.testclient import TestClient
 
 import pairing_rules as pr
