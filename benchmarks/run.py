@@ -193,10 +193,17 @@ def stage_generate(data: Path) -> dict[str, Any]:
     _county(pr.synthetic_community_years(n, seed=seed)).write_parquet(
         data / "community_years.parquet"
     )
-    province = _county(pr.synthetic_community_years(PROVINCE_ROWS, seed=seed + 7))
-    _write_workbook(province, data / "province.xlsx")
+    write_province_workbook(data / "province.xlsx", seed)
     _write_csv(_county(pr.synthetic_community_years(CLI_ROWS, seed=seed + 11)), data / "large.csv")
     return {"seconds": time.perf_counter() - start}
+
+
+def write_province_workbook(path: Path, seed: int) -> None:
+    """The 1,500-row province workbook (``benchmarks/serve.py`` uploads the same one)."""
+    import pairing_rules as pr
+
+    province = _county(pr.synthetic_community_years(PROVINCE_ROWS, seed=seed + 7))
+    _write_workbook(province, path)
 
 
 def _county(frame: Any) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,14 @@ def demo() -> Pack:
 def demo_registry() -> Registry:
     """A registry with only the demo pack (no entry points)."""
     return Registry([DemoPlugin()], autoload=False)
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[str]:
+    """The address of ``pairing-rules serve`` running in a subprocess (one for the session)."""
+    pytest.importorskip("fastapi")
+    pytest.importorskip("uvicorn")
+    from .serve_helpers import running_server
+
+    with running_server() as base:
+        yield base

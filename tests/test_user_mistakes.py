@@ -109,6 +109,13 @@ MISTAKES: list[Mistake] = [
         "没有考核细则",
         "has no rubric",
     ),
+    ("serve: no such port", lambda i: ["serve", "--port", "70000"], "65535", "65535"),
+    (
+        "serve: no such address",
+        lambda i: ["serve", "--host", "no.such.host.invalid"],
+        "无法在",
+        "cannot listen",
+    ),
     ("pack without quotas", lambda i: ["quota", "cangnan2022"], "没有定额表", "no quota table"),
     (
         "unknown quota table",

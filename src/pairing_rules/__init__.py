@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     )
     from ._compile_ints import ColumnarError
     from ._conditions import Condition, ConditionResult
-    from ._dataset import Dataset, FieldError, Rejection, load_dataset, validate_records
+    from ._contract import CONTRACT_VERSION
+    from ._dataset import Dataset, FieldError, Notice, Rejection, load_dataset, validate_records
     from ._definition import Fact, PackDefinition, PythonSpec
     from ._diff import DiffReport, TopicChange, diff
     from ._engine import (
@@ -40,7 +41,15 @@ if TYPE_CHECKING:
         quota,
     )
     from ._enums import AssistanceForm, CommunityType, Locale, Scope, Stage, VerificationLevel
-    from ._errors import InputError
+    from ._errors import (
+        ERROR_CODES,
+        ArgumentTypeError,
+        ErrorDetail,
+        ErrorLoc,
+        InputError,
+        NothingToRunError,
+        UnknownNameError,
+    )
     from ._frames import MissingExtraError, records_frame
     from ._hookspecs import hookimpl, hookspec
     from ._i18n import Lang, Text
@@ -68,6 +77,7 @@ if TYPE_CHECKING:
     )
     from ._numbers import Rounding, round_to
     from ._pack import Origin, Pack, PackError, Provenance, load_pack, pack_from_data
+    from ._pack_info import PackDetail, PackList, PackSummary
     from ._provenance import Document, Source, normalize_quote
     from ._quota import PrintedSum, QuotaFormula, QuotaRow, QuotaTable
     from ._registry import (
@@ -76,6 +86,7 @@ if TYPE_CHECKING:
         ENTRY_POINT_GROUP,
         PackConflictError,
         PackLoadError,
+        PackVersionError,
         PluginError,
         Registry,
         UnknownPackError,
@@ -109,11 +120,14 @@ __version__ = "0.1.0"
 __all__ = [
     "AUTOLOAD_ENV",
     "CHOOSE_ENV",
+    "CONTRACT_VERSION",
     "ENTRY_POINT_GROUP",
+    "ERROR_CODES",
     "AdjustmentItem",
     "Aggregation",
     "Agreement",
     "Alternative",
+    "ArgumentTypeError",
     "AssistanceForm",
     "AuditFinding",
     "AuditReport",
@@ -131,6 +145,8 @@ __all__ = [
     "Dataset",
     "DiffReport",
     "Document",
+    "ErrorDetail",
+    "ErrorLoc",
     "Evidence",
     "Explanation",
     "Fact",
@@ -153,12 +169,18 @@ __all__ = [
     "MilestoneStatus",
     "MissingExtraError",
     "Name",
+    "NothingToRunError",
+    "Notice",
     "Origin",
     "Pack",
     "PackConflictError",
     "PackDefinition",
+    "PackDetail",
     "PackError",
+    "PackList",
     "PackLoadError",
+    "PackSummary",
+    "PackVersionError",
     "Pair",
     "Percent",
     "PluginError",
@@ -202,6 +224,7 @@ __all__ = [
     "ThresholdItem",
     "TimelinessItem",
     "TopicChange",
+    "UnknownNameError",
     "UnknownPackError",
     "VerificationLevel",
     "Veto",
@@ -356,6 +379,18 @@ _LAZY: Final[dict[str, str]] = {
     "StatedFigure": "._tables",
     "Table": "._tables",
     "InputError": "._errors",
+    "ArgumentTypeError": "._errors",
+    "ERROR_CODES": "._errors",
+    "ErrorDetail": "._errors",
+    "ErrorLoc": "._errors",
+    "NothingToRunError": "._errors",
+    "UnknownNameError": "._errors",
+    "CONTRACT_VERSION": "._contract",
+    "Notice": "._dataset",
+    "PackDetail": "._pack_info",
+    "PackList": "._pack_info",
+    "PackSummary": "._pack_info",
+    "PackVersionError": "._registry",
     "ColumnarError": "._compile_ints",
     "TableChecker": "._columnar",
     "TableChecks": "._columnar",

@@ -25,11 +25,13 @@ from typing import TYPE_CHECKING, Any, Final
 from ._dataset import FieldError, Notice, Rejection
 from ._frames import DECIMAL_PLACES, prepare, records_frame, require, to_polars
 from ._i18n import Text
+from ._lazy import LazyModule
+from ._models import CommunityYear
 
 if TYPE_CHECKING:
     import polars as pl
-
-    from ._models import CommunityYear
+else:  # resolved by typing.get_type_hints, never imported before it is used
+    pl = LazyModule("polars")
 
 LOG: Final = "log"
 
@@ -110,7 +112,6 @@ class Aggregation:
     def records(self) -> list[CommunityYear]:
         """The valid community-year records (validated one by one)."""
         from ._dataset import validate_records
-        from ._models import CommunityYear
 
         rows = [{k: v for k, v in row.items() if v is not None} for row in self.frame.to_dicts()]
         records, _rejected = validate_records(rows, CommunityYear, "communities")
@@ -267,6 +268,7 @@ def _log_rejections(
                 )
             errors.append(
                 FieldError(
+                    code=_log_code(name, value),
                     field=name,
                     column=letter,
                     value=value
@@ -285,6 +287,15 @@ def _log_rejections(
             )
         )
     return out
+
+
+def _log_code(name: str, value: Any) -> str:
+    """The error code of a log row's bad field (the kinds :func:`_log_message` explains)."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "missing"
+    return {"kind": "not_an_option", "date": "not_a_date", "months": "not_a_number"}.get(
+        name, "not_an_integer"
+    )
 
 
 def _log_message(name: str, zh: str, en: str, value: Any, row: Mapping[str, Any]) -> Text:
@@ -418,6 +429,7 @@ def aggregate_log(
                     id=row[1],
                     errors=[
                         FieldError(
+                            code="unknown_community",
                             field="community_id",
                             column=letters.get("community_id"),
                             value=row[1],

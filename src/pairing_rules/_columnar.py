@@ -23,6 +23,7 @@ from ._compile_polars import (
     compile_rubric_columns,
     decimal_column,
 )
+from ._dataset import Notice, Rejection
 from ._frames import (
     ROW,
     Prepared,
@@ -31,15 +32,16 @@ from ._frames import (
     require,
     to_polars,
 )
+from ._interpretations import InterpretationUse
+from ._lazy import LazyModule
+from ._pack import Pack
+from ._results import ScoreSheet
+from ._scoring import Scorer
 
 if TYPE_CHECKING:
     import polars as pl
-
-    from ._dataset import Notice, Rejection
-    from ._interpretations import InterpretationUse
-    from ._pack import Pack
-    from ._results import ScoreSheet
-    from ._scoring import Scorer
+else:  # resolved by typing.get_type_hints, never imported before it is used
+    pl = LazyModule("polars")
 
 
 def _pack(pack: Pack | str) -> Pack:

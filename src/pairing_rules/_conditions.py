@@ -12,20 +12,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import TYPE_CHECKING, Any, Final
+from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, model_validator
 
 from ._expr import Expr, Expression
+from ._fields import RecordSpec
 from ._i18n import Lang, Text
+from ._interpretations import Choices
 from ._numbers import Number, format_number, json_number
 from ._plan import ConditionPlan, FilterPlan
 from ._provenance import Source
 from ._rules import Provision, Reading, filter_json, jsonable
-
-if TYPE_CHECKING:
-    from ._fields import RecordSpec
-    from ._interpretations import Choices
 
 #: ``{field: [allowed values]}``: which records a rule applies to
 FilterSpec = dict[str, list[Any]]

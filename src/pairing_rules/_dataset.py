@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ._errors import InputError
+from ._errors import ErrorValue, InputError
 from ._i18n import Lang, Text
 from ._location import Location
 from ._models import Record, field_label
@@ -25,15 +25,23 @@ META_KEYS: Final = frozenset({"meta", "sample", "description", "note"})
 class FieldError(BaseModel):
     """One thing wrong with one field of one record.
 
+    :param code: what is wrong, as a stable code (see the table of error codes).
+    :param field: the field (``satisfaction``; a nested one ``members.0``), or ``None``
+        for the record as a whole.
     :param column: the column (e.g. ``H``) in a workbook or CSV file, when known.
+    :param message: what is wrong, in Chinese and English.
+    :param value: the offending value (in JSON: a JSON scalar as it is, anything else as text).
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
 
+    code: str = "invalid_value"
     field: str | None
-    message: Text
-    value: Any = None
     column: str | None = None
+    message: Text
+    value: ErrorValue = None
 
 
 class Notice(BaseModel):
@@ -75,22 +83,37 @@ class Rejection(BaseModel):
         language of the message.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
 
     collection: str
     index: int
     id: str | None = None
     location: str | None = None
-    errors: list[FieldError] = Field(min_length=1)
     loc: Location | None = None
+    #: every error of the record in one line (made from ``errors``)
+    reason: Text = Field(default_factory=lambda: Text(zh="", en=""))
+    errors: list[FieldError] = Field(min_length=1)
 
-    @property
-    def reason(self) -> Text:
-        """Every error of the record in one line."""
-        return Text(
-            zh="；".join(e.message.zh for e in self.errors),
-            en="; ".join(e.message.en for e in self.errors),
-        )
+    @model_validator(mode="before")
+    @classmethod
+    def _reason_of_errors(cls, data: Any) -> Any:
+        """``reason`` is always the errors' messages joined, whatever was given."""
+        if not isinstance(data, Mapping):
+            return data
+        errors = data.get("errors")
+        if not isinstance(errors, list):
+            return data
+        try:
+            messages = [
+                e.message if isinstance(e, FieldError) else Text.model_validate(e["message"])
+                for e in errors
+            ]
+        except (KeyError, TypeError, ValueError):
+            return data  # the errors themselves fail validation, with their own message
+        reason = Text(zh="；".join(m.zh for m in messages), en="; ".join(m.en for m in messages))
+        return {**data, "reason": reason}
 
     def where(self, lang: Lang = "zh") -> str:
         """``in.csv 第 4 行（编号 CN-03）`` / ``in.csv, row 4 (id CN-03)``; without a row,
@@ -116,29 +139,8 @@ class Rejection(BaseModel):
         return f"{self.where(lang)}{_colon(lang)}{self.reason.get(lang)}"
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "collection": self.collection,
-            "index": self.index,
-            "id": self.id,
-            "location": self.location,
-            "loc": self.loc.as_json() if self.loc is not None else None,
-            "reason": self.reason.model_dump(),
-            "errors": [
-                {
-                    "field": e.field,
-                    "column": e.column,
-                    "message": e.message.model_dump(),
-                    "value": _safe(e.value),
-                }
-                for e in self.errors
-            ],
-        }
-
-
-def _safe(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str):
-        return value
-    return str(value)
+        """The JSON of the rejection: ``model_dump(mode="json")``."""
+        return self.model_dump(mode="json")
 
 
 @dataclass
@@ -175,6 +177,7 @@ def translate_errors(exc: ValidationError, model: type[BaseModel]) -> list[Field
         zh, en = _explain(err["type"], ctx, err.get("input"), err.get("msg", ""), model)
         out.append(
             FieldError(
+                code=_CODES.get(err["type"], "invalid_value"),
                 field=path,
                 message=Text(
                     zh=f"字段 {path}（{label_zh}）{zh}" if name else zh,
@@ -187,6 +190,44 @@ def translate_errors(exc: ValidationError, model: type[BaseModel]) -> list[Field
 
 
 _SHORT: Final = 200
+
+#: the error code of each kind of pydantic error (any other kind: ``invalid_value``)
+_CODES: Final = {
+    "missing": "missing",
+    "extra_forbidden": "unknown_field",
+    "greater_than_equal": "value_too_small",
+    "greater_than": "value_too_small",
+    "less_than_equal": "value_too_large",
+    "less_than": "value_too_large",
+    "int_parsing": "not_an_integer",
+    "int_from_float": "not_an_integer",
+    "int_type": "not_an_integer",
+    "decimal_parsing": "not_a_number",
+    "decimal_type": "not_a_number",
+    "float_parsing": "not_a_number",
+    "float_type": "not_a_number",
+    "finite_number": "not_a_number",
+    "bool_parsing": "not_yes_no",
+    "bool_type": "not_yes_no",
+    "enum": "not_an_option",
+    "literal_error": "not_an_option",
+    "string_too_short": "empty",
+    "too_short": "empty",
+    "string_type": "not_text",
+    "str_type": "not_text",
+    "date_parsing": "not_a_date",
+    "date_from_datetime_parsing": "not_a_date",
+    "date_type": "not_a_date",
+    "date_from_datetime_inexact": "not_a_date",
+    "list_type": "wrong_shape",
+    "model_type": "wrong_shape",
+    "dict_type": "wrong_shape",
+    "model_attributes_type": "wrong_shape",
+    "field_exceeds": "exceeds_field",
+    "percent_fraction": "percent_fraction",
+    "bool_number": "yes_no_as_number",
+    "spreadsheet_error": "spreadsheet_error",
+}
 
 
 def _short(value: Any) -> Any:
@@ -291,6 +332,7 @@ def duplicate_error(model: type[Record], key: str, first: int) -> FieldError:
     """
     if "id" in model.model_fields:
         return FieldError(
+            code="duplicate_id",
             field="id",
             message=Text(
                 zh=f"字段 id（编号）{key} 重复，与第 {first + 1} 条相同",
@@ -300,6 +342,7 @@ def duplicate_error(model: type[Record], key: str, first: int) -> FieldError:
         )
     noun = model.NOUN
     return FieldError(
+        code="duplicate_id",
         field=next(iter(model.model_fields), None),
         message=Text(
             zh=f"{noun.zh}“{key}”重复，与第 {first + 1} 条相同",
@@ -351,6 +394,11 @@ class RecordChecker:
         """
         record: Record | None = None
         found: list[FieldError] = list(errors)
+        if type(item) is not dict and isinstance(item, BaseModel) and not found:
+            # a record model instance: as it is when of the collection's type, or as its fields
+            item = item if isinstance(item, self.model) else item.model_dump()
+            if isinstance(item, self.model):
+                return self._known(index, item, loc=loc, location=location)
         if type(item) is dict or isinstance(item, Mapping):
             try:
                 record = self._validate(item)
@@ -367,9 +415,10 @@ class RecordChecker:
         else:
             found.append(
                 FieldError(
+                    code="not_a_record",
                     field=None,
                     message=Text(zh="记录应为一个对象（键值对）", en="a record must be an object"),
-                    value=item,
+                    value=_short(item) if isinstance(item, str) else item,
                 )
             )
         if record is not None and not found and not self._has_id:
@@ -391,6 +440,16 @@ class RecordChecker:
                 self._seen[rid] = index
         if not found and record is not None:
             return record
+        return self._rejection(index, rid, found, loc, location)
+
+    def _rejection(
+        self,
+        index: int,
+        rid: str | None,
+        found: list[FieldError],
+        loc: Location | None,
+        location: str | None,
+    ) -> Rejection:
         if self.columns:
             found = [_with_column(e, self.columns) for e in found]
         if location is None and loc is not None and (loc.row is not None or loc.sheet is not None):
@@ -403,6 +462,19 @@ class RecordChecker:
             errors=found,
             loc=loc,
         )
+
+    def _known(
+        self, index: int, record: Record, *, loc: Location | None, location: str | None
+    ) -> Record | Rejection:
+        """A record given as a model instance of the collection's type: only its key is checked."""
+        key = record.key
+        first = self._seen.get(key) if key else None
+        if first is None:
+            if key:
+                self._seen[key] = index
+            return record
+        rid = key if self._has_id else None
+        return self._rejection(index, rid, [duplicate_error(self.model, key, first)], loc, location)
 
 
 def validate_records(
@@ -448,6 +520,7 @@ def _with_column(error: FieldError, columns: Mapping[str, str]) -> FieldError:
     if column is None:
         return error
     return FieldError(
+        code=error.code,
         field=error.field,
         column=column,
         value=error.value,
@@ -479,7 +552,8 @@ def load_dataset(
             Text(
                 zh='输入应为一个 JSON 对象，例如 {"communities": [...]}',
                 en='the input must be a JSON object, e.g. {"communities": [...]}',
-            )
+            ),
+            code="not_an_object",
         )
     dataset = Dataset()
     known = dict(record_types)
@@ -493,11 +567,15 @@ def load_dataset(
                 Text(
                     zh=f"未知的数据集合 {key!r}；可用的集合：{names}",
                     en=f"unknown collection {key!r}; known collections: {', '.join(known)}",
-                )
+                ),
+                code="unknown_collection",
+                value=key,
             )
         if not isinstance(value, list):
             raise InputError(
-                Text(zh=f"{key} 应为一个数组（列表）", en=f"{key} must be an array (list)")
+                Text(zh=f"{key} 应为一个数组（列表）", en=f"{key} must be an array (list)"),
+                code="not_a_list",
+                value=key,
             )
         checker = RecordChecker(model, key)
         loc = Location(file=file) if file is not None else None

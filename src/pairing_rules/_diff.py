@@ -27,9 +27,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from . import _diff_views as views
+from ._contract import CONTRACT_VERSION
 from ._diff_topics import TOPICS, Change, TopicChange, compare_rules
 from ._i18n import Text
 from ._numbers import format_number, json_number
@@ -354,35 +355,52 @@ def compare_provisions(a: Pack, b: Pack) -> list[TopicChange]:
 class DiffReport(BaseModel):
     """Two packs compared, and (with input) the records whose outcome differs.
 
+    Its JSON (``pairing-rules diff --format json``) is ``model_dump(mode="json")``.
+
+    :param change_counts: how many topics are added, removed, changed and the same
+        (``counts`` in JSON; made from ``changes``).
     :param replay: the records whose check outcome (passed or not) differs.
     :param scores: the records whose rubric, total or grade differs, with the items responsible.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        serialize_by_alias=True,
+        validate_by_name=True,
+        validate_by_alias=True,
+        json_schema_serialization_defaults_required=True,
+    )
 
+    contract: str = CONTRACT_VERSION
     a: str
     b: str
+    change_counts: dict[str, int] = Field(default_factory=dict, alias="counts")
     changes: list[TopicChange]
     replay: list[dict[str, Any]] | None = None
     scores: list[dict[str, Any]] | None = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _counts_of_changes(cls, data: Any) -> Any:
+        """``counts`` is always made from ``changes``, whatever was given."""
+        if not isinstance(data, Mapping) or not isinstance(data.get("changes"), list):
+            return data
+        out = {c.value: 0 for c in Change}
+        for change in data["changes"]:
+            kind = change.change if isinstance(change, TopicChange) else change.get("change")
+            if kind in out:
+                out[str(kind)] += 1
+        rest = {k: v for k, v in data.items() if k not in ("counts", "change_counts")}
+        return {**rest, "counts": out}
+
     def counts(self) -> dict[str, int]:
         """How many topics are added, removed, changed and the same."""
-        out = {c.value: 0 for c in Change}
-        for change in self.changes:
-            out[change.change.value] += 1
-        return out
+        return dict(self.change_counts)
 
     def as_json(self) -> dict[str, Any]:
-        """The JSON contract of ``pairing-rules diff``."""
-        return {
-            "a": self.a,
-            "b": self.b,
-            "counts": self.counts(),
-            "changes": [c.as_json() for c in self.changes],
-            "replay": self.replay,
-            "scores": self.scores,
-        }
+        """The JSON contract of ``pairing-rules diff``: ``model_dump(mode="json")``."""
+        return self.model_dump(mode="json")
 
 
 def _outcomes(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum, StrEnum
 from typing import Any, Final
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_serializer, model_validator
 
 from ._conditions import Condition, gate_open
 from ._i18n import Text
@@ -186,7 +186,12 @@ def _collect(pack: Pack, choices: Choices) -> _Side:
 
 
 class TopicChange(BaseModel):
-    """One topic compared between two packs."""
+    """One topic compared between two packs.
+
+    :param a: the conditions (or provisions) of the first pack under the topic, ``None``
+        where it has none (in JSON: ``{"conditions": [...]}`` or ``null``).
+    :param b: the same, of the second pack.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -199,16 +204,26 @@ class TopicChange(BaseModel):
     #: every difference of a changed topic: ``{field, label, a, b}``
     details: list[dict[str, Any]] = []
 
+    @field_serializer("a", "b")
+    def _side_json(self, side: list[dict[str, Any]] | None) -> dict[str, Any] | None:
+        return None if side is None else {"conditions": side}
+
+    @model_validator(mode="before")
+    @classmethod
+    def _side_read(cls, data: Any) -> Any:
+        """A side as JSON writes it (``{"conditions": [...]}``) read back as its list."""
+        if not isinstance(data, Mapping):
+            return data
+        out = dict(data)
+        for key in ("a", "b"):
+            side = out.get(key)
+            if isinstance(side, Mapping) and set(side) == {"conditions"}:
+                out[key] = side["conditions"]
+        return out
+
     def as_json(self) -> dict[str, Any]:
-        return {
-            "topic": self.topic,
-            "label": self.label.model_dump(),
-            "change": self.change.value,
-            "summary": self.summary.model_dump(),
-            "a": None if self.a is None else {"conditions": self.a},
-            "b": None if self.b is None else {"conditions": self.b},
-            "details": self.details,
-        }
+        """The JSON of the topic: ``model_dump(mode="json")``."""
+        return self.model_dump(mode="json")
 
 
 def _bounds(stated: list[Stated]) -> list[str]:

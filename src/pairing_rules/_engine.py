@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_validator
 
 from ._audit import (
     AuditFinding,
@@ -25,7 +25,9 @@ from ._audit import (
 )
 from ._clock import report_date
 from ._conditions import gate_open
-from ._dataset import Dataset, Rejection
+from ._contract import CONTRACT_VERSION
+from ._dataset import Dataset, Notice, Rejection
+from ._errors import NothingToRunError
 from ._explain import group_finding, requirement_finding
 from ._fields import record_spec
 from ._i18n import Text
@@ -38,7 +40,7 @@ from ._numbers import json_number
 from ._pack import HookCall, Pack, Provenance, provenance_of
 from ._quota import QuotaAuditRow, check_sums, compare_rows
 from ._requirements import FAILING, Finding, Requirement, Status, summarize
-from ._scoring import Input, as_dataset
+from ._scoring import Input, as_dataset, check_overrides, check_pack
 
 
 def _plugin_failure(call: HookCall, hook: str) -> Text:
@@ -78,7 +80,9 @@ class RequirementCheck:
 class RecordCheck(BaseModel):
     """The findings of every requirement on one record."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
 
     id: str
     collection: str
@@ -87,23 +91,34 @@ class RecordCheck(BaseModel):
 
 
 class CheckReport(BaseModel):
-    """The result of ``check``: per-record findings, group findings, progress."""
+    """The result of ``check``: per-record findings, group findings, progress.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    Its JSON (``pairing-rules check --format json``) is ``model_dump(mode="json")``.
 
+    :param contract: the version of the JSON contract.
+    :param notices: problems with the input file as a whole (unknown columns …), when read
+        from a file.
+    """
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
+
+    contract: str = CONTRACT_VERSION
     pack: str
     pack_hash: str
     as_of: dt.date | None
     #: whether ``as_of`` was asked for (``False``: it is the UTC date of the run)
     as_of_given: bool = True
+    interpretations: list[InterpretationUse]
+    summary: dict[str, int] = Field(default_factory=dict)
     results: list[RecordCheck]
     groups: list[Finding]
     rejected: list[Rejection]
     progress: Progress | None
     milestones: list[MilestoneStatus]
-    interpretations: list[InterpretationUse]
-    summary: dict[str, int] = Field(default_factory=dict)
     provenance: Provenance | None = None
+    notices: list[Notice] = Field(default_factory=list)
 
     @property
     def unmet(self) -> bool:
@@ -113,35 +128,8 @@ class CheckReport(BaseModel):
         )
 
     def as_json(self) -> dict[str, Any]:
-        """The JSON contract of ``pairing-rules check``."""
-        return {
-            "pack": self.pack,
-            "pack_hash": self.pack_hash,
-            "as_of": self.as_of.isoformat() if self.as_of else None,
-            "interpretations": [u.model_dump(mode="json") for u in self.interpretations],
-            "summary": self.summary,
-            "results": [
-                {
-                    "id": r.id,
-                    "collection": r.collection,
-                    "passed": r.passed,
-                    "findings": [_finding_json(f) for f in r.findings],
-                }
-                for r in self.results
-            ],
-            "groups": [_finding_json(f) for f in self.groups],
-            "rejected": [r.as_json() for r in self.rejected],
-            "progress": self.progress.as_json() if self.progress else None,
-            "milestones": [m.as_json() for m in self.milestones],
-            "provenance": self.provenance.model_dump(mode="json") if self.provenance else None,
-        }
-
-
-def _finding_json(f: Finding) -> dict[str, Any]:
-    out = f.model_dump(mode="json", exclude={"label"})
-    out["label"] = f.label.model_dump()
-    out["status"] = f.status.value
-    return out
+        """The JSON contract of ``pairing-rules check``: ``model_dump(mode="json")``."""
+        return self.model_dump(mode="json")
 
 
 def check(
@@ -154,10 +142,17 @@ def check(
 ) -> CheckReport:
     """Evaluate every requirement of ``pack`` on ``data``.
 
+    :param pack: the pack (see :func:`pairing_rules.get_pack`).
+    :param data: an input object (its records dicts or record models), a :class:`Dataset`
+        or a list of records.
     :param as_of: the date for milestones and progress (default: today's date in UTC).
     :param interpretations: overrides, ``{interpretation id: value}``.
     :param progress_callback: called with 1 after each record (for a progress bar).
+    :raises ArgumentTypeError: (a :class:`TypeError`) for an argument of the wrong type.
+    :raises InterpretationError: for an unknown interpretation or value.
     """
+    check_pack(pack)
+    check_overrides(interpretations)
     dated = report_date(as_of)
     as_of = dated.date
     choices = pack.choices(interpretations)
@@ -306,36 +301,25 @@ def _progress(
 
 
 class AuditReport(BaseModel):
-    """The inconsistencies of a pack's source document."""
+    """The inconsistencies of a pack's source document.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    Its JSON (``pairing-rules audit --format json``) is ``model_dump(mode="json")``.
+    """
 
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
+
+    contract: str = CONTRACT_VERSION
     pack: str
     pack_hash: str
-    findings: list[AuditFinding]
     interpretations: list[InterpretationUse]
+    findings: list[AuditFinding]
     provenance: Provenance | None = None
 
     def as_json(self) -> dict[str, Any]:
-        """The JSON contract of ``pairing-rules audit``."""
-        return {
-            "pack": self.pack,
-            "pack_hash": self.pack_hash,
-            "interpretations": [u.model_dump(mode="json") for u in self.interpretations],
-            "findings": [
-                {
-                    "code": f.code,
-                    "subject": f.subject,
-                    "message": f.message.model_dump(),
-                    "observed": f.observed,
-                    "expected": f.expected,
-                    "source": f.source.model_dump() if f.source is not None else None,
-                    "related": [s.model_dump() for s in f.related],
-                }
-                for f in self.findings
-            ],
-            "provenance": self.provenance.model_dump(mode="json") if self.provenance else None,
-        }
+        """The JSON contract of ``pairing-rules audit``: ``model_dump(mode="json")``."""
+        return self.model_dump(mode="json")
 
 
 def audit(pack: Pack, *, interpretations: Mapping[str, str] | None = None) -> AuditReport:
@@ -343,6 +327,8 @@ def audit(pack: Pack, *, interpretations: Mapping[str, str] | None = None) -> Au
 
     :param interpretations: overrides (e.g. the rounding rule of a formula table).
     """
+    check_pack(pack)
+    check_overrides(interpretations)
     choices = pack.choices(interpretations)
     definition = pack.definition
     findings: list[AuditFinding] = []
@@ -382,46 +368,78 @@ def audit(pack: Pack, *, interpretations: Mapping[str, str] | None = None) -> Au
 
 
 class QuotaReport(BaseModel):
-    """A quota table as published, with the formula's value per row when audited."""
+    """A quota table as published, with the formula's value per row when audited.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    Its JSON (``pairing-rules quota --format json``) is ``model_dump(mode="json")``: a
+    row names its region and parent under the table's own keys (``county``, ``city``
+    …: :attr:`region_key`, :attr:`parent_key`), has no parent key when it has no
+    parent, and has ``exact``, ``computed`` and ``deviation`` only when audited.
+    """
 
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
+
+    contract: str = CONTRACT_VERSION
     pack: str
     pack_hash: str
     table: str
     label: Text
-    region_key: str
-    parent_key: str
-    region_label: Text
-    parent_label: Text | None
-    rows: list[QuotaAuditRow]
     audited: bool
-    sums: list[dict[str, Any]]
-    total_published: int
     interpretations: list[InterpretationUse]
+    rows: list[QuotaAuditRow] = Field(
+        json_schema_extra={
+            "description": "One object per row: the region (and its parent, where it has one) "
+            "under the table's region_key and parent_key, published, printed and, when audited, "
+            "exact, computed and deviation."
+        }
+    )
+    total_published: int
+    sums: list[dict[str, Any]]
+    region_key: str = "region"
+    parent_key: str = "parent"
+    region_label: Text = Field(default_factory=lambda: Text(zh="地区", en="region"))
+    parent_label: Text | None = None
+    provenance: Provenance | None = None
 
-    def as_json(self) -> dict[str, Any]:
-        """The JSON contract of ``pairing-rules quota``."""
-        rows = []
-        for row in self.rows:
+    @field_serializer("rows")
+    def _rows_json(self, rows: list[QuotaAuditRow]) -> list[dict[str, Any]]:
+        out = []
+        for row in rows:
             item = row.as_json(self.region_key, self.parent_key)
             if row.parent is None:
                 item.pop(self.parent_key)
             if not self.audited:
                 for key in ("exact", "computed", "deviation"):
                     item.pop(key)
+            out.append(item)
+        return out
+
+    @model_validator(mode="before")
+    @classmethod
+    def _rows_read(cls, data: Any) -> Any:
+        """Rows as the JSON names them (``county``, ``city`` …) read back into rows."""
+        if not isinstance(data, Mapping) or not isinstance(data.get("rows"), list):
+            return data
+        region, parent = data.get("region_key", "region"), data.get("parent_key", "parent")
+        rows = []
+        for item in data["rows"]:
+            if isinstance(item, Mapping):
+                item = {
+                    "region": item.get(region),
+                    "parent": item.get(parent),
+                    "published": item.get("published"),
+                    "printed": item.get("printed"),
+                    "exact": item.get("exact"),
+                    "computed": item.get("computed"),
+                    "deviation": item.get("deviation", 0),
+                }
             rows.append(item)
-        return {
-            "pack": self.pack,
-            "pack_hash": self.pack_hash,
-            "table": self.table,
-            "label": self.label.model_dump(),
-            "audited": self.audited,
-            "interpretations": [u.model_dump(mode="json") for u in self.interpretations],
-            "rows": rows,
-            "total_published": self.total_published,
-            "sums": self.sums,
-        }
+        return {**data, "rows": rows}
+
+    def as_json(self) -> dict[str, Any]:
+        """The JSON contract of ``pairing-rules quota``: ``model_dump(mode="json")``."""
+        return self.model_dump(mode="json")
 
 
 def quota(
@@ -431,9 +449,18 @@ def quota(
     audit_rows: bool = False,
     interpretations: Mapping[str, str] | None = None,
 ) -> QuotaReport:
-    """A quota table of ``pack``, with the formula recomputed per row when ``audit_rows``."""
+    """A quota table of ``pack``, with the formula recomputed per row when ``audit_rows``.
+
+    :param table: the quota table's id (default: the pack's first).
+    :param audit_rows: recompute every row by the table's formula.
+    :param interpretations: overrides, ``{interpretation id: value}``.
+    :raises NothingToRunError: (a :class:`ValueError`) when the pack has no quota table.
+    :raises UnknownNameError: (a :class:`KeyError`, code ``unknown_quota_table``).
+    """
+    check_pack(pack)
+    check_overrides(interpretations)
     if not pack.definition.quotas:
-        raise ValueError(f"pack {pack.id} has no quota table")
+        raise NothingToRunError(pack.id, "quota_table")
     spec = pack.quota_table(table) if table else pack.definition.quotas[0]
     choices = pack.choices(interpretations)
     audited = audit_rows and spec.formula is not None
@@ -476,4 +503,5 @@ def quota(
         sums=sums,
         total_published=spec.total(),
         interpretations=choices.uses(spec.interpretation_ids() if audited else set()),
+        provenance=provenance_of(pack),
     )

@@ -29,10 +29,13 @@ from ._compile_ints import COLUMN_LIMIT, DECIMAL_LIMIT, DECIMAL_PLACES, DECIMAL_
 from ._dataset import Notice, Rejection, duplicate_error, validate_records
 from ._fields import record_spec
 from ._i18n import Text
+from ._lazy import LazyModule
 from ._models import Record
 
 if TYPE_CHECKING:
     import polars as pl
+else:  # resolved by typing.get_type_hints, never imported before it is used
+    pl = LazyModule("polars")
 
 __all__ = ["COLUMN_LIMIT", "DECIMAL_LIMIT", "DECIMAL_PLACES", "DECIMAL_SCALE"]
 

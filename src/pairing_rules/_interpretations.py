@@ -14,6 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ._errors import ErrorInfo
 from ._i18n import Text
 from ._provenance import Source
 from ._rules import Cited
@@ -21,12 +22,31 @@ from ._rules import Cited
 INTERPRETATION_ID = r"^[a-z][a-z0-9_]*(\.[a-z0-9_]+)*$"
 
 
-class InterpretationError(ValueError):
-    """An override names an unknown interpretation or a value it does not allow."""
+class InterpretationError(ErrorInfo, ValueError):
+    """An override names an unknown interpretation or a value it does not allow.
 
-    def __init__(self, message: Text) -> None:
+    :param message: what is wrong, in Chinese and English.
+    :param code: ``unknown_interpretation``, ``unknown_interpretation_value`` or
+        ``bad_assignment`` (an override not written ``ID=VALUE``).
+    :param interpretation: the interpretation's id, as given.
+    :param value: the value given.
+    """
+
+    def __init__(
+        self,
+        message: Text,
+        *,
+        code: str = "unknown_interpretation_value",
+        interpretation: str | None = None,
+        value: str | None = None,
+    ) -> None:
         super().__init__(f"{message.zh} / {message.en}")
         self.text = message
+        self.code = code
+        #: the interpretation's id, as given
+        self.interpretation = interpretation
+        self.value = value
+        self.field = "interpretations" if interpretation is None else interpretation
 
 
 class Alternative(BaseModel):
@@ -89,7 +109,9 @@ class Interpretation(Cited, BaseModel):
                         zh=f"解释口径 {self.id} 不接受取值 {value!r}；可选：{'、'.join(self.values)}",
                         en=f"interpretation {self.id} does not accept {value!r}; "
                         f"choose one of: {', '.join(self.values)}",
-                    )
+                    ),
+                    interpretation=self.id,
+                    value=value,
                 )
             return value
         try:
@@ -101,7 +123,9 @@ class Interpretation(Cited, BaseModel):
                 Text(
                     zh=f"解释口径 {self.id} 需要一个数值，收到 {value!r}",
                     en=f"interpretation {self.id} takes a number, got {value!r}",
-                )
+                ),
+                interpretation=self.id,
+                value=value,
             )
         if (self.minimum is not None and number < self.minimum) or (
             self.maximum is not None and number > self.maximum
@@ -111,7 +135,9 @@ class Interpretation(Cited, BaseModel):
                     zh=f"解释口径 {self.id} 的取值应在 {self.minimum} 到 {self.maximum} 之间，收到 {value}",
                     en=f"interpretation {self.id} takes a value between "
                     f"{self.minimum} and {self.maximum}, got {value}",
-                )
+                ),
+                interpretation=self.id,
+                value=value,
             )
         return value
 
@@ -157,7 +183,10 @@ class Choices:
                         zh=f"没有名为 {key} 的解释口径；本规则包的解释口径：{known}",
                         en=f"no interpretation named {key}; this pack has: "
                         f"{', '.join(sorted(self._by_id)) or '(none)'}",
-                    )
+                    ),
+                    code="unknown_interpretation",
+                    interpretation=key,
+                    value=str(value),
                 )
             self._values[key] = interp.check(str(value))
 
@@ -199,7 +228,9 @@ def parse_assignments(items: Iterable[str]) -> dict[str, str]:
                 Text(
                     zh=f"--set 的格式应为 口径编号=取值，收到 {item!r}",
                     en=f"--set takes ID=VALUE, got {item!r}",
-                )
+                ),
+                code="bad_assignment",
+                value=item,
             )
         out[key.strip()] = value.strip()
     return out

@@ -23,13 +23,15 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Final, Literal
+from typing import Annotated, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ._conditions import Condition, FilterSpec, WhenSpec, bind_filter, gate_open
 from ._expr import Expr, Expression
+from ._fields import RecordSpec
 from ._i18n import Text
+from ._interpretations import Choices
 from ._numbers import Rounding, round_exact
 from ._plan import (
     FRACTION_MODES,
@@ -41,10 +43,6 @@ from ._plan import (
 )
 from ._provenance import Source
 from ._rules import Provision, jsonable
-
-if TYPE_CHECKING:
-    from ._fields import RecordSpec
-    from ._interpretations import Choices
 
 IDENT: Final = r"^[a-z][a-z0-9_]*$"
 

@@ -18,9 +18,10 @@ from typing import Any, Final
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from ._contract import JsonNumber
 from ._i18n import Text
 from ._interpretations import Choices
-from ._numbers import format_percent, json_number
+from ._numbers import format_percent
 from ._provenance import Source
 from ._rules import Cited, Provision, jsonable
 
@@ -109,28 +110,21 @@ class Milestone(Cited, BaseModel):
 class MilestoneStatus(BaseModel):
     """A milestone as it stands on a date."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
 
     id: str
     label: Text
     due: dt.date
     state: MilestoneState
-    progress: Decimal | None
-    target_share: Decimal | None
+    progress: JsonNumber | None
+    target_share: JsonNumber | None
     source: Source
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "label": self.label.model_dump(),
-            "due": self.due.isoformat(),
-            "state": self.state.value,
-            "progress": json_number(self.progress) if self.progress is not None else None,
-            "target_share": json_number(self.target_share)
-            if self.target_share is not None
-            else None,
-            "source": self.source.model_dump(),
-        }
+        """The JSON of the milestone: ``model_dump(mode="json")``."""
+        return self.model_dump(mode="json")
 
 
 def milestone_status(
@@ -171,36 +165,29 @@ def milestone_in_force(
 
 
 class Progress(BaseModel):
-    """Observed progress against the milestone in force on a date."""
+    """Observed progress against the milestone in force on a date.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    :param observed_share: done ÷ total, to 4 decimal places (half even); whether it is on
+        track is decided on the exact share.
+    """
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
 
     as_of: dt.date
     done: int
     total: int
-    observed_share: Decimal | None
-    expected_share: Decimal
+    observed_share: JsonNumber | None
+    expected_share: JsonNumber
     milestone: str | None
     on_track: bool | None
     message: Text
     source: Source | None
 
     def as_json(self) -> dict[str, Any]:
-        return {
-            "as_of": self.as_of.isoformat(),
-            "done": self.done,
-            "total": self.total,
-            "observed_share": (
-                json_number(self.observed_share.quantize(Decimal("0.0001")))
-                if self.observed_share is not None
-                else None
-            ),
-            "expected_share": json_number(self.expected_share),
-            "milestone": self.milestone,
-            "on_track": self.on_track,
-            "message": self.message.model_dump(),
-            "source": self.source.model_dump() if self.source else None,
-        }
+        """The JSON of the progress: ``model_dump(mode="json")``."""
+        return self.model_dump(mode="json")
 
 
 def progress(
@@ -232,7 +219,7 @@ def progress(
         as_of=as_of,
         done=done,
         total=total,
-        observed_share=observed,
+        observed_share=observed.quantize(Decimal("0.0001")) if observed is not None else None,
         expected_share=expected,
         milestone=current.id if current else None,
         on_track=on_track,

@@ -22,12 +22,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any, ClassVar, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from ._definition import PackDefinition
+from ._errors import ErrorInfo, UnknownNameError
 from ._fields import record_spec
 from ._i18n import Text
 from ._interpretations import Choices
@@ -44,15 +45,17 @@ if TYPE_CHECKING:
 PACK_FILE: Final = "pack.yaml"
 
 
-class PackError(ValueError):
+class PackError(ErrorInfo, ValueError):
     """A pack that cannot be loaded: invalid file, missing quote, unknown reference.
+
+    Its code is ``invalid_pack``.
 
     :param text: what is wrong, in Chinese and English.
     :param issues: each problem with its place in the pack file (``file:line:column``)
         and its rule (:class:`~pairing_rules.LintIssue`), when the file was checked.
     """
 
-    code: ClassVar[str] = "pack_invalid"
+    code = "invalid_pack"
 
     def __init__(self, message: str, text: Text | None = None, issues: Sequence[Any] = ()) -> None:
         super().__init__(message)
@@ -255,23 +258,46 @@ class Pack:
         return Choices(self.definition.interpretations, overrides)
 
     def rubric(self, rubric_id: str) -> Rubric:
+        """The rubric ``rubric_id``.
+
+        :raises UnknownNameError: (a :class:`KeyError`, code ``unknown_rubric``) when there is none.
+        """
         for rubric in self.definition.rubrics:
             if rubric.id == rubric_id:
                 return rubric
-        known = ", ".join(r.id for r in self.definition.rubrics) or "(none)"
-        raise KeyError(f"pack {self.id} has no rubric {rubric_id!r}; it has: {known}")
+        raise self._unknown("rubric", rubric_id, [r.id for r in self.definition.rubrics])
 
     def quota_table(self, table_id: str) -> QuotaTable:
+        """The quota table ``table_id``.
+
+        :raises UnknownNameError: (a :class:`KeyError`, code ``unknown_quota_table``).
+        """
         for table in self.definition.quotas:
             if table.id == table_id:
                 return table
-        raise KeyError(f"pack {self.id} has no quota table {table_id!r}")
+        raise self._unknown("quota_table", table_id, [q.id for q in self.definition.quotas])
 
     def table(self, table_id: str) -> Table:
+        """The reference table ``table_id``.
+
+        :raises UnknownNameError: (a :class:`KeyError`, code ``unknown_table``).
+        """
         for table in self.definition.tables:
             if table.id == table_id:
                 return table
-        raise KeyError(f"pack {self.id} has no table {table_id!r}")
+        raise self._unknown("table", table_id, [t.id for t in self.definition.tables])
+
+    def _unknown(self, kind: str, name: str, known: list[str]) -> UnknownNameError:
+        what = {
+            "rubric": ("考核细则", "rubric", "rubric"),
+            "quota_table": ("定额表", "quota table", "table"),
+            "table": ("参考表", "reference table", "table"),
+        }[kind]
+        text = Text(
+            zh=f"规则包 {self.id} 没有{what[0]} {name!r}；可选：{'、'.join(known) or '（无）'}",
+            en=f"pack {self.id} has no {what[1]} {name!r}; it has: {', '.join(known) or '(none)'}",
+        )
+        return UnknownNameError(f"unknown_{kind}", text, argument=what[2], name=name)
 
     def collections(self) -> list[str]:
         """The record collections the pack reads, in a stable order."""

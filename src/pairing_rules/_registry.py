@@ -30,11 +30,12 @@ import threading
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import metadata
-from typing import Any, ClassVar, Final
+from typing import Any, Final
 
 import pluggy
 
 from . import _hookspecs
+from ._errors import ErrorInfo
 from ._hookspecs import PROJECT
 from ._i18n import Text
 from ._pack import Origin, Pack, PackError
@@ -45,10 +46,10 @@ AUTOLOAD_ENV: Final = "PAIRING_RULES_DISABLE_PLUGIN_AUTOLOAD"
 CHOOSE_ENV: Final = "PAIRING_RULES_PACK_DIST"
 
 
-class UnknownPackError(LookupError):
-    """No installed pack has the requested id."""
+class UnknownPackError(ErrorInfo, LookupError):
+    """No installed pack has the requested id (code ``unknown_pack``)."""
 
-    code: Final = "unknown_pack"
+    code = "unknown_pack"
 
     def __init__(self, pack_id: str, known: Sequence[str]) -> None:
         names = ", ".join(known) or "(none)"
@@ -58,12 +59,57 @@ class UnknownPackError(LookupError):
         )
         super().__init__(f"{self.text.zh} / {self.text.en}")
         self.pack_id = pack_id
+        self.value = pack_id
+        self.field = "pack"
+
+
+class PackVersionError(ErrorInfo, LookupError):
+    """The installed pack is not the version asked for (``get_pack("cangnan2022==2.0.0")``).
+
+    Its code is ``pack_version_mismatch``.
+
+    :param pack_id: the pack's id.
+    :param wanted: the version pinned.
+    :param installed: the version installed.
+    """
+
+    code = "pack_version_mismatch"
+
+    def __init__(self, pack_id: str, wanted: str, installed: str) -> None:
+        self.text = Text(
+            zh=f"规则包 {pack_id} 已安装的版本是 {installed}，不是指定的 {wanted}；"
+            f"请安装 {pack_id} {wanted}，或改用已安装的版本",
+            en=f"pack {pack_id} is installed at version {installed}, not the {wanted} pinned; "
+            f"install {pack_id} {wanted}, or pin the installed version",
+        )
+        super().__init__(f"{self.text.zh} / {self.text.en}")
+        self.pack_id = pack_id
+        self.wanted = wanted
+        self.installed = installed
+        self.value = f"{pack_id}=={wanted}"
+        self.field = "pack"
+
+
+def split_pin(spec: str) -> tuple[str, str | None]:
+    """``"cangnan2022==2.0.0"`` (or ``"cangnan2022@2.0.0"``, a result's ``pack``) → id and version.
+
+    >>> split_pin("cangnan2022==2.0.0"), split_pin("cangnan2022")
+    (('cangnan2022', '2.0.0'), ('cangnan2022', None))
+    """
+    for separator in ("==", "@"):
+        name, sep, version = spec.partition(separator)
+        if sep and name.strip() and version.strip():
+            return name.strip(), version.strip()
+    return spec.strip(), None
 
 
 class PackLoadError(PackError):
-    """An installed pack that failed to load: its errors, as the loader reported them."""
+    """An installed pack that failed to load: its errors, as the loader reported them.
 
-    code: ClassVar[str] = "pack_load_failed"
+    Its code is ``pack_load_failed``.
+    """
+
+    code = "pack_load_failed"
 
     def __init__(
         self, pack_id: str, errors: Sequence[PluginError], cause: PackError | None = None
@@ -77,12 +123,14 @@ class PackLoadError(PackError):
         super().__init__(text.en, text, cause.issues if cause is not None else ())
         self.pack_id = pack_id
         self.errors = list(errors)
+        self.value = pack_id
+        self.field = "pack"
 
 
-class PackConflictError(LookupError):
-    """A pack id that several distributions offer, none of them chosen."""
+class PackConflictError(ErrorInfo, LookupError):
+    """A pack id that several distributions offer, none of them chosen (code ``pack_conflict``)."""
 
-    code: Final = "pack_conflict"
+    code = "pack_conflict"
 
     def __init__(self, pack_id: str, origins: Sequence[Origin]) -> None:
         shown = "; ".join(o.render() for o in origins)
@@ -95,6 +143,8 @@ class PackConflictError(LookupError):
         super().__init__(f"{self.text.zh} / {self.text.en}")
         self.pack_id = pack_id
         self.origins = list(origins)
+        self.value = pack_id
+        self.field = "pack"
 
 
 @dataclass(frozen=True)
@@ -369,13 +419,26 @@ class Registry:
     def get_pack(self, pack_id: str) -> Pack:
         """The pack ``pack_id``, with the plugins that extend it.
 
+        :param pack_id: the pack's id (``cangnan2022``), or its id pinned to a version:
+            ``cangnan2022==2.0.0`` (or ``cangnan2022@2.0.0``, as a result's ``pack`` reads).
         :raises UnknownPackError: when no plugin offers a pack with that id.
+        :raises PackVersionError: when the installed pack is not the version pinned.
         :raises PackLoadError: when the pack is installed but failed to load.
         :raises PackConflictError: when several distributions offer it and none is chosen.
         """
+        given: object = pack_id
+        if not isinstance(given, str):
+            from ._errors import ArgumentTypeError
+
+            raise ArgumentTypeError(
+                "pack_id", Text(zh="规则包编号（文字）", en="a pack id (str)"), given
+            )
+        pack_id, wanted = split_pin(pack_id)
         with self._lock:
             pack = self._resolve(pack_id)
             if pack is not None:
+                if wanted is not None and pack.version != wanted:
+                    raise PackVersionError(pack_id, wanted, pack.version)
                 return pack
             failure = self._failed.get(pack_id)
             if isinstance(failure, PackConflictError):
@@ -426,7 +489,12 @@ def list_packs(registry: Registry | None = None) -> list[Pack]:
 def get_pack(pack_id: str, registry: Registry | None = None) -> Pack:
     """The installed pack ``pack_id``.
 
+    :param pack_id: the pack's id (``cangnan2022``), or its id pinned to an exact version:
+        ``cangnan2022==2.0.0`` (``cangnan2022@2.0.0``, as a result's ``pack`` reads, is the
+        same pin).  A pinned pack whose installed version differs is refused.
+    :param registry: the registry to ask (default: the installed packs).
     :raises UnknownPackError: when it is not installed.
+    :raises PackVersionError: when the installed version is not the one pinned.
     :raises PackLoadError: when it is installed but failed to load (with its errors).
     :raises PackConflictError: when several distributions offer it and none is chosen.
     """

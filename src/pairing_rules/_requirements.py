@@ -12,19 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ._conditions import Condition, FilterSpec, WhenSpec, bind_filter, gate_open
+from ._fields import RecordSpec
 from ._i18n import Lang, Text
+from ._interpretations import Choices
 from ._plan import EvidencePlan, GroupPlan, RequirementPlan
 from ._provenance import Source
 from ._rules import Provision, Reading, filter_json
-
-if TYPE_CHECKING:
-    from ._fields import RecordSpec
-    from ._interpretations import Choices
 
 IDENT = r"^[a-z][a-z0-9_.]*$"
 
@@ -65,10 +63,11 @@ class Finding(BaseModel):
     record and counts towards its ``passed``; other hook findings are group findings.
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
 
     requirement: str
-    label: Text
     status: Status
     record: str | None = None
     collection: str | None = None
@@ -78,6 +77,7 @@ class Finding(BaseModel):
     #: the passage the finding rests on (``None`` only for a plugin's failed check)
     source: Source | None
     message: Text
+    label: Text
 
     def render(self, lang: Lang = "zh") -> str:
         return f"[{self.status.label.get(lang)}] {self.label.get(lang)}：{self.message.get(lang)}"

@@ -12,12 +12,13 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 from decimal import Decimal
-from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ._conditions import Condition, FilterSpec, WhenSpec, bind_filter, gate_open
+from ._fields import RecordSpec
 from ._i18n import Text
+from ._interpretations import Choices
 from ._items import (
     IDENT,
     AdjustmentItem,
@@ -32,10 +33,6 @@ from ._numbers import Rounding
 from ._plan import GradePlan, RubricPlan, VetoPlan
 from ._provenance import Source
 from ._rules import Provision, Reading, jsonable
-
-if TYPE_CHECKING:
-    from ._fields import RecordSpec
-    from ._interpretations import Choices
 
 __all__ = [
     "AdjustmentItem",

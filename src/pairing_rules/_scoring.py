@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-from ._dataset import Dataset, FieldError, Rejection, load_dataset, validate_records
+from ._contract import CONTRACT_VERSION
+from ._dataset import Dataset, FieldError, Notice, Rejection, load_dataset, validate_records
+from ._errors import ArgumentTypeError, NothingToRunError
 from ._explain import score_sheet
 from ._fields import record_spec
 from ._i18n import Text
@@ -25,34 +27,73 @@ from ._interpret import Outcome, RubricRunner, chooser_of
 from ._interpretations import InterpretationUse
 from ._location import Location
 from ._models import Record, record_key
-from ._pack import Provenance, provenance_of
+from ._pack import Pack, Provenance, provenance_of
 from ._plan import RubricPlan
 from ._results import ScoreSheet
 
-if TYPE_CHECKING:
-    from ._pack import Pack
-
 Input = Dataset | Mapping[str, Any] | Sequence[Any]
+
+
+_DATA_TYPES: Final = Text(
+    zh='输入对象（{"communities": [...]}）、Dataset 或记录列表',
+    en='an input object ({"communities": [...]}), a Dataset or a list of records',
+)
+
+
+def check_pack(pack: Any) -> None:
+    """Refuse anything that is not a :class:`~pairing_rules.Pack`, with a typed error.
+
+    :raises ArgumentTypeError: (a :class:`TypeError`) when ``pack`` is not a pack.
+    """
+    if not isinstance(pack, Pack):
+        raise ArgumentTypeError(
+            "pack",
+            Text(
+                zh="规则包（pairing_rules.get_pack(...) 的返回值）",
+                en="a Pack (as pairing_rules.get_pack(...) returns it)",
+            ),
+            pack,
+        )
+
+
+def check_overrides(interpretations: Any) -> None:
+    """Refuse interpretation overrides that are not a mapping of id to value.
+
+    :raises ArgumentTypeError: (a :class:`TypeError`) when they are not.
+    """
+    if interpretations is not None and not isinstance(interpretations, Mapping):
+        raise ArgumentTypeError(
+            "interpretations",
+            Text(zh="口径编号到取值的映射（dict）", en="a mapping of interpretation id to value"),
+            interpretations,
+        )
 
 
 def as_dataset(pack: Pack, data: Input, collection: str | None = None) -> Dataset:
     """Turn ``data`` into a validated :class:`Dataset` for ``pack``.
 
-    ``data`` is a :class:`Dataset`, an input object (``{"communities": [...]}``),
-    or a sequence of records (models or dicts) of ``collection`` (default: the
-    pack's first collection).
+    ``data`` is a :class:`Dataset`, an input object (``{"communities": [...]}``, whose
+    records may be dicts or record models), or a sequence of records (models or dicts) of
+    ``collection`` (default: the pack's first collection).
+
+    :raises ArgumentTypeError: (a :class:`TypeError`) when ``data`` is none of these: a
+        text is not a list of records, nor is a number.
     """
     if isinstance(data, Dataset):
         return data
     wanted = pack.collections()
     if isinstance(data, Mapping):
         return load_dataset(data, pack.record_types, wanted=wanted)
+    if isinstance(data, str | bytes | bytearray) or not isinstance(data, Sequence):
+        raise ArgumentTypeError("data", _DATA_TYPES, data)
     name = collection or (wanted[0] if wanted else "communities")
     model = pack.record_types[name]
     ready = [r for r in data if isinstance(r, model)]
     if len(ready) == len(data):
         return Dataset(collections={name: list(ready)})
-    raw = [r.model_dump() if isinstance(r, Record) else r for r in data]
+    raw = [
+        r.model_dump() if isinstance(r, Record) and not isinstance(r, model) else r for r in data
+    ]
     records, rejected = validate_records(raw, model, name)
     bad = {r.index for r in rejected}
     origins: list[tuple[int, Location | None]] = [
@@ -72,8 +113,14 @@ class RecordPoints(NamedTuple):
     total: Decimal
     #: the points reachable on the items that apply (bonus excluded)
     max: Decimal
-    #: the grade's id (``excellent`` …)
+    #: the grade's id (``excellent`` …); :attr:`grade_id` names it clearly (a score sheet's
+    #: ``grade`` is the grade's label)
     grade: str
+
+    @property
+    def grade_id(self) -> str:
+        """The grade's id (``excellent`` …), as :attr:`ScoreSheet.grade_id <pairing_rules.ScoreSheet>`."""
+        return self.grade
 
 
 class Explanation:
@@ -107,27 +154,31 @@ class Explanation:
 
 
 class ScoreReport(BaseModel):
-    """The result of scoring: one sheet per scored record, and the rejected records."""
+    """The result of scoring: one sheet per scored record, and the rejected records.
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    Its JSON (``pairing-rules score --format json``) is ``model_dump(mode="json")``.
 
+    :param contract: the version of the JSON contract.
+    :param notices: problems with the input file as a whole (unknown columns …), when read
+        from a file.
+    """
+
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
+
+    contract: str = CONTRACT_VERSION
     pack: str
     pack_hash: str
+    interpretations: list[InterpretationUse]
     results: list[ScoreSheet]
     rejected: list[Rejection]
-    interpretations: list[InterpretationUse]
     provenance: Provenance | None = None
+    notices: list[Notice] = Field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
-        """The JSON contract of ``pairing-rules score``."""
-        return {
-            "pack": self.pack,
-            "pack_hash": self.pack_hash,
-            "interpretations": [u.model_dump(mode="json") for u in self.interpretations],
-            "results": [r.model_dump(mode="json") for r in self.results],
-            "rejected": [r.as_json() for r in self.rejected],
-            "provenance": self.provenance.model_dump(mode="json") if self.provenance else None,
-        }
+        """The JSON contract of ``pairing-rules score``: ``model_dump(mode="json")``."""
+        return self.model_dump(mode="json")
 
 
 class Scorer:
@@ -145,6 +196,8 @@ class Scorer:
         rubric: str | None = None,
         interpretations: Mapping[str, str] | None = None,
     ) -> None:
+        check_pack(pack)
+        check_overrides(interpretations)
         self.pack = pack
         self.choices = pack.choices(interpretations)
         rubrics = pack.definition.rubrics
@@ -264,6 +317,7 @@ def no_rubric(
         loc=location,
         errors=[
             FieldError(
+                code="no_rubric",
                 field="scope",
                 message=Text(
                     zh=f"字段 scope（结对范围）为 {shown}，{pack.id} 没有适用的考核细则（{'、'.join(rubrics)}）；"
@@ -287,11 +341,19 @@ def score(
     """Score every record of ``data`` on ``pack``'s rubrics.
 
     :param pack: the pack (see :func:`pairing_rules.get_pack`).
-    :param data: an input object, a :class:`Dataset` or a list of records.
+    :param data: an input object (its records dicts or record models), a :class:`Dataset`
+        or a list of records.
     :param rubric: score every record on this rubric instead of choosing by ``applies_to``.
     :param interpretations: overrides, ``{interpretation id: value}``.
+    :raises ArgumentTypeError: (a :class:`TypeError`) for an argument of the wrong type.
+    :raises UnknownNameError: (a :class:`KeyError`, code ``unknown_rubric``) for an unknown
+        ``rubric``.
+    :raises InterpretationError: for an unknown interpretation or value.
+    :raises NothingToRunError: (a :class:`ValueError`) when the pack has no rubric.
     """
+    check_pack(pack)
+    check_overrides(interpretations)
     if not pack.definition.rubrics:
-        raise ValueError(f"pack {pack.id} has no rubric to score with")
+        raise NothingToRunError(pack.id, "rubric")
     scorer = Scorer(pack, rubric=rubric, interpretations=interpretations)
     return scorer.run(as_dataset(pack, data, scorer.collections[0]))

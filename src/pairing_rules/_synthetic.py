@@ -13,9 +13,12 @@ import datetime as dt
 from typing import TYPE_CHECKING, Any, Final
 
 from ._frames import require
+from ._lazy import LazyModule
 
 if TYPE_CHECKING:
     import polars as pl
+else:  # resolved by typing.get_type_hints, never imported before it is used
+    pl = LazyModule("polars")
 
 _TYPES: Final = ("融合型", "共建型", "协作型")
 _SCOPES: Final = ("县域内", "市域内", "省域内", "跨地区")

@@ -9,7 +9,14 @@ Four directives, for MyST Markdown pages:
 ``{record-fields} NAME``
     the JSON contract of the record model ``pairing_rules.NAME`` (see :mod:`._records`);
 ``{pack-text} ID``
-    the pack ``ID`` beside its document's text (see :mod:`._texts`).
+    the pack ``ID`` beside its document's text (see :mod:`._texts`);
+``{error-codes}``
+    the table of every error code (see :mod:`._errors`);
+``{result-schema} NAME``
+    the JSON Schema of a result (or of a pack's input, ``input:ID``), as ``pairing-rules
+    schema NAME`` prints it;
+``{api-endpoints}``
+    the server's routes, from its OpenAPI document (see :mod:`._api`).
 
 At ``builder-inited`` one page per installed pack, and an index of them, are
 written to ``packs/`` under the source folder (a folder kept out of git), and
@@ -33,6 +40,7 @@ from sphinx.util.docutils import SphinxDirective
 import pairing_rules as pr
 
 from ._cli import render_cli
+from ._errors import render_error_codes
 from ._packs import GENERATED_DIR, render_pack, write_pages
 from ._records import render_fields
 from ._texts import TEXT_DIR, PackText, text_page, write_text_pages
@@ -41,6 +49,7 @@ __all__ = [
     "GENERATED_DIR",
     "TEXT_DIR",
     "render_cli",
+    "render_error_codes",
     "render_fields",
     "render_pack",
     "setup",
@@ -110,6 +119,40 @@ class RecordFields(MarkdownDirective):
         if not (isinstance(model, type) and issubclass(model, BaseModel)):
             raise self.error(f"pairing_rules.{name} is not a record model")
         return render_fields(model)
+
+
+class ErrorCodes(MarkdownDirective):
+    """``{error-codes}``: every error code, what it concerns, its HTTP status and meaning."""
+
+    def markdown(self) -> str:
+        return render_error_codes()
+
+
+class ResultSchema(MarkdownDirective):
+    """``{result-schema} NAME``: the JSON Schema of a result, generated at build time."""
+
+    required_arguments = 1
+
+    def markdown(self) -> str:
+        import json
+
+        from pairing_rules._result_schema import schema_by_name
+
+        name = self.arguments[0]
+        make = schema_by_name(name)
+        if make is None:
+            raise self.error(f"no schema named {name}")
+        text = json.dumps(make(), ensure_ascii=False, indent=2)
+        return f"```json\n{text}\n```\n"
+
+
+class ApiEndpoints(MarkdownDirective):
+    """``{api-endpoints}``: the server's routes, from its OpenAPI document."""
+
+    def markdown(self) -> str:
+        from ._api import render_endpoints
+
+        return render_endpoints()
 
 
 def _dynamic(env: BuildEnvironment) -> set[str]:
@@ -232,6 +275,9 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("cli-reference", CliReference)
     app.add_directive("record-fields", RecordFields)
     app.add_directive("pack-text", PackText)
+    app.add_directive("error-codes", ErrorCodes)
+    app.add_directive("result-schema", ResultSchema)
+    app.add_directive("api-endpoints", ApiEndpoints)
     app.connect("builder-inited", _write_pack_pages)
     app.connect("autodoc-process-docstring", _drop_class_docstring_of_data)
     app.connect("autodoc-process-docstring", _link_private_modules)

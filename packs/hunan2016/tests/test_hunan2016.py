@@ -788,9 +788,11 @@ def test_check_json_shape(pack: Pack) -> None:
     report = check(pack, data, as_of=AS_OF)
     out = report.as_json()
     assert set(out) == {
+        "contract",
         "pack",
         "pack_hash",
         "as_of",
+        "as_of_given",
         "interpretations",
         "summary",
         "results",
@@ -799,6 +801,7 @@ def test_check_json_shape(pack: Pack) -> None:
         "progress",
         "milestones",
         "provenance",
+        "notices",
     }
     assert out["pack"] == "hunan2016@2.0.0" and out["pack_hash"] == pack.content_hash
     assert out["as_of"] == "2017-06-30"

@@ -966,9 +966,11 @@ def test_check_json_shape(pack: Pack) -> None:
     }
     data = run(pack, [{**UR, "supported_key_village": True}], [assignment]).as_json()
     assert set(data) == {
+        "contract",
         "pack",
         "pack_hash",
         "as_of",
+        "as_of_given",
         "interpretations",
         "summary",
         "results",
@@ -977,6 +979,7 @@ def test_check_json_shape(pack: Pack) -> None:
         "progress",
         "milestones",
         "provenance",
+        "notices",
     }
     assert data["pack"] == "shandong2016@2.0.0" and data["as_of"] == "2017-06-30"
     result, assignment = data["results"]

@@ -40,7 +40,10 @@ def add_parsers(sub: Any, common: Any, interpretation_options: Any) -> None:
         metavar="NAME",
         nargs="?",
         default="pack",
-        help="pack：pack.yaml 的结构（默认） / pack: the structure of pack.yaml (default)",
+        help="pack：pack.yaml 的结构（默认）；score、check、audit、quota、diff、packs、pack-list、"
+        "show、error：结果的 JSON；input:规则包编号：该规则包的输入 / pack: the structure of "
+        "pack.yaml (default); score, check, audit, quota, diff, packs, pack-list, show, error: "
+        "a result's JSON; input:ID: the input of pack ID",
     )
     p.add_argument("--out", metavar="FILE", help="写入文件 / write to a file (.json)")
     common(p, fmt=False)
@@ -116,14 +119,15 @@ def load_pack_arg(name: str, usage_error: Any) -> Any:
 
 
 def cmd_schema(args: argparse.Namespace, lang: Lang, usage_error: Any) -> int:
+    from .._result_schema import RESULT_NAMES, schema_by_name
     from .._schema import SCHEMAS
 
-    make = SCHEMAS.get(args.name)
+    make = SCHEMAS.get(args.name) or schema_by_name(args.name)
     if make is None:
-        known = "、".join(SCHEMAS)
+        names = [*SCHEMAS, *RESULT_NAMES, "input:ID"]
         raise usage_error(
-            f"没有名为 {args.name} 的 schema；可选：{known}",
-            f"no schema named {args.name}; one of: {', '.join(SCHEMAS)}",
+            f"没有名为 {args.name} 的 schema；可选：{'、'.join(names)}",
+            f"no schema named {args.name}; one of: {', '.join(names)}",
         )
     if args.out is None:
         from ._shared import print_json

@@ -144,6 +144,7 @@ def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
     dataset = read_dataset(args.input, pack.record_types, pack.collections())
     with ProgressBar(dataset.size, "检查" if lang == "zh" else "checking") as bar:
         report = check(pack, dataset, as_of=as_of, interpretations=overrides, progress_callback=bar)
+    report = report.model_copy(update={"notices": list(dataset.notices)})
     if args.out:
         from pathlib import Path
 
@@ -165,9 +166,7 @@ def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
                 errors="backslashreplace",
             )
     if args.format == "json":
-        print_json(
-            {**report.as_json(), "notices": [n.model_dump(mode="json") for n in dataset.notices]}
-        )
+        print_json(report.model_dump(mode="json"))
     else:
         _render.check_text(report, lang)
     _render.notices_to_stderr(dataset.notices, lang)
@@ -352,6 +351,12 @@ def _cmd_coverage(args: argparse.Namespace, lang: Lang) -> int:
     return _coverage.run(args, lang)
 
 
+def _cmd_serve(args: argparse.Namespace, lang: Lang) -> int:
+    from . import _serve
+
+    return _serve.run(args, lang, UsageError)
+
+
 COMMANDS: Final[dict[str, Callable[[argparse.Namespace, Lang], int]]] = {
     "packs": _cmd_packs,
     "show": _cmd_show,
@@ -366,4 +371,5 @@ COMMANDS: Final[dict[str, Callable[[argparse.Namespace, Lang], int]]] = {
     "lint": _cmd_lint,
     "schema": _cmd_schema,
     "coverage": _cmd_coverage,
+    "serve": _cmd_serve,
 }

@@ -271,6 +271,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _common(p)
 
+    from . import _serve
+
+    _serve.add_parser(sub, _common)
+
     p = sub.add_parser("quota", help="任务分解表及公式核算 / quota table and formula audit")
     p.add_argument("pack", metavar="PACK")
     p.add_argument("--table", metavar="ID", help="定额表编号 / quota table id")
@@ -319,10 +323,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     from ._commands import COMMANDS
 
     handler = COMMANDS[args.command]
-    from .._errors import OutputError
-    from .._interpretations import InterpretationError
-    from .._pack import PackError
-    from .._registry import PackConflictError, UnknownPackError
+    from .._errors import ErrorInfo, OutputError
     from ..io._errors import InputError
 
     try:
@@ -331,7 +332,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         return handler(args, lang)
     except (InputError, OutputError) as exc:
         error(exc.render(lang))
-    except (UnknownPackError, InterpretationError, PackConflictError, PackError) as exc:
+    except ErrorInfo as exc:  # an unknown pack, interpretation, rubric; a pinned version …
         error(exc.text.get(lang))
     except UsageError as exc:
         error(exc.text.get(lang))

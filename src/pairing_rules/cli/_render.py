@@ -32,55 +32,17 @@ def _t(text: Text, lang: Lang) -> str:
 
 
 def pack_summary(pack: Pack) -> dict[str, Any]:
-    """The ``packs --format json`` object of one pack."""
-    doc = pack.document
-    return {
-        "id": pack.id,
-        "version": pack.version,
-        "title": doc.title,
-        "issuer": doc.issuer,
-        "doc_number": doc.doc_number,
-        "published": doc.published.isoformat() if doc.published else None,
-        "year": doc.year,
-        "label": pack.definition.label.model_dump(),
-        "content_hash": pack.content_hash,
-        "collections": pack.collections(),
-        "rubrics": [r.id for r in pack.definition.rubrics],
-        "origin": pack.origin.model_dump(mode="json") if pack.origin is not None else None,
-        "extensions": [e.model_dump(mode="json") for e in pack.extensions],
-    }
+    """The ``packs --format json`` object of one pack (a :class:`~pairing_rules.PackSummary`)."""
+    from .._pack_info import pack_summary as summary
+
+    return summary(pack).model_dump(mode="json")
 
 
 def pack_detail(pack: Pack) -> dict[str, Any]:
-    """The ``show --format json`` object."""
-    d = pack.definition
-    return {
-        "id": pack.id,
-        "version": pack.version,
-        "content_hash": pack.content_hash,
-        "label": d.label.model_dump(),
-        "document": pack.document.metadata(),
-        "collections": pack.collections(),
-        "provisions": [p.model_dump(mode="json") for p in pack.provisions()],
-        "interpretations": [i.model_dump(mode="json") for i in d.interpretations],
-        "rubrics": [
-            {
-                "id": r.id,
-                "label": r.label.model_dump(),
-                "declared_total": format_number(r.declared_total),
-                "items": [
-                    {
-                        "id": i.id,
-                        "kind": i.kind,
-                        "label": i.label.model_dump(),
-                        "points": format_number(i.points),
-                    }
-                    for i in r.items
-                ],
-            }
-            for r in d.rubrics
-        ],
-    }
+    """The ``show --format json`` object (a :class:`~pairing_rules.PackDetail`)."""
+    from .._pack_info import pack_detail as detail
+
+    return detail(pack).model_dump(mode="json")
 
 
 def packs_table(packs: Sequence[Pack], lang: Lang) -> None:

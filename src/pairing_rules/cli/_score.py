@@ -36,16 +36,15 @@ class Sink(Protocol):
     def discard(self) -> None: ...
 
 
-def _tail(scorer: Scorer, rejected: Sequence[Rejection], notices: Sequence[Notice] | None) -> Any:
+def _tail(scorer: Scorer, rejected: Sequence[Rejection], notices: Sequence[Notice]) -> Any:
+    """The keys of a score report after its results, as the model dumps them."""
     from .._pack import provenance_of
 
-    tail: dict[str, Any] = {
-        "rejected": [r.as_json() for r in rejected],
+    return {
+        "rejected": [r.model_dump(mode="json") for r in rejected],
         "provenance": provenance_of(scorer.pack).model_dump(mode="json"),
+        "notices": [n.model_dump(mode="json") for n in notices],
     }
-    if notices is not None:
-        tail["notices"] = [n.model_dump(mode="json") for n in notices]
-    return tail
 
 
 class _Decoded:
@@ -86,14 +85,13 @@ def _binary(stream: Any) -> Any:
 class JsonSink:
     """The score report's JSON, to a file (atomically) or to standard output."""
 
-    def __init__(self, scorer: Scorer, path: str | None, *, notices: bool) -> None:
+    def __init__(self, scorer: Scorer, path: str | None) -> None:
         from ..io._atomic import AtomicFile
         from ..io._report_json import ScoreJson
 
         self.scorer = scorer
         self.file = AtomicFile(path) if path is not None else None
         out: Any = self.file.file if self.file is not None else _binary(sys.stdout)
-        self.with_notices = notices
         try:
             self.json = ScoreJson(
                 out,
@@ -110,7 +108,7 @@ class JsonSink:
         self.json.add(explained)
 
     def finish(self, rejected: Sequence[Rejection], notices: Sequence[Notice]) -> None:
-        self.json.finish(_tail(self.scorer, rejected, notices if self.with_notices else None))
+        self.json.finish(_tail(self.scorer, rejected, notices))
         if self.file is not None:
             self.file.commit()
 
@@ -166,6 +164,7 @@ class SheetsSink:
             rejected=list(rejected),
             interpretations=self.scorer.interpretations,
             provenance=provenance_of(self.scorer.pack),
+            notices=list(notices),
         )
         self.write(report, notices)
 
@@ -210,9 +209,9 @@ def score_command(
 
                 sinks.append(SheetsSink(scorer, html))
             else:
-                sinks.append(JsonSink(scorer, out, notices=False))
+                sinks.append(JsonSink(scorer, out))
         if fmt == "json":
-            sinks.append(JsonSink(scorer, None, notices=True))
+            sinks.append(JsonSink(scorer, None))
         else:
             sinks.append(_render.ScoreTextSink(scorer, lang, out))
         for item in scorer.iter_explained(entries):

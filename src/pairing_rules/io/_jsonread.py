@@ -58,11 +58,14 @@ def parse_json(data: bytes, where: Location) -> tuple[Any, bool]:
                 en=f"the JSON file is not UTF-8 (byte {exc.start})",
             ),
             where,
+            code="not_json",
         ) from None
     text = text.lstrip(_BOM)
     if not text.strip():
         raise InputError(
-            Text(zh="文件为空，没有任何数据", en="the file is empty: there is no data"), where
+            Text(zh="文件为空，没有任何数据", en="the file is empty: there is no data"),
+            where,
+            code="no_records",
         )
     _seen_duplicates[0] = False
     try:
@@ -75,6 +78,7 @@ def parse_json(data: bytes, where: Location) -> tuple[Any, bool]:
                 en=f"not valid JSON: line {exc.lineno} column {exc.colno}: {exc.msg}",
             ),
             where,
+            code="not_json",
         ) from None
     except RecursionError:
         raise InputError(
@@ -83,6 +87,7 @@ def parse_json(data: bytes, where: Location) -> tuple[Any, bool]:
                 en='the JSON nests too deeply to be read (the input is a shallow {"communities": [{…}, …]})',
             ),
             where,
+            code="not_json",
         ) from None
     except ValueError as exc:  # e.g. an integer with more digits than Python converts
         raise InputError(
@@ -100,6 +105,7 @@ def top_level_duplicates(raw: Any, where: Location) -> None:
                 en=f"the top-level key {', '.join(repr(k) for k in raw.duplicates)} occurs more than once; merge them",
             ),
             where,
+            code="not_json",
         )
 
 
@@ -112,6 +118,7 @@ def record_problems(item: Any) -> list[FieldError]:
         if depth > RECORD_DEPTH:
             out.append(
                 FieldError(
+                    code="too_deep",
                     field=path.split(".", 1)[0].split("[", 1)[0] or None,
                     message=Text(
                         zh=f"{path or '记录'} 嵌套超过 {RECORD_DEPTH} 层",
@@ -125,6 +132,7 @@ def record_problems(item: Any) -> list[FieldError]:
                 name = f"{path}.{key}" if path else key
                 out.append(
                     FieldError(
+                        code="duplicate_key",
                         field=name,
                         message=Text(
                             zh=f"字段 {name} 出现了不止一次（JSON 中的重复键）",

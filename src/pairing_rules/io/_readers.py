@@ -131,7 +131,9 @@ def open_records(
             raise InputError(text, where)
         if not text.strip():
             raise InputError(
-                Text(zh="文件为空，没有任何数据", en="the file is empty: there is no data"), where
+                Text(zh="文件为空，没有任何数据", en="the file is empty: there is no data"),
+                where,
+                code="no_records",
             )
         table = Table(
             loc=Location(file=file.name),
@@ -159,6 +161,7 @@ def open_records(
                 en=f"the {suffix} format is not supported: save the file as .xlsx",
             ),
             where,
+            code="unsupported_file_type",
         )
     if file.is_dir():
         raise folder_error(where)
@@ -168,6 +171,7 @@ def open_records(
             en=f"unsupported file type {suffix or '(no extension)'}; use .json, .csv, .xlsx, .xls or .ods",
         ),
         where,
+        code="unsupported_file_type",
     )
 
 
@@ -257,6 +261,7 @@ def _json_stream(
                 en='the input must be a JSON object, e.g. {"communities": [...]}',
             ),
             where,
+            code="not_an_object",
         )
     top_level_duplicates(raw, where)
     known = dict(record_types)
@@ -272,16 +277,21 @@ def _json_stream(
                     en=f"unknown collection {key!r}; known collections: {', '.join(known)}",
                 ),
                 where,
+                code="unknown_collection",
             )
         if not isinstance(value, list):
             raise InputError(
-                Text(zh=f"{key} 应为一个数组（列表）", en=f"{key} must be an array (list)"), where
+                Text(zh=f"{key} 应为一个数组（列表）", en=f"{key} must be an array (list)"),
+                where,
+                code="not_a_list",
             )
         if len(value) > limit:
             raise too_many_rows(where, limit)
         collections.append((key, value))
     if not any(items for _key, items in collections):
-        raise InputError(Text(zh="输入中没有任何记录", en="the input holds no record"), where)
+        raise InputError(
+            Text(zh="输入中没有任何记录", en="the input holds no record"), where, code="no_records"
+        )
     record_loc = Location(file=file.name)
 
     def part(
@@ -335,6 +345,7 @@ def _tables_stream(
                     "(use a template made by pairing-rules template)",
                 ),
                 where,
+                code="no_data_sheet",
             )
         table = tables[0]
         name = _best_collection(table, record_types, wanted)
@@ -360,6 +371,7 @@ def _tables_stream(
                 en="there is no data row (the file or sheet is empty, or holds only a header)",
             ),
             where,
+            code="no_records",
         )
 
     # a reader's own generator is handed out as it is: one generator less per record

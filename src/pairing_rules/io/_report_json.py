@@ -1,13 +1,15 @@
 """JSON reports written as records are scored.
 
-A score report is one JSON object (``pack``, ``pack_hash``, ``interpretations``,
-``results``, ``rejected``, ``provenance`` and, from the command line,
-``notices``); its ``results`` are written one record at a time, each the
-``model_dump(mode="json")`` of its :class:`~pairing_rules.ScoreSheet`
-(:class:`~pairing_rules._explain.SheetJSON` makes it without building the
-models).  The layout suits files of any size: each top-level key on a line of
-its own, and each result on a line of its own.  A report written to a file goes
-to a temporary file beside it and is renamed into place when complete.
+A score report is one JSON object (``contract``, ``pack``, ``pack_hash``,
+``interpretations``, ``results``, ``rejected``, ``provenance``, ``notices``): the
+``model_dump(mode="json")`` of a :class:`~pairing_rules.ScoreReport`, byte for byte
+as :func:`score_report_bytes` lays the model's dump out.  Its ``results`` are
+written one record at a time, each the ``model_dump(mode="json")`` of its
+:class:`~pairing_rules.ScoreSheet` (:class:`~pairing_rules._explain.SheetJSON`
+makes it without building the models).  The layout suits files of any size:
+each top-level key on a line of its own, and each result on a line of its own.
+A report written to a file goes to a temporary file beside it and is renamed
+into place when complete.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import IO, Any
 
 import orjson
 
+from .._contract import CONTRACT_VERSION
 from .._explain import SheetJSON
 from .._models import record_key
 from .._plan import RubricPlan
@@ -133,6 +136,7 @@ class ScoreJson:
         self.report = JsonReport(
             out,
             {
+                "contract": CONTRACT_VERSION,
                 "pack": pack,
                 "pack_hash": pack_hash,
                 "interpretations": [u.model_dump(mode="json") for u in interpretations],
@@ -148,3 +152,29 @@ class ScoreJson:
     def finish(self, tail: Mapping[str, Any]) -> None:
         """Write ``rejected`` and the other closing keys."""
         self.report.finish(tail)
+
+
+def streamed_bytes(dumped: Mapping[str, Any], streamed: str) -> bytes:
+    """A report's JSON (its ``model_dump(mode="json")``) in the streamed layout.
+
+    The keys before ``streamed`` head it, ``streamed``'s items follow one a line, the
+    keys after it close it: the bytes :class:`JsonReport` writes for the same report.
+    """
+    import io
+
+    keys = list(dumped)
+    at = keys.index(streamed)
+    out = io.BytesIO()
+    report = JsonReport(out, {k: dumped[k] for k in keys[:at]}, streamed)
+    for item in dumped[streamed]:
+        report.add(item)
+    report.finish({k: dumped[k] for k in keys[at + 1 :]})
+    return out.getvalue()
+
+
+def score_report_bytes(report: Any) -> bytes:
+    """A :class:`~pairing_rules.ScoreReport` as ``pairing-rules score --format json`` writes it.
+
+    The bytes are those of ``report.model_dump(mode="json")``, laid out a result a line.
+    """
+    return streamed_bytes(report.model_dump(mode="json"), "results")

@@ -12,9 +12,12 @@ from typing import TYPE_CHECKING, Any
 
 from .._frames import require
 from .._i18n import Text
+from .._lazy import LazyModule
 
 if TYPE_CHECKING:
     import polars as pl
+else:  # resolved by typing.get_type_hints, never imported before it is used
+    pl = LazyModule("polars")
 
 
 def read_table(path: str | Path) -> pl.DataFrame:

@@ -65,7 +65,9 @@ def read_input_bytes(path: Path) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     except FileNotFoundError:
-        raise InputError(Text(zh="文件不存在", en="no such file"), where) from None
+        raise InputError(
+            Text(zh="文件不存在", en="no such file"), where, code="file_not_found"
+        ) from None
     except IsADirectoryError:
         raise folder_error(where) from None
     except OSError as exc:
@@ -118,6 +120,7 @@ def too_large(where: Location, size: int, limit: int, *, unpacked: bool = False)
             en=f"{what_en} is too large ({size} bytes, limit {limit} bytes); split it or set PAIRING_RULES_MAX_BYTES",
         ),
         where,
+        code="file_too_large",
     )
 
 
@@ -143,6 +146,7 @@ def too_many_rows(where: Location, limit: int, *, reach: int | None = None) -> I
             en=f"more than {limit} data rows{far_en} split the file (or set PAIRING_RULES_MAX_ROWS)",
         ),
         where,
+        code="too_many_rows",
     )
 
 
@@ -467,7 +471,7 @@ class TableReader:
                             index=index,
                             location=loc.render("zh"),
                             loc=loc,
-                            errors=[FieldError(field=None, message=cells)],
+                            errors=[FieldError(code="invalid_value", field=None, message=cells)],
                         )
                     )
                     index += 1
@@ -564,6 +568,7 @@ class TableReader:
 
 def _merged(text: str) -> FieldError:
     return FieldError(
+        code="merged_cells",
         field=None,
         message=Text(
             zh=f"本行位于合并单元格 {text} 中",
@@ -578,6 +583,7 @@ def _marked(table: Table, r: int, c: int, key: str, letter: str) -> FieldError |
         return _error_cell(key, letter, code)
     if (r, c) in table.formulas:
         return FieldError(
+            code="formula_without_value",
             field=key,
             column=letter,
             message=Text(
@@ -592,6 +598,7 @@ def _marked(table: Table, r: int, c: int, key: str, letter: str) -> FieldError |
 
 def _error_cell(key: str, letter: str, code: str) -> FieldError:
     return FieldError(
+        code="spreadsheet_error",
         field=key,
         column=letter,
         value=code,

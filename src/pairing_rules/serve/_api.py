@@ -1,0 +1,271 @@
+"""The REST API under ``/api/v1``: packs, score, check, audit, quota, template.
+
+Every answer is JSON unless a report is asked for (``format=xlsx|html`` or the
+``Accept`` header); a result is the JSON contract of its public model.  A
+request wrong as a whole is answered 4xx with ``{"contract", "error": {code,
+message, loc, value}}``; rejected records come back in a 200 answer's
+``rejected``, the valid ones processed.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any, Final
+from urllib.parse import quote
+
+import orjson
+from fastapi import APIRouter, Query, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import Response
+
+from .._engine import AuditReport, CheckReport, QuotaReport, audit, quota
+from .._errors import ErrorResponse
+from .._i18n import Lang
+from .._interpretations import parse_assignments
+from .._pack import Pack
+from .._pack_info import PackDetail, PackList, pack_detail, pack_summary
+from .._registry import Registry
+from .._scoring import ScoreReport
+from ._inputs import kind_of, read_request
+from ._jobs import FORMATS, Result, Scorers, check_result, score_result, template_result
+from ._settings import Settings
+
+_ERRORS: Final[dict[int | str, dict[str, Any]]] = {
+    code: {"model": ErrorResponse, "description": text}
+    for code, text in (
+        (400, "请求格式不正确 / a malformed request"),
+        (404, "没有该规则包 / no such pack"),
+        (406, "不支持的结果格式 / an unsupported result format"),
+        (413, "上传过大或记录过多 / an upload too large, or too many records"),
+        (415, "不支持的文件类型 / an unsupported file type"),
+        (422, "无法处理的请求（未知的口径、考核细则、集合……）/ a request that cannot be run"),
+    )
+}
+
+_REPORTS: Final = {
+    FORMATS["xlsx"][0]: {"schema": {"type": "string", "format": "binary"}},
+    "text/html": {"schema": {"type": "string"}},
+}
+
+_OPTIONS: Final = {
+    "set": {
+        "type": "array",
+        "items": {"type": "string"},
+        "description": "口径覆盖 ID=VALUE（可重复） / an interpretation override ID=VALUE (repeatable)",
+    },
+    "rubric": {"type": "string", "description": "考核细则 / the rubric for every record"},
+    "as_of": {"type": "string", "format": "date", "description": "检查日期 / the date of a check"},
+}
+
+
+def _body(what: str) -> dict[str, Any]:
+    return {
+        "requestBody": {
+            "required": True,
+            "description": f"The records to {what}: a JSON body, or a file upload.",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["data"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "data": {
+                                "type": "object",
+                                "description": 'The input object {"communities": [...]}: its '
+                                "JSON Schema is the pack's input_schema (GET /packs/{id}).",
+                            },
+                            "interpretations": {
+                                "type": "object",
+                                "additionalProperties": {"type": "string"},
+                                "description": "Overrides {interpretation id: value}.",
+                            },
+                            "rubric": {"type": "string"},
+                            "as_of": {"type": "string", "format": "date"},
+                        },
+                    }
+                },
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {
+                                "type": "string",
+                                "format": "binary",
+                                "description": ".xlsx, .xls, .ods, .csv or .json",
+                            },
+                            **_OPTIONS,
+                        },
+                    }
+                },
+            },
+        }
+    }
+
+
+def _download(result: Result, kind: str) -> Response:
+    headers = {}
+    if kind != "json":
+        ascii_name = "".join(
+            c if (c.isascii() and c.isalnum()) or c in ".-_" else "_" for c in result.filename
+        )
+        headers["Content-Disposition"] = (
+            f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(result.filename)}"
+        )
+    return Response(result.body, media_type=result.media_type, headers=headers)
+
+
+def _json(value: Any) -> Response:
+    return Response(orjson.dumps(value), media_type="application/json")
+
+
+def _lang(lang: str) -> Lang:
+    return "en" if lang == "en" else "zh"
+
+
+def make_router(registry: Registry, settings: Settings, scorers: Scorers) -> APIRouter:
+    """The ``/api/v1`` routes, serving the packs of ``registry`` within ``settings``."""
+    router = APIRouter(prefix="/api/v1")
+
+    def pack_of(pack_id: str) -> Pack:
+        return registry.get_pack(pack_id)
+
+    @router.get("/packs", response_model=PackList, summary="已安装的规则包 / the installed packs")
+    def list_packs() -> Response:
+        packs = [pack_summary(p) for p in registry.list_packs()]
+        return _json(PackList(packs=packs).model_dump(mode="json"))
+
+    @router.get(
+        "/packs/{pack_id}",
+        response_model=PackDetail,
+        responses={404: _ERRORS[404]},
+        summary="规则包详情 / a pack: provisions, interpretations, rubrics, input schema",
+    )
+    def show_pack(pack_id: str) -> Response:
+        return _json(pack_detail(pack_of(pack_id)).model_dump(mode="json"))
+
+    @router.post(
+        "/packs/{pack_id}/score",
+        response_model=ScoreReport,
+        responses={200: {"content": _REPORTS}, **_ERRORS},
+        openapi_extra=_body("score"),
+        summary="评分 / score records",
+    )
+    async def score(
+        pack_id: str,
+        request: Request,
+        format: Annotated[str | None, Query(description="json（默认）、xlsx 或 html")] = None,
+        lang: Annotated[
+            str, Query(description="报告语言 / the report's language: zh or en")
+        ] = "zh",
+    ) -> Response:
+        pack = pack_of(pack_id)
+        kind = kind_of(request, format)
+        with tempfile.TemporaryDirectory(prefix="pairing-rules-") as name:
+            folder = Path(name)
+            upload = await read_request(request, folder)
+            scorer = await run_in_threadpool(scorers.get, pack, upload.overrides, upload.rubric)
+            result = await run_in_threadpool(
+                score_result,
+                pack,
+                scorer,
+                upload,
+                kind=kind,
+                lang=_lang(lang),
+                folder=folder,
+                limit=settings.max_records,
+            )
+        return _download(result, kind)
+
+    @router.post(
+        "/packs/{pack_id}/check",
+        response_model=CheckReport,
+        responses={200: {"content": _REPORTS}, **_ERRORS},
+        openapi_extra=_body("check"),
+        summary="检查各项要求 / check records against the requirements",
+    )
+    async def check(
+        pack_id: str,
+        request: Request,
+        format: Annotated[str | None, Query(description="json（默认）、xlsx 或 html")] = None,
+        lang: Annotated[
+            str, Query(description="报告语言 / the report's language: zh or en")
+        ] = "zh",
+    ) -> Response:
+        pack = pack_of(pack_id)
+        kind = kind_of(request, format)
+        with tempfile.TemporaryDirectory(prefix="pairing-rules-") as name:
+            folder = Path(name)
+            upload = await read_request(request, folder)
+            pack.choices(upload.overrides)  # an unknown interpretation before any reading
+            result = await run_in_threadpool(
+                check_result,
+                pack,
+                upload,
+                kind=kind,
+                lang=_lang(lang),
+                folder=folder,
+                limit=settings.max_records,
+            )
+        return _download(result, kind)
+
+    @router.get(
+        "/packs/{pack_id}/audit",
+        response_model=AuditReport,
+        responses={404: _ERRORS[404], 422: _ERRORS[422]},
+        summary="文件自身不一致之处 / the document's inconsistencies",
+    )
+    def audit_pack(
+        pack_id: str,
+        set: Annotated[list[str] | None, Query(description="ID=VALUE（可重复）")] = None,
+    ) -> Response:
+        report = audit(pack_of(pack_id), interpretations=parse_assignments(set or []))
+        return _json(report.model_dump(mode="json"))
+
+    @router.get(
+        "/packs/{pack_id}/quota",
+        response_model=QuotaReport,
+        responses={404: _ERRORS[404], 422: _ERRORS[422]},
+        summary="定额表及公式核算 / a quota table, audited row by row if asked",
+    )
+    def quota_table(
+        pack_id: str,
+        table: Annotated[str | None, Query(description="定额表编号 / the quota table")] = None,
+        audit: Annotated[bool, Query(description="按公式逐行核算 / recompute every row")] = False,
+        set: Annotated[list[str] | None, Query(description="ID=VALUE（可重复）")] = None,
+    ) -> Response:
+        report = quota(
+            pack_of(pack_id),
+            table=table,
+            audit_rows=audit,
+            interpretations=parse_assignments(set or []),
+        )
+        return _json(report.model_dump(mode="json"))
+
+    @router.get(
+        "/packs/{pack_id}/template",
+        responses={
+            200: {
+                "content": {FORMATS["xlsx"][0]: {"schema": {"type": "string", "format": "binary"}}}
+            },
+            404: _ERRORS[404],
+        },
+        response_class=Response,
+        summary="填报模板 / the input workbook to fill in",
+    )
+    async def template(
+        pack_id: str,
+        lang: Annotated[
+            str, Query(description="模板语言 / the template's language: zh or en")
+        ] = "zh",
+    ) -> Response:
+        pack = pack_of(pack_id)
+        with tempfile.TemporaryDirectory(prefix="pairing-rules-") as name:
+            result = await run_in_threadpool(
+                template_result, pack, lang=_lang(lang), folder=Path(name)
+            )
+        return _download(result, "xlsx")
+
+    return router
