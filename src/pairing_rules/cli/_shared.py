@@ -58,6 +58,6 @@ def parse_date(value: str) -> dt.date:
         return dt.date.fromisoformat(value)
     except ValueError:
         raise UsageError(
-            f"--as-of 应为日期 YYYY-MM-DD，收到 {value!r}",
+            f"--as-of 应为日期，如 2022-06-30，收到 {value!r}",
             f"--as-of takes a date YYYY-MM-DD, got {value!r}",
         ) from None

@@ -20,7 +20,7 @@ from typing import IO, Any
 import orjson
 
 from .._explain import SheetJSON
-from .._models import record_key
+from .._models import record_key, record_name
 from .._plan import RubricPlan
 
 
@@ -107,6 +107,8 @@ class SheetBytes:
             (
                 b'{"id":',
                 dumps(record_key(record)),
+                b',"name":',
+                dumps(record_name(record)),
                 self._head,
                 totals[1:-1],
                 b',"items":[',
