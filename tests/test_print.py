@@ -11,10 +11,15 @@ import json
 import re
 import shutil
 import subprocess
+import unicodedata
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pairing_rules.io._xlsx import display_width
 
 from .leaks import run_cli
 
@@ -191,3 +196,29 @@ def test_no_column_is_cut_or_wraps_a_character_per_line(
         assert layout["cut"] == [], name  # no header or cell cut
         assert layout["wrapped"] == [], name  # numbers, statuses, grades on one line
         assert layout["perchar"] == [], name
+
+
+@given(st.text(alphabet=st.characters(exclude_categories=("Cs", "Cn")), max_size=40))
+def test_a_column_is_as_wide_as_its_text_shows(text: str) -> None:
+    # two columns for each East Asian wide or full-width character, as Unicode's own table says
+    expected = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    assert display_width(text) == expected
+
+
+def test_widths_by_hand() -> None:
+    assert display_width("CN-01") == 5
+    assert display_width("县江滨实验小学") == 14  # seven characters, two columns each
+    assert display_width("群众满意度（%）") == 15  # 5 × 2, the full-width brackets 2 each, % 1
+
+
+def test_the_same_input_and_date_give_the_same_bytes(tmp_path: Path) -> None:
+    for suffix in ("xlsx", "html"):
+        made = []
+        for n in (1, 2):
+            out = tmp_path / f"{n}.{suffix}"
+            result = run_cli(
+                "score", "cangnan2022", str(SAMPLE), "--as-of", AS_OF, "--out", str(out)
+            )
+            assert result.code == 0, result.err
+            made.append(out.read_bytes())
+        assert made[0] == made[1], suffix

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -174,6 +175,20 @@ def rejections_sheet(
             sheet.append([where, None, None, None, None, None, n.message.get(lang)])
 
 
+@dataclass(frozen=True, slots=True)
+class _PlanLayout:
+    """A rubric's results sheet, its items' columns, grades and the items that lose points."""
+
+    sheet: Sheet
+    #: for each item column, the item's position among the plan's items (``None``: gated out)
+    positions: tuple[int | None, ...]
+    #: each grade's label and whether it passes
+    grades: tuple[tuple[str, str], ...]
+    #: (position, item, maximum, label, section) of each item that is not a bonus
+    items: tuple[tuple[int, Any, Decimal, str, str], ...]
+    rubric: str
+
+
 class ScoreWorkbook:
     """A score report written as records are scored.
 
@@ -274,7 +289,8 @@ class ScoreWorkbook:
             fit=True,
         )
         self._used: set[str] = set()
-        self._reasons: dict[tuple[int, Any, Any], tuple[Any, str]] = {}
+        self._reasons: dict[tuple[int, int, Any, Any], str] = {}
+        self._layouts: dict[str, _PlanLayout] = {}
 
     def _by_label(self) -> str:
         from .._models import field_label
@@ -310,67 +326,85 @@ class ScoreWorkbook:
             *self._grade_labels(),
         ]
 
+    def _layout(self, plan: RubricPlan) -> _PlanLayout:
+        """What ``add`` writes for every record of ``plan`` alike, made once per rubric."""
+        layout = self._layouts.get(plan.id)
+        if layout is None:
+            lang = self.lang
+            sheet, item_ids, worst = self._sheets[plan.id]
+            position = {item.id: n for n, item in enumerate(plan.items)}
+            grades = tuple(
+                (g.label.get(lang), (_NO if g.id == worst else _YES).get(lang)) for g in plan.grades
+            )
+            items = tuple(
+                (
+                    n,
+                    item,
+                    item.body.full if isinstance(item.body, ThresholdPlan) else item.body.top,
+                    item.label.get(lang),
+                    item.source.section,
+                )
+                for n, item in enumerate(plan.items)
+                if not item.bonus
+            )
+            layout = _PlanLayout(
+                sheet,
+                tuple(position.get(i) for i in item_ids),
+                grades,
+                items,
+                rubric_name(self.pack, plan.id, lang),
+            )
+            self._layouts[plan.id] = layout
+        return layout
+
     def add(self, explained: Explanation, row: ScoreRow | None = None) -> None:
         """Write one record's results and the points it lost.
 
         :param row: the record's report row, when already made (made here otherwise).
         """
         lang = self.lang
-        zh = lang == "zh"
         plan, outcome = explained.plan, explained.outcome
         if row is None:
             row = row_of(explained, self.count, self.options)
         self.count += 1
         self.summary.add(row)
-        sheet, item_ids, worst = self._sheets[plan.id]
+        layout = self._layout(plan)
         self._used.add(plan.id)
-        points = dict(zip((i.id for i in plan.items), outcome.items, strict=True))
-        grade = plan.grades[outcome.grade]
+        points = outcome.items
+        grade, passed = layout.grades[outcome.grade]
         cells = [
             row.id,
             row.name,
             *([row.group] if self.options.by else []),
-            *[points.get(i) for i in item_ids],
+            *[None if n is None else points[n] for n in layout.positions],
             outcome.total,
             outcome.reach,
             plan.declared_total,
-            grade.label.get(lang),
-            (_NO if grade.id == worst else _YES).get(lang),
+            grade,
+            passed,
             "；".join(veto_lines(row, lang)) if row.vetoes else None,
         ]
         if self.options.order == "input":
-            sheet.append(cells)
+            layout.sheet.append(cells)
         else:
             self._held.append((row, cells))
         lost = self._lost
         reasons = self._reasons
-        rubric = rubric_name(self.pack, plan.id, lang)
-        for item, got, detail in zip(plan.items, outcome.items, explained.trace, strict=True):
-            if detail is SKIPPED or item.bonus:
-                continue
-            body = item.body
-            if got >= (body.full if isinstance(body, ThresholdPlan) else body.top):
+        trace = explained.trace
+        for n, item, top, label, section in layout.items:
+            got = points[n]
+            detail = trace[n]
+            if detail is SKIPPED or got >= top:
                 continue
             # the same item, points and values read give the same reason: made once
-            key = (id(item), got, detail)
-            known = reasons.get(key)
-            if known is None:
-                top, _low, reason_zh, reason_en, _c = item_parts(item, got, detail)
-                known = (top, reason_zh if zh else reason_en)
+            key = (n, id(item), got, detail)
+            reason = reasons.get(key)
+            if reason is None:
+                _top, _low, reason_zh, reason_en, _c = item_parts(item, got, detail)
+                reason = reason_zh if lang == "zh" else reason_en
                 if len(reasons) < 100_000:
-                    reasons[key] = known
-            lost.append(
-                [
-                    row.id,
-                    row.name,
-                    rubric,
-                    item.label.get(lang),
-                    got,
-                    known[0],
-                    known[1],
-                    item.source.section,
-                ]
-            )
+                    reasons[key] = reason
+            lost.append([row.id, row.name, layout.rubric, label, got, top, reason, section])
 
     def finish(self, rejected: Sequence[Rejection], notices: Sequence[Notice]) -> Path:
         """Write the held rows, the summaries, the citations and the rejected rows; put the

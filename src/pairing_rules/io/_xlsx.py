@@ -119,6 +119,16 @@ def _cell(value: Any, style: int) -> str:
     return f'<c{attr} t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
 
 
+#: characters a cell shows two columns wide (East Asian wide and full-width): CJK, kana, hangul,
+#: full-width forms; any other character is looked up
+_WIDE: Final = re.compile(
+    "[\u1100-\u115f\u231a\u231b\u2329\u232a\u2e80-\u303e\u3041-\u3247\u3250-\u33ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff"
+    "\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0002fffd"
+    "\U00030000-\U0003fffd]"
+)
+
+
 def display_width(text: str) -> int:
     """How many columns ``text`` takes in a cell: a Chinese (wide) character counts two.
 
@@ -127,7 +137,11 @@ def display_width(text: str) -> int:
     """
     if text.isascii():
         return len(text)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    wide = len(_WIDE.findall(text))
+    rest = _WIDE.sub("", text) if wide else text
+    if rest.isascii():  # Chinese and ASCII, as report cells are: no lookup per character
+        return len(rest) + 2 * wide
+    return 2 * wide + sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in rest)
 
 
 #: the widest a column is made to fit its text (wider text wraps or is cut at the cell)
