@@ -434,6 +434,11 @@ STAGES: dict[str, Callable[[Path], dict[str, Any]]] = {
     "cli": stage_cli,
     "cli_large": stage_cli_large,
 }
+# the county report stage lives in benchmarks/county.py
+from county import report_line as county_line  # noqa: E402
+from county import stage_county  # noqa: E402
+
+STAGES["county"] = stage_county
 
 
 def run_stage(name: str, data: Path, env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -536,7 +541,7 @@ def main() -> None:
         for name in STAGES:
             print(f"running {name} …", file=sys.stderr)
             results[name] = run_stage(name, data)
-        print(report(args.scale, results))
+        print(report(args.scale, results) + "\n" + county_line(results["county"]))
         if args.json:
             Path(args.json).write_text(json.dumps(results, indent=2), encoding="utf-8")
 

@@ -54,7 +54,9 @@ def test_text_output_is_chinese_by_default_and_english_on_request() -> None:
     en = run("audit", "cangnan2022", "--lang", "en")
     assert "不一致" in zh.out
     assert "inconsistencies" in en.out
-    assert "[rubric_total]" in zh.out  # bracketed codes are printed, not taken as markup
+    # a finding is named by what it is, never by its code; brackets are printed, not markup
+    assert "【细则各项之和与总分不符】" in zh.out and "rubric_total" not in zh.out
+    assert "[rubric items do not add up to the total]" in en.out
 
 
 @pytest.mark.parametrize(

@@ -223,7 +223,8 @@ def test_diff_command_on_pack_folders(tmp_path: Path) -> None:
     text = run("diff", str(a), str(b), "--input", str(records))
     assert text.code == 0, text.err
     assert "~ [变化] 示例考核细则：等次：等次分数线[document] [90,60] → [85,60]" in text.out
-    assert "R2: main 87（合格） → main 94（优秀）" in text.out
+    # a rubric by its name, as in every Chinese report
+    assert "R2：示例考核细则 87（合格） → 示例考核细则 94（优秀）" in text.out
     english = run("diff", str(a), str(b), "--lang", "en")
     assert "grade bands[document] [90,60] → [85,60]" in english.out
 

@@ -25,6 +25,9 @@ from pairing_rules import _clock
 from . import hostile as h
 from .outputs import AS_OF, WRITES, cli, make_inputs
 
+#: AS_OF as a Chinese report writes it
+AS_ZH = "{}年{}月{}日".format(*(int(part) for part in AS_OF.split("-")))
+
 REPO = Path(__file__).parents[1]
 EXAMPLES = REPO / "packs"
 
@@ -153,29 +156,33 @@ def _about(path: Path) -> dict[str, str]:
 def test_a_report_without_as_of_uses_and_states_the_utc_date(tmp_path: Path) -> None:
     inputs = make_inputs(tmp_path / "in")
     records = str(inputs["records"])
-    for command, key in (("score", "报告日期"), ("check", "评估日期")):
+    for command, key in (("score", "报告日期"), ("check", "报告日期")):
         out = tmp_path / f"{command}.xlsx"
         assert cli(command, "cangnan2022", records, "--out", str(out)).code in (0, 2)
-        assert _about(out)[key] == "2024-12-31（未指定 --as-of，取运行当日的 UTC 日期）"
+        assert (
+            _about(out)[key] == "2024年12月31日（未指定 --as-of，取运行当日（协调世界时）的日期）"
+        )
         out = tmp_path / f"{command}-en.xlsx"
         assert cli(command, "cangnan2022", records, "--out", str(out), "--lang", "en").code in (
             0,
             2,
         )
-        key_en = "report date" if command == "score" else "as of"
+        key_en = "report date"
         assert _about(out)[key_en] == "2024-12-31 (no --as-of: the UTC date of the run)"
         out = tmp_path / f"{command}.xlsx"
         assert cli(command, "cangnan2022", records, "--out", str(out), "--as-of", AS_OF).code in (
             0,
             2,
         )
-        assert _about(out)[key] == f"{AS_OF}（--as-of）"
+        assert _about(out)[key] == f"{AS_ZH}（按 --as-of 指定）"
     page = tmp_path / "check.html"
     assert cli("check", "cangnan2022", records, "--out", str(page)).code in (0, 2)
-    assert "2024-12-31（未指定 --as-of，取运行当日的 UTC 日期）" in page.read_text("utf-8")
+    assert "2024年12月31日（未指定 --as-of，取运行当日（协调世界时）的日期）" in page.read_text(
+        "utf-8"
+    )
     data = cli("check", "cangnan2022", records, "--format", "json")
     assert json.loads(data.out)["as_of"] == "2024-12-31"
     text = cli("check", "cangnan2022", records)
-    assert "评估日期：2024-12-31（未指定 --as-of，取运行当日的 UTC 日期）" in text.out
+    assert "报告日期：2024年12月31日（未指定 --as-of，取运行当日（协调世界时）的日期）" in text.out
     text = cli("check", "cangnan2022", records, "--as-of", AS_OF, "--lang", "en")
-    assert f"As of: {AS_OF} (--as-of)" in text.out
+    assert f"Report date: {AS_OF} (given with --as-of)" in text.out

@@ -98,10 +98,12 @@ def test_the_tutorial_builds_a_working_pack(tmp_path: Path) -> None:
     }
     assert "cangnan2023" in ran["packs"].stdout
     shows = [done.stdout for line, done in outputs if line.endswith("show cangnan2023")]
-    assert "document.heading" in shows[0] and "跨地区结对学校数" not in shows[0]
+    # the scaffold's example provision, by its label (a Chinese listing shows no id)
+    assert "文件开头" in shows[0] and "跨地区结对学校数" not in shows[0]
     tests = [done.stdout for line, done in outputs if "-m pytest" in line]
     assert all(" passed" in out and "failed" not in out for out in tests)
-    assert "[rubric_total]" in ran["audit"].stdout  # one item of 18 against the declared 100
+    # one item of 18 against the declared 100
+    assert "【细则各项之和与总分不符】" in ran["audit"].stdout
     assert "18" in ran["audit"].stdout and "100" in ran["audit"].stdout
     diffs = [done.stdout for line, done in outputs if "diff cangnan2022 cangnan2023" in line]
-    assert len(diffs) == 2 and "cangnan2022@2.0.1 → cangnan2023@0.1.0" in diffs[0]
+    assert len(diffs) == 2 and "cangnan2022@2.1.0 → cangnan2023@0.1.0" in diffs[0]

@@ -420,8 +420,8 @@ def test_a_mistake_gets_one_line_in_each_language_and_exit_code_2(
         ran = cli(*args(inputs), "--lang", lang) if args(inputs) else cli()
         assert ran.code == 2, ran.err
         assert "Traceback" not in ran.out + ran.err
-        if not args(inputs):  # no command: the help, on standard output
-            assert "COMMAND" in ran.out
+        if not args(inputs):  # no command: the help, on standard output, in Chinese
+            assert "用法：" in ran.out and "命令" in ran.out
             return
         assert ran.err.count("\n") == 1, ran.err
         assert ran.err.startswith("pairing-rules")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import re
 import zipfile
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -67,29 +68,71 @@ def test_template_layout(tmp_path: Path) -> None:
     result = run("template", "cangnan2022", "--out", str(out))
     assert result.code == 0, result.err
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames == ["填写说明", "教共体"]
+    assert book.sheetnames == ["填写说明", "教共体", "示例"]
     ws = book["教共体"]
     headers = [c.value for c in ws[1]]
     keys = [c.value for c in ws[2]]
-    assert headers[:3] == ["编号*", "教共体模式*", "结对范围"]
-    assert keys[:3] == ["id", "type", "scope"]
+    # 结对范围 chooses the rubric: marked required although a record may leave it empty
+    assert headers[:4] == ["编号*", "名称", "教共体模式*", "结对范围*"]
+    assert keys[:4] == ["id", "name", "type", "scope"]
     assert {"sync_lessons", "satisfaction", "on_time", "teachers_sent"} <= set(keys)
+    assert {"town", "stage"} <= set(keys)  # the grouping columns of score --by
+    assert headers[keys.index("town")] == "乡镇/街道"
     assert ws.row_dimensions[2].hidden
     assert ws.freeze_panes == "B3"
+    validations = ws.data_validations.dataValidation
     lists = {
         str(dv.sqref).split(":")[0].rstrip("0123456789"): dv.formula1
-        for dv in ws.data_validations.dataValidation
+        for dv in validations
         if dv.type == "list"
     }
     type_column = openpyxl.utils.get_column_letter(keys.index("type") + 1)
     assert lists[type_column] == '"融合型,共建型,协作型"'
-    kinds = {dv.type for dv in ws.data_validations.dataValidation}
+    kinds = {dv.type for dv in validations}
     assert {"list", "whole", "decimal"} <= kinds
+    # every column prompts what to write: its label, the unit or kind, the choices
+    prompted = {str(dv.sqref).split(":")[0].rstrip("0123456789"): dv for dv in validations}
+    assert len(prompted) == len(keys)
+    for n in range(len(keys)):
+        dv = prompted[openpyxl.utils.get_column_letter(n + 1)]
+        assert dv.showInputMessage and dv.prompt and dv.promptTitle == headers[n].rstrip("*")
+    scope = prompted[openpyxl.utils.get_column_letter(keys.index("scope") + 1)]
+    assert "县域内、市域内、省域内、跨地区" in scope.prompt
+    assert "必填：决定适用的考核细则" in scope.prompt
+    lessons = prompted[openpyxl.utils.get_column_letter(keys.index("satisfaction") + 1)]
+    assert "0 到 100" in lessons.prompt
+    # one filled row to copy, on a sheet of its own (the reader passes it over)
+    example = book["示例"]
+    assert [c.value for c in example[1]] == headers
+    row = dict(zip(keys, [c.value for c in example[3]], strict=False))
+    assert row["id"] == "示例-01" and row["type"] == "融合型" and row["year"] == 2022
     guide = book["填写说明"]
     rows = list(guide.iter_rows(min_row=7, values_only=True))
-    satisfaction = next(r for r in rows if r[2] == "satisfaction")
-    assert "群众满意度测评" in (satisfaction[4] or "")
-    assert "附件4 一 5" in (satisfaction[5] or "")
+    satisfaction = next(r for r in rows if r[1] == "群众满意度（%）")
+    assert "群众满意度测评" in (satisfaction[3] or "")
+    assert "附件4 一 5" in (satisfaction[4] or "")
+    for r in rows:  # each rule and each source once
+        rules, sources = (r[3] or "").split("；"), (r[4] or "").split("」；")
+        assert len(rules) == len(set(rules)), rules
+        assert len(sources) == len(set(sources)), sources
+    assert not any("satisfaction" in str(c) for r in rows for c in r)  # no field key shown
+
+
+def test_a_filled_template_with_its_example_sheet_scores(tmp_path: Path) -> None:
+    out = tmp_path / "t.xlsx"
+    assert run("template", "cangnan2022", "--out", str(out)).code == 0
+    book = openpyxl.load_workbook(out)
+    ws = book["教共体"]
+    keys = [c.value for c in ws[2]]
+    row = {"id": "A", "name": "甲教共体", "type": "融合型", "scope": "县域内", "year": 2022,
+           "town": "灵溪镇", "stage": "小学", "sync_lessons": 20, "satisfaction": 93}  # fmt: skip
+    for key, value in row.items():
+        ws.cell(row=3, column=keys.index(key) + 1, value=value)
+    book.save(out)
+    result = run("score", "cangnan2022", str(out), "--format", "json")
+    assert result.code == 0, result.err
+    (sheet,) = result.json["results"]  # the example row is not read
+    assert (sheet["id"], sheet["name"]) == ("A", "甲教共体")
 
 
 def test_sample_workbook_scores_like_the_sample_json(tmp_path: Path) -> None:
@@ -120,18 +163,21 @@ def test_xlsx_report_holds_the_json_numbers(tmp_path: Path) -> None:
     book = openpyxl.load_workbook(report)
     assert book.sheetnames == [
         "说明",
-        "评分 county",
-        "评分 cross_region",
+        "汇总",
+        "县域内考核细则（附件4）",
+        "跨地区考核细则（附件5）",
         "失分说明",
         "出处",
         "未处理记录",
     ]
+    rubrics = {"县域内考核细则（附件4）": "county", "跨地区考核细则（附件5）": "cross_region"}
     seen = 0
-    for title in ("评分 county", "评分 cross_region"):
+    for title in rubrics:
         ws = book[title]
-        header = [c.value for c in ws[1]]
-        for row in ws.iter_rows(min_row=2, values_only=True):
+        header = [c.value for c in ws[2]]  # row 1 is the title
+        for row in ws.iter_rows(min_row=3, values_only=True):
             record = results[row[0]]
+            assert row[header.index("名称")] == record["name"]
             assert row[header.index("得分")] == record["total"]
             assert row[header.index("可得分")] == record["max"]
             assert row[header.index("等次")] == record["grade"]
@@ -139,23 +185,47 @@ def test_xlsx_report_holds_the_json_numbers(tmp_path: Path) -> None:
                 assert row[header.index(item["label"]["zh"])] == item["points"]
             seen += 1
     assert seen == len(results) == 48
+    # the summary per rubric: count, mean, lowest, highest, and the grades in grade order
+    summary = book["汇总"]
+    assert [c.value for c in summary[2]] == [
+        "考核细则", "记录数", "平均分", "最低分", "最高分", "优秀", "良好", "合格", "不合格"
+    ]  # fmt: skip
+    for row in summary.iter_rows(min_row=3, values_only=True):
+        totals = [r["total"] for r in results.values() if r["rubric"] == rubrics[row[0]]]
+        grades = [r["grade"] for r in results.values() if r["rubric"] == rubrics[row[0]]]
+        mean = Decimal(sum(Decimal(str(t)) for t in totals)) / len(totals)
+        assert row[1:5] == (
+            len(totals),
+            float(mean.quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")),
+            min(totals),
+            max(totals),
+        )
+        assert row[5:] == tuple(grades.count(g) for g in ("优秀", "良好", "合格", "不合格"))
     # every applicable item below its maximum is explained, with its section
-    lost = list(book["失分说明"].iter_rows(min_row=2, values_only=True))
+    lost = list(book["失分说明"].iter_rows(min_row=3, values_only=True))
     expected = [
-        (r["id"], i["label"]["zh"], i["points"], i["reason"]["zh"], i["source"]["section"])
+        (
+            r["id"],
+            r["name"],
+            i["label"]["zh"],
+            i["points"],
+            i["reason"]["zh"],
+            i["source"]["section"],
+        )
         for r in results.values()
         for i in r["items"]
         if i["applicable"] and not i["bonus"] and i["points"] < i["max"]
     ]
-    assert sorted((d[0], d[2], d[3], d[5], d[6]) for d in lost) == sorted(expected)
+    assert sorted((d[0], d[1], d[3], d[4], d[6], d[7]) for d in lost) == sorted(expected)
     # and every item's citation, once: section and verbatim quote
     sources = {
-        (row[0], row[2]): (row[4], row[5])
-        for row in book["出处"].iter_rows(min_row=2, values_only=True)
+        (row[0], row[1]): (row[3], row[4])
+        for row in book["出处"].iter_rows(min_row=3, values_only=True)
     }
+    names = {v: k for k, v in rubrics.items()}
     for record in results.values():
         for item in record["items"]:
-            assert sources[(record["rubric"], item["id"])] == (
+            assert sources[(names[record["rubric"]], item["label"]["zh"])] == (
                 item["source"]["section"],
                 item["source"]["quote"],
             )
@@ -204,7 +274,7 @@ def test_html_report_chart_and_figures(tmp_path: Path) -> None:
     assert {"summary", "milestones", "interpretations", "record-CN-01"} <= parser.ids
     assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")  # no network
     assert "https://" not in html
-    assert "cangnan2022@2.0.1" in html and "sha256:" in html
+    assert "cangnan2022@2.1.0" in html and "sha256:" in html
     assert "附件4 一 5「" in html  # citations in the breakdowns
     assert "已到期" in html  # milestone states as of 2022-07-01
     assert '<html lang="zh-CN">' in html
@@ -227,11 +297,13 @@ def test_check_reports(tmp_path: Path) -> None:
         assert result.code == 0, result.err
     data = json.loads(result.out)
     book = openpyxl.load_workbook(book_path)
-    ws = book["检查 communities"]
-    header = [c.value for c in ws[1]]
+    ws = book["检查 教共体"]
+    header = [c.value for c in ws[2]]
     passed = {r["id"]: r["passed"] for r in data["results"]}
-    for row in ws.iter_rows(min_row=2, values_only=True):
-        assert (row[header.index("是否通过")] == "是") is passed[row[0]]
+    names = {r["id"]: r["name"] for r in data["results"]}
+    for row in ws.iter_rows(min_row=3, values_only=True):
+        assert (row[header.index("结论")] == "通过") is passed[row[0]]
+        assert row[header.index("名称")] == names[row[0]]
     assert "时间节点" in book.sheetnames
     parser = _Chart()
     parser.feed(page.read_text(encoding="utf-8"))

@@ -89,16 +89,18 @@ def test_template_fill_check_report(sample: Path, tmp_path: Path) -> None:
     passed = {(r["collection"], r["id"]): r["passed"] for r in a["results"]}
     seen = 0
     for collection in {c for c, _ in passed}:
-        title = f"检查 {collection}"
+        title = f"检查 {pack.record_types[collection].NOUN.zh}"
         if title not in book.sheetnames:
             continue  # a collection only a pack's hook checks has no requirement columns
         sheet = book[title]
-        header = [c.value for c in sheet[1]]
-        for row in sheet.iter_rows(min_row=2, values_only=True):
-            assert (row[header.index("是否通过")] == "是") is passed[(collection, str(row[0]))]
+        header = [c.value for c in sheet[2]]  # row 1 is the report's title
+        for row in sheet.iter_rows(min_row=3, values_only=True):
+            verdict = row[header.index("结论")]
+            assert verdict in ("通过", "未通过", "无适用要求")
+            assert (verdict != "未通过") is passed[(collection, str(row[0]))]
             seen += 1
     assert seen > 0
-    details = list(book["检查明细"].iter_rows(min_row=2, values_only=True))
+    details = list(book["检查明细"].iter_rows(min_row=3, values_only=True))
     assert len(details) == sum(len(r["findings"]) for r in a["results"])
 
     if pack.definition.rubrics:

@@ -74,6 +74,7 @@ if TYPE_CHECKING:
         field_label,
         labelled_field,
         record_key,
+        record_name,
     )
     from ._numbers import Rounding, round_to
     from ._pack import Origin, Pack, PackError, Provenance, load_pack, pack_from_data
@@ -252,6 +253,7 @@ __all__ = [
     "quota",
     "read_table",
     "record_key",
+    "record_name",
     "records_frame",
     "round_to",
     "score",
@@ -326,6 +328,7 @@ _LAZY: Final[dict[str, str]] = {
     "field_label": "._models",
     "labelled_field": "._models",
     "record_key": "._models",
+    "record_name": "._models",
     "Rounding": "._numbers",
     "round_to": "._numbers",
     "Fact": "._definition",

@@ -83,10 +83,16 @@ class Conflict(Cited, BaseModel):
         return {self.interpretation} if self.interpretation else set()
 
 
-def audit_conflict(conflict: Conflict) -> AuditFinding:
-    """The finding of a declared conflict."""
-    suffix_zh = f"（解释口径 {conflict.interpretation}）" if conflict.interpretation else ""
-    suffix_en = f" (interpretation {conflict.interpretation})" if conflict.interpretation else ""
+def audit_conflict(conflict: Conflict, choices: Choices | None = None) -> AuditFinding:
+    """The finding of a declared conflict (naming the interpretation that decides it)."""
+    suffix_zh = suffix_en = ""
+    if conflict.interpretation:
+        if choices is not None and conflict.interpretation in choices:
+            note = choices.note(conflict.interpretation)
+            suffix_zh, suffix_en = f"（{note.zh}）", f" ({note.en})"
+        else:
+            suffix_zh = f"（解释口径 {conflict.interpretation}）"
+            suffix_en = f" (interpretation {conflict.interpretation})"
     return AuditFinding(
         code="conflicting_provisions",
         subject=conflict.id,

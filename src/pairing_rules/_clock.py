@@ -39,12 +39,15 @@ class ReportDate:
     given: bool
 
     def render(self, lang: Lang) -> str:
-        """The date with where it came from, as a report states it."""
-        day = self.date.isoformat()
+        """The date with where it came from, as a report states it (``2022年6月30日（按 --as-of
+        指定）``, ``2022-06-30 (given with --as-of)``)."""
+        from ._words import date_text
+
+        day = date_text(self.date, lang)
         if self.given:
-            return f"{day}（--as-of）" if lang == "zh" else f"{day} (--as-of)"
+            return f"{day}（按 --as-of 指定）" if lang == "zh" else f"{day} (given with --as-of)"
         return (
-            f"{day}（未指定 --as-of，取运行当日的 UTC 日期）"
+            f"{day}（未指定 --as-of，取运行当日（协调世界时）的日期）"
             if lang == "zh"
             else f"{day} (no --as-of: the UTC date of the run)"
         )

@@ -80,12 +80,27 @@ class ConditionResult:
     expected_en: str = ""
     #: ``fraction`` exactly (partial credit is computed from it and rounded once)
     exact_fraction: Fraction | None = None
+    #: the observed value is a share, shown as a percentage (``5.8%``)
+    share: bool = False
+    #: the bounds the observed value is compared with (for a share's precision)
+    bounds: tuple[Decimal | None, ...] = ()
+
+    def shown(self, lang: Lang = "zh") -> str:
+        """The observed value for a person: a share as a percentage, a number, 是/否 or 未填报."""
+        observed = self.observed
+        if self.share and isinstance(observed, int | Decimal) and not isinstance(observed, bool):
+            from ._words import share_text
+
+            return share_text(observed, *self.bounds)
+        return describe_observed(observed, lang)
 
     def describe(self, lang: Lang = "zh") -> str:
         """``节数 19，要求 ≥ 20`` / ``lessons 19, required ≥ 20``."""
         if lang == "en":
-            return f"{self.label.en} {describe_observed(self.observed, 'en')}, required {self.expected_en or self.expected}"
-        return f"{self.label.zh} {describe_observed(self.observed)}，要求 {self.expected}"
+            return (
+                f"{self.label.en} {self.shown('en')}, required {self.expected_en or self.expected}"
+            )
+        return f"{self.label.zh} {self.shown()}，要求 {self.expected}"
 
     def as_json(self) -> dict[str, Any]:
         observed: Any = self.observed
@@ -162,11 +177,14 @@ class Condition(BaseModel):
         """``≥ 20``, ``≤ 3``, ``≥ 0.1 且 ≤ 1`` or ``= 是`` (``= yes`` in English)."""
         if self.field is not None:
             return f"= {(_YES if self.equals else _NO).get(lang)}"
+        from ._words import is_share, share_text
+
+        shown = share_text if is_share(self.value) else format_number
         parts = []
         if self.at_least is not None:
-            parts.append(f"≥ {format_number(self.at_least)}")
+            parts.append(f"≥ {shown(self.at_least)}")
         if self.at_most is not None:
-            parts.append(f"≤ {format_number(self.at_most)}")
+            parts.append(f"≤ {shown(self.at_most)}")
         return (" 且 " if lang == "zh" else " and ").join(parts)
 
     # -- the rule protocol ---------------------------------------------------------------
@@ -271,6 +289,8 @@ def condition_results(
                 plan.source,
                 plan.expected_en,
                 exact,
+                plan.expr is not None and plan.expr.op == "div",
+                (plan.at_least, plan.at_most),
             )
         )
     return out

@@ -24,6 +24,7 @@ from ._requirements import GroupRequirement, Requirement
 from ._rubric import Rubric
 from ._rules import Cited, Provision, Reading, Rule, jsonable
 from ._tables import StatedFigure, Table
+from ._words import PackLabels
 
 PACK_ID: Final = r"^[a-z][a-z0-9_]{1,39}$"
 VERSION: Final = r"^\d+\.\d+\.\d+([-+][0-9A-Za-z.]+)?$"
@@ -173,6 +174,8 @@ class PackDefinition(BaseModel):
     hook_fields: list[HookFields] = Field(default_factory=list)
     #: numbers of the document that are not rules, each with its reason (see ``coverage``)
     not_rules: list[NotRule] = Field(default_factory=list)
+    #: what the pack's own kinds, finding codes and identifier values are called in reports
+    labels: PackLabels = Field(default_factory=PackLabels)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> PackDefinition:

@@ -35,7 +35,7 @@ from ._interpret import filter_of, requirement_of
 from ._interpret_groups import groups_of
 from ._interpretations import Choices, InterpretationUse
 from ._milestones import MilestoneStatus, Progress, milestone_status, progress
-from ._models import Record, record_key
+from ._models import Record, record_key, record_name
 from ._numbers import json_number
 from ._pack import HookCall, Pack, Provenance, provenance_of
 from ._quota import QuotaAuditRow, check_sums, compare_rows
@@ -88,6 +88,13 @@ class RecordCheck(BaseModel):
     collection: str
     passed: bool
     findings: list[Finding]
+    #: what a person calls the record (its ``name``, else its core school …), when known
+    name: str | None = None
+
+    @property
+    def applicable(self) -> bool:
+        """Whether any requirement applies to the record (else it neither passes nor fails)."""
+        return any(f.status is not Status.NOT_APPLICABLE for f in self.findings)
 
 
 class CheckReport(BaseModel):
@@ -167,6 +174,10 @@ def check(
         runners.setdefault(req.collection, []).append((plan, requirement_of(plan)))
         ids |= req.interpretation_ids()
     per_record: dict[tuple[str, str], list[Finding]] = {}
+    names: dict[tuple[str, str], str | None] = {}
+    for collection in pack.collections():
+        for record in dataset.records(collection):
+            names.setdefault((collection, record_key(record)), record_name(record))
     for collection, reqs in runners.items():
         for record in dataset.records(collection):
             if progress_callback is not None:
@@ -214,7 +225,13 @@ def check(
     for (collection, rid), findings in per_record.items():
         bad = any(f.status in FAILING for f in findings)
         results.append(
-            RecordCheck(id=rid, collection=collection, passed=not bad, findings=findings)
+            RecordCheck(
+                id=rid,
+                collection=collection,
+                passed=not bad,
+                findings=findings,
+                name=names.get((collection, rid)),
+            )
         )
     prog = _progress(pack, dataset, per_record, as_of, choices)
     statuses = milestone_status(definition.milestones, as_of, choices)
@@ -341,7 +358,7 @@ def audit(pack: Pack, *, interpretations: Mapping[str, str] | None = None) -> Au
     tables = {t.id: t for t in definition.tables}
     for figure in definition.figures:
         findings.extend(audit_figure(figure, tables))
-    findings.extend(audit_conflict(c) for c in definition.conflicts)
+    findings.extend(audit_conflict(c, choices) for c in definition.conflicts)
     for call in pack.call_hook("pairing_rules_audit", pack=pack, choices=choices):
         if call.error is not None:
             findings.append(

@@ -2,9 +2,9 @@
 
 The value of each member is the Chinese term a document or a county list uses
 (the JSON contract speaks Chinese); the member name is the English identifier.
-Input accepts the Chinese term, the English name in any case, and the variant
-spellings real lists contain (e.g. 融合性 for 融合型); anything else is an
-error that lists what is accepted.
+Input accepts the Chinese term, the English name in any case, the English label
+(``within the county``), and the variant spellings real lists contain (e.g. 融合性
+for 融合型); anything else is an error that lists what is accepted.
 """
 
 from __future__ import annotations
@@ -33,6 +33,10 @@ class VocabularyEnum(StrEnum):
         target = aliases.get(key) or aliases.get(key.lower())
         if target is not None:
             return cls(target)
+        english = _ENGLISH.get(cls.__name__, {})
+        for member in cls:
+            if key.lower() == english.get(member.name, member.name.lower()).lower():
+                return member
         return None
 
     @property
@@ -43,8 +47,13 @@ class VocabularyEnum(StrEnum):
 
     @classmethod
     def accepted(cls) -> list[str]:
-        """Every spelling accepted on input: values, names and aliases."""
-        return [m.value for m in cls] + [m.name for m in cls] + list(_ALIASES.get(cls.__name__, {}))
+        """Every spelling accepted on input: values, names, aliases and English labels."""
+        return (
+            [m.value for m in cls]
+            + [m.name for m in cls]
+            + list(_ALIASES.get(cls.__name__, {}))
+            + [m.label.en for m in cls if m.label.en not in (m.name, m.name.lower())]
+        )
 
 
 class CommunityType(VocabularyEnum):

@@ -18,7 +18,7 @@ from ._conditions import condition_results, describe_observed
 from ._i18n import Text
 from ._interpret import SKIPPED, Outcome, RequirementOutcome
 from ._interpret_groups import GroupOutcome
-from ._models import record_key
+from ._models import record_key, record_name
 from ._numbers import format_number, format_percent, json_number, to_display
 from ._plan import (
     AdjustmentPlan,
@@ -32,6 +32,7 @@ from ._plan import (
 )
 from ._requirements import Finding, Status
 from ._results import ItemResult, ScoreSheet, VetoHit
+from ._words import is_share, share_text
 
 ZERO: Final = Decimal(0)
 NOT_APPLICABLE: Final = Text(zh="不适用于此类记录", en="does not apply to this record")
@@ -61,8 +62,20 @@ def _observed(plan: ConditionPlan, value: Any) -> Any:
 def _describe(plan: ConditionPlan, observed: Any, lang: str) -> str:
     """``节数 19，要求 ≥ 20`` / ``lessons 19, required ≥ 20`` (as :class:`ConditionResult`)."""
     if lang == "en":
-        return f"{plan.label.en} {describe_observed(observed, 'en')}, required {plan.expected_en}"
-    return f"{plan.label.zh} {describe_observed(observed)}，要求 {plan.expected_zh}"
+        return f"{plan.label.en} {observed_text(plan, observed, 'en')}, required {plan.expected_en}"
+    return f"{plan.label.zh} {observed_text(plan, observed)}，要求 {plan.expected_zh}"
+
+
+def observed_text(plan: ConditionPlan, observed: Any, lang: str = "zh") -> str:
+    """What a condition observed, for a person: a share as a percentage (``5.8%``), a number,
+    是/否 or 未填报."""
+    if (
+        is_share(plan.expr)
+        and isinstance(observed, int | Decimal)
+        and not isinstance(observed, bool)
+    ):
+        return share_text(observed, plan.at_least, plan.at_most)
+    return describe_observed(observed, "en" if lang == "en" else "zh")
 
 
 #: an item explained: (maximum, minimum, reason zh, reason en, conditions as (plan, observed, met))
@@ -96,6 +109,8 @@ def item_parts(item: ItemPlan, points: Decimal, detail: Any) -> ItemParts:
         zh, en = _adjustment_reason(body, points, detail)
         return body.top, body.lowest, zh, en, []
     zh, en = _flag_reason(body, points, detail)
+    if detail is True and item.note is not None and points == 0:
+        zh, en = f"{zh}；{item.note.zh}", f"{en}; {item.note.en}"
     return body.top, ZERO, zh, en, []
 
 
@@ -185,6 +200,7 @@ def score_sheet(
     ]
     return ScoreSheet.model_construct(
         id=record_key(record),
+        name=record_name(record),
         pack=plan.pack_ref,
         pack_hash=plan.pack_hash,
         rubric=plan.id,
@@ -239,13 +255,8 @@ def requirement_finding(plan: RequirementPlan, record: Any, outcome: Requirement
             expected[e.field] = "= 是"
         return _finding(plan, Status.NEEDS_EVIDENCE, record_id, observed, expected, message)
     message = Text(
-        zh="；".join(
-            f"{r.label.zh} {describe_observed(r.observed)}（要求 {r.expected}）" for r in results
-        ),
-        en="; ".join(
-            f"{r.label.en} {describe_observed(r.observed, 'en')} (required {r.expected_en})"
-            for r in results
-        ),
+        zh="；".join(f"{r.label.zh} {r.shown()}（要求 {r.expected}）" for r in results),
+        en="; ".join(f"{r.label.en} {r.shown('en')} (required {r.expected_en})" for r in results),
     )
     return _finding(plan, Status.MET, record_id, observed, expected, message)
 
@@ -441,6 +452,7 @@ class SheetJSON:
         """The JSON object of one record's score sheet."""
         return {
             "id": record_key(record),
+            "name": record_name(record),
             **self._head,
             **self.totals(outcome),
             "items": [

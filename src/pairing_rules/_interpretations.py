@@ -196,6 +196,24 @@ class Choices:
     def __contains__(self, key: object) -> bool:
         return key in self._values
 
+    def interpretation(self, key: str) -> Interpretation:
+        """The interpretation ``key`` (its question and the labels of its values)."""
+        return self._by_id[key]
+
+    def note(self, key: str, value: str | None = None) -> Text:
+        """The interpretation ``key`` as a result names it for a person: its question and
+        the reading taken (``value``, or the one in force).
+
+        ``解释口径：…？——…`` / ``interpretation: …? — …``; a report in Chinese names no
+        identifier, so a rule's explanation cites an interpretation this way.
+        """
+        interp = self._by_id[key]
+        answer = interp.describe(self._values[key] if value is None else value)
+        return Text(
+            zh=f"解释口径：{interp.label.zh}——{answer.zh}",
+            en=f"interpretation: {interp.label.en} — {answer.en}",
+        )
+
     def decimal(self, key: str) -> Decimal:
         """The value of ``key`` as a number."""
         return Decimal(self._values[key])

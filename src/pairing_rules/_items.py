@@ -116,7 +116,12 @@ class ItemBase(BaseModel):
             bonus=self.kind_name == "bonus",
             body=body,
             reads=reads,
+            note=self.explanation_note(choices),
         )
+
+    def explanation_note(self, choices: Choices) -> Text | None:
+        """What an explanation adds to the item's reason under ``choices`` (nothing by default)."""
+        return None
 
     # -- the rule protocol ---------------------------------------------------------------
 
@@ -360,6 +365,13 @@ class BonusItem(ItemBase):
         _check_fields(self, {self.field}, record)
         _low, top = self.bounds(choices, rounding, places)
         return FlagPlan(field=self.field, top=top, otherwise=Decimal(0)), (self.field,)
+
+    def explanation_note(self, choices: Choices) -> Text | None:
+        """Why a yes earns nothing: the interpretation giving the bonus's points chose 0."""
+        if not self.points_interpretation or choices.decimal(self.points_interpretation) != 0:
+            return None
+        note = choices.note(self.points_interpretation)
+        return Text(zh=f"本项不加分（{note.zh}）", en=f"no points ({note.en})")
 
 
 Item = Annotated[

@@ -125,10 +125,25 @@ class Record(BaseModel):
     #: a bilingual name of one record, for messages
     NOUN: ClassVar[Text] = Text(zh="记录", en="record")
 
+    #: the fields whose first non-empty value names the record for a person (:meth:`display_name`)
+    NAME_FIELDS: ClassVar[tuple[str, ...]] = ("name",)
+
     @property
     def key(self) -> str:
         """What identifies the record in results: its ``id`` (a region: its name and year)."""
         return str(getattr(self, "id", "") or "")
+
+    def display_name(self) -> str | None:
+        """What a person calls the record: the first of :attr:`NAME_FIELDS` that is filled in.
+
+        A community-year is called by its ``name`` when given, else by its core school;
+        ``None`` when the record has no name (reports then show its id only).
+        """
+        for name in type(self).NAME_FIELDS:
+            value = getattr(self, name, None)
+            if value:
+                return str(value)
+        return None
 
     @model_validator(mode="after")
     def _within_limits(self) -> Record:
@@ -147,6 +162,29 @@ def record_key(record: Any) -> str:
     if isinstance(record, Record):
         return record.key
     return str(getattr(record, "id", "") or "")
+
+
+def record_name(record: Any, *, members: bool = False, lang: Lang = "zh") -> str | None:
+    """The name of ``record`` for a person (:meth:`Record.display_name`), or ``None``.
+
+    :param members: add the member schools of a community (``甲小学（成员校：乙小学、丙小学）``).
+    :param lang: the language of the words around the names.
+    """
+    if isinstance(record, Record):
+        name = record.display_name()
+    else:
+        value = getattr(record, "name", None)
+        name = str(value) if value else None
+    if not members:
+        return name
+    listed = getattr(record, "members", None)
+    if not listed or not isinstance(listed, list):
+        return name
+    joined = "、".join(str(getattr(m, "name", m)) for m in listed)
+    shown = f"成员校：{joined}" if lang == "zh" else f"members: {joined}"
+    if name is None:
+        return shown
+    return f"{name}（{shown}）" if lang == "zh" else f"{name} ({shown})"
 
 
 class School(BaseModel):
@@ -219,6 +257,7 @@ class CommunityYear(Record):
 
     COLLECTION: ClassVar[str] = "communities"
     NOUN: ClassVar[Text] = Text(zh="教共体", en="community")
+    NAME_FIELDS: ClassVar[tuple[str, ...]] = ("name", "core")
     ACTIVITY_FIELDS: ClassVar[tuple[str, ...]] = (
         "sync_lessons",
         "sync_subjects",
@@ -246,10 +285,12 @@ class CommunityYear(Record):
     )
 
     id: Identifier = _f("编号", "id", ...)
+    name: str | None = _f("名称", "name")
     type: CommunityType = _f("教共体模式", "community type", ...)
     scope: Scope | None = _f("结对范围", "scope")
     city: str | None = _f("设区市", "city")
     county: str | None = _f("县（市、区）", "county")
+    town: str | None = _f("乡镇/街道", "town or subdistrict")
     core: Name | None = _f("核心校（支援校）", "core (supporting) school")
     members: Annotated[list[Name], BeforeValidator(name_list)] = _f(
         "成员校（受援校）", "member (supported) schools", default_factory=list
@@ -343,6 +384,11 @@ class Pair(Record):
 
     COLLECTION: ClassVar[str] = "pairs"
     NOUN: ClassVar[Text] = Text(zh="结对", en="pair")
+
+    def display_name(self) -> str | None:
+        """The pair's ``name`` when given, else ``supporter → supported``."""
+        return self.name or f"{self.supporter} → {self.supported}"
+
     ACTIVITY_FIELDS: ClassVar[tuple[str, ...]] = (
         "min_semester_research_meetings",
         "managers_sent",
@@ -354,8 +400,10 @@ class Pair(Record):
     )
 
     id: Identifier = _f("编号", "id", ...)
+    name: str | None = _f("名称", "name")
     city: str | None = _f("设区市", "city")
     county: str | None = _f("县（市、区）", "county")
+    town: str | None = _f("乡镇/街道", "town or subdistrict")
     supporter: Name = _f("帮扶（支援）学校", "supporting school", ...)
     supported: Name = _f("被帮扶（受援）学校", "supported school", ...)
     supporter_city: str | None = _f("帮扶学校所在设区市", "supporting school's city")

@@ -126,6 +126,8 @@ class ItemPlan:
     bonus: bool
     body: ItemBody
     reads: tuple[str, ...]
+    #: why a bonus answered yes earns no points (its value is an interpretation's 0)
+    note: Text | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -129,6 +129,8 @@ class QuotaTable(Cited, BaseModel):
     unit: Text = Text(zh="所", en="schools")
     region_label: Text = Text(zh="地区", en="region")
     parent_label: Text | None = None
+    #: what the table's columns are called (``published``: the numbers the table publishes)
+    column_labels: dict[str, Text] = Field(default_factory=dict)
     region_key: str = Field(default="region", pattern=r"^[a-z][a-z0-9_]*$")
     parent_key: str = Field(default="parent", pattern=r"^[a-z][a-z0-9_]*$")
     source: Source
@@ -181,6 +183,14 @@ class QuotaTable(Cited, BaseModel):
             if row.source is not None:
                 yield f"{owner}.{row.region}", row.source
 
+    def column_label(self, column: str) -> Text:
+        """What column ``column`` is called (``published``: 公布数; else its declared label)."""
+        if column in self.column_labels:
+            return self.column_labels[column]
+        if column == "published":
+            return Text(zh="公布数", en="published")
+        return Text(zh=column, en=column)
+
     def provisions(self, owner: str) -> Iterator[Provision]:
         yield Provision(
             id=owner,
@@ -196,12 +206,13 @@ class QuotaTable(Cited, BaseModel):
             source=self.source,
         )
         for n, printed in enumerate(self.sums, start=1):
+            column = self.column_label(printed.column)
             yield Provision(
                 id=f"{owner}.sum{n}",
                 kind="quota_sum",
                 label=Text(
-                    zh=f"{self.label.zh} {printed.parent or '合计'}（{printed.column}）",
-                    en=f"{self.label.en}: {printed.parent or 'total'} ({printed.column})",
+                    zh=f"{self.label.zh} {printed.parent or '合计'}（{column.zh}）",
+                    en=f"{self.label.en}: {printed.parent or 'total'} ({column.en})",
                 ),
                 value=jsonable(printed.value),
                 source=printed.source,

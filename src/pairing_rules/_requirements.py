@@ -80,7 +80,10 @@ class Finding(BaseModel):
     label: Text
 
     def render(self, lang: Lang = "zh") -> str:
-        return f"[{self.status.label.get(lang)}] {self.label.get(lang)}：{self.message.get(lang)}"
+        colon = "：" if lang == "zh" else ": "
+        return (
+            f"[{self.status.label.get(lang)}] {self.label.get(lang)}{colon}{self.message.get(lang)}"
+        )
 
 
 class Evidence(BaseModel):

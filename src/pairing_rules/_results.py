@@ -61,6 +61,8 @@ class ScoreSheet(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     id: str
+    #: what a person calls the record (its ``name``, else its core school …), when known
+    name: str | None = None
     pack: str
     pack_hash: str
     rubric: str

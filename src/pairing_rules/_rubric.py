@@ -122,6 +122,7 @@ class Veto(BaseModel):
 class Rubric(BaseModel):
     """A points rubric as a document declares it.
 
+    :param short_label: a short name for tables and sheet names (default: ``label``).
     :param declared_total: the total the document states (e.g. 100), with its source.
     :param applies_to: which records the rubric is chosen for by default.
     :param collection: the record collection it scores (``communities``).
@@ -133,6 +134,8 @@ class Rubric(BaseModel):
 
     id: str = Field(pattern=IDENT)
     label: Text
+    #: a short name for tables and sheet names (``县域内考核细则``); the label when not given
+    short_label: Text | None = None
     collection: str = "communities"
     declared_total: Decimal = Field(gt=0)
     source: Source

@@ -307,8 +307,9 @@ def no_rubric(
     """The rejection of a record that no rubric of ``pack`` applies to."""
     scope = getattr(record, "scope", None)
     shown = scope.value if scope is not None else "未填写"
-    shown_en = scope.value if scope is not None else "empty"
-    rubrics = [r.id for r in pack.definition.rubrics]
+    shown_en = scope.label.en if scope is not None else "empty"
+    rubrics = [r.short_label or r.label for r in pack.definition.rubrics]
+    label = pack.definition.label
     return Rejection(
         collection=collection,
         index=index,
@@ -320,10 +321,10 @@ def no_rubric(
                 code="no_rubric",
                 field="scope",
                 message=Text(
-                    zh=f"字段 scope（结对范围）为 {shown}，{pack.id} 没有适用的考核细则（{'、'.join(rubrics)}）；"
-                    "请填写结对范围或用 --rubric 指定",
-                    en=f"field scope is {shown_en}: no rubric of {pack.id} applies "
-                    f"({', '.join(rubrics)}); fill in the scope or choose one with --rubric",
+                    zh=f"结对范围为 {shown}，“{label.zh}”中没有适用的考核细则"
+                    f"（{'、'.join(r.zh for r in rubrics)}）；请填写结对范围或用 --rubric 指定",
+                    en=f"the scope is {shown_en}: no rubric of “{label.en}” applies "
+                    f"({', '.join(r.en for r in rubrics)}); fill in the scope or choose one with --rubric",
                 ),
                 value=scope.value if scope is not None else None,
             )

@@ -307,7 +307,9 @@ def test_a_year_before_2020_is_progress_with_its_gap(
         "gap": float(gap) if isinstance(gap, Decimal) else gap,
     }
     assert ("已达到" in progress.message.zh) is met
-    assert "hunan2016.interim_years=progress" in progress.message.zh
+    # the reading in force, by its words (no interpretation id in a Chinese message)
+    assert "报告进度：列出与 2020 年目标的差距" in progress.message.zh
+    assert "hunan2016" not in progress.message.zh
     # an information finding never fails the record
     assert all(f.status is not Status.UNMET for f in found.values())
 
@@ -318,7 +320,7 @@ def test_a_year_before_2020_under_the_held_reading(pack: Pack) -> None:
     interim = found["target.preschool_gross_enrolment.interim"]
     assert interim.status is Status.UNMET  # 80 < 85
     assert interim.observed == {"preschool_gross_enrolment": 80}
-    assert "hunan2016.interim_years=held" in interim.message.zh
+    assert "按目标判定：任何年度都须已达到 2020 年目标" in interim.message.zh
     assert "target.preschool_gross_enrolment.progress" not in found
     at = region_findings(pack, held, year=2018, preschool_gross_enrolment=85)
     assert at["target.preschool_gross_enrolment.interim"].status is Status.MET
@@ -376,7 +378,7 @@ def test_only_the_province_is_judged_under_province_only(pack: Pack, province: s
     region = found[("长沙市 2020", f"{target}.region")]
     assert region.status is Status.INFO
     assert region.observed == {"preschool_gross_enrolment": 84, "gap": 1}
-    assert "province_only" in region.message.zh
+    assert "否：只判定全省" in region.message.zh and "province_only" not in region.message.zh
     # a city's earlier year is information of the same kind, not progress
     assert ("邵阳市 2018", f"{target}.region") in found
     assert ("邵阳市 2018", f"{target}.progress") not in found
@@ -803,7 +805,7 @@ def test_check_json_shape(pack: Pack) -> None:
         "provenance",
         "notices",
     }
-    assert out["pack"] == "hunan2016@2.0.0" and out["pack_hash"] == pack.content_hash
+    assert out["pack"] == "hunan2016@2.1.0" and out["pack_hash"] == pack.content_hash
     assert out["as_of"] == "2017-06-30"
     assert {(u["id"], u["value"], u["default"]) for u in out["interpretations"]} == {
         ("hunan2016.in_place", "signed", True),

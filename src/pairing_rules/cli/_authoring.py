@@ -34,7 +34,7 @@ def add_parsers(sub: Any, common: Any, interpretation_options: Any) -> None:
     interpretation_options(p)
     common(p)
 
-    p = sub.add_parser("schema", help="输出 JSON Schema / print a JSON Schema")
+    p = sub.add_parser("schema", help="输出规则包文件的 JSON 结构定义 / print a JSON Schema")
     p.add_argument(
         "name",
         metavar="NAME",

@@ -68,7 +68,7 @@ def _cmd_audit(args: argparse.Namespace, lang: Lang) -> int:
     if args.format == "json":
         print_json(report.as_json())
     else:
-        _render.audit_text(report, lang)
+        _render.audit_text(report, pack, lang)
     return EXIT_OK
 
 
@@ -90,9 +90,9 @@ def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
             f"规则包 {pack.id} 没有考核细则 {args.rubric}；可选：{known}",
             f"pack {pack.id} has no rubric {args.rubric}; choose one of: {known}",
         )
-    as_of = parse_date(args.as_of)
     _check_out(args.out, args)
     scorer = Scorer(pack, rubric=args.rubric, interpretations=overrides_of(args))
+    options = report_options(args, lang, pack, scorer.collections)
     from ..io._readers import open_records
 
     with (
@@ -107,14 +107,52 @@ def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
             notices=stream.notices,
             out=args.out,
             fmt=args.format,
-            lang=lang,
-            as_of=as_of,
+            options=options,
             progress=bar,
         )
     _render.notices_to_stderr(stream.notices, lang)
     _render.rejections_to_stderr(rejected, lang, report=args.out)
     bad_notices = any(n.error for n in stream.notices)
     return EXIT_USER if rejected or bad_notices else EXIT_OK
+
+
+def report_options(args: argparse.Namespace, lang: Lang, pack: Any, collections: list[str]) -> Any:
+    """The options of a report (order, grouping, members, date) from the command line."""
+    from .._clock import report_date
+    from ..io._score_rows import ReportOptions
+
+    dated = report_date(parse_date(getattr(args, "as_of", None)))
+    return ReportOptions(
+        lang=lang,
+        order=getattr(args, "sort", None) or "input",
+        by=grouping_field(pack, collections, getattr(args, "by", None)),
+        members=bool(getattr(args, "members", False)),
+        as_of=dated.date,
+        as_of_given=dated.given,
+    )
+
+
+def grouping_field(pack: Any, collections: list[str], by: str | None) -> str | None:
+    """The field ``--by`` names, by its key or its label (``town``, ``乡镇/街道``)."""
+    if by is None:
+        return None
+    from .._models import field_label
+
+    wanted = by.strip()
+    choices: list[tuple[str, str]] = []
+    for name in collections:
+        model = pack.record_types[name]
+        for key in model.model_fields:
+            labels = {key, field_label(model, key, "zh"), field_label(model, key, "en")}
+            if wanted in labels:
+                return str(key)
+            choices.append((field_label(model, key, "zh"), key))
+    listed_zh = "、".join(zh for zh, _key in choices)
+    listed_en = ", ".join(key for _zh, key in choices)
+    raise UsageError(
+        f"--by 应为输入中的一列，如 乡镇/街道 或 学段；收到 {by!r}；可选：{listed_zh}",
+        f"--by takes a column of the input, such as town or stage; got {by!r}; choose one of: {listed_en}",
+    )
 
 
 def _check_out(out: str | None, args: argparse.Namespace) -> None:
@@ -137,26 +175,28 @@ def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
     from ._progress import ProgressBar
 
     pack = get_pack(args.pack)
-    as_of = parse_date(args.as_of)
     _check_out(args.out, args)
+    options = report_options(args, lang, pack, pack.collections())
     overrides = overrides_of(args)
     pack.choices(overrides)
     dataset = read_dataset(args.input, pack.record_types, pack.collections())
     with ProgressBar(dataset.size, "检查" if lang == "zh" else "checking") as bar:
-        report = check(pack, dataset, as_of=as_of, interpretations=overrides, progress_callback=bar)
+        report = check(
+            pack, dataset, as_of=options.as_of, interpretations=overrides, progress_callback=bar
+        )
     report = report.model_copy(update={"notices": list(dataset.notices)})
     if args.out:
         from pathlib import Path
 
         suffix = Path(args.out).suffix.lower()
         if suffix == ".xlsx":
-            from ..io._report_xlsx import write_check_workbook
+            from ..io._check_xlsx import write_check_workbook
 
-            write_check_workbook(report, pack, args.out, lang=lang, notices=dataset.notices)
+            write_check_workbook(report, pack, args.out, options=options, notices=dataset.notices)
         elif suffix in (".html", ".htm"):
             from ..io._report_html import write_check_html
 
-            write_check_html(report, pack, args.out, lang=lang, notices=dataset.notices)
+            write_check_html(report, pack, args.out, options=options, notices=dataset.notices)
         else:
             from ..io._atomic import write_text
 
@@ -168,7 +208,9 @@ def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
     if args.format == "json":
         print_json(report.model_dump(mode="json"))
     else:
-        _render.check_text(report, lang)
+        from ._check_text import check_text
+
+        check_text(report, pack, options)
     _render.notices_to_stderr(dataset.notices, lang)
     _render.rejections_to_stderr(report.rejected, lang)
     if report.rejected or any(n.error for n in dataset.notices):
@@ -214,7 +256,7 @@ def _cmd_quota(args: argparse.Namespace, lang: Lang) -> int:
     if args.format == "json":
         print_json(report.as_json())
     else:
-        _render.quota_text(report, lang)
+        _render.quota_text(report, pack, lang)
     return EXIT_OK
 
 
@@ -237,7 +279,7 @@ def _cmd_diff(args: argparse.Namespace, lang: Lang) -> int:
     if args.format == "json":
         print_json(report.as_json())
     else:
-        _render.diff_text(report, lang)
+        _render.diff_text(report, a, b, lang)
     _render.notices_to_stderr(notices, lang)
     _render.rejections_to_stderr(rejected, lang)
     return EXIT_USER if rejected or any(n.error for n in notices) else EXIT_OK

@@ -33,22 +33,13 @@ DESCRIPTION: Final = (
 )
 
 
-#: argparse's messages (Python 3.11 and later) and their Chinese
+#: argparse's Chinese messages (from _argparse_zh) as a sentence of their own
 _ARGPARSE_ZH: Final = (
-    (re.compile(r"the following arguments are required: (.*)"), "缺少必填参数：{0}"),
-    (
-        re.compile(r"argument COMMAND: invalid choice: (.*?) \(choose from (.*)\)"),
-        "没有命令 {0}；可选：{1}",
-    ),
-    (
-        re.compile(r"argument (.*?): invalid choice: (.*?) \(choose from (.*)\)"),
-        "{0} 不接受取值 {1}；可选：{2}",
-    ),
-    (re.compile(r"argument (.*?): invalid int value: (.*)"), "{0} 应为整数，收到 {1}"),
-    (re.compile(r"argument (.*?): invalid (.*?) value: (.*)"), "{0} 的取值 {2} 无效"),
-    (re.compile(r"argument (.*?): expected one argument"), "{0} 后面应有一个取值"),
-    (re.compile(r"unrecognized arguments: (.*)"), "无法识别的参数：{0}"),
-    (re.compile(r"ambiguous option: (.*?) could match (.*)"), "选项 {0} 不明确，可能是：{1}"),
+    (re.compile(r"参数 命令：无效的选择：(.*?)（可选：(.*)）"), "没有命令 {0}；可选：{1}"),
+    (re.compile(r"参数 (.*?)：无效的选择：(.*?)（可选：(.*)）"), "{0} 不接受取值 {1}；可选：{2}"),
+    (re.compile(r"参数 (.*?)：无效的取值：(.*)（int）"), "{0} 应为整数，收到 {1}"),
+    (re.compile(r"参数 (.*?)：无效的取值：(.*)（.*?）"), "{0} 的取值 {1} 无效"),
+    (re.compile(r"参数 (.*?)：需要一个取值"), "{0} 后面应有一个取值"),
 )
 
 
@@ -64,25 +55,18 @@ class _Parser(argparse.ArgumentParser):
         if _Parser.lang == "en":
             text = f"{self.prog}: {message} (see {self.prog} --help)"
         else:
+            # argparse speaks Chinese here (see _argparse_zh); a few of its sentences read
+            # better turned round, and any English left gets a Chinese lead
             for pattern, zh in _ARGPARSE_ZH:
                 found = pattern.fullmatch(message)
                 if found:
                     message = zh.format(*found.groups())
                     break
             else:
-                message = f"参数有误：{message}"
+                if message.isascii():
+                    message = f"参数有误：{message}"
             text = f"{self.prog}：{message}（用法见 {self.prog} --help）"
         self.exit(2, clean_line(text) + "\n")
-
-
-def _lang_of(argv: Sequence[str]) -> Lang:
-    """The language a command line asks for (before it is parsed, for its own mistakes)."""
-    for n, arg in enumerate(argv):
-        if arg == "--lang" and n + 1 < len(argv) and argv[n + 1] in ("zh", "en"):
-            return "en" if argv[n + 1] == "en" else "zh"
-        if arg in ("--lang=en", "--lang=zh"):
-            return "en" if arg.endswith("en") else "zh"
-    return "zh"
 
 
 def _common(parser: argparse.ArgumentParser, *, fmt: bool = True) -> None:
@@ -101,6 +85,14 @@ def _common(parser: argparse.ArgumentParser, *, fmt: bool = True) -> None:
     )
 
 
+def _pack_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "pack",
+        metavar="PACK",
+        help="规则包编号（pairing-rules packs 列出全部） / the pack's id (pairing-rules packs lists them)",
+    )
+
+
 def _interpretation_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--set",
@@ -109,6 +101,26 @@ def _interpretation_options(parser: argparse.ArgumentParser) -> None:
         default=[],
         metavar="INTERPRETATION=VALUE",
         help="覆盖解释口径 / override an interpretation (repeatable)",
+    )
+
+
+def _report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--sort",
+        choices=("input", "total", "name", "id"),
+        default="input",
+        help="排列顺序：input 按输入顺序（默认），total 按得分排名，name 按名称，id 按编号 / "
+        "order: input (default), total (a ranking within each rubric), name or id",
+    )
+    parser.add_argument(
+        "--by",
+        metavar="COLUMN",
+        help="按此列分组汇总，如 乡镇/街道、学段 / a breakdown by this column, e.g. town or stage",
+    )
+    parser.add_argument(
+        "--members",
+        action="store_true",
+        help="名称后列出成员校 / show each community's member schools with its name",
     )
 
 
@@ -161,31 +173,55 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser("show", help="显示规则包的全部条款及出处 / show a pack's provisions")
-    p.add_argument("pack", metavar="PACK")
+    _pack_argument(p)
     _common(p)
 
     p = sub.add_parser("audit", help="文件自身不一致之处 / inconsistencies in the document")
-    p.add_argument("pack", metavar="PACK")
+    _pack_argument(p)
     _interpretation_options(p)
     _common(p)
 
     p = sub.add_parser("score", help="按考核细则评分 / score records on a pack's rubrics")
-    p.add_argument("pack", metavar="PACK")
-    p.add_argument("input", metavar="INPUT", help="输入文件 / input file (.xlsx, .csv, .json)")
+    _pack_argument(p)
+    p.add_argument(
+        "input",
+        metavar="INPUT",
+        help="填好的表格或数据文件（.xlsx、.xls、.ods、.csv、.json） / the filled workbook or "
+        "data file (.xlsx, .xls, .ods, .csv, .json)",
+    )
     p.add_argument(
         "--rubric", metavar="NAME", help="指定考核细则 / use this rubric for every record"
     )
     p.add_argument(
-        "--as-of", metavar="DATE", help="报告中时间节点的日期 / date of the milestones in a report"
+        "--as-of",
+        metavar="DATE",
+        help="报告日期，如 2022-06-30；时间节点按此日期判断（默认：当天） / the report's date "
+        "YYYY-MM-DD, for the milestones (default: today)",
     )
     _out_option(p)
+    _report_options(p)
     _interpretation_options(p)
     _common(p)
 
     p = sub.add_parser("check", help="检查各项要求 / evaluate a pack's requirements")
-    p.add_argument("pack", metavar="PACK")
-    p.add_argument("input", metavar="INPUT", help="输入文件 / input file (.xlsx, .csv, .json)")
-    p.add_argument("--as-of", metavar="DATE", help="评估日期 YYYY-MM-DD / date (default: today)")
+    _pack_argument(p)
+    p.add_argument(
+        "input",
+        metavar="INPUT",
+        help="填好的表格或数据文件（.xlsx、.xls、.ods、.csv、.json） / the filled workbook or "
+        "data file (.xlsx, .xls, .ods, .csv, .json)",
+    )
+    p.add_argument(
+        "--as-of",
+        metavar="DATE",
+        help="报告日期，如 2022-06-30；进度和时间节点按此日期判断（默认：当天） / the report's date "
+        "YYYY-MM-DD, for progress and milestones (default: today)",
+    )
+    p.add_argument(
+        "--members",
+        action="store_true",
+        help="名称后列出成员校 / show each community's member schools with its name",
+    )
     _out_option(p)
     p.add_argument(
         "--fail-on-unmet",
@@ -196,7 +232,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser("template", help="生成填报用的 Excel 模板 / write an input workbook")
-    p.add_argument("pack", metavar="PACK")
+    _pack_argument(p)
     p.add_argument(
         "--out",
         metavar="FILE.xlsx",
@@ -246,7 +282,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--issuer", help="发文单位 / issuing body")
     p.add_argument("--doc-number", help="文号 / document number")
-    p.add_argument("--published", metavar="DATE", help="发布日期 YYYY-MM-DD / publication date")
+    p.add_argument(
+        "--published", metavar="DATE", help="发布日期，如 2022-06-30 / publication date YYYY-MM-DD"
+    )
     p.add_argument("--year", type=int, help="文件所属年度 / the year it is about")
     _common(p, fmt=False)
 
@@ -276,7 +314,7 @@ def build_parser() -> argparse.ArgumentParser:
     _serve.add_parser(sub, _common)
 
     p = sub.add_parser("quota", help="任务分解表及公式核算 / quota table and formula audit")
-    p.add_argument("pack", metavar="PACK")
+    _pack_argument(p)
     p.add_argument("--table", metavar="ID", help="定额表编号 / quota table id")
     p.add_argument("--audit", action="store_true", help="按公式逐行核算 / recompute every row")
     _interpretation_options(p)
@@ -305,21 +343,27 @@ def run(argv: Sequence[str] | None = None) -> int:
     141; anything unexpected in a short message saying how to see the details
     (``--debug``), and exit code 70.
     """
-    parser = build_parser()
-    _Parser.lang = _lang_of(sys.argv[1:] if argv is None else argv)
-    try:
-        args = parser.parse_args(argv)
-    except SystemExit as exc:  # a mistake in the command line (told), or --help (shown)
-        return exc.code if isinstance(exc.code, int) else EXIT_USER
+    from ._argparse_zh import language_of, localize, speaking
+
+    words = sys.argv[1:] if argv is None else list(argv)
+    spoken = language_of(words)
+    _Parser.lang = "en" if spoken == "en" else "zh"
+    with speaking(spoken):
+        parser = build_parser()
+        localize(parser, spoken)
+        try:
+            args = parser.parse_args(words)
+        except SystemExit as exc:  # a mistake in the command line (told), or --help (shown)
+            return exc.code if isinstance(exc.code, int) else EXIT_USER
+        if not args.command and not args.version:
+            parser.print_help()
+            return EXIT_USER
     lang: Lang = args.lang
     if args.version:
         from .. import __version__
 
         print(f"pairing-rules {__version__}")
         return EXIT_OK
-    if not args.command:
-        parser.print_help()
-        return EXIT_USER
     from ._commands import COMMANDS
 
     handler = COMMANDS[args.command]

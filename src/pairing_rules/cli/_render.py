@@ -6,25 +6,58 @@ import sys
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
-from .._numbers import format_number
+from .._numbers import format_number, to_decimal
 from .._provenance import render_source
+from .._words import Vocabulary, code_label, date_text, kind_label, vocabulary
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from .._dataset import Rejection
-    from .._engine import AuditReport, CheckReport, QuotaReport
+    from .._engine import AuditReport, QuotaReport
     from .._i18n import Lang, Text
     from .._pack import Pack
-    from .._scoring import Explanation, Scorer
 
 
 def _console(stderr: bool = False) -> Console:
+    import os
+
     from ._rich import SafeConsole
 
     stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() else 120
+    width = None
+    if not stream.isatty():
+        columns = os.environ.get("COLUMNS", "")
+        width = int(columns) if columns.isdigit() and int(columns) > 0 else 120
     return SafeConsole(file=stream, width=width, highlight=False, soft_wrap=False, markup=False)
+
+
+def console() -> Console:
+    """A console on standard output (120 columns when it is not a terminal, or ``COLUMNS``)."""
+    return _console()
+
+
+def pack_line(pack: Pack, lang: Lang) -> str:
+    """The version stamp of a report: ``规则包版本 cangnan2022@2.0.0（内容哈希 sha256:…）``."""
+    if lang == "zh":
+        return f"规则包版本 {pack.ref}（内容哈希 {pack.content_hash}）"
+    return f"pack {pack.ref} (content hash {pack.content_hash})"
+
+
+def interpretation_lines(uses: Sequence[Any], vocabulary: Vocabulary, lang: Lang) -> list[str]:
+    """The interpretations a result used, one a line: the question and the reading taken."""
+    if not uses:
+        return []
+    zh = lang == "zh"
+    out = [
+        "所用解释口径（可用 --set 改变）：" if zh else "Interpretations used (change with --set):"
+    ]
+    for u in uses:
+        mark = "" if u.default else ("（非默认）" if zh else " (not the default)")
+        out.append(
+            f"  · {vocabulary.question(u.id, lang)} — {vocabulary.answer(u.id, u.value, lang)}{mark}"
+        )
+    return out
 
 
 def _t(text: Text, lang: Lang) -> str:
@@ -56,11 +89,10 @@ def packs_table(packs: Sequence[Pack], lang: Lang) -> None:
         ("文件", "document"),
         ("发文单位", "issuer"),
         ("文号", "number"),
-        ("日期", "published"),
-        ("发行包", "distribution"),
+        ("发布日期", "published"),
         ("扩展", "extensions"),
     ):
-        table.add_column(head[0] if zh else head[1])
+        table.add_column(head[0] if zh else head[1], overflow="fold")
     for p in packs:
         doc = p.document
         table.add_row(
@@ -69,8 +101,7 @@ def packs_table(packs: Sequence[Pack], lang: Lang) -> None:
             doc.title,
             doc.issuer,
             doc.doc_number or "—",
-            doc.published.isoformat() if doc.published else "—",
-            p.origin.render() if p.origin is not None else "—",
+            date_text(doc.published, lang) if doc.published else "—",
             "、".join(e.render() for e in p.extensions) or "—",
         )
     _console().print(table)
@@ -79,68 +110,86 @@ def packs_table(packs: Sequence[Pack], lang: Lang) -> None:
 
 
 def show_text(pack: Pack, lang: Lang) -> None:
+    """Every provision of a pack: what it is, its value in words and its citation; then the
+    interpretations, with the option that chooses another reading."""
     from ._rich import SafeTable as Table
 
     zh = lang == "zh"
+    words = vocabulary(pack)
     console = _console()
     doc = pack.document
-    console.print(f"{pack.ref}  {pack.content_hash}", style="bold")
+    console.print(pack.definition.label.get(lang), style="bold")
+    console.print(pack_line(pack, lang), style="dim")
     console.print(f"{doc.title}")
     console.print(
         f"{'发文单位' if zh else 'Issuer'}: {doc.issuer}   "
         f"{'文号' if zh else 'Number'}: {doc.doc_number or '—'}   "
-        f"{'日期' if zh else 'Published'}: {doc.published or '—'}"
+        f"{'发布日期' if zh else 'Published'}: {date_text(doc.published, lang) if doc.published else '—'}"
     )
     for note in doc.notes:
         console.print(f"  · {_t(note, lang)}")
     table = Table(title="条款" if zh else "Provisions", show_lines=False)
-    for head in (
-        ("编号", "id"),
-        ("类别", "kind"),
-        ("内容", "label"),
-        ("取值", "value"),
-        ("出处", "source"),
-    ):
-        table.add_column(head[0] if zh else head[1], overflow="fold")
-    for prov in pack.provisions():
+    heads = (
+        (("序号", "类别", "内容", "取值", "出处"))
+        if zh
+        else ("id", "kind", "label", "value", "source")
+    )
+    for head in heads:
+        table.add_column(head, overflow="fold")
+    for n, prov in enumerate(pack.provisions(), start=1):
         table.add_row(
-            prov.id,
-            prov.kind,
+            str(n) if zh else prov.id,
+            kind_label(prov.kind, pack).get(lang),
             _t(prov.label, lang),
-            _short(prov.value),
+            _short(words.value(prov.value, lang), 200),
             prov.source.render(),
         )
     console.print(table)
     if pack.definition.interpretations:
         itable = Table(title="解释口径" if zh else "Interpretations")
-        for head in (
-            ("编号", "id"),
-            ("问题", "question"),
-            ("默认", "default"),
-            ("可选", "alternatives"),
-        ):
-            itable.add_column(head[0] if zh else head[1], overflow="fold")
+        columns = (
+            ("问题", "默认", "可选（命令行写法）")
+            if zh
+            else ("question", "default", "readings (option)")
+        )
+        for head in columns:
+            itable.add_column(head, overflow="fold")
         for interp in pack.definition.interpretations:
             itable.add_row(
-                interp.id,
                 _t(interp.label, lang),
-                interp.default,
-                "；".join(f"{a.value}：{_t(a.label, lang)}" for a in interp.alternatives),
+                interp.describe(interp.default).get(lang),
+                ("；" if zh else "; ").join(
+                    f"{_t(a.label, lang)}（`--set {interp.id}={a.value}`）"
+                    if zh
+                    else f"{_t(a.label, lang)} (`--set {interp.id}={a.value}`)"
+                    for a in interp.alternatives
+                ),
             )
         console.print(itable)
 
 
 def _short(value: Any, limit: int = 80) -> str:
+    """``value`` cut to ``limit`` characters at a separator (a name is never cut in two)."""
     import json
+    import re
 
     text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if len(text) <= limit:
+        return text
+    cuts = [m.start() for m in re.finditer(r"[、，,；;]\s*|\s+", text[:limit])]
+    end = cuts[-1] if cuts else limit - 1
+    return text[:end].rstrip("、，,；; ") + " …"
 
 
-def audit_text(report: AuditReport, lang: Lang) -> None:
+def audit_text(report: AuditReport, pack: Pack, lang: Lang) -> None:
+    """The inconsistencies of a pack's document, each named by what kind it is, with sources."""
     zh = lang == "zh"
     console = _console()
-    console.print(f"{report.pack}  {report.pack_hash}", style="bold")
+    console.print(
+        f"{pack.definition.label.get(lang)} · {'文件自身的不一致' if zh else 'inconsistencies in the document'}",
+        style="bold",
+    )
+    console.print(pack_line(pack, lang), style="dim")
     if not report.findings:
         console.print(
             "未发现文件自身的不一致。" if zh else "No inconsistencies found in the document."
@@ -152,172 +201,30 @@ def audit_text(report: AuditReport, lang: Lang) -> None:
         else f"{len(report.findings)} inconsistencies:"
     )
     for n, f in enumerate(report.findings, start=1):
-        console.print(f"{n}. [{f.code}] {_t(f.message, lang)}")
-        console.print(f"   {'出处' if zh else 'source'}: {render_source(f.source)}", style="dim")
-    _interpretations_line(console, report.interpretations, lang)
-
-
-def _interpretations_line(console: Console, uses: Sequence[Any], lang: Lang) -> None:
-    if not uses:
-        return
-    zh = lang == "zh"
-    parts = [
-        f"{u.id}={u.value}{'' if u.default else ('（非默认）' if zh else ' (overridden)')}"
-        for u in uses
-    ]
-    console.print(("解释口径：" if zh else "Interpretations: ") + ", ".join(parts), style="dim")
-
-
-#: beyond this many results the text output lists them without their items
-DETAIL_LIMIT: Final = 50
-
-
-class ScoreTextSink:
-    """Scores for a person, gathered as records are scored and printed at the end.
-
-    Every item for a few records, a table for many, a summary with ``--out``.
-    """
-
-    def __init__(self, scorer: Scorer, lang: Lang, out: str | None) -> None:
-        self.scorer = scorer
-        self.lang = lang
-        self.out = out
-        self.count = 0
-        self.grades: dict[tuple[str, int], tuple[str, int]] = {}
-        self.rows: list[tuple[str, str, str, str, str, str]] = []
-        self.details: list[Explanation] = []
-
-    def add(self, explained: Explanation) -> None:
-        plan, outcome = explained.plan, explained.outcome
-        grade = plan.grades[outcome.grade].label.get(self.lang)
-        self.count += 1
-        key = (plan.id, outcome.grade)
-        shown, seen = self.grades.get(key, (grade, 0))
-        self.grades[key] = (shown, seen + 1)
-        if self.out is not None:
-            return
-        self.rows.append(
-            (
-                explained.record.key,
-                plan.id,
-                format_number(outcome.total),
-                format_number(outcome.reach),
-                format_number(plan.declared_total),
-                grade,
-            )
+        kind = code_label(f.code, pack).get(lang)
+        console.print(
+            f"{n}. 【{kind}】{_t(f.message, lang)}"
+            if zh
+            else f"{n}. [{kind}] {_t(f.message, lang)}"
         )
-        if len(self.details) <= DETAIL_LIMIT:
-            self.details.append(explained)
-
-    def finish(self, rejected: Sequence[Rejection], notices: Sequence[Any]) -> None:
-        from ._rich import SafeTable as Table
-
-        lang = self.lang
-        zh = lang == "zh"
-        console = _console()
-        pack = self.scorer.pack
-        console.print(f"{pack.ref}  {pack.content_hash}", style="bold")
-        if self.out is not None:
-            counts: dict[str, int] = {}
-            for (_rubric, _index), (shown, seen) in sorted(self.grades.items()):
-                counts[shown] = counts.get(shown, 0) + seen
-            listed = ("，" if zh else ", ").join(f"{k} {v}" for k, v in counts.items())
-            console.print(
-                f"已评分 {self.count} 条（{listed}）；未处理 {len(rejected)} 条"
-                if zh
-                else f"{self.count} scored ({listed}); {len(rejected)} rejected"
-            )
-            _interpretations_line(console, self.scorer.interpretations, lang)
-            console.print(f"报告已写入：{self.out}" if zh else f"report written: {self.out}")
-            return
-        table = Table(title="评分结果" if zh else "Scores")
-        for head in (
-            ("编号", "id"),
-            ("细则", "rubric"),
-            ("得分", "total"),
-            ("可得", "max"),
-            ("总分", "declared"),
-            ("等次", "grade"),
-        ):
-            table.add_column(head[0] if zh else head[1])
-        for row in self.rows:
-            table.add_row(*row)
-        console.print(table)
-        if self.count <= DETAIL_LIMIT:
-            for explained in self.details:
-                r = explained.sheet()
-                console.print(
-                    f"{r.id} {_t(r.rubric_label, lang)}：{format_number(r.total)} / "
-                    f"{format_number(r.max)}（{r.grade if zh else r.grade_en}）",
-                    style="bold",
-                )
-                for item in r.items:
-                    mark = "" if item.applicable else (" 不适用" if zh else " n/a")
-                    console.print(
-                        f"  {_t(item.label, lang)}{mark}: {format_number(item.points)}/{format_number(item.max)}"
-                        f" — {_t(item.reason, lang)}"
-                    )
-                for veto in r.vetoes:
-                    console.print(
-                        f"  {'一票否优' if zh else 'veto'}: {_t(veto.label, lang)} → {_t(veto.cap, lang)}"
-                    )
-        else:
-            console.print(
-                f"共 {self.count} 条，逐项得分请用 --out 报告.xlsx 或 --format json 查看"
-                if zh
-                else f"{self.count} records: see every item with --out report.xlsx or --format json"
-            )
-        _interpretations_line(console, self.scorer.interpretations, lang)
-        if rejected:
-            console.print(
-                f"{len(rejected)} 条记录未处理（见标准错误输出）"
-                if zh
-                else f"{len(rejected)} records rejected (see stderr)"
-            )
-
-    def discard(self) -> None:
-        self.rows.clear()
-        self.details.clear()
+        console.print(f"   {'出处' if zh else 'source'}: {render_source(f.source)}", style="dim")
+    for line in interpretation_lines(report.interpretations, vocabulary(pack), lang):
+        console.print(line, style="dim")
 
 
-def check_text(report: CheckReport, lang: Lang) -> None:
-    zh = lang == "zh"
-    console = _console()
-    console.print(f"{report.pack}  {report.pack_hash}", style="bold")
-    for r in report.results:
-        verdict = ("通过" if zh else "passed") if r.passed else ("未通过" if zh else "not passed")
-        console.print(f"{r.id}: {verdict}", style="bold")
-        for f in r.findings:
-            console.print(f"  {f.render(lang)}")
-    if report.groups:
-        console.print("汇总检查" if zh else "Group findings", style="bold")
-        for f in report.groups:
-            where = f.group or f.record
-            console.print(f"  {where + ': ' if where else ''}{f.render(lang)}")
-    if report.progress is not None:
-        console.print(("进度：" if zh else "Progress: ") + _t(report.progress.message, lang))
-    if report.milestones:
-        console.print("时间节点" if zh else "Milestones", style="bold")
-        for m in report.milestones:
-            console.print(f"  {m.due.isoformat()} {_t(m.label, lang)} [{_t(m.state.label, lang)}]")
-    if report.as_of is not None:
-        from .._clock import ReportDate
-
-        dated = ReportDate(report.as_of, report.as_of_given).render(lang)
-        console.print(("评估日期：" if zh else "As of: ") + dated, style="dim")
-    _interpretations_line(console, report.interpretations, lang)
-
-
-def quota_text(report: QuotaReport, lang: Lang) -> None:
+def quota_text(report: QuotaReport, pack: Pack, lang: Lang) -> None:
     from ._rich import SafeTable as Table
 
     zh = lang == "zh"
+    words = vocabulary(pack)
     console = _console()
     table = Table(title=_t(report.label, lang))
     has_parent = any(r.parent for r in report.rows)
     if has_parent:
         table.add_column(
-            _t(report.parent_label, lang) if report.parent_label else report.parent_key
+            _t(report.parent_label, lang)
+            if report.parent_label
+            else ("上级地区" if zh else "parent")
         )
     table.add_column(_t(report.region_label, lang))
     table.add_column("公布" if zh else "published", justify="right")
@@ -339,7 +246,14 @@ def quota_text(report: QuotaReport, lang: Lang) -> None:
     for s in report.sums:
         where = s["parent"] or ("合计" if zh else "total")
         mark = "✓" if s["matches"] else "✗"
-        console.print(f"  {mark} {where} {s['column']}: {s['printed']} / {s['rows_sum']}")
+        column = words.value(s["column"], lang)
+        printed = format_number(to_decimal(s["printed"]))
+        rows_sum = format_number(to_decimal(s["rows_sum"]))
+        console.print(
+            f"  {mark} {where} {column}：表中 {printed}，各行之和 {rows_sum}"
+            if zh
+            else f"  {mark} {where} {column}: printed {printed}, rows add up to {rows_sum}"
+        )
     if report.audited:
         off = sum(1 for r in report.rows if r.deviation)
         console.print(
@@ -347,12 +261,16 @@ def quota_text(report: QuotaReport, lang: Lang) -> None:
             if zh
             else f"rows departing from the formula: {off} of {len(report.rows)}"
         )
-    _interpretations_line(console, report.interpretations, lang)
+    for line in interpretation_lines(report.interpretations, words, lang):
+        console.print(line, style="dim")
 
 
-def diff_text(report: Any, lang: Lang) -> None:
+def diff_text(report: Any, a: Pack, b: Pack, lang: Lang) -> None:
     """What changed: every added, removed or changed topic with its details, then the replays."""
     zh = lang == "zh"
+    words = {"A": vocabulary(a), "B": vocabulary(b)}
+    sides = {"A": "甲" if zh else "A", "B": "乙" if zh else "B"}
+    colon = "：" if zh else ": "
     console = _console()
     console.print(f"{report.a} → {report.b}", style="bold")
     marks = {"added": "+", "removed": "-", "changed": "~", "same": "="}
@@ -369,21 +287,23 @@ def diff_text(report: Any, lang: Lang) -> None:
             same += 1
             continue
         console.print(
-            f"{marks[kind]} [{names[kind][0 if zh else 1]}] {_t(change.label, lang)}：{_t(change.summary, lang)}"
+            f"{marks[kind]} [{names[kind][0 if zh else 1]}] {_t(change.label, lang)}{colon}{_t(change.summary, lang)}"
         )
         for detail in change.details:
             label = detail["label"]["zh" if zh else "en"]
             console.print(
-                f"    {label}: {_shown(detail['a'])} → {_shown(detail['b'])}", style="dim"
+                f"    {label}{colon}{_shown(detail['a'], words['A'], lang)} → "
+                f"{_shown(detail['b'], words['B'], lang)}",
+                style="dim",
             )
         if change.details:
             continue
         for side, entries in (("A", change.a), ("B", change.b)):
             for entry in entries or []:
-                shown = entry.get("condition", entry.get("value"))
+                shown = _shown(entry.get("condition", entry.get("value")), words[side], lang)
                 src = entry.get("source") or {}
                 quote = f"  {src['section']}「{src['quote']}」" if src else ""
-                console.print(f"    {side}: {shown}{quote}", style="dim")
+                console.print(f"    {sides[side]}{colon}{shown}{quote}", style="dim")
     console.print(
         f"相同：{same} 项" if zh else f"the same: {same} topic(s)",
         style="dim",
@@ -395,14 +315,19 @@ def diff_text(report: Any, lang: Lang) -> None:
             style="bold",
         )
         for row in report.replay:
-            a, b = row["a"], row["b"]
-            console.print(
-                f"  {row['id']}: A {'通过' if a['passed'] else '未通过'} {a.get('unmet', '')} / "
-                f"B {'通过' if b['passed'] else '未通过'} {b.get('unmet', '')}"
-                if zh
-                else f"  {row['id']}: A {'passed' if a['passed'] else 'failed'} {a.get('unmet', '')} / "
-                f"B {'passed' if b['passed'] else 'failed'} {b.get('unmet', '')}"
-            )
+            parts = []
+            for side in ("A", "B"):
+                got = row[side.lower()]
+                verdict = (
+                    ("通过" if zh else "passed")
+                    if got["passed"]
+                    else ("未通过" if zh else "failed")
+                )
+                unmet = (
+                    _shown(got.get("unmet") or None, words[side], lang) if got.get("unmet") else ""
+                )
+                parts.append(f"{sides[side]} {verdict} {unmet}".rstrip())
+            console.print(f"  {row['id']}{colon}" + " / ".join(parts))
     if report.scores is not None:
         console.print(
             ("得分或等次不同的记录：" if zh else "Records whose total or grade differs: ")
@@ -410,33 +335,37 @@ def diff_text(report: Any, lang: Lang) -> None:
             style="bold",
         )
         for row in report.scores:
-            console.print(f"  {row['id']}: {_score(row['a'], zh)} → {_score(row['b'], zh)}")
+            console.print(
+                f"  {row['id']}{colon}{_score(row['a'], a, lang)} → {_score(row['b'], b, lang)}"
+            )
             for item in row["items"]:
                 label = item["label"]["zh" if zh else "en"]
                 console.print(
-                    f"    {label}: {_shown(item['a'])} → {_shown(item['b'])}", style="dim"
+                    f"    {label}{colon}{_shown(item['a'], words['A'], lang)} → "
+                    f"{_shown(item['b'], words['B'], lang)}",
+                    style="dim",
                 )
 
 
-def _score(side: dict[str, Any] | None, zh: bool) -> str:
+def _score(side: dict[str, Any] | None, pack: Pack, lang: Lang) -> str:
+    zh = lang == "zh"
     if side is None:
         return "未评分" if zh else "not scored"
     grade = side["grade"] if zh else side["grade_en"]
-    return (
-        f"{side['rubric']} {_shown(side['total'])}（{grade}）"
-        if zh
-        else f"{side['rubric']} {_shown(side['total'])} ({grade})"
-    )
+    try:
+        rubric = (pack.rubric(side["rubric"]).short_label or pack.rubric(side["rubric"]).label).get(
+            lang
+        )
+    except (KeyError, StopIteration, ValueError):
+        rubric = side["rubric"]
+    total = format_number(to_decimal(side["total"]))
+    return f"{rubric} {total}（{grade}）" if zh else f"{rubric} {total} ({grade})"
 
 
-def _shown(value: Any) -> str:
-    import json
-
+def _shown(value: Any, words: Vocabulary, lang: Lang) -> str:
     if value is None:
         return "—"
-    if isinstance(value, str):
-        return value
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return words.value(value, lang)
 
 
 def notices_to_stderr(notices: Sequence[Any], lang: Lang) -> None:

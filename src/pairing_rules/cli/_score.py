@@ -10,26 +10,25 @@ appears only when it is complete.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from .._clock import ReportDate
     from .._dataset import Notice, Rejection
-    from .._i18n import Lang
     from .._location import Location
     from .._pack import Pack
     from .._results import ScoreSheet
     from .._scoring import Explanation, Scorer
+    from ..io._score_rows import ReportOptions, ScoreRow
 
 
 class Sink(Protocol):
-    """Something a scored record goes to as soon as it is scored."""
+    """Something a scored record goes to as soon as it is scored (with its report row, made
+    once for every sink that lists records: ``None`` when none does)."""
 
-    def add(self, explained: Explanation) -> None: ...
+    def add(self, explained: Explanation, row: ScoreRow | None) -> None: ...
 
     def finish(self, rejected: Sequence[Rejection], notices: Sequence[Notice]) -> None: ...
 
@@ -104,7 +103,9 @@ class JsonSink:
             self.discard()
             raise
 
-    def add(self, explained: Explanation) -> None:
+    rows_wanted = False
+
+    def add(self, explained: Explanation, row: ScoreRow | None) -> None:
         self.json.add(explained)
 
     def finish(self, rejected: Sequence[Rejection], notices: Sequence[Notice]) -> None:
@@ -118,9 +119,9 @@ class JsonSink:
 
 
 class WorkbookSink:
-    """The score report as a workbook, written as records come."""
+    """The score report as a workbook, written as records come (kept for a ranking)."""
 
-    def __init__(self, scorer: Scorer, path: str, lang: Lang, as_of: ReportDate) -> None:
+    def __init__(self, scorer: Scorer, path: str, options: ReportOptions) -> None:
         from ..io._report_xlsx import ScoreWorkbook
 
         self.book = ScoreWorkbook(
@@ -128,12 +129,14 @@ class WorkbookSink:
             scorer.plans,
             path,
             interpretations=scorer.interpretations,
-            lang=lang,
-            as_of=as_of,
+            options=options,
         )
 
-    def add(self, explained: Explanation) -> None:
-        self.book.add(explained)
+    rows_wanted = True
+
+    def add(self, explained: Explanation, row: ScoreRow | None) -> None:
+        assert row is not None
+        self.book.add(explained, row)
 
     def finish(self, rejected: Sequence[Rejection], notices: Sequence[Notice]) -> None:
         self.book.finish(rejected, notices)
@@ -142,20 +145,27 @@ class WorkbookSink:
         self.book.discard()
 
 
-class SheetsSink:
-    """Keeps every score sheet, for the reports that summarise them all at the top."""
+class HtmlSink:
+    """Keeps every score sheet and row, for the page that summarises them all at the top."""
 
-    def __init__(self, scorer: Scorer, write: Any) -> None:
+    rows_wanted = True
+
+    def __init__(self, scorer: Scorer, path: str, options: ReportOptions) -> None:
         self.scorer = scorer
+        self.path = path
+        self.options = options
         self.sheets: list[ScoreSheet] = []
-        self.write = write
+        self.rows: list[ScoreRow] = []
 
-    def add(self, explained: Explanation) -> None:
+    def add(self, explained: Explanation, row: ScoreRow | None) -> None:
+        assert row is not None
+        self.rows.append(row)
         self.sheets.append(explained.sheet())
 
     def finish(self, rejected: Sequence[Rejection], notices: Sequence[Notice]) -> None:
         from .._pack import provenance_of
         from .._scoring import ScoreReport
+        from ..io._report_html import write_score_html
 
         report = ScoreReport(
             pack=self.scorer.pack.ref,
@@ -166,10 +176,19 @@ class SheetsSink:
             provenance=provenance_of(self.scorer.pack),
             notices=list(notices),
         )
-        self.write(report, notices)
+        write_score_html(
+            report,
+            self.scorer.pack,
+            self.path,
+            notices=notices,
+            options=self.options,
+            rows=self.rows,
+            plans=self.scorer.plans,
+        )
 
     def discard(self) -> None:
         self.sheets.clear()
+        self.rows.clear()
 
 
 def score_command(
@@ -181,8 +200,7 @@ def score_command(
     notices: Sequence[Notice],
     out: str | None,
     fmt: str,
-    lang: Lang,
-    as_of: dt.date | None,
+    options: ReportOptions,
     progress: Any,
 ) -> list[Rejection]:
     """Score ``entries`` into the reports asked for; return every rejected record.
@@ -190,37 +208,36 @@ def score_command(
     ``rejected_reading`` and ``notices`` are filled by the reader as it goes
     (complete once ``entries`` is exhausted).
     """
-    from .._clock import report_date
-    from . import _render
+    from .._dataset import Rejection
+    from ..io._score_rows import row_of
+    from ._score_text import ScoreTextSink
 
-    dated = report_date(as_of)
     sinks: list[Any] = []
     no_rubric: list[Rejection] = []
+    position = 0
     try:
         if out is not None:
             suffix = Path(out).suffix.lower()
             if suffix == ".xlsx":
-                sinks.append(WorkbookSink(scorer, out, lang, dated))
+                sinks.append(WorkbookSink(scorer, out, options))
             elif suffix in (".html", ".htm"):
-                from ..io._report_html import write_score_html
-
-                def html(report: Any, notes: Sequence[Notice]) -> None:
-                    write_score_html(report, pack, out, lang=lang, notices=notes, as_of=dated)
-
-                sinks.append(SheetsSink(scorer, html))
+                sinks.append(HtmlSink(scorer, out, options))
             else:
                 sinks.append(JsonSink(scorer, out))
         if fmt == "json":
             sinks.append(JsonSink(scorer, None))
         else:
-            sinks.append(_render.ScoreTextSink(scorer, lang, out))
+            sinks.append(ScoreTextSink(scorer, options, out))
+        listing = any(getattr(sink, "rows_wanted", False) for sink in sinks)
         for item in scorer.iter_explained(entries):
             progress(1)
-            if not hasattr(item, "outcome"):
+            if isinstance(item, Rejection):
                 no_rubric.append(item)
                 continue
+            row = row_of(item, position, options) if listing else None
+            position += 1
             for sink in sinks:
-                sink.add(item)
+                sink.add(item, row)
         rejected = [*rejected_reading, *no_rubric]
         for sink in sinks:
             sink.finish(rejected, notices)

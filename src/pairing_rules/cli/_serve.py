@@ -17,7 +17,7 @@ def add_parser(sub: Any, common: Any) -> None:
 
     p = sub.add_parser(
         "serve",
-        help="启动网页和 REST API 服务 / run the web page and the REST API",
+        help="启动网页版和数据接口服务 / run the web page and the REST API",
     )
     p.add_argument(
         "--host",

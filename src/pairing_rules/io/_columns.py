@@ -56,6 +56,12 @@ class ColumnSpec:
     required: bool = False
     choices: tuple[str, ...] = ()
     rules: tuple[tuple[str, Text, Source], ...] = field(default=())
+    #: the choices as an English template offers them (read back as the Chinese values)
+    choices_en: tuple[str, ...] = ()
+
+    def options(self, lang: Literal["zh", "en"] = "zh") -> tuple[str, ...]:
+        """The choices a template offers in ``lang``."""
+        return self.choices_en if lang == "en" and self.choices_en else self.choices
 
     def header(self, lang: Literal["zh", "en"] = "zh") -> str:
         mark = "*" if self.required else ""
@@ -86,6 +92,16 @@ def _unwrap(annotation: Any) -> tuple[Any, list[Any], bool]:
     return current, metadata, is_list
 
 
+def english_choices(info: FieldInfo) -> tuple[str, ...]:
+    """The English spellings of a field's choices (an enumeration's labels, yes / no)."""
+    core, _metadata, _is_list = _unwrap(info.annotation)
+    if core is bool:
+        return ("yes", "no")
+    if isinstance(core, type) and issubclass(core, Enum):
+        return tuple(str(getattr(getattr(m, "label", None), "en", m.value)) for m in core)
+    return ()
+
+
 def _kind(info: FieldInfo) -> tuple[Kind, tuple[str, ...], type[BaseModel] | None]:
     core, metadata, is_list = _unwrap(info.annotation)
     metadata = [*metadata, *info.metadata]
@@ -112,19 +128,22 @@ def _kind(info: FieldInfo) -> tuple[Kind, tuple[str, ...], type[BaseModel] | Non
     return "text", (), None
 
 
-def model_columns(model: type[BaseModel], prefix: str = "") -> list[ColumnSpec]:
-    """Every column of ``model`` (nested models expanded), in field order."""
+def model_columns(
+    model: type[BaseModel], prefix: str = "", parent: Text | None = None
+) -> list[ColumnSpec]:
+    """Every column of ``model`` (nested models expanded, their headers after their parent's
+    label: ``结对协议内容·结对目标``), in field order."""
     out: list[ColumnSpec] = []
     for name, info in model.model_fields.items():
         kind, choices, nested = _kind(info)
         key = f"{prefix}{name}"
         if nested is not None:
-            out.extend(model_columns(nested, prefix=f"{key}."))
+            out.extend(model_columns(nested, prefix=f"{key}.", parent=field_text(model, name)))
             continue
         label = field_text(model, name)
         if prefix:
-            parent = prefix.rstrip(".")
-            label = Text(zh=f"{parent}·{label.zh}", en=f"{parent}.{label.en}")
+            up = parent or Text(zh=prefix.rstrip("."), en=prefix.rstrip("."))
+            label = Text(zh=f"{up.zh}·{label.zh}", en=f"{up.en}: {label.en}")
         out.append(
             ColumnSpec(
                 key=key,
@@ -132,6 +151,7 @@ def model_columns(model: type[BaseModel], prefix: str = "") -> list[ColumnSpec]:
                 kind=kind,
                 required=info.is_required() and not prefix,
                 choices=choices,
+                choices_en=english_choices(info) if choices else (),
             )
         )
     return out
@@ -157,6 +177,7 @@ def template_columns(
                     required=spec.required,
                     choices=spec.choices,
                     rules=rules,
+                    choices_en=spec.choices_en,
                 )
             )
     return columns

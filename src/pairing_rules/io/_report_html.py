@@ -1,126 +1,49 @@
 """One self-contained, printable HTML page per report, in Chinese (or English).
 
-No network: the style is inline and the bar chart is inline SVG.
+No network: the style is inline and the bar chart is inline SVG.  The page
+prints on A4 (``@page``): tables take the page's width, short columns (numbers,
+statuses, grades) never wrap, long ones (reasons, quotes) wrap between words.
+Every record is shown by its id and name; the chart names the records and has
+a legend; milestones are shown as of the report's date, which the page states
+with where it came from.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
-from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from .._clock import ReportDate, report_date
+from .._clock import utc_today
 from .._dataset import Notice, Rejection
 from .._i18n import Lang
-from .._numbers import Rounding, format_number, round_to
+from .._numbers import format_number
 from .._provenance import render_source
+from .._words import Vocabulary, date_text, vocabulary
+from ._check_words import finding_values, milestone_notes, milestone_rows, verdict
+from ._html_labels import LABELS
+from ._report_xlsx import date_note
+from ._score_rows import (
+    ReportOptions,
+    ScoreRow,
+    ScoreSummary,
+    ordered,
+    ranks,
+    rubric_name,
+    unvetoed_grade,
+    veto_lines,
+)
+from ._xlsx import display_width
 
 if TYPE_CHECKING:
     from .._engine import CheckReport
-    from .._milestones import MilestoneStatus
     from .._pack import Pack
+    from .._plan import RubricPlan
     from .._scoring import ScoreReport
 
-_LABELS: Final = {
-    "zh": {
-        "document": "文件",
-        "pack": "规则包",
-        "hash": "内容哈希",
-        "as_of": "评估日期",
-        "summary": "概况",
-        "progress": "进度",
-        "milestones": "时间节点",
-        "due": "截止日期",
-        "milestone": "节点",
-        "state": "状态",
-        "progress_value": "进度值",
-        "source": "出处",
-        "groups": "汇总检查",
-        "group": "分组",
-        "requirement": "要求",
-        "status": "结论",
-        "message": "说明",
-        "details": "逐条明细",
-        "rejected": "未处理的记录",
-        "location": "位置",
-        "id": "编号",
-        "reason": "原因",
-        "interpretations": "所用解释口径",
-        "interpretation": "口径",
-        "question": "问题",
-        "value": "取值",
-        "default": "默认",
-        "footer": "本报告由 pairing-rules 生成；每一分、每一项结论均注明文件出处，规则包版本与内容哈希可用于复核。",
-        "score_title": "评分报告",
-        "check_title": "检查报告",
-        "chart_scores": "各教共体得分",
-        "chart_check": "各记录达标项数",
-        "item": "项目",
-        "points": "得分",
-        "max": "满分",
-        "records": "记录数",
-        "rejected_count": "未处理记录数",
-        "average": "平均得分",
-        "grade": "等次",
-        "passed": "通过",
-        "yes": "是",
-        "no": "否",
-        "veto": "一票否优",
-        "observed": "实际",
-        "expected": "要求值",
-    },
-    "en": {
-        "document": "Document",
-        "pack": "Pack",
-        "hash": "content hash",
-        "as_of": "as of",
-        "summary": "Summary",
-        "progress": "Progress",
-        "milestones": "Milestones",
-        "due": "due",
-        "milestone": "milestone",
-        "state": "state",
-        "progress_value": "progress",
-        "source": "source",
-        "groups": "Group findings",
-        "group": "group",
-        "requirement": "requirement",
-        "status": "status",
-        "message": "message",
-        "details": "Details",
-        "rejected": "Rejected records",
-        "location": "location",
-        "id": "id",
-        "reason": "reason",
-        "interpretations": "Interpretations used",
-        "interpretation": "interpretation",
-        "question": "question",
-        "value": "value",
-        "default": "default",
-        "footer": "Made by pairing-rules; every point and finding cites its source; the pack version and "
-        "content hash let anyone reproduce it.",
-        "score_title": "Score report",
-        "check_title": "Check report",
-        "chart_scores": "Totals",
-        "chart_check": "Requirements met per record",
-        "item": "item",
-        "points": "points",
-        "max": "max",
-        "records": "records",
-        "rejected_count": "rejected records",
-        "average": "average total",
-        "grade": "grade",
-        "passed": "passed",
-        "yes": "yes",
-        "no": "no",
-        "veto": "veto",
-        "observed": "observed",
-        "expected": "expected",
-    },
-}
-_GRADE_COLORS: Final = ("#1b7f3a", "#4472c4", "#c9a227", "#b00020")
+_GRADE_COLORS: Final = ("#1b7f3a", "#4472c4", "#c9a227", "#b00020", "#777777")
+#: the chart's width in CSS pixels: it fits the printable width of A4 (186 mm ≈ 703 px)
+CHART_WIDTH: Final = 680
 
 
 def _render(context: dict[str, Any], path: str | Path) -> Path:
@@ -137,14 +60,23 @@ def _render(context: dict[str, Any], path: str | Path) -> Path:
     return write_text(html, path, errors="xmlcharrefreplace")
 
 
-def _chart(title: str, bars: Sequence[tuple[str, float, float, str, str]]) -> dict[str, Any]:
-    """Horizontal bars: (label, value, maximum, colour, text)."""
-    label_width, bar_area, row = 110, 420, 22
+def _chart(
+    title: str,
+    bars: Sequence[tuple[str, str, float, float, str, str]],
+    legend: Sequence[tuple[str, str]],
+) -> dict[str, Any]:
+    """Horizontal bars: (key, label, value, maximum, colour, text), and a legend of colours."""
+    widest = max((display_width(label) for _k, label, *_rest in bars), default=4)
+    label_width = min(240, max(60, widest * 7 + 12))
+    text_width = 90
+    bar_area = CHART_WIDTH - label_width - text_width
+    row = 20
     out = []
-    for n, (label, value, maximum, color, text) in enumerate(bars):
+    for n, (key, label, value, maximum, color, text) in enumerate(bars):
         width = 0 if maximum <= 0 else max(0.0, min(1.0, value / maximum)) * bar_area
         out.append(
             {
+                "key": key,
                 "label": label,
                 "value": value,
                 "y": n * row,
@@ -156,9 +88,10 @@ def _chart(title: str, bars: Sequence[tuple[str, float, float, str, str]]) -> di
     return {
         "title": title,
         "bars": out,
-        "width": label_width + bar_area + 80,
+        "width": CHART_WIDTH,
         "height": max(row, len(out) * row + 4),
         "label_width": label_width,
+        "legend": [{"label": label, "color": color} for label, color in legend],
     }
 
 
@@ -166,43 +99,78 @@ def _rejected(
     rejected: Sequence[Rejection], notices: Sequence[Notice], lang: Lang
 ) -> list[dict[str, Any]]:
     out = [
-        {"location": r.location or r.where(lang), "id": r.id or "—", "reason": r.reason.get(lang)}
+        {"location": r.where(lang), "id": r.id or "—", "reason": r.reason.get(lang)}
         for r in rejected
     ]
     out += [
-        {"location": n.location, "id": "—", "reason": n.message.get(lang)}
+        {
+            "location": n.loc.render(lang) if n.loc is not None else n.location,
+            "id": "—",
+            "reason": n.message.get(lang),
+        }
         for n in notices
         if n.error
     ]
     return out
 
 
-def _uses(uses: Sequence[Any], lang: Lang) -> list[dict[str, str]]:
-    t = _LABELS[lang]
+def _uses(uses: Sequence[Any], words: Vocabulary, lang: Lang) -> list[dict[str, str]]:
+    t = LABELS[lang]
     return [
         {
-            "id": u.id,
-            "label": u.label.get(lang),
-            "value": u.value,
+            "question": words.question(u.id, lang),
+            "value": words.answer(u.id, u.value, lang),
             "default": t["yes"] if u.default else t["no"],
         }
         for u in uses
     ]
 
 
-def _milestones(statuses: Sequence[MilestoneStatus], lang: Lang) -> list[dict[str, str]]:
-    return [
-        {
-            "due": m.due.isoformat(),
-            "label": m.label.get(lang),
-            "state": m.state.label.get(lang),
-            "progress": (format_number(m.progress) + "%")
-            if m.progress is not None
-            else (format_number(m.target_share * 100) + "%" if m.target_share is not None else ""),
-            "source": f"{m.source.section}「{m.source.quote}」",
-        }
-        for m in statuses
-    ]
+def _head(pack: Pack, title: str, options: ReportOptions, milestones: list[Any]) -> dict[str, Any]:
+    lang = options.lang
+    return {
+        "lang": lang,
+        "t": LABELS[lang],
+        "title": title,
+        "pack": pack,
+        "date": date_note(options),
+        "milestones": milestone_rows(milestones, lang),
+        "milestone_notes": milestone_notes(milestones, lang) if milestones else [],
+        "milestone_date": date_text(options.as_of, lang) if options.as_of else "",
+    }
+
+
+def _name(row_id: str, name: str | None) -> str:
+    return f"{row_id} {name}" if name else row_id
+
+
+def rows_of_report(
+    report: ScoreReport, plans: Sequence[RubricPlan], options: ReportOptions
+) -> list[ScoreRow]:
+    """The rows of a score report's sheets (for a report made without the records)."""
+    by_id = {p.id: p for p in plans}
+    out = []
+    for n, sheet in enumerate(report.results):
+        plan = by_id[sheet.rubric]
+        grade = next(i for i, g in enumerate(plan.grades) if g.id == sheet.grade_id)
+        vetoes = tuple(
+            i for i, v in enumerate(plan.vetoes) if any(h.id == v.id for h in sheet.vetoes)
+        )
+        out.append(
+            ScoreRow(
+                id=sheet.id,
+                name=sheet.name,
+                plan=plan,
+                total=sheet.total,
+                reach=sheet.max,
+                grade=grade,
+                unvetoed=unvetoed_grade(plan, sheet.grade_basis),
+                vetoes=vetoes,
+                group=None,
+                position=n,
+            )
+        )
+    return out
 
 
 def write_score_html(
@@ -210,94 +178,161 @@ def write_score_html(
     pack: Pack,
     path: str | Path,
     *,
-    lang: Lang = "zh",
+    plans: Sequence[RubricPlan],
+    options: ReportOptions,
     notices: Sequence[Notice] = (),
-    as_of: dt.date | ReportDate | None = None,
+    rows: Sequence[ScoreRow] | None = None,
 ) -> Path:
     """Write a score report as one printable HTML page.
 
-    :param as_of: the date the pack's milestones are shown as of (default: today's date
-        in UTC); the page states which.
+    :param plans: the rubrics as bound for the report (grades, bands, vetoes).
+    :param options: language, order, grouping and the report's date.
+    :param rows: the records' rows (:func:`~pairing_rules.io._score_rows.row_of`), in the
+        order of ``report.results``; made from the score sheets when not given.
     """
     from .._milestones import milestone_status
 
-    t = _LABELS[lang]
-    dated = as_of if isinstance(as_of, ReportDate) else report_date(as_of)
+    lang = options.lang
+    t = LABELS[lang]
+    as_of = options.as_of or utc_today()
     choices = pack.choices({u.id: u.value for u in report.interpretations})
-    statuses = milestone_status(pack.definition.milestones, dated.date, choices)
-    grade_order: dict[str, int] = {}
-    for rubric in pack.definition.rubrics:
-        for n, grade in enumerate(rubric.grades.grades):
-            grade_order.setdefault(grade.id, n)
+    statuses = milestone_status(pack.definition.milestones, as_of, choices)
+    words = vocabulary(pack)
+    rows = list(rows) if rows is not None else rows_of_report(report, plans, options)
+    summary = ScoreSummary(plans)
+    for row in rows:
+        summary.add(row)
+    shown = ordered(rows, options.order, plans)
+    ranked = options.order == "total"
+    places = ranks(shown) if ranked else []
+    grade_labels: list[str] = []
+    for plan in plans:
+        for grade in plan.grades:
+            if grade.label.get(lang) not in grade_labels:
+                grade_labels.append(grade.label.get(lang))
+    color = {g: _GRADE_COLORS[min(n, len(_GRADE_COLORS) - 1)] for n, g in enumerate(grade_labels)}
     bars = [
         (
             r.id,
+            _name(r.id, r.name),
             float(r.total),
-            float(r.declared_total),
-            _GRADE_COLORS[min(grade_order.get(r.grade_id, 0), len(_GRADE_COLORS) - 1)],
-            f"{format_number(r.total)}（{r.grade if lang == 'zh' else r.grade_en}）",
+            float(r.plan.declared_total),
+            color[r.grade_label(lang)],
+            f"{format_number(r.total)}（{r.grade_label(lang)}）"
+            if lang == "zh"
+            else f"{format_number(r.total)} ({r.grade_label(lang)})",
         )
-        for r in report.results
+        for r in shown
     ]
-    counts: dict[str, int] = {}
-    for r in sorted(report.results, key=lambda r: grade_order.get(r.grade_id, 0)):
-        key = r.grade if lang == "zh" else r.grade_en
-        counts[key] = counts.get(key, 0) + 1
-    average = "—"
-    if report.results:
-        mean = sum((r.total for r in report.results), Decimal(0)) / len(report.results)
-        average = format_number(round_to(mean, Rounding.HALF_UP, 2))
-    summary: list[tuple[str, Any]] = [
-        (t["records"], len(report.results)),
-        (t["rejected_count"], len(report.rejected)),
-        (t["average"], average),
-        *[(f"{t['grade']}：{k}", v) for k, v in counts.items()],
-    ]
+    by_label = ""
+    if options.by:
+        from .._models import field_label
+
+        model = pack.record_types[plans[0].collection] if plans else None
+        by_label = field_label(model, options.by, lang) if model is not None else options.by
+    table = {
+        "ranked": ranked,
+        "by": by_label,
+        "rows": [
+            {
+                "rank": places[n] if ranked else "",
+                "id": r.id,
+                "name": r.name or "—",
+                "group": r.group or "",
+                "rubric": rubric_name(pack, r.plan.id, lang),
+                "total": format_number(r.total),
+                "reach": format_number(r.reach),
+                "declared": format_number(r.plan.declared_total),
+                "grade": r.grade_label(lang),
+            }
+            for n, r in enumerate(shown)
+        ],
+    }
+    sheets = {sheet.id + "\x00" + sheet.rubric: sheet for sheet in report.results}
     records = []
-    for r in report.results:
-        rows = [
-            [
-                {"text": i.label.get(lang)},
-                {"text": format_number(i.points), "css": "num"},
-                {"text": format_number(i.max), "css": "num"},
-                {"text": i.reason.get(lang)},
-                {"text": f"{i.source.section}「{i.source.quote}」", "css": "quote"},
-            ]
-            for i in r.items
-        ]
-        rows.append(
+    for r in shown:
+        sheet = sheets[r.id + "\x00" + r.plan.id]
+        cells = []
+        for i in sheet.items:
+            if not i.applicable:
+                points, top = t["not_applicable"], ""
+            elif i.bonus:
+                points, top = f"+{format_number(i.points)}", t["bonus"]
+            else:
+                points, top = format_number(i.points), format_number(i.max)
+            cells.append(
+                [
+                    {"text": i.label.get(lang)},
+                    {"text": points, "css": "num"},
+                    {"text": top, "css": "num"},
+                    {"text": i.reason.get(lang), "css": "long"},
+                    {"text": f"{i.source.section}「{i.source.quote}」", "css": "quote"},
+                ]
+            )
+        cells.append(
             [
                 {"text": t["points"]},
                 {"text": format_number(r.total), "css": "num"},
-                {"text": format_number(r.max), "css": "num"},
-                {"text": f"{t['grade']}：{r.grade if lang == 'zh' else r.grade_en}"},
+                {"text": format_number(r.reach), "css": "num"},
+                {
+                    "text": f"{t['grade']}：{r.grade_label(lang)}"
+                    if lang == "zh"
+                    else f"{t['grade']}: {r.grade_label(lang)}"
+                },
                 {"text": ""},
             ]
         )
-        note = "；".join(f"{t['veto']}：{v.label.get(lang)} → {v.cap.get(lang)}" for v in r.vetoes)
         records.append(
             {
-                "id": r.id,
-                "heading": r.rubric_label.get(lang),
+                "anchor": r.id,
+                "heading": _name(r.id, r.name),
+                "sub": rubric_name(pack, r.plan.id, lang),
                 "header": [t["item"], t["points"], t["max"], t["reason"], t["source"]],
-                "rows": rows,
-                "note": note,
+                "widths": ["18%", "7%", "7%", "34%", "34%"],
+                "rows": cells,
+                "notes": veto_lines(r, lang),
             }
         )
+    summaries = [
+        {
+            "title": t["summary_rubric"] if not groups else t["summary_group"].format(by=by_label),
+            "group": by_label if groups else "",
+            "grades": grade_labels,
+            "rows": [
+                {
+                    "group": line.group or "",
+                    "rubric": line.rubric,
+                    "count": line.tally.count,
+                    "mean": format_number(line.tally.mean),
+                    "low": format_number(line.tally.low),
+                    "high": format_number(line.tally.high),
+                    "grades": [
+                        dict(
+                            zip(
+                                (g.label.get(lang) for g in line.plan.grades),
+                                line.tally.grades,
+                                strict=True,
+                            )
+                        ).get(g, 0)
+                        for g in grade_labels
+                    ],
+                }
+                for line in summary.lines(pack, lang, groups=groups)
+            ],
+        }
+        for groups in ((False, True) if options.by else (False,))
+    ]
     context = {
-        "lang": lang,
-        "t": t,
-        "title": f"{pack.definition.label.get(lang)} · {t['score_title']}",
-        "pack": pack,
-        "as_of": dated.render(lang) if statuses else None,
-        "summary": summary,
-        "chart": _chart(t["chart_scores"], bars),
+        **_head(pack, f"{pack.definition.label.get(lang)} · {t['score_title']}", options, statuses),
+        "facts": [(t["records"], len(rows)), (t["rejected_count"], len(report.rejected))],
+        "summaries": summaries,
+        "scores": table,
+        "chart": _chart(t["chart_scores"], bars, [(g, color[g]) for g in grade_labels]),
         "progress": None,
-        "milestones": _milestones(statuses, lang),
         "groups": [],
         "records": records,
         "rejected": _rejected(report.rejected, notices, lang),
-        "interpretations": _uses(report.interpretations, lang),
+        "interpretations": _uses(report.interpretations, words, lang),
     }
     return _render(context, path)
 
@@ -307,13 +342,17 @@ def write_check_html(
     pack: Pack,
     path: str | Path,
     *,
-    lang: Lang = "zh",
+    options: ReportOptions,
     notices: Sequence[Notice] = (),
 ) -> Path:
     """Write a check report as one printable HTML page."""
     from .._requirements import Status
 
-    t = _LABELS[lang]
+    lang = options.lang
+    t = LABELS[lang]
+    words = vocabulary(pack)
+    verdicts = [t["passed"], t["failed"], t["no_applicable"]]
+    color = dict(zip(verdicts, (_GRADE_COLORS[0], _GRADE_COLORS[3], _GRADE_COLORS[4]), strict=True))
     bars = []
     for r in report.results:
         applicable = [f for f in r.findings if f.status is not Status.NOT_APPLICABLE]
@@ -321,76 +360,93 @@ def write_check_html(
         bars.append(
             (
                 r.id,
+                _name(r.id, r.name),
                 float(met),
                 float(max(1, len(applicable))),
-                _GRADE_COLORS[0 if r.passed else 3],
+                color[verdict(r, lang)],
                 f"{met}/{len(applicable)}",
             )
         )
-    summary: list[tuple[str, Any]] = [
-        (t["records"], len(report.results)),
-        (t["passed"], sum(1 for r in report.results if r.passed)),
-        (t["rejected_count"], len(report.rejected)),
-        *[
-            (s, n)
-            for s, n in report.summary.items()
-            if s in ("met", "unmet", "needs_evidence", "not_applicable")
-        ],
+    counts = dict.fromkeys(verdicts, 0)
+    for r in report.results:
+        counts[verdict(r, lang)] += 1
+    statuses = [
+        (Status(s).label.get(lang), n)
+        for s, n in report.summary.items()
+        if s in ("met", "unmet", "needs_evidence", "not_applicable")
     ]
     records = []
     for r in report.results:
-        rows = [
-            [
-                {"text": f.label.get(lang)},
-                {
-                    "text": f.status.label.get(lang),
-                    "css": "good"
-                    if f.status is Status.MET
-                    else ("bad" if f.status in (Status.UNMET, Status.NEEDS_EVIDENCE) else ""),
-                },
-                {"text": f.message.get(lang)},
-                {"text": render_source(f.source), "css": "quote"},
-            ]
-            for f in r.findings
-        ]
+        rows = []
+        for f in r.findings:
+            rows.append(
+                [
+                    {"text": f.label.get(lang)},
+                    {
+                        "text": f.status.label.get(lang),
+                        "css": "status good"
+                        if f.status is Status.MET
+                        else (
+                            "status bad"
+                            if f.status in (Status.UNMET, Status.NEEDS_EVIDENCE)
+                            else "status"
+                        ),
+                    },
+                    {"text": f.message.get(lang), "css": "long"},
+                    {"text": render_source(f.source), "css": "quote"},
+                ]
+            )
         records.append(
             {
-                "id": r.id,
-                "heading": t["passed"] + "：" + (t["yes"] if r.passed else t["no"]),
+                "anchor": r.id,
+                "heading": _name(r.id, r.name),
+                "sub": verdict(r, lang),
                 "header": [t["requirement"], t["status"], t["message"], t["source"]],
+                "widths": ["22%", "9%", "35%", "34%"],
                 "rows": rows,
-                "note": "",
+                "notes": [],
             }
         )
-    groups = [
-        {
-            "group": g.group or g.record or "—",
-            "label": g.label.get(lang),
-            "status": g.status.label.get(lang),
-            "css": "good"
-            if g.status is Status.MET
-            else ("bad" if g.status in (Status.UNMET, Status.NEEDS_EVIDENCE) else ""),
-            "message": g.message.get(lang),
-            "source": render_source(g.source),
-        }
-        for g in report.groups
-    ]
-    milestones = _milestones(report.milestones, lang)
+    groups = []
+    for g in report.groups:
+        observed, expected = finding_values(g, words, lang)
+        groups.append(
+            {
+                "group": words.value(g.group, lang) if g.group else (g.record or "—"),
+                "label": g.label.get(lang),
+                "observed": observed or "",
+                "expected": expected or "",
+                "status": g.status.label.get(lang),
+                "css": "good"
+                if g.status is Status.MET
+                else ("bad" if g.status in (Status.UNMET, Status.NEEDS_EVIDENCE) else ""),
+                "message": g.message.get(lang),
+                "source": render_source(g.source),
+            }
+        )
     context = {
-        "lang": lang,
-        "t": t,
-        "title": f"{pack.definition.label.get(lang)} · {t['check_title']}",
-        "pack": pack,
-        "as_of": ReportDate(report.as_of, report.as_of_given).render(lang)
-        if report.as_of
-        else None,
-        "summary": summary,
-        "chart": _chart(t["chart_check"], bars),
+        **_head(
+            pack,
+            f"{pack.definition.label.get(lang)} · {t['check_title']}",
+            options,
+            list(report.milestones),
+        ),
+        "facts": [
+            (t["records"], len(report.results)),
+            *[(v, n) for v, n in counts.items()],
+            (t["rejected_count"], len(report.rejected)),
+            *[
+                (f"{t['findings']}：{s}" if lang == "zh" else f"{t['findings']}: {s}", n)
+                for s, n in statuses
+            ],
+        ],
+        "summaries": [],
+        "scores": None,
+        "chart": _chart(t["chart_check"], bars, [(v, color[v]) for v in verdicts]),
         "progress": report.progress.message.get(lang) if report.progress else None,
-        "milestones": milestones,
         "groups": groups,
         "records": records,
         "rejected": _rejected(report.rejected, notices, lang),
-        "interpretations": _uses(report.interpretations, lang),
+        "interpretations": _uses(report.interpretations, words, lang),
     }
     return _render(context, path)

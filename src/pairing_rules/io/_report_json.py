@@ -23,7 +23,7 @@ import orjson
 
 from .._contract import CONTRACT_VERSION
 from .._explain import SheetJSON
-from .._models import record_key
+from .._models import record_key, record_name
 from .._plan import RubricPlan
 
 
@@ -110,6 +110,8 @@ class SheetBytes:
             (
                 b'{"id":',
                 dumps(record_key(record)),
+                b',"name":',
+                dumps(record_name(record)),
                 self._head,
                 totals[1:-1],
                 b',"items":[',

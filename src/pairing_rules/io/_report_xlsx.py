@@ -1,129 +1,196 @@
-"""Results workbooks a county can file: scores or findings, with citations and rejected rows.
+"""Score workbooks a county can print and file: names, points, grades, summaries, citations.
 
 Written with :mod:`pairing_rules.io._xlsx`: every cell from input or pack text
-is a text cell, every sheet prints on A4 landscape one page wide, and the
-file appears only when it is complete.  Scores are written as records are
-scored (:class:`ScoreWorkbook`), so a province's results need no more memory
-than one record's explanation.
+is a text cell, every sheet prints on A4 landscape one page wide with a title
+row, its header repeated and the pack and date in the footer, and the file
+appears only when it is complete.  Scores are written as records are scored
+(:class:`ScoreWorkbook`), so a province's results need no more memory than one
+record's explanation (a ranking, ``--sort total``, keeps each record's row).
+Nothing in a Chinese workbook is an identifier: rubrics, grades, fields and
+interpretations are named by their labels.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from .._clock import ReportDate, report_date
+from .._clock import ReportDate, utc_today
 from .._dataset import Notice, Rejection
 from .._explain import item_parts
 from .._i18n import Lang, Text
 from .._interpret import SKIPPED
 from .._numbers import json_number
 from .._plan import ThresholdPlan
+from .._words import date_text, vocabulary
+from ._score_rows import (
+    ReportOptions,
+    ScoreRow,
+    ScoreSummary,
+    ordered,
+    ranks,
+    row_of,
+    rubric_name,
+    veto_lines,
+)
 from ._xlsx import Sheet, Workbook
 
 if TYPE_CHECKING:
-    from .._engine import CheckReport
     from .._pack import Pack
     from .._plan import RubricPlan
-    from .._results import ScoreSheet
-    from .._scoring import Explanation, ScoreReport
+    from .._scoring import Explanation
 
 _YES: Final = Text(zh="是", en="yes")
 _NO: Final = Text(zh="否", en="no")
 
 
-def _plain(value: Any) -> Any:
-    """A value as a workbook cell shows it (a yes/no in Chinese, a list or object as text)."""
-    import json
-
+def plain(value: Any) -> Any:
+    """A value as a workbook cell shows it (a number as a number, a yes/no in words)."""
     if isinstance(value, Decimal):
         return json_number(value)
     if isinstance(value, bool):
         return "是" if value else "否"
-    if isinstance(value, dict | list):
-        return json.dumps(value, ensure_ascii=False)
     return value
 
 
-def _book(path: str | Path, pack: Pack, title: str, created: dt.date) -> Workbook:
-    return Workbook(
-        path,
-        created=created,
-        header_text=title,
-        footer_text=f"{pack.ref} · {created.isoformat()}",
-        title=title,
+def report_book(path: str | Path, pack: Pack, title: str, options: ReportOptions) -> Workbook:
+    """A report workbook: ``title`` in the printed header, the pack and the date in the footer."""
+    created = options.as_of or utc_today()
+    zh = options.lang == "zh"
+    footer = (
+        f"规则包 {pack.ref} · 报告日期 {date_text(created, 'zh')}"
+        if zh
+        else f"pack {pack.ref} · report date {created.isoformat()}"
     )
+    return Workbook(path, created=created, header_text=title, footer_text=footer, title=title)
 
 
-def _about(
-    book: Workbook, pack: Pack, uses: Sequence[Any], lang: Lang, extra: Sequence[tuple[str, Any]]
-) -> None:
+def date_note(options: ReportOptions) -> str:
+    """The report's date and where it comes from (``--as-of``, or today's date in UTC)."""
+    day = options.as_of or utc_today()
+    return ReportDate(day, options.as_of_given).render(options.lang)
+
+
+def about_sheet(book: Workbook, pack: Pack, title: str, lang: Lang) -> Sheet:
+    """The first sheet (说明): filled by :func:`fill_about` when the report is complete."""
     zh = lang == "zh"
-    sheet = book.add_sheet("说明" if zh else "about", [], (36, 70, 12, 60), wrap=[1, 3])
+    return book.add_sheet("说明" if zh else "about", [], (22, 70, 12, 60), wrap=[1, 3], title=title)
+
+
+def fill_about(
+    sheet: Sheet,
+    pack: Pack,
+    uses: Sequence[Any],
+    options: ReportOptions,
+    extra: Sequence[tuple[str, Any]],
+) -> None:
+    """The pack, the document, the date and the interpretations used."""
+    lang = options.lang
+    zh = lang == "zh"
     rows: list[tuple[str, Any]] = [
-        ("规则包" if zh else "pack", pack.ref),
-        ("内容哈希" if zh else "content hash", pack.content_hash),
         ("文件" if zh else "document", pack.document.title),
         ("发文单位" if zh else "issuer", pack.document.issuer),
         ("文号" if zh else "number", pack.document.doc_number or "—"),
+        ("规则包版本" if zh else "pack", pack.ref),
+        ("内容哈希" if zh else "content hash", pack.content_hash),
+        ("报告日期" if zh else "report date", date_note(options)),
         *extra,
     ]
     for key, value in rows:
         sheet.append([key, value])
+    if not uses:
+        return
+    words = vocabulary(pack)
     sheet.append([])
     sheet.append(
         [
-            "解释口径" if zh else "interpretation",
-            "取值" if zh else "value",
+            "所用解释口径" if zh else "interpretation",
+            "所取口径" if zh else "reading taken",
             "是否默认" if zh else "default",
-            "说明" if zh else "question",
         ]
     )
     for use in uses:
-        sheet.append([use.id, use.value, "是" if use.default else "否", use.label.get(lang)])
+        sheet.append(
+            [
+                words.question(use.id, lang),
+                words.answer(use.id, use.value, lang),
+                (_YES if use.default else _NO).get(lang),
+            ]
+        )
 
 
-def _rejections(
-    book: Workbook, rejected: Sequence[Rejection], notices: Sequence[Notice], lang: Lang
+def rejections_sheet(
+    book: Workbook,
+    pack: Pack,
+    rejected: Sequence[Rejection],
+    notices: Sequence[Notice],
+    title: str,
+    lang: Lang,
 ) -> None:
+    """未处理记录: where each rejected row is, what is wrong and why (every field by its label)."""
     zh = lang == "zh"
+    words = vocabulary(pack)
     header = (
-        ["位置", "集合", "序号", "编号", "字段", "列", "原因"]
+        ["位置", "类别", "序号", "编号", "字段", "列", "原因"]
         if zh
-        else ["location", "collection", "index", "id", "field", "column", "reason"]
+        else ["location", "kind", "number", "id", "field", "column", "reason"]
     )
     sheet = book.add_sheet(
-        "未处理记录" if zh else "rejected", header, (36, 14, 8, 14, 28, 6, 80), wrap=[6]
+        "未处理记录" if zh else "rejected",
+        header,
+        (30, 10, 6, 12, 20, 6, 80),
+        wrap=[6],
+        title=title,
+        fit=True,
     )
     for r in rejected:
+        model = pack.record_types.get(r.collection)
+        noun = model.NOUN.get(lang) if model is not None else r.collection
         for e in r.errors:
             sheet.append(
                 [
-                    r.location or r.where(lang),
-                    r.collection,
-                    r.index,
+                    r.where(lang),
+                    noun,
+                    r.index + 1,
                     r.id,
-                    e.field,
+                    words.field(e.field, lang) if e.field else None,
                     e.column,
                     e.message.get(lang),
                 ]
             )
     for n in notices:
         if n.error:
-            sheet.append([n.location, None, None, None, None, None, n.message.get(lang)])
+            where = n.loc.render(lang) if n.loc is not None else n.location
+            sheet.append([where, None, None, None, None, None, n.message.get(lang)])
+
+
+@dataclass(frozen=True, slots=True)
+class _PlanLayout:
+    """A rubric's results sheet, its items' columns, grades and the items that lose points."""
+
+    sheet: Sheet
+    #: for each item column, the item's position among the plan's items (``None``: gated out)
+    positions: tuple[int | None, ...]
+    #: each grade's label and whether it passes
+    grades: tuple[tuple[str, str], ...]
+    #: (position, item, maximum, label, section) of each item that is not a bonus
+    items: tuple[tuple[int, Any, Decimal, str, str], ...]
+    rubric: str
 
 
 class ScoreWorkbook:
     """A score report written as records are scored.
 
-    Sheets: 说明 (the pack, the interpretations, the number of records), one
-    sheet of results per rubric, 失分说明 (every applicable item below its
-    maximum, with its reason and section), 出处 (each item's quote) and
-    未处理记录 (the rejected rows).  Call :meth:`add` for each scored record and
-    :meth:`finish` at the end; :meth:`discard` leaves no file behind.
+    Sheets: 说明 (the document, the pack, the date, the interpretations), 汇总 (per
+    rubric: records, mean, lowest, highest, grades in grade order; per group with
+    ``--by``), one sheet of results per rubric (id, name, every item, total, grade,
+    what a veto did), 失分说明 (every applicable item below its maximum, with its
+    reason and section), 出处 (each item's quote) and 未处理记录 (the rejected rows).
+    Call :meth:`add` for each scored record and :meth:`finish` at the end;
+    :meth:`discard` leaves no file behind.
     """
 
     def __init__(
@@ -133,37 +200,67 @@ class ScoreWorkbook:
         path: str | Path,
         *,
         interpretations: Sequence[Any],
-        lang: Lang = "zh",
-        as_of: ReportDate,
+        options: ReportOptions,
     ) -> None:
+        lang = options.lang
         zh = lang == "zh"
         self.pack = pack
+        self.plans = list(plans)
+        self.options = options
         self.lang = lang
-        self.as_of = as_of
         self.interpretations = list(interpretations)
-        title = f"{pack.definition.label.get(lang)} · {'评分报告' if zh else 'Score report'}"
-        self.book = _book(path, pack, title, as_of.date)
+        self.title = f"{pack.definition.label.get(lang)} · {'评分报告' if zh else 'Score report'}"
+        self.book = report_book(path, pack, self.title, options)
         self.count = 0
-        # the about sheet comes first; it is filled at the end, when the count is known
-        self._about = self.book.add_sheet(
-            "说明" if zh else "about", [], (36, 70, 12, 60), wrap=[1, 3]
+        self.summary = ScoreSummary(self.plans)
+        self._held: list[tuple[ScoreRow, list[Any]]] = []
+        # the first sheets are filled at the end, when the summaries are known
+        self._about = about_sheet(self.book, pack, self.title, lang)
+        self._summary = self.book.add_sheet(
+            "汇总" if zh else "summary",
+            self._summary_header(groups=False),
+            (24, 8, 8, 8, 8, *[8] * self._grade_width()),
+            title=self.title,
+            fit=True,
+        )
+        self._by_group = (
+            self.book.add_sheet(
+                f"按{self._by_label()}汇总" if zh else f"by {self._by_label()}",
+                self._summary_header(groups=True),
+                (16, 24, 8, 8, 8, 8, *[8] * self._grade_width()),
+                title=self.title,
+                fit=True,
+            )
+            if options.by
+            else None
         )
         self._sheets: dict[str, tuple[Sheet, list[str], str]] = {}
-        for plan in plans:
+        ranked = options.order == "total"
+        for plan in self.plans:
             rubric = pack.rubric(plan.id)
             header = [
+                *(["名次" if zh else "rank"] if ranked else []),
                 "编号" if zh else "id",
+                "名称" if zh else "name",
+                *([self._by_label()] if options.by else []),
                 *[i.label.get(lang) for i in rubric.items],
                 "得分" if zh else "total",
                 "可得分" if zh else "reachable",
-                "总分" if zh else "declared total",
+                "满分" if zh else "full marks",
                 "等次" if zh else "grade",
                 "是否合格" if zh else "pass",
                 "一票否优" if zh else "veto",
             ]
-            widths = (12, *[14] * len(rubric.items), 10, 10, 10, 10, 10, 20)
+            fixed = (*([6] if ranked else []), 10, 16, *([10] if options.by else []))
+            widths = (*fixed, *[10] * len(rubric.items), 8, 8, 8, 8, 8, 40)
+            name = rubric_name(pack, plan.id, lang)
             sheet = self.book.add_sheet(
-                f"评分 {plan.id}" if zh else f"scores {plan.id}", header, widths
+                name,
+                header,
+                widths,
+                wrap=[len(header) - 1],
+                title=f"{rubric.label.get(lang)} · {'评分结果' if zh else 'scores'}",
+                fit=True,
             )
             self._sheets[plan.id] = (
                 sheet,
@@ -171,304 +268,218 @@ class ScoreWorkbook:
                 rubric.grades.grades[-1].id,
             )
         header = (
-            ["编号", "细则", "项目", "得分", "满分", "说明", "出处"]
+            ["编号", "名称", "考核细则", "项目", "得分", "满分", "说明", "出处"]
             if zh
-            else ["id", "rubric", "item", "points", "max", "reason", "section"]
+            else ["id", "name", "rubric", "item", "points", "max", "reason", "section"]
         )
         self._lost = self.book.add_sheet(
-            "失分说明" if zh else "points lost", header, (12, 14, 24, 8, 8, 60, 16), wrap=[5]
+            "失分说明" if zh else "points lost",
+            header,
+            (10, 16, 14, 20, 6, 6, 60, 14),
+            wrap=[6],
+            title=self.title,
+            fit=True,
         )
         self._used: set[str] = set()
-        self._reasons: dict[tuple[int, Any, Any], tuple[Any, str]] = {}
+        self._reasons: dict[tuple[int, int, Any, Any], str] = {}
+        self._layouts: dict[str, _PlanLayout] = {}
 
-    def add(self, explained: Explanation) -> None:
-        """Write one record's results and the points it lost."""
+    def _by_label(self) -> str:
+        from .._models import field_label
+
+        by = self.options.by or ""
+        for plan in self.plans:
+            model = self.pack.record_types[plan.collection]
+            if by in model.model_fields:
+                return field_label(model, by, self.lang)
+        return by
+
+    def _grade_labels(self) -> list[str]:
+        labels: list[str] = []
+        for plan in self.plans:
+            for grade in plan.grades:
+                label = grade.label.get(self.lang)
+                if label not in labels:
+                    labels.append(label)
+        return labels
+
+    def _grade_width(self) -> int:
+        return len(self._grade_labels())
+
+    def _summary_header(self, *, groups: bool) -> list[str]:
+        zh = self.lang == "zh"
+        return [
+            *([self._by_label()] if groups else []),
+            "考核细则" if zh else "rubric",
+            "记录数" if zh else "records",
+            "平均分" if zh else "mean",
+            "最低分" if zh else "lowest",
+            "最高分" if zh else "highest",
+            *self._grade_labels(),
+        ]
+
+    def _layout(self, plan: RubricPlan) -> _PlanLayout:
+        """What ``add`` writes for every record of ``plan`` alike, made once per rubric."""
+        layout = self._layouts.get(plan.id)
+        if layout is None:
+            lang = self.lang
+            sheet, item_ids, worst = self._sheets[plan.id]
+            position = {item.id: n for n, item in enumerate(plan.items)}
+            grades = tuple(
+                (g.label.get(lang), (_NO if g.id == worst else _YES).get(lang)) for g in plan.grades
+            )
+            items = tuple(
+                (
+                    n,
+                    item,
+                    item.body.full if isinstance(item.body, ThresholdPlan) else item.body.top,
+                    item.label.get(lang),
+                    item.source.section,
+                )
+                for n, item in enumerate(plan.items)
+                if not item.bonus
+            )
+            layout = _PlanLayout(
+                sheet,
+                tuple(position.get(i) for i in item_ids),
+                grades,
+                items,
+                rubric_name(self.pack, plan.id, lang),
+            )
+            self._layouts[plan.id] = layout
+        return layout
+
+    def add(self, explained: Explanation, row: ScoreRow | None = None) -> None:
+        """Write one record's results and the points it lost.
+
+        :param row: the record's report row, when already made (made here otherwise).
+        """
         lang = self.lang
-        zh = lang == "zh"
-        plan, outcome, record = explained.plan, explained.outcome, explained.record
-        sheet, item_ids, worst = self._sheets[plan.id]
-        self._used.add(plan.id)
+        plan, outcome = explained.plan, explained.outcome
+        if row is None:
+            row = row_of(explained, self.count, self.options)
         self.count += 1
-        rid = record.key
-        points = dict(zip((i.id for i in plan.items), outcome.items, strict=True))
-        grade = plan.grades[outcome.grade]
-        sheet.append(
-            [
-                rid,
-                *[points.get(i) for i in item_ids],
-                outcome.total,
-                outcome.reach,
-                plan.declared_total,
-                grade.label.get(lang),
-                (_NO if grade.id == worst else _YES).get(lang),
-                "；".join(plan.vetoes[n].label.get(lang) for n in outcome.vetoes) or None,
-            ]
-        )
+        self.summary.add(row)
+        layout = self._layout(plan)
+        self._used.add(plan.id)
+        points = outcome.items
+        grade, passed = layout.grades[outcome.grade]
+        cells = [
+            row.id,
+            row.name,
+            *([row.group] if self.options.by else []),
+            *[None if n is None else points[n] for n in layout.positions],
+            outcome.total,
+            outcome.reach,
+            plan.declared_total,
+            grade,
+            passed,
+            "；".join(veto_lines(row, lang)) if row.vetoes else None,
+        ]
+        if self.options.order == "input":
+            layout.sheet.append(cells)
+        else:
+            self._held.append((row, cells))
         lost = self._lost
         reasons = self._reasons
-        for item, got, detail in zip(plan.items, outcome.items, explained.trace, strict=True):
-            if detail is SKIPPED or item.bonus:
-                continue
-            body = item.body
-            if got >= (body.full if isinstance(body, ThresholdPlan) else body.top):
+        trace = explained.trace
+        for n, item, top, label, section in layout.items:
+            got = points[n]
+            detail = trace[n]
+            if detail is SKIPPED or got >= top:
                 continue
             # the same item, points and values read give the same reason: made once
-            key = (id(item), got, detail)
-            known = reasons.get(key)
-            if known is None:
-                top, _low, reason_zh, reason_en, _c = item_parts(item, got, detail)
-                known = (top, reason_zh if zh else reason_en)
+            key = (n, id(item), got, detail)
+            reason = reasons.get(key)
+            if reason is None:
+                _top, _low, reason_zh, reason_en, _c = item_parts(item, got, detail)
+                reason = reason_zh if lang == "zh" else reason_en
                 if len(reasons) < 100_000:
-                    reasons[key] = known
-            lost.append(
-                [rid, plan.id, item.label.get(lang), got, known[0], known[1], item.source.section]
-            )
-
-    def add_sheet(self, result: ScoreSheet) -> None:
-        """Write one record's results from its score sheet (the same rows as :meth:`add`)."""
-        lang = self.lang
-        sheet, item_ids, worst = self._sheets[result.rubric]
-        self._used.add(result.rubric)
-        self.count += 1
-        points = {i.id: i.points for i in result.items}
-        sheet.append(
-            [
-                result.id,
-                *[_plain(points.get(i)) for i in item_ids],
-                _plain(result.total),
-                _plain(result.max),
-                _plain(result.declared_total),
-                result.grade if lang == "zh" else result.grade_en,
-                (_NO if result.grade_id == worst else _YES).get(lang),
-                "；".join(v.label.get(lang) for v in result.vetoes) or None,
-            ]
-        )
-        for item in result.items:
-            if not item.applicable or item.bonus or item.points >= item.max:
-                continue
-            self._lost.append(
-                [
-                    result.id,
-                    result.rubric,
-                    item.label.get(lang),
-                    _plain(item.points),
-                    _plain(item.max),
-                    item.reason.get(lang),
-                    item.source.section,
-                ]
-            )
+                    reasons[key] = reason
+            lost.append([row.id, row.name, layout.rubric, label, got, top, reason, section])
 
     def finish(self, rejected: Sequence[Rejection], notices: Sequence[Notice]) -> Path:
-        """Write the citations, the rejected rows and the summary; put the file in place."""
+        """Write the held rows, the summaries, the citations and the rejected rows; put the
+        file in place."""
         lang = self.lang
         zh = lang == "zh"
         pack = self.pack
-        about = self._about
-        rows: list[tuple[str, Any]] = [
-            ("规则包" if zh else "pack", pack.ref),
-            ("内容哈希" if zh else "content hash", pack.content_hash),
-            ("文件" if zh else "document", pack.document.title),
-            ("发文单位" if zh else "issuer", pack.document.issuer),
-            ("文号" if zh else "number", pack.document.doc_number or "—"),
-            ("记录数" if zh else "records", self.count),
-            ("报告日期" if zh else "report date", self.as_of.render(lang)),
-        ]
-        for key, value in rows:
-            about.append([key, value])
-        about.append([])
-        about.append(
+        if self._held:
+            rows = ordered([r for r, _c in self._held], self.options.order, self.plans)
+            cells = {r.position: c for r, c in self._held}
+            places = ranks(rows) if self.options.order == "total" else []
+            for n, row in enumerate(rows):
+                sheet = self._sheets[row.plan.id][0]
+                sheet.append([*([places[n]] if places else []), *cells[row.position]])
+            self._held.clear()
+        fill_about(
+            self._about,
+            pack,
+            self.interpretations,
+            self.options,
             [
-                "解释口径" if zh else "interpretation",
-                "取值" if zh else "value",
-                "是否默认" if zh else "default",
-                "说明" if zh else "question",
-            ]
+                ("评分记录数" if zh else "records scored", self.count),
+                ("未处理记录数" if zh else "records rejected", len(rejected)),
+            ],
         )
-        for use in self.interpretations:
-            about.append([use.id, use.value, "是" if use.default else "否", use.label.get(lang)])
+        grade_columns = self._grade_labels()
+        summaries: list[tuple[bool, Sheet | None]] = [
+            (False, self._summary),
+            (True, self._by_group),
+        ]
+        for groups, target in summaries:
+            if target is None:
+                continue
+            for line in self.summary.lines(pack, lang, groups=groups):
+                tally = line.tally
+                counts = {
+                    g.label.get(lang): n
+                    for g, n in zip(line.plan.grades, tally.grades, strict=True)
+                }
+                target.append(
+                    [
+                        *([line.group] if groups else []),
+                        line.rubric,
+                        tally.count,
+                        plain(tally.mean),
+                        plain(tally.low),
+                        plain(tally.high),
+                        *[counts.get(label, 0) for label in grade_columns],
+                    ]
+                )
         for rubric_id, (sheet, _ids, _worst) in self._sheets.items():
             if rubric_id not in self._used:
                 self.book.drop(sheet)
         header = (
-            ["细则", "项目", "项目编号", "满分", "出处", "原文"]
+            ["考核细则", "项目", "满分", "出处", "原文"]
             if zh
-            else ["rubric", "item", "item id", "points", "section", "quote"]
+            else ["rubric", "item", "points", "section", "quote"]
         )
         citations = self.book.add_sheet(
-            "出处" if zh else "sources", header, (14, 24, 18, 8, 16, 90), wrap=[5]
+            "出处" if zh else "sources",
+            header,
+            (14, 20, 6, 14, 90),
+            wrap=[4],
+            title=self.title,
+            fit=True,
         )
         for rubric in pack.definition.rubrics:
             if rubric.id not in self._used:
                 continue
+            name = rubric_name(pack, rubric.id, lang)
             for spec in rubric.items:
                 citations.append(
                     [
-                        rubric.id,
+                        name,
                         spec.label.get(lang),
-                        spec.id,
-                        _plain(spec.points),
+                        plain(spec.points),
                         spec.source.section,
                         spec.source.quote,
                     ]
                 )
-        _rejections(self.book, rejected, notices, lang)
+        rejections_sheet(self.book, pack, rejected, notices, self.title, lang)
         return self.book.save()
 
     def discard(self) -> None:
         """Leave no file behind (the target is untouched)."""
         self.book.discard()
-
-
-def write_score_workbook(
-    report: ScoreReport,
-    pack: Pack,
-    path: str | Path,
-    *,
-    lang: Lang = "zh",
-    notices: Sequence[Notice] = (),
-    as_of: dt.date | None = None,
-) -> Path:
-    """Write a score report: a sheet of results per rubric, the item details, rejected rows.
-
-    :param as_of: the report's date (default: today's date in UTC); the report states which.
-    """
-    from .._fields import record_spec
-
-    choices = pack.choices({u.id: u.value for u in report.interpretations})
-    plans = [
-        r.bind(choices, record_spec(pack.record_types[r.collection]))
-        for r in pack.definition.rubrics
-    ]
-    book = ScoreWorkbook(
-        pack,
-        plans,
-        path,
-        interpretations=report.interpretations,
-        lang=lang,
-        as_of=report_date(as_of),
-    )
-    try:
-        for result in report.results:
-            book.add_sheet(result)
-        return book.finish(report.rejected, notices)
-    except BaseException:
-        book.discard()
-        raise
-
-
-def _findings_sheet(
-    book: Workbook, title: str, first: str, rows: Iterable[tuple[str | None, Any]], lang: Lang
-) -> None:
-    """One row per finding: who it is about, the requirement, status, values, message and citation."""
-    zh = lang == "zh"
-    header = [
-        first,
-        *(
-            ["要求", "结论", "实际", "要求值", "说明", "出处", "原文"]
-            if zh
-            else ["requirement", "status", "observed", "expected", "message", "section", "quote"]
-        ),
-    ]
-    sheet = book.add_sheet(title, header, (14, 24, 10, 24, 24, 60, 16, 80), wrap=[5, 7])
-    for who, f in rows:
-        sheet.append(
-            [
-                who,
-                f.label.get(lang),
-                f.status.label.get(lang),
-                _plain(f.observed),
-                _plain(f.expected),
-                f.message.get(lang),
-                f.source.section if f.source is not None else None,
-                f.source.quote if f.source is not None else None,
-            ]
-        )
-
-
-def write_check_workbook(
-    report: CheckReport,
-    pack: Pack,
-    path: str | Path,
-    *,
-    lang: Lang = "zh",
-    notices: Sequence[Notice] = (),
-) -> Path:
-    """Write a check report: statuses per record, findings with citations, groups, progress."""
-    zh = lang == "zh"
-    dated = (
-        ReportDate(report.as_of, report.as_of_given)
-        if report.as_of is not None
-        else report_date(None)
-    )
-    title = f"{pack.definition.label.get(lang)} · {'检查报告' if zh else 'Check report'}"
-    book = _book(path, pack, title, dated.date)
-    try:
-        extra: list[tuple[str, Any]] = [("评估日期" if zh else "as of", dated.render(lang))]
-        if report.progress is not None:
-            extra.append(("进度" if zh else "progress", report.progress.message.get(lang)))
-        _about(book, pack, report.interpretations, lang, extra)
-        requirements = list(pack.definition.requirements)
-        by_collection: dict[str, list[Any]] = {}
-        for result in report.results:
-            by_collection.setdefault(result.collection, []).append(result)
-        for collection, results in by_collection.items():
-            reqs = [r for r in requirements if r.collection == collection]
-            header = [
-                "编号" if zh else "id",
-                *[r.label.get(lang) for r in reqs],
-                "是否通过" if zh else "passed",
-            ]
-            sheet = book.add_sheet(
-                f"检查 {collection}" if zh else f"check {collection}",
-                header,
-                (12, *[16] * len(reqs), 10),
-            )
-            for result in results:
-                status = {f.requirement: f.status.label.get(lang) for f in result.findings}
-                sheet.append(
-                    [
-                        result.id,
-                        *[status.get(r.id) for r in reqs],
-                        (_YES if result.passed else _NO).get(lang),
-                    ]
-                )
-        _findings_sheet(
-            book,
-            "检查明细" if zh else "findings",
-            ("编号" if zh else "id"),
-            [(result.id, f) for result in report.results for f in result.findings],
-            lang,
-        )
-        if report.groups:
-            _findings_sheet(
-                book,
-                "汇总检查" if zh else "groups",
-                ("分组" if zh else "group"),
-                [(f.group or f.record, f) for f in report.groups],
-                lang,
-            )
-        if report.milestones:
-            header = (
-                ["截止日期", "节点", "状态", "进度值", "应完成比例", "出处"]
-                if zh
-                else ["due", "milestone", "state", "progress", "target share", "section"]
-            )
-            sheet = book.add_sheet(
-                "时间节点" if zh else "milestones", header, (12, 50, 10, 10, 12, 20), wrap=[1]
-            )
-            for m in report.milestones:
-                sheet.append(
-                    [
-                        m.due.isoformat(),
-                        m.label.get(lang),
-                        m.state.label.get(lang),
-                        _plain(m.progress),
-                        _plain(m.target_share),
-                        m.source.section,
-                    ]
-                )
-        _rejections(book, report.rejected, notices, lang)
-        return book.save()
-    except BaseException:
-        book.discard()
-        raise

@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
+import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -132,6 +133,37 @@ def _cell(value: Any, style: int) -> str:
     return f'<c{attr} t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
 
 
+#: characters a cell shows two columns wide (East Asian wide and full-width): CJK, kana, hangul,
+#: full-width forms; any other character is looked up
+_WIDE: Final = re.compile(
+    "[\u1100-\u115f\u231a\u231b\u2329\u232a\u2e80-\u303e\u3041-\u3247\u3250-\u33ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff"
+    "\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0002fffd"
+    "\U00030000-\U0003fffd]"
+)
+
+
+def display_width(text: str) -> int:
+    """How many columns ``text`` takes in a cell: a Chinese (wide) character counts two.
+
+    >>> display_width("CN-01"), display_width("县江滨实验小学"), display_width("A4 纸")
+    (5, 14, 5)
+    """
+    if text.isascii():
+        return len(text)
+    wide = len(_WIDE.findall(text))
+    rest = _WIDE.sub("", text) if wide else text
+    if rest.isascii():  # Chinese and ASCII, as report cells are: no lookup per character
+        return len(rest) + 2 * wide
+    return 2 * wide + sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in rest)
+
+
+#: the widest a column is made to fit its text (wider text wraps or is cut at the cell)
+MAX_WIDTH: Final = 60
+#: a header's words wrap: they widen a column at most this far
+HEADER_WIDTH: Final = 16
+
+
 def _header_footer(text: str) -> str:
     # "&" starts a code in header/footer text: a literal ampersand is "&&"
     return escape(visible(text).replace("&", "&&"))
@@ -149,6 +181,7 @@ class Sheet:
         *,
         wrap: Sequence[int] = (),
         title: str | None = None,
+        fit: bool = False,
     ) -> None:
         self.book = book
         self.name = name
@@ -156,6 +189,12 @@ class Sheet:
         self.widths = list(widths)
         self.wrap = frozenset(wrap)
         self.title = title
+        self.fit = fit
+        #: per column: the widest text written so far, and the values already measured
+        self._measured: list[int] = [
+            min(display_width(h), HEADER_WIDTH) + 2 if isinstance(h, str) else 0 for h in header
+        ]
+        self._seen: list[set[Any]] = [set() for _h in header]
         self.rows = 0
         self._file: IO[str] = tempfile.TemporaryFile(  # noqa: SIM115 (closed when the book is)
             mode="w+", encoding="utf-8", dir=book.scratch
@@ -185,6 +224,8 @@ class Sheet:
         width = len(values)
         if width > len(self._styles):
             self._widen(width)
+        if self.fit:
+            self._measure(values)
         self.rows += 1
         cells = []
         for value, cache, style in zip(values, self._caches, self._styles, strict=False):
@@ -200,6 +241,42 @@ class Sheet:
                     cache[value] = cell
             cells.append(cell)
         self._emit(cells)
+
+    def _measure(self, values: Sequence[Any]) -> None:
+        """Widen the columns to the text they hold (each distinct text measured once per
+        column; a number is never wider than its column's narrowest width, a wrapped
+        column keeps its width)."""
+        measured, seen, wrap = self._measured, self._seen, self.wrap
+        while len(measured) < len(values):
+            measured.append(0)
+            seen.append(set())
+        for n, value in enumerate(values):
+            if type(value) is not str or n in wrap:
+                continue
+            known = seen[n]
+            if value in known:
+                continue
+            if len(known) < 4096:
+                known.add(value)
+            if "\n" in value:
+                shown = max(display_width(line) for line in value.split("\n")) + 2
+            else:
+                shown = display_width(value) + 2
+            if shown > measured[n]:
+                measured[n] = shown
+
+    def column_widths(self) -> list[float]:
+        """The widths written: as given, or, for a sheet fitted to its text, the text's width
+        (at least the given width; a wrapped column keeps its given width as its widest)."""
+        if not self.fit:
+            return self.widths
+        out: list[float] = []
+        for n in range(max(len(self.widths), len(self._measured))):
+            given = self.widths[n] if n < len(self.widths) else 8
+            measured = self._measured[n] if n < len(self._measured) else 0
+            top = given if n in self.wrap else MAX_WIDTH
+            out.append(min(max(given, measured), max(top, given)))
+        return out
 
     def _widen(self, width: int) -> None:
         caches = self.book.cells
@@ -230,7 +307,7 @@ class Sheet:
         )
         cols = "".join(
             f'<col min="{n}" max="{n}" width="{w}" customWidth="1"/>'
-            for n, w in enumerate(self.widths, start=1)
+            for n, w in enumerate(self.column_widths(), start=1)
         )
         return (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -338,8 +415,15 @@ class Workbook:
         *,
         wrap: Sequence[int] = (),
         title: str | None = None,
+        fit: bool = False,
     ) -> Sheet:
-        """A new sheet with a bold header row (and a title row above it, when given)."""
+        """A new sheet with a bold header row (and a title row above it, when given).
+
+        :param widths: the columns' widths (in characters); with ``fit``, the narrowest.
+        :param wrap: the columns whose text wraps (their width is kept).
+        :param title: a title row above the header (it repeats on every printed page).
+        :param fit: widen each column to the text it holds, a Chinese character counting two.
+        """
         sheet = Sheet(
             self,
             sheet_name(name, (s.name for s in self.sheets)),
@@ -347,6 +431,7 @@ class Workbook:
             widths,
             wrap=wrap,
             title=title,
+            fit=fit,
         )
         self.sheets.append(sheet)
         return sheet
@@ -355,7 +440,12 @@ class Workbook:
         """The sheet that continues ``sheet`` once it is full (same header)."""
         count = sum(1 for s in self.sheets if s.name.startswith(sheet.name[:25])) + 1
         return self.add_sheet(
-            f"{sheet.name[:25]} ({count})", sheet.header, sheet.widths, wrap=sorted(sheet.wrap)
+            f"{sheet.name[:25]} ({count})",
+            sheet.header,
+            sheet.widths,
+            wrap=sorted(sheet.wrap),
+            title=sheet.title,
+            fit=sheet.fit,
         )
 
     def drop(self, sheet: Sheet) -> None:

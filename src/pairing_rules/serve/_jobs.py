@@ -26,6 +26,7 @@ from .._i18n import Lang, Text
 from .._location import Location
 from .._pack import Pack
 from .._scoring import Scorer
+from ..io._score_rows import ReportOptions
 from ._failures import RequestError, too_many_records
 
 #: the result formats, with their media types and file suffixes
@@ -153,6 +154,14 @@ def read_records(pack: Pack, upload: Upload, limit: int) -> Dataset:
     return dataset
 
 
+def report_options(upload: Upload, lang: Lang) -> ReportOptions:
+    """A report's options for a request: its language and date, the records in input order."""
+    from ..io._score_rows import ReportOptions
+
+    dated = report_date(upload.as_of)
+    return ReportOptions(lang=lang, as_of=dated.date, as_of_given=dated.given)
+
+
 def score_result(
     pack: Pack,
     scorer: Scorer,
@@ -167,7 +176,8 @@ def score_result(
 
     The JSON is the bytes ``pairing-rules score --format json`` writes for the same input.
     """
-    from ..cli._score import JsonSink, SheetsSink, WorkbookSink
+    from ..cli._score import HtmlSink, JsonSink, WorkbookSink
+    from ..io._score_rows import row_of
 
     rejected: list[Rejection] = []
     notices: list[Notice] = []
@@ -187,27 +197,25 @@ def score_result(
         except InputError as exc:
             raise _named(exc, upload) from None
         entries = _count(iter(stream), limit)
-    dated = report_date(upload.as_of)
+    options = report_options(upload, lang)
     sink: Any
     if kind == "json":
         sink = JsonSink(scorer, str(out))
     elif kind == "xlsx":
-        sink = WorkbookSink(scorer, str(out), lang, dated)
+        sink = WorkbookSink(scorer, str(out), options)
     else:
-        from ..io._report_html import write_score_html
-
-        def html(report: Any, notes: Any) -> None:
-            write_score_html(report, pack, out, lang=lang, notices=notes, as_of=dated)
-
-        sink = SheetsSink(scorer, html)
+        sink = HtmlSink(scorer, str(out), options)
     try:
         no_rubric: list[Rejection] = []
+        position = 0
         try:
             for item in scorer.iter_explained(entries):
                 if isinstance(item, Rejection):
                     no_rubric.append(item)
-                else:
-                    sink.add(item)
+                    continue
+                row = row_of(item, position, options) if sink.rows_wanted else None
+                position += 1
+                sink.add(item, row)
         except InputError as exc:
             raise _named(exc, upload) from None
         if stream is not None:
@@ -245,14 +253,15 @@ def check_result(
             FORMATS["json"][0],
             _filename(pack, "check", kind, lang),
         )
+    options = report_options(upload, lang)
     if kind == "xlsx":
-        from ..io._report_xlsx import write_check_workbook
+        from ..io._check_xlsx import write_check_workbook
 
-        write_check_workbook(report, pack, out, lang=lang, notices=dataset.notices)
+        write_check_workbook(report, pack, out, options=options, notices=dataset.notices)
     else:
         from ..io._report_html import write_check_html
 
-        write_check_html(report, pack, out, lang=lang, notices=dataset.notices)
+        write_check_html(report, pack, out, options=options, notices=dataset.notices)
     return Result(out.read_bytes(), FORMATS[kind][0], _filename(pack, "check", kind, lang))
 
 

@@ -89,7 +89,8 @@ def _recount(
     if len(observed) == expected:
         return []
     table = pack.table("communities")
-    note = "、".join(f"{i}={choices[i]}" for i in used)
+    notes = [choices.note(i) for i in used]
+    note_zh, note_en = "；".join(n.zh for n in notes), "; ".join(n.en for n in notes)
     names_zh = f"（{'、'.join(sorted(observed))}）" if listed else ""
     names_en = f" ({', '.join(sorted(observed))})" if listed else ""
     return [
@@ -99,11 +100,11 @@ def _recount(
             message=Text(
                 zh=(
                     f"{label.zh}：文件表述为 {expected}，按附件1 统计为 {len(observed)}{names_zh}"
-                    f"（解释口径 {note}）"
+                    f"（{note_zh}）"
                 ),
                 en=(
                     f"{label.en}: the text states {expected}, 附件1 gives {len(observed)}{names_en} "
-                    f"(interpretation {note})"
+                    f"({note_en})"
                 ),
             ),
             observed=len(observed),
@@ -209,11 +210,11 @@ def name_variants(pack: Pack, choices: Choices) -> list[AuditFinding]:
                 message=Text(
                     zh=(
                         f"附件1 第 {row['row']} 号的“{name}”与第 {row['same_as_row']} 号的“{same}”"
-                        f"按同一所学校统计（解释口径 {IDENTITY}=one_school），名单写法不一"
+                        f"按同一所学校统计（{choices.note(IDENTITY, 'one_school').zh}），名单写法不一"
                     ),
                     en=(
                         f"附件1 number {row['row']} writes {name} and number {row['same_as_row']} "
-                        f"{same}, counted as one school (interpretation {IDENTITY}=one_school)"
+                        f"{same}, counted as one school ({choices.note(IDENTITY, 'one_school').en})"
                     ),
                 ),
                 observed=name,

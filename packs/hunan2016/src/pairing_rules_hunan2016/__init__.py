@@ -242,18 +242,37 @@ def region_targets(pack: Pack, regions: Sequence[Region], choices: Choices) -> l
                 continue  # the requirement itself judges it
             if not judged_region:
                 found = bound_region.evaluate(region)
-                out.append(_information(requirement, region, found, field, target, "region", year))
+                out.append(
+                    _information(
+                        requirement,
+                        region,
+                        found,
+                        field,
+                        target,
+                        "region",
+                        year,
+                        choices.note(REGIONS),
+                    )
+                )
             elif choices[INTERIM] == "progress":
                 found = bound.evaluate(region)
                 out.append(
-                    _information(requirement, region, found, field, target, "progress", year)
+                    _information(
+                        requirement,
+                        region,
+                        found,
+                        field,
+                        target,
+                        "progress",
+                        year,
+                        choices.note(INTERIM),
+                    )
                 )
             else:
                 found = bound.evaluate(region)
-                note_zh = f"（{region.year} 年度按 {year} 年目标判定，解释口径 {INTERIM}=held）"
-                note_en = (
-                    f" ({region.year} held to the {year} target, interpretation {INTERIM}=held)"
-                )
+                held = choices.note(INTERIM)
+                note_zh = f"（{region.year} 年度按 {year} 年目标判定，{held.zh}）"
+                note_en = f" ({region.year} held to the {year} target, {held.en})"
                 out.append(
                     found.model_copy(
                         update={
@@ -275,6 +294,7 @@ def _information(
     target: Decimal,
     kind: str,
     year: int,
+    note: Text,
 ) -> Finding:
     """An information finding: the value, the target and the gap, without a verdict."""
     value = getattr(region, field)
@@ -297,16 +317,13 @@ def _information(
     if kind == "progress":
         where_zh = f"{region.year} 年度进度（{year} 年目标 {expected}%）"
         where_en = f"progress in {region.year} (the {year} target is {expected}%)"
-        note_zh, note_en = f"解释口径 {INTERIM}=progress", f"interpretation {INTERIM}=progress"
+        note_zh, note_en = note.zh, note.en
     else:
         where_zh = f"全省 {year} 年目标 {expected}%，本地区仅作情况报告"
         where_en = (
             f"the province's {year} target is {expected}%, this region's figure is information"
         )
-        note_zh, note_en = (
-            f"解释口径 {REGIONS}=province_only",
-            f"interpretation {REGIONS}=province_only",
-        )
+        note_zh, note_en = note.zh, note.en
     return Finding(
         requirement=f"{requirement.id}.{kind}",
         label=requirement.label,
@@ -362,22 +379,22 @@ def school_veto(pack: Pack, pairs: Sequence[Pair], choices: Choices) -> list[Fin
         in_place = not missing if every else len(missing) < len(ids)
         year_zh = f"{year} 年度" if year is not None else "年度未填"
         year_en = str(year) if year is not None else "year not given"
-        used = f"{SCHOOL}={choices[SCHOOL]}"
+        used = choices.note(SCHOOL)
         if in_place:
             message = Text(
-                zh=f"{name}（{year_zh}）：{len(ids)} 个结对中 {len(ids) - len(missing)} 个到位（解释口径 {used}）",
+                zh=f"{name}（{year_zh}）：{len(ids)} 个结对中 {len(ids) - len(missing)} 个到位（{used.zh}）",
                 en=f"{name} ({year_en}): {len(ids) - len(missing)} of {len(ids)} pairs in place "
-                f"(interpretation {used})",
+                f"({used.en})",
             )
         else:
             message = Text(
                 zh=(
-                    f"{name}（{year_zh}）：结对 {'、'.join(missing)} 未到位（解释口径 {used}）；"
+                    f"{name}（{year_zh}）：结对 {'、'.join(missing)} 未到位（{used.zh}）；"
                     "该校不得参与先进单位的申报和评选，年终考核评优一票否决"
                 ),
                 en=(
-                    f"{name} ({year_en}): pairs {', '.join(missing)} not in place (interpretation "
-                    f"{used}); the school may not apply as an advanced unit and is vetoed at the "
+                    f"{name} ({year_en}): pairs {', '.join(missing)} not in place ({used.en}); "
+                    "the school may not apply as an advanced unit and is vetoed at the "
                     "year-end review"
                 ),
             )

@@ -41,7 +41,7 @@ def stage_name_mismatches(pack: Pack) -> list[AuditFinding]:
                     ),
                     en=(
                         f"附件 number {school.seq}, {school.name}: listed as "
-                        f"{school.stage.label.en}, but '{word}' in its name says {named.label.en}"
+                        f"{school.stage.label.en}, but “{word}” in its name says {named.label.en}"
                     ),
                 ),
                 observed=school.stage.value,

@@ -75,8 +75,9 @@ def unclassified_pairs(pack: Pack, pairs: Sequence[Pair]) -> list[Finding]:
                         "或支持菏泽教育发展结对帮扶（省域内），本通知的结对要求均未适用"
                     ),
                     en=(
-                        f"scope is {shown_en}: neither the urban-rural programme (县域内, 市域内) "
-                        "nor the Heze programme (省域内); none of the notice's pair rules applied"
+                        f"scope is {shown_en}: neither the urban-rural programme (within the county "
+                        "or the city) nor the Heze programme (within the province); none of the "
+                        "notice's pair rules applied"
                     ),
                 ),
                 record=pair.id,
@@ -190,16 +191,16 @@ def pair_shapes(pack: Pack, pairs: Sequence[Pair], choices: Choices) -> list[Fin
                 f"{name} has {len(several[key(name)])} supporters" for name in shown
             )
             message = Text(
-                zh=f"{_year_label(year)}：{detail_zh}；不是“一对一”或“一对多”（解释口径 {used}）",
+                zh=f"{_year_label(year)}：{detail_zh}；不是“一对一”或“一对多”（{used.zh}）",
                 en=f"{year or 'year not given'}: {detail_en}; neither one-to-one nor one-to-many "
-                f"(interpretation {used})",
+                f"({used.en})",
             )
             status = Status.UNMET
         else:
             message = Text(
-                zh=f"{_year_label(year)}：{len(supporters)} 所被帮扶学校各有 1 所帮扶学校（解释口径 {used}）",
+                zh=f"{_year_label(year)}：{len(supporters)} 所被帮扶学校各有 1 所帮扶学校（{used.zh}）",
                 en=f"{year or 'year not given'}: each of {len(supporters)} supported schools "
-                f"has one supporter (interpretation {used})",
+                f"has one supporter ({used.en})",
             )
             status = Status.MET
         out.append(

@@ -127,5 +127,6 @@ def format_percent(share: Decimal) -> str:
     return f"{pct.normalize():f}%"
 
 
-def _interp(choices: Choices, interpretation: str) -> str:
-    return f"{interpretation}={choices[interpretation]}"
+def _interp(choices: Choices, interpretation: str) -> Text:
+    """The interpretation in force, as a message names it (its question and the reading)."""
+    return choices.note(interpretation)

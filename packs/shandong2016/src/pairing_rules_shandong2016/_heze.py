@@ -278,12 +278,12 @@ def check_assignments(
                     Text(
                         zh=(
                             f"{city}为 {len(schools)} 所菏泽{stage.value}确定帮扶学校（{shown}），"
-                            f"要求{'至少' if at_least else '恰好'} 1 所（解释口径 {supply_used}）"
+                            f"要求{'至少' if at_least else '恰好'} 1 所（{supply_used.zh}）"
                         ),
                         en=(
                             f"{city} supports {len(schools)} Heze {stage.label.en} school(s), "
                             f"required {'at least' if at_least else 'exactly'} one "
-                            f"(interpretation {supply_used})"
+                            f"({supply_used.en})"
                         ),
                     ),
                     group=f"{city}（{stage.value}）",
@@ -295,7 +295,7 @@ def check_assignments(
 
 
 def _stage_finding(
-    entry: Supply, school: ListedSchool, accepted: bool, source: Source, used: str
+    entry: Supply, school: ListedSchool, accepted: bool, source: Source, used: Text
 ) -> Finding:
     if entry.stage is None:
         status = Status.UNMET
@@ -306,16 +306,16 @@ def _stage_finding(
     elif accepted:
         status = Status.MET
         message = Text(
-            zh=f"帮扶学校为{entry.stage.value}，{school.name} 为{school.stage.value}（解释口径 {used}）",
+            zh=f"帮扶学校为{entry.stage.value}，{school.name} 为{school.stage.value}（{used.zh}）",
             en=f"supporter {entry.stage.label.en}, {school.name} {school.stage.label.en} "
-            f"(interpretation {used})",
+            f"({used.en})",
         )
     else:
         status = Status.UNMET
         message = Text(
-            zh=f"帮扶学校为{entry.stage.value}，而 {school.name} 为{school.stage.value}（解释口径 {used}）；不计入该校的帮扶学校",
+            zh=f"帮扶学校为{entry.stage.value}，而 {school.name} 为{school.stage.value}（{used.zh}）；不计入该校的帮扶学校",
             en=f"supporter {entry.stage.label.en}, but {school.name} is "
-            f"{school.stage.label.en} (interpretation {used}); not counted as its supporter",
+            f"{school.stage.label.en} ({used.en}); not counted as its supporter",
         )
     return _finding(
         "heze.stage",

@@ -46,6 +46,10 @@ class HezeAssignment(Record):
     )
     note: str | None = labelled_field("备注", "note")
 
+    def display_name(self) -> str | None:
+        """``supporter → Heze school``, as a person calls the assignment."""
+        return f"{self.supporter} → {self.heze_school}"
+
 
 class KeyVillageSchool(Record):
     """A school of a provincial key poverty village (省扶贫工作重点村中小学), for 一(一)'s pairing rate.

@@ -83,7 +83,9 @@ def duty_cities_mismatch(pack: Pack) -> list[AuditFinding]:
 def same_city_supporters(pack: Pack) -> list[AuditFinding]:
     """附件2's supporters in the same city as the county they support, against 省域内's "跨市域"."""
     rule = _provision(pack, "scope.province_pairs")
-    same = [f"{s}→{row['county']}" for s, city, row in _supports(pack) if city == row["city"]]
+    pairs = [(s, row["county"]) for s, city, row in _supports(pack) if city == row["city"]]
+    same = [f"{s}→{county}" for s, county in pairs]
+    same_en = [f"“{s}” → “{county}”" for s, county in pairs]
     if not same:
         return []
     return [
@@ -98,7 +100,7 @@ def same_city_supporters(pack: Pack) -> list[AuditFinding]:
                 en=(
                     f'四(一)3\'s province pairs follow the fourth-round list and are "跨市域" (across '
                     f"cities), but {len(same)} supporters of 附件2 are in the city of the county they "
-                    f"support: {', '.join(same)}"
+                    f"support: {', '.join(same_en)}"
                 ),
             ),
             observed=same,

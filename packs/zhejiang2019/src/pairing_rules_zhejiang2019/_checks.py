@@ -165,6 +165,9 @@ def scope_locations(pack: Pack, pairs: Sequence[Pair]) -> list[Finding]:
         if scope in ("县域内", "市域内"):
             needed += ["supporter_county", "supported_county"]
         missing = [n for n in needed if not getattr(pair, n)]
+        missing_zh = "、".join(field_label(Pair, n, "zh") for n in missing)
+        missing_en = ", ".join(field_label(Pair, n, "en") for n in missing)
+        scope_en = pair.scope.label.en
         observed = {
             "scope": scope,
             "supporter": [cities[0], counties[0]],
@@ -182,8 +185,8 @@ def scope_locations(pack: Pack, pairs: Sequence[Pair]) -> list[Finding]:
                     expected=rule.value[scope],
                     source=rule.source,
                     message=Text(
-                        zh=f"未填写两校所在地（{'、'.join(missing)}），无法核对结对范围 {scope}",
-                        en=f"the schools' places are not given ({', '.join(missing)}); scope {scope} not verified",
+                        zh=f"未填写两校所在地（{missing_zh}），无法核对结对范围 {scope}",
+                        en=f"the schools' places are not given ({missing_en}); scope {scope_en} not verified",
                     ),
                 )
             )
@@ -200,13 +203,13 @@ def scope_locations(pack: Pack, pairs: Sequence[Pair]) -> list[Finding]:
             met = same_city and not same_county and city_key(cities[0] or "") in CITIES
             want_zh, want_en = (
                 "两校在同一设区市的不同县（跨县域）",
-                "one city, two counties (跨县域)",
+                "one city, two counties (“跨县域”)",
             )
         else:
             met = not same_city and in_province
             want_zh, want_en = (
                 "两校在省内不同设区市（跨市域）",
-                "two cities of the province (跨市域)",
+                "two cities of the province (“跨市域”)",
             )
         where_zh = (
             f"帮扶学校在{cities[0]}{counties[0] or ''}，被帮扶学校在{cities[1]}{counties[1] or ''}"
@@ -224,7 +227,7 @@ def scope_locations(pack: Pack, pairs: Sequence[Pair]) -> list[Finding]:
                 source=rule.source,
                 message=Text(
                     zh=f"结对范围 {scope}：{where_zh}；要求{want_zh}",
-                    en=f"scope {scope}: {where_en}; required: {want_en}",
+                    en=f"scope {scope_en}: {where_en}; required: {want_en}",
                 ),
             )
         )
@@ -262,7 +265,7 @@ def unknown_cities(pack: Pack, pairs: Iterable[Pair]) -> list[Finding]:
                     en=(
                         f"city '{shown_en}' is not one of the 11 cities of 附件1; pairs "
                         f"{', '.join(ids)} are left out of the city checks; write it as 附件1 does "
-                        "(e.g. 杭州 or 杭州市)"
+                        "(e.g. “杭州” or “杭州市”)"
                     ),
                 ),
             )
@@ -427,6 +430,13 @@ def counties_taking_part(pack: Pack, pairs: Sequence[Pair]) -> list[Finding]:
         )
         if c not in present
     ]
+    missing_en = [
+        f"“{c}” ({expected[c]})"
+        for c in sorted(
+            expected, key=lambda c: (CITIES.index(expected[c]) if expected[c] in CITIES else 99, c)
+        )
+        if c not in present
+    ]
     taking_part = len(expected) - len(missing)
     return [
         Finding(
@@ -434,7 +444,11 @@ def counties_taking_part(pack: Pack, pairs: Sequence[Pair]) -> list[Finding]:
             label=goal.label,
             status=Status.MET if not missing else Status.UNMET,
             group="全省",
-            observed={"counties": len(expected), "taking_part": taking_part, "missing": missing},
+            observed={
+                "counties": len(expected),
+                "taking_part": taking_part,
+                "missing": [c for c in sorted(expected) if c not in present],
+            },
             expected=f"= {len(expected)}",
             source=goal.source,
             message=Text(
@@ -446,7 +460,7 @@ def counties_taking_part(pack: Pack, pairs: Sequence[Pair]) -> list[Finding]:
                 en=(
                     f"the plan lists no full set of counties; of the {len(expected)} counties 附件2 and "
                     f"附件3 name, {taking_part} have a pair"
-                    + (f"; none: {', '.join(missing)}" if missing else "")
+                    + (f"; none: {', '.join(missing_en)}" if missing else "")
                 ),
             ),
         )
