@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ._compile_polars import (
-    ExprCompiler,
     compile_requirement_status,
     compile_rubric_columns,
     decimal_column,
 )
+from ._compile_values import ExprCompiler
 from ._frames import (
     ROW,
     Prepared,

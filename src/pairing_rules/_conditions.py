@@ -248,7 +248,7 @@ def condition_results(
     plans: tuple[ConditionPlan, ...], details: tuple[tuple[int, Any, bool], ...]
 ) -> list[ConditionResult]:
     """The explanation of the conditions that applied, from what the interpreter recorded."""
-    from ._interpret import condition_fraction
+    from ._interpret_values import condition_fraction
     from ._numbers import to_display
 
     out = []

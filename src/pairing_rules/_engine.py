@@ -28,8 +28,9 @@ from ._dataset import Dataset, Rejection
 from ._explain import group_finding, requirement_finding
 from ._fields import record_spec
 from ._i18n import Text
-from ._interpret import filter_of, requirement_of
+from ._interpret import requirement_of
 from ._interpret_groups import groups_of
+from ._interpret_values import filter_of
 from ._interpretations import Choices, InterpretationUse
 from ._milestones import MilestoneStatus, Progress, milestone_status, progress
 from ._models import Record, record_key
