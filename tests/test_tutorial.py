@@ -104,4 +104,4 @@ def test_the_tutorial_builds_a_working_pack(tmp_path: Path) -> None:
     assert "[rubric_total]" in ran["audit"].stdout  # one item of 18 against the declared 100
     assert "18" in ran["audit"].stdout and "100" in ran["audit"].stdout
     diffs = [done.stdout for line, done in outputs if "diff cangnan2022 cangnan2023" in line]
-    assert len(diffs) == 2 and "cangnan2022@2.0.0 → cangnan2023@0.1.0" in diffs[0]
+    assert len(diffs) == 2 and "cangnan2022@2.1.0 → cangnan2023@0.1.0" in diffs[0]

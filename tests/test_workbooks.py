@@ -204,7 +204,7 @@ def test_html_report_chart_and_figures(tmp_path: Path) -> None:
     assert {"summary", "milestones", "interpretations", "record-CN-01"} <= parser.ids
     assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")  # no network
     assert "https://" not in html
-    assert "cangnan2022@2.0.0" in html and "sha256:" in html
+    assert "cangnan2022@2.1.0" in html and "sha256:" in html
     assert "附件4 一 5「" in html  # citations in the breakdowns
     assert "已到期" in html  # milestone states as of 2022-07-01
     assert '<html lang="zh-CN">' in html

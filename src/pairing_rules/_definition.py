@@ -9,7 +9,7 @@ provisions and the fields it reads are all asked of the rules themselves.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -90,6 +90,27 @@ class PythonSpec(BaseModel):
     record_types: dict[str, str] = Field(default_factory=dict)
 
 
+#: the hooks of a pack's own code that may read interpretations (``pairing_rules_<hook>``)
+HOOKS: Final = ("audit", "check")
+
+
+class HookInterpretations(BaseModel):
+    """The interpretations each hook of a pack's own code reads, so that results list exactly them.
+
+    :param audit: read by the pack's ``pairing_rules_audit`` hook (listed by ``audit``).
+    :param check: read by the pack's ``pairing_rules_check`` hook (listed by ``check``).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    audit: list[str] = Field(default_factory=list)
+    check: list[str] = Field(default_factory=list)
+
+    def of(self, hook: Literal["audit", "check"]) -> list[str]:
+        """The interpretations read by ``hook``."""
+        return self.audit if hook == "audit" else self.check
+
+
 class HookFields(Cited, BaseModel):
     """Fields a pack's own hook code reads, declared so templates and documents show them.
 
@@ -167,8 +188,9 @@ class PackDefinition(BaseModel):
     tables: list[Table] = Field(default_factory=list)
     figures: list[StatedFigure] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
-    #: interpretations read by the pack's own hook code (so results list them)
-    hook_interpretations: list[str] = Field(default_factory=list)
+    #: interpretations read by the pack's own hook code, per hook (so results list them); a
+    #: plain list is read by both hooks
+    hook_interpretations: HookInterpretations | list[str] = Field(default_factory=list)
     #: fields read by the pack's own hook code (so templates hold them)
     hook_fields: list[HookFields] = Field(default_factory=list)
     #: numbers of the document that are not rules, each with its reason (see ``coverage``)
@@ -225,9 +247,21 @@ class PackDefinition(BaseModel):
         for n, hook in enumerate(self.hook_fields, start=1):
             yield f"hook{n}", hook
 
+    def hook_interpretation_ids(self, hook: Literal["audit", "check"] | None = None) -> set[str]:
+        """The interpretations the pack's own ``hook`` reads (``None``: any hook).
+
+        A plain list (``hook_interpretations: [a, b]``) is read by both hooks.
+        """
+        declared = self.hook_interpretations
+        if isinstance(declared, list):
+            return set(declared)
+        if hook is None:
+            return set(declared.audit) | set(declared.check)
+        return set(declared.of(hook))
+
     def interpretation_ids(self) -> set[str]:
         """Every interpretation a rule of the pack names."""
-        out: set[str] = set(self.hook_interpretations)
+        out: set[str] = self.hook_interpretation_ids()
         for _owner, rule in self.rules():
             out |= rule.interpretation_ids()
         if any(m.month for m in self.milestones):

@@ -211,7 +211,7 @@ def check(
                 groups.append(finding)
             else:
                 per_record.setdefault(target, []).append(finding)
-    ids |= set(definition.hook_interpretations)
+    ids |= definition.hook_interpretation_ids("check")
     results: list[RecordCheck] = []
     for (collection, rid), findings in per_record.items():
         bad = any(f.status in FAILING for f in findings)
@@ -364,7 +364,7 @@ def audit(pack: Pack, *, interpretations: Mapping[str, str] | None = None) -> Au
             )
         elif call.result:
             findings.extend(call.result)
-    ids |= set(definition.hook_interpretations)
+    ids |= definition.hook_interpretation_ids("audit")
     return AuditReport(
         pack=pack.ref,
         pack_hash=pack.content_hash,

@@ -252,7 +252,8 @@ def interpretation_names(data: Any) -> list[tuple[Path, str]]:
             if key == "floor" and len(path) < 3:
                 continue
             out.append((path, value))
-        elif key == "hook_interpretations" and isinstance(value, list):
+        elif path[0] == "hook_interpretations" and isinstance(value, list) and len(path) <= 2:
+            # a list read by both hooks, or a hook's list (``hook_interpretations: {check: [...]}``)
             out.extend(((*path, n), str(v)) for n, v in enumerate(value) if isinstance(v, str))
     return out
 

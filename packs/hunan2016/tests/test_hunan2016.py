@@ -800,7 +800,7 @@ def test_check_json_shape(pack: Pack) -> None:
         "milestones",
         "provenance",
     }
-    assert out["pack"] == "hunan2016@2.0.0" and out["pack_hash"] == pack.content_hash
+    assert out["pack"] == "hunan2016@2.1.0" and out["pack_hash"] == pack.content_hash
     assert out["as_of"] == "2017-06-30"
     assert {(u["id"], u["value"], u["default"]) for u in out["interpretations"]} == {
         ("hunan2016.in_place", "signed", True),

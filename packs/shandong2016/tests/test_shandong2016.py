@@ -978,7 +978,7 @@ def test_check_json_shape(pack: Pack) -> None:
         "milestones",
         "provenance",
     }
-    assert data["pack"] == "shandong2016@2.0.0" and data["as_of"] == "2017-06-30"
+    assert data["pack"] == "shandong2016@2.1.0" and data["as_of"] == "2017-06-30"
     result, assignment = data["results"]
     assert (result["id"], result["collection"], result["passed"]) == ("P1", "pairs", True)
     assert (assignment["id"], assignment["collection"]) == ("A", "heze_assignments")

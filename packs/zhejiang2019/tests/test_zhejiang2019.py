@@ -650,7 +650,7 @@ def test_quota_command_prints_the_floors() -> None:
 def test_check_json(pack: Pack) -> None:
     data = {"pairs": city_pairs("宁波", county=15, city_scope=3, province=2)}
     out = check(pack, data, as_of=AS_OF).as_json()
-    assert out["pack"] == "zhejiang2019@2.0.0" and out["pack_hash"] == pack.content_hash
+    assert out["pack"] == "zhejiang2019@2.1.0" and out["pack_hash"] == pack.content_hash
     assert out["as_of"] == "2019-06-30"
     first = out["results"][0]
     assert {f["requirement"] for f in first["findings"]} == {

@@ -946,7 +946,7 @@ def test_check_json_contract(pack: Pack) -> None:
     data = json.loads(SAMPLE.read_text(encoding="utf-8"))
     report = check(pack, data, as_of=dt.date(2021, 6, 30))
     out = report.as_json()
-    assert out["pack"] == "zhejiang2021@2.0.0"
+    assert out["pack"] == "zhejiang2021@2.1.0"
     assert set(out) >= {"pack", "pack_hash", "results", "rejected", "progress", "milestones"}
     assert len(out["results"]) == 13
     first = out["results"][0]
