@@ -318,6 +318,16 @@ def test_unknown_field_and_filter_value(tmp_path: Path) -> None:
     assert value.hint is not None and "共建型" in value.hint.zh
 
 
+def test_a_range_filters_numbers_only(tmp_path: Path) -> None:
+    # a range of years is a filter lint accepts; a range of community types is not
+    years = edit("applies_to: {type: [融合型, 共建型]}", "applies_to: {year: {at_least: 2023}}")
+    assert issues(tmp_path, years) == []
+    types = edit("applies_to: {type: [融合型, 共建型]}", "applies_to: {type: {at_least: 2023}}")
+    issue = only(issues(tmp_path / "types", types), "unknown-value")
+    assert issue.line == line_of(types, "applies_to: {type: {at_least: 2023}}")
+    assert "at_least" in issue.message.en
+
+
 def test_condition_that_never_applies(tmp_path: Path) -> None:
     # the rubric is for 融合型 and 共建型 only: a condition for 协作型 never applies
     pack = edit(

@@ -31,7 +31,8 @@ from ._compile_ints import (
     minus,
     mul,
 )
-from ._plan import ConditionPlan, FilterPlan
+from ._expr import Expr
+from ._plan import ConditionPlan, FilterPlan, RangePlan
 
 if TYPE_CHECKING:
     import polars as pl
@@ -201,6 +202,9 @@ class ExprCompiler:
             return None
         tests = []
         for name, values in spec.checks:
+            if isinstance(values, RangePlan):
+                tests.append(self.within(name, values))
+                continue
             plain = [v.value if hasattr(v, "value") else v for v in values]
             wanted = [v for v in plain if v is not None]
             col = pl.col(name)
@@ -209,6 +213,21 @@ class ExprCompiler:
                 test = test | col.is_null()
             tests.append(test.fill_null(False))
         return pl.all_horizontal(*tests)
+
+    def within(self, name: str, spec: RangePlan) -> pl.Expr:
+        """Whether the number of field ``name`` is within ``spec`` (never null)."""
+        import polars as pl
+
+        value = self.value(Expr("field", name=name))
+        tests = [pl.col(name).is_not_null()]
+        if spec.low is not None:
+            tests.append(self.compare(value, spec.low, ">="))
+        if spec.high is not None:
+            tests.append(self.compare(value, spec.high, "<="))
+        test = pl.all_horizontal(*tests)
+        if spec.blank:
+            test = test | pl.col(name).is_null()
+        return test.fill_null(False)
 
     def condition(self, c: ConditionPlan) -> tuple[pl.Expr, tuple[Ints, Ints] | None, _Val | None]:
         """Whether ``c`` is met (never null), and the value it reads (``None`` for a flag)."""

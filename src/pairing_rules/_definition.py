@@ -14,6 +14,7 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ._audit import Conflict
+from ._conditions import FilterSpec
 from ._i18n import Text
 from ._interpretations import Interpretation
 from ._milestones import MONTH_DUE, Milestone
@@ -142,7 +143,7 @@ class ProgressSpec(Cited, BaseModel):
 
     collection: str = "communities"
     requirements: list[str] = Field(min_length=1)
-    applies_to: dict[str, list[Any]] | None = None
+    applies_to: FilterSpec | None = None
     verified_field: str | None = None
     label: Text
     source: Source

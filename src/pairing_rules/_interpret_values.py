@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from ._expr import Expr, exact_add, exact_div, exact_floordiv, exact_mul, exact_sub
 from ._numbers import Exact, Number, to_decimal
+from ._plan import RangePlan
 
 if TYPE_CHECKING:
     from ._fields import RecordSpec
@@ -192,13 +193,26 @@ def filter_of(plan: FilterPlan | None) -> Callable[[Any], bool] | None:
     """A predicate for an ``applies_to`` plan; ``None`` when there is no filter."""
     if plan is None:
         return None
-    checks = plan.checks
-    if len(checks) == 1:
-        ((name, allowed),) = checks
-        get = attrgetter(name)
+    tests = tuple(_check_of(name, allowed) for name, allowed in plan.checks)
+    if len(tests) == 1:
+        return tests[0]
+    return lambda r: all(test(r) for test in tests)
+
+
+def _check_of(name: str, allowed: frozenset[Any] | RangePlan) -> Callable[[Any], bool]:
+    """A predicate for one field of a filter: one of the allowed values, or within a range."""
+    get = attrgetter(name)
+    if not isinstance(allowed, RangePlan):
         return lambda r: get(r) in allowed
-    getters = tuple((attrgetter(name), allowed) for name, allowed in checks)
-    return lambda r: all(get(r) in allowed for get, allowed in getters)
+    low, high, blank = allowed.low, allowed.high, allowed.blank
+
+    def within(r: Any) -> bool:
+        value = get(r)
+        if value is None:
+            return blank
+        return (low is None or value >= low) and (high is None or value <= high)
+
+    return within
 
 
 # ---------------------------------------------------------------------------- conditions

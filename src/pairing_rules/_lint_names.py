@@ -128,9 +128,7 @@ def _expr(ctx: LintContext, collection: str, path: Path, raw: RawExpr | Expr) ->
     return expr
 
 
-def _filter(
-    ctx: LintContext, collection: str, path: Path, spec: Mapping[str, list[Any]] | None
-) -> None:
+def _filter(ctx: LintContext, collection: str, path: Path, spec: Mapping[str, Any] | None) -> None:
     """The keys of a filter are fields; its values are values those fields take."""
     model = _model(ctx, collection)
     for name, allowed in (spec or {}).items():
@@ -138,6 +136,17 @@ def _filter(
             continue
         enum = enum_of(model, name)
         kind = field_kind(model, name)
+        if not isinstance(allowed, list):
+            if kind not in ("int", "decimal"):
+                ctx.add(
+                    "unknown-value",
+                    (*path, name),
+                    Text(
+                        zh=f"范围筛选（at_least、at_most）只用于数字字段，{name} 不是数字",
+                        en=f"a range (at_least, at_most) filters a number; {name} is not one",
+                    ),
+                )
+            continue
         for n, value in enumerate(allowed):
             where = (*path, name, n)
             if enum is not None:

@@ -39,10 +39,23 @@ FRACTION_MODES: Final[tuple[str, ...]] = ("whole", "floor", "exact", "half_up")
 
 
 @dataclass(frozen=True, slots=True)
-class FilterPlan:
-    """``applies_to`` resolved: each field must hold one of the allowed values (enum members)."""
+class RangePlan:
+    """A range of numbers a filter allows: ``low`` to ``high`` (inclusive, either may be open).
 
-    checks: tuple[tuple[str, frozenset[Any]], ...]
+    :param blank: a record without a value passes too.
+    """
+
+    low: Decimal | None
+    high: Decimal | None
+    blank: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FilterPlan:
+    """``applies_to`` resolved: each field must hold one of the allowed values (enum members),
+    or a number within a :class:`RangePlan`."""
+
+    checks: tuple[tuple[str, frozenset[Any] | RangePlan], ...]
 
     def fields(self) -> tuple[str, ...]:
         return tuple(name for name, _values in self.checks)
