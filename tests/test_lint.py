@@ -328,6 +328,19 @@ def test_a_range_filters_numbers_only(tmp_path: Path) -> None:
     assert "at_least" in issue.message.en
 
 
+def test_a_cap_by_interpretation_names_an_alternative(tmp_path: Path) -> None:
+    # cap_at_declared is written like when: its value must be one of the interpretation's
+    gate = (
+        "    applies_to: {type: [融合型, 共建型]}\n    cap_at_declared: {county2023.lessons: %s}\n"
+    )
+    clean = edit("    applies_to: {type: [融合型, 共建型]}\n", gate % "sync_only")
+    assert issues(tmp_path, clean) == []
+    wrong = edit("    applies_to: {type: [融合型, 共建型]}\n", gate % "sync_onli")
+    issue = only(issues(tmp_path / "wrong", wrong), "unknown-alternative")
+    assert issue.line == line_of(wrong, "sync_onli")
+    assert issue.hint is not None and "sync_only" in issue.hint.en
+
+
 def test_condition_that_never_applies(tmp_path: Path) -> None:
     # the rubric is for 融合型 and 共建型 only: a condition for 协作型 never applies
     pack = edit(

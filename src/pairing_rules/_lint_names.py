@@ -289,11 +289,16 @@ def _by_id(ctx: LintContext) -> dict[str, tuple[int, Any]]:
     return {i.id: (n, i) for n, i in enumerate(ctx.definition.interpretations)}
 
 
+#: keys written like ``when``: ``{interpretation: value or [values]}``
+GATES: Final = frozenset({"when", "cap_at_declared", "include_absent"})
+
+
 def when_values(ctx: LintContext) -> None:
-    """Every ``when:`` value is one of its interpretation's alternatives."""
+    """Every ``when:`` value (and every gate written like it) is one of its interpretation's
+    alternatives."""
     known = _by_id(ctx)
     for path, value in model_walk(ctx.definition):
-        if not path or path[-1] != "when" or not isinstance(value, dict) or not in_rules(path):
+        if not path or path[-1] not in GATES or not isinstance(value, dict) or not in_rules(path):
             continue
         for interp_id, wanted in value.items():
             found = known.get(interp_id)

@@ -29,6 +29,7 @@ from pairing_rules import (
     audit,
     check,
     score,
+    score_table,
 )
 from pairing_rules.testing import PackConformance
 
@@ -534,3 +535,33 @@ def test_the_total_with_bonuses_is_at_most_100(pack: Pack) -> None:
     result = scored(pack, {"cangnan2022.bonus_points": "5"}, **fields)
     assert (items(result)["master_studio"], items(result)["support_teaching"]) == (5, 5)
     assert result.total == 100
+    assert ("cangnan2022.total_cap", "capped", True) in {
+        (u.id, u.value, u.default) for u in result.interpretations
+    }
+
+
+@pytest.mark.parametrize(
+    ("reading", "satisfaction", "total"),
+    [
+        ("capped", 100, 100),  # 60 + 15 + 25 = 100, + 5 + 5 capped at 100
+        ("uncapped", 100, 110),  # 100 + 5 + 5 = 110: the bonuses beyond the 100 of the heading
+        ("capped", 95, 100),  # 60 + 15 + 20 = 95, + 10 = 105 capped at 100
+        ("uncapped", 95, 105),
+        ("uncapped", 85, 95),  # 60 + 15 + 10 = 85, + 10 = 95: below 100, no cap to lift
+    ],
+)
+def test_the_cap_is_an_interpretation_on_both_paths(
+    pack: Pack, reading: str, satisfaction: int, total: int
+) -> None:
+    pl = pytest.importorskip("polars")
+    overrides = {"cangnan2022.bonus_points": "5", "cangnan2022.total_cap": reading}
+    fields = {
+        **CROSS_FULL,
+        "satisfaction": satisfaction,
+        "master_studio": True,
+        "support_teaching": True,
+    }
+    assert scored(pack, overrides, **fields).total == total
+    row = {"id": "T", "type": "协作型", "scope": "跨地区", "year": 2022, **fields}
+    table = score_table(pack, pl.DataFrame([row]), interpretations=overrides)
+    assert table.frame["total"].to_list() == [total]

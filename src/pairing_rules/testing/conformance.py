@@ -165,7 +165,7 @@ class PackConformance:
                 assert low <= item.points <= high, (item.id, item.points, low, high)
                 assert item.points <= item.max or not item.applicable
             assert sheet.max <= rubric.items_maximum()
-            if rubric.cap_at_declared:
+            if rubric.capped(scorer.choices):
                 assert sheet.total <= rubric.declared_total
             assert sheet.grade_id in {g.id for g in rubric.grades.grades}
 
