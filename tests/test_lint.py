@@ -377,6 +377,31 @@ rubrics:""",
     assert mode.hint is not None and "proportional" in mode.hint.en
 
 
+def test_a_missing_reading_the_kind_of_item_knows(tmp_path: Path) -> None:
+    # a timeliness item scores an unreported flag as zero, late or not scored: not "lowest"
+    pack = edit(
+        "rubrics:",
+        """  - id: county2023.missing
+    label: {zh: 未填报如何计分？, en: not reported?}
+    default: zero
+    alternatives:
+      - {value: zero, label: {zh: 不得分, en: none}}
+      - {value: lowest, label: {zh: 最低分, en: lowest}}
+rubrics:""",
+    )
+    pack = edit(
+        "        points: 10\n", "        points: 10\n        missing: county2023.missing\n", pack
+    )
+    mode = only(issues(tmp_path, pack), "unknown-mode")
+    assert mode.line == line_of(pack, "value: lowest")
+    assert "missing.timeliness" in mode.message.en
+    with pytest.raises(ValueError, match="late, not_scored"):
+        pr.Scorer(
+            pr.load_pack(write_pack(tmp_path, pack) / "pack.yaml"),
+            interpretations={"county2023.missing": "lowest"},
+        )
+
+
 def test_band_keys_and_overrides(tmp_path: Path) -> None:
     pack = edit(
         "      bands: {document: [90, 60]}",

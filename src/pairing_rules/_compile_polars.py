@@ -117,15 +117,20 @@ def compile_rubric_columns(plan: RubricPlan, prefix: str = "__r") -> _RubricColu
             hit: pl.Expr = pl.lit(False)
             ok: list[pl.Expr] = []
             shares: list[tuple[Ints, Ints, pl.Expr | None]] = []
+            silent: list[pl.Expr] = []  # per condition: it does not apply, or is not reported
             for n_cond, cond in enumerate(body.conditions):
                 name = f"{prefix}_{n_item}_{n_cond}"
-                cond_applies = c.filter(cond.applies)
+                raw_applies = cond_applies = c.filter(cond.applies)
                 if cond_applies is not None:
                     cond_applies = column(f"{name}_applies", cond_applies)
                 met_expr, _f, value = c.condition(cond)
                 met = column(f"{name}_met", met_expr)
                 hit = hit | (cond_applies if cond_applies is not None else pl.lit(True))
                 ok.append(met if cond_applies is None else (~cond_applies | met))
+                if body.skip_unreported:
+                    # read in the stage that adds the condition columns: from the fields themselves
+                    missing = c.unreported(cond.reads)
+                    silent.append(missing if raw_applies is None else (~raw_applies | missing))
                 if body.proportional:
                     num, den = c.fraction(cond, met_expr, value)
                     num = Ints(column(f"{name}_num", as_expr(num, num.b > WIDE)), num.b)
@@ -134,6 +139,9 @@ def compile_rubric_columns(plan: RubricPlan, prefix: str = "__r") -> _RubricColu
                     shares.append((num, den, cond_applies))
             all_ok = pl.all_horizontal(*ok) if ok else pl.lit(True)
             live = hit if applies is None else (applies & hit)
+            if silent:
+                # not scored when none of the applying conditions is reported
+                live = live & ~column(f"{prefix}_{n_item}_silent", pl.all_horizontal(*silent))
             if body.proportional and shares:
                 partial = rounded(*_least_share(shares, body.full, plan.places))
             else:
@@ -141,20 +149,17 @@ def compile_rubric_columns(plan: RubricPlan, prefix: str = "__r") -> _RubricColu
             points = pl.when(~live).then(0).when(all_ok).then(full).otherwise(partial)
             reach_parts.append(pl.when(live).then(full).otherwise(0))
         elif isinstance(body, AdjustmentPlan):
-            points = _adjustment(c, body, plan, places, rounded)
-            top = _units(body.top, places)
-            reach_parts.append(
-                pl.lit(top) if applies is None else pl.when(applies).then(top).otherwise(0)
-            )
+            points, missing = _adjustment(c, body, plan, places, rounded)
+            reach = _reach(_units(body.top, places), applies, body.unreported, missing)
+            reach_parts.append(reach)
             if applies is not None:
                 points = pl.when(applies).then(points).otherwise(0)
         else:
             points = _flag(body, places)
             if not item.bonus:
+                missing = pl.col(body.field).is_null()
                 top = _units(body.top, places)
-                reach_parts.append(
-                    pl.lit(top) if applies is None else pl.when(applies).then(top).otherwise(0)
-                )
+                reach_parts.append(_reach(top, applies, body.unreported, missing))
             if applies is not None:
                 points = pl.when(applies).then(points).otherwise(0)
         items.append((item.id, points.cast(pl.Int64)))
@@ -248,13 +253,25 @@ def _least_share(
     return mul(best_n, const(full_n * 10**places)), mul(best_d, const(full_d))
 
 
+def _reach(top: int, applies: pl.Expr | None, unreported: str, missing: pl.Expr) -> pl.Expr:
+    """The points an item can reach on a row: ``top`` where it applies (and, when a value not
+    reported is not scored, where it is reported)."""
+    import polars as pl
+
+    counted = applies
+    if unreported == "not_scored":
+        counted = ~missing if counted is None else (counted & ~missing)
+    return pl.lit(top) if counted is None else pl.when(counted).then(top).otherwise(0)
+
+
 def _adjustment(
     c: ExprCompiler,
     body: AdjustmentPlan,
     plan: RubricPlan,
     places: int,
     rounded: Callable[[Ints, Ints], pl.Expr],
-) -> pl.Expr:
+) -> tuple[pl.Expr, pl.Expr]:
+    """The points of an adjustment item, and whether its value is not reported."""
     import polars as pl
 
     v = c.value(body.expr)
@@ -283,19 +300,22 @@ def _adjustment(
         unreported = pl.lit(True)
     if v.nullable:
         unreported = unreported | v.num.e.is_null()
-    return pl.when(unreported).then(lowest).otherwise(points)
+    missing = lowest if body.unreported == "lowest" else 0  # zero, or not scored
+    return pl.when(unreported).then(missing).otherwise(points), unreported
 
 
 def _flag(body: FlagPlan, places: int) -> pl.Expr:
     import polars as pl
 
     col = pl.col(body.field)
+    otherwise = _units(body.otherwise, places)
+    missing = otherwise if body.unreported == "late" else 0  # zero, or not scored
     return (
         pl.when(col.fill_null(False))
         .then(_units(body.top, places))
         .when(col.is_null())
-        .then(0)
-        .otherwise(_units(body.otherwise, places))
+        .then(missing)
+        .otherwise(otherwise)
     )
 
 

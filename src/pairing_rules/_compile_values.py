@@ -214,6 +214,19 @@ class ExprCompiler:
             tests.append(test.fill_null(False))
         return pl.all_horizontal(*tests)
 
+    def unreported(self, names: tuple[str, ...]) -> pl.Expr:
+        """Whether none of the fields ``names`` is reported (an empty list is not reported)."""
+        import polars as pl
+
+        tests = []
+        for name in names:
+            col = pl.col(name)
+            if self.spec.kind(name) == "list":
+                tests.append(col.is_null() | (col.list.len() == 0).fill_null(True))
+            else:
+                tests.append(col.is_null())
+        return pl.all_horizontal(*tests) if tests else pl.lit(True)
+
     def within(self, name: str, spec: RangePlan) -> pl.Expr:
         """Whether the number of field ``name`` is within ``spec`` (never null)."""
         import polars as pl

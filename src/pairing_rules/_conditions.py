@@ -245,6 +245,7 @@ class Condition(BaseModel):
             key=self.key(),
             expected_zh=self.expected_text("zh"),
             expected_en=self.expected_text("en"),
+            reads=tuple(sorted(expr.fields())) if expr is not None else (self.field or "",),
         )
 
     def rule_value(self) -> dict[str, Any]:

@@ -58,6 +58,29 @@ class _Skipped:
 #: the trace entry of an item that does not apply to the record
 SKIPPED: Final = _Skipped()
 
+
+class _NotScored:
+    """The trace entry of an item left unscored because the record does not report it."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NOT_SCORED"
+
+    def __reduce__(self) -> str:
+        return "NOT_SCORED"
+
+
+#: the trace entry of an item not scored because the record does not report what it reads
+#: (its ``missing`` reading is ``not_scored``): no points, out of the reachable maximum
+NOT_SCORED: Final = _NotScored()
+
+
+def unreported(value: Any) -> bool:
+    """Whether a field's value is not reported: empty, or an empty list."""
+    return value is None or (isinstance(value, list) and not value)
+
+
 Trace = list[Any] | None
 
 
@@ -93,6 +116,8 @@ def _threshold(body: ThresholdPlan, spec: RecordSpec, q: Callable[[Exact], Decim
     full = body.full
     exact_full = Fraction(full)
     proportional = body.proportional
+    skip = body.skip_unreported
+    reads = tuple(tuple(attrgetter(f) for f in c.reads) for c in body.conditions)
 
     def run(r: Any, trace: Trace) -> tuple[Decimal, Decimal]:
         ok = True
@@ -107,6 +132,10 @@ def _threshold(body: ThresholdPlan, spec: RecordSpec, q: Callable[[Exact], Decim
         if not details:
             if trace is not None:
                 trace.append(SKIPPED)
+            return ZERO, ZERO
+        if skip and all(unreported(get(r)) for n, _v, _m in details for get in reads[n]):
+            if trace is not None:
+                trace.append(NOT_SCORED)
             return ZERO, ZERO
         if trace is not None:
             trace.append(tuple(details))
@@ -160,15 +189,20 @@ def _adjustment(
 ) -> ItemRunner:
     getter, _shape = value_of(body.expr, spec)
     reads = tuple(attrgetter(f) for f in body.read)
-    lowest, top = body.lowest, body.top
+    top = body.top
+    # not reported: the lowest points (like any unreported count), 0, or not scored
+    missing = {"lowest": body.lowest, "zero": ZERO}.get(body.unreported)
 
     def run(r: Any, trace: Trace) -> tuple[Decimal, Decimal]:
         value = getter(r)
         if value is None or all(get(r) is None for get in reads):
-            # not reported counts as the lowest value, like any unreported count
+            if missing is None:
+                if trace is not None:
+                    trace.append(NOT_SCORED)
+                return ZERO, ZERO
             if trace is not None:
                 trace.append(None)
-            return lowest, top
+            return missing, top
         if trace is not None:
             trace.append(value)
         return adjustment_points(body, value, rounding, places), top
@@ -180,15 +214,21 @@ def _flag(body: FlagPlan, bonus: bool) -> ItemRunner:
     get = attrgetter(body.field)
     top, otherwise = body.top, body.otherwise
     reach = ZERO if bonus else top
+    # not reported: no points, the points of a "no" (late), or not scored
+    missing = {"zero": ZERO, "late": otherwise}.get(body.unreported)
 
     def run(r: Any, trace: Trace) -> tuple[Decimal, Decimal]:
         value = get(r)
+        if value is None and missing is None:
+            if trace is not None:
+                trace.append(NOT_SCORED)
+            return ZERO, ZERO
         if trace is not None:
             trace.append(value)
         if value is True:
             return top, reach
         if value is None:
-            return ZERO, reach
+            return missing or ZERO, reach
         return otherwise, reach
 
     return run

@@ -54,6 +54,7 @@ INTERPRETATION_KEYS: Final = frozenset(
         "rounding_interpretation",
         "interpretation",
         "basis",
+        "missing",
     }
 )
 

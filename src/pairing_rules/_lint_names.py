@@ -19,6 +19,7 @@ from typing import Any, Final
 from ._expr import OPERATORS, Expr, ExprError, RawExpr, parse
 from ._fields import enum_of, field_kind
 from ._i18n import Text
+from ._items import MISSING_MODES
 from ._lint import LintContext, LintIssue, choices_hint, did_you_mean, model_walk
 from ._lint_load import in_rules
 from ._lint_sites import condition_sites
@@ -35,6 +36,8 @@ MODES: Final[dict[str, tuple[str, ...]]] = {
     "basis": ("raw", "scaled"),
     "rounding_interpretation": tuple(r.value for r in Rounding),
     "month_due": ("end", "start"),
+    # ``missing`` of an item: the readings of its kind (``missing.threshold`` …)
+    **{f"missing.{kind}": modes for kind, modes in MISSING_MODES.items()},
 }
 #: keys naming an interpretation that must be of kind ``decimal``
 DECIMAL_KEYS: Final = ("points_interpretation", "tolerance")
@@ -338,6 +341,13 @@ def unused(ctx: LintContext) -> None:
         )
 
 
+def _at(obj: Any, path: Path) -> Any:
+    """The part of a validated definition at ``path``."""
+    for part in path:
+        obj = obj[part] if isinstance(part, int) else getattr(obj, part)
+    return obj
+
+
 def _uses(ctx: LintContext) -> list[tuple[str, str]]:
     """(key, interpretation id) for every rule naming an interpretation by a mode key."""
     out: list[tuple[str, str]] = []
@@ -347,6 +357,8 @@ def _uses(ctx: LintContext) -> list[tuple[str, str]]:
         if not in_rules(path):
             continue
         key = path[-1]
+        if key == "missing" and len(path) >= 2:
+            key = f"missing.{getattr(_at(ctx.definition, path[:-1]), 'kind', '')}"
         if key in MODES or key in DECIMAL_KEYS:
             if key == "floor" and "items" not in path:
                 continue

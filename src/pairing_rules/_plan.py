@@ -67,6 +67,8 @@ class ConditionPlan:
 
     :param key: how findings name what the condition reads (the field, or the expression).
     :param bare: the field of a bare-field expression: not reported means not met.
+    :param reads: the fields its value (or flag) reads: the condition is not reported when
+        none of them is.
     """
 
     label: Text
@@ -81,15 +83,28 @@ class ConditionPlan:
     key: str
     expected_zh: str
     expected_en: str
+    reads: tuple[str, ...] = ()
+
+
+#: how an item scores a record that does not report what it reads (``missing:`` of an item):
+#: ``zero`` (a count as 0, a flag as not done), ``lowest`` (an adjustment's lowest points),
+#: ``late`` (a timeliness item as late), ``not_scored`` (no points, left out of the reachable
+#: maximum)
+MissingMode = Literal["zero", "lowest", "late", "not_scored"]
 
 
 @dataclass(frozen=True, slots=True)
 class ThresholdPlan:
-    """Full points when every applying condition holds; partial credit when ``proportional``."""
+    """Full points when every applying condition holds; partial credit when ``proportional``.
+
+    :param skip_unreported: the item is not scored (no points, out of the reachable maximum)
+        when none of its applying conditions is reported.
+    """
 
     conditions: tuple[ConditionPlan, ...]
     full: Decimal
     proportional: bool
+    skip_unreported: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +114,8 @@ class AdjustmentPlan:
     ``mode`` says how a value between whole units counts: ``whole`` truncates
     towards the pivot, ``floor`` rounds down (any shortfall below the pivot costs
     a whole step), ``half_up`` rounds half away from zero, ``exact`` is linear.
+    ``unreported`` says what a value not reported scores: ``lowest`` (the item's
+    lowest points), ``zero``, or ``not_scored``.
     """
 
     expr: Expr
@@ -110,15 +127,18 @@ class AdjustmentPlan:
     per: Decimal
     lowest: Decimal
     top: Decimal
+    unreported: MissingMode = "lowest"
 
 
 @dataclass(frozen=True, slots=True)
 class FlagPlan:
-    """``top`` when ``field`` is yes, 0 when not reported, ``otherwise`` when no."""
+    """``top`` when ``field`` is yes, ``otherwise`` when no; when not reported, as ``unreported``
+    says: 0 (``zero``), ``otherwise`` (``late``) or not scored (``not_scored``)."""
 
     field: str
     top: Decimal
     otherwise: Decimal
+    unreported: MissingMode = "zero"
 
 
 ItemBody = ThresholdPlan | AdjustmentPlan | FlagPlan

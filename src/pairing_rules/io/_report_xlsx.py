@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 from .._dataset import Notice, Rejection
 from .._explain import item_parts
 from .._i18n import Lang, Text
-from .._interpret import SKIPPED
+from .._interpret import NOT_SCORED, SKIPPED
 from .._numbers import json_number
 from .._plan import ThresholdPlan
 from ._xlsx import Sheet, Workbook
@@ -205,7 +205,7 @@ class ScoreWorkbook:
         lost = self._lost
         reasons = self._reasons
         for item, got, detail in zip(plan.items, outcome.items, explained.trace, strict=True):
-            if detail is SKIPPED or item.bonus:
+            if detail is SKIPPED or detail is NOT_SCORED or item.bonus:
                 continue
             body = item.body
             if got >= (body.full if isinstance(body, ThresholdPlan) else body.top):
