@@ -16,14 +16,8 @@ from typing import TYPE_CHECKING, Any, Final
 if TYPE_CHECKING:
     from ._aggregate import Aggregation, aggregate_log
     from ._audit import AuditFinding, Conflict
-    from ._columnar import (
-        TableChecker,
-        TableChecks,
-        TableScorer,
-        TableScores,
-        check_table,
-        score_table,
-    )
+    from ._columnar import TableScorer, TableScores, score_table
+    from ._columnar_check import TableChecker, TableChecks, check_table
     from ._compile_ints import ColumnarError
     from ._conditions import Condition, ConditionResult
     from ._dataset import Dataset, FieldError, Rejection, load_dataset, validate_records
@@ -357,11 +351,11 @@ _LAZY: Final[dict[str, str]] = {
     "Table": "._tables",
     "InputError": "._errors",
     "ColumnarError": "._compile_ints",
-    "TableChecker": "._columnar",
-    "TableChecks": "._columnar",
+    "TableChecker": "._columnar_check",
+    "TableChecks": "._columnar_check",
     "TableScorer": "._columnar",
     "TableScores": "._columnar",
-    "check_table": "._columnar",
+    "check_table": "._columnar_check",
     "score_table": "._columnar",
     "MissingExtraError": "._frames",
     "records_frame": "._frames",
