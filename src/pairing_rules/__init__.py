@@ -62,6 +62,7 @@ if TYPE_CHECKING:
     )
     from ._numbers import Rounding, round_to
     from ._pack import Origin, Pack, PackError, Provenance, load_pack, pack_from_data
+    from ._period import OUTSIDE_PERIOD, YEAR_REQUIRED, Period, PeriodUse
     from ._provenance import Document, Source, normalize_quote
     from ._quota import PrintedSum, QuotaFormula, QuotaRow, QuotaTable
     from ._registry import (
@@ -93,6 +94,14 @@ if TYPE_CHECKING:
     )
     from ._rules import Provision, Reading
     from ._scoring import Explanation, RecordPoints, Scorer, ScoreReport, score
+    from ._series import (
+        Series,
+        SeriesCheckReport,
+        SeriesError,
+        SeriesScoreReport,
+        UnknownSeriesError,
+        get_series,
+    )
     from ._synthetic import synthetic_activity_log, synthetic_communities, synthetic_community_years
     from ._tables import Recount, StatedFigure, Table
     from ._values import Count, Identifier, Name, Percent, YesNo
@@ -104,6 +113,8 @@ __all__ = [
     "AUTOLOAD_ENV",
     "CHOOSE_ENV",
     "ENTRY_POINT_GROUP",
+    "OUTSIDE_PERIOD",
+    "YEAR_REQUIRED",
     "AdjustmentItem",
     "Aggregation",
     "Agreement",
@@ -155,6 +166,8 @@ __all__ = [
     "PackLoadError",
     "Pair",
     "Percent",
+    "Period",
+    "PeriodUse",
     "PluginError",
     "PrintedSum",
     "Progress",
@@ -183,6 +196,10 @@ __all__ = [
     "ScoreReport",
     "ScoreSheet",
     "Scorer",
+    "Series",
+    "SeriesCheckReport",
+    "SeriesError",
+    "SeriesScoreReport",
     "Source",
     "Stage",
     "StatedFigure",
@@ -197,6 +214,7 @@ __all__ = [
     "TimelinessItem",
     "TopicChange",
     "UnknownPackError",
+    "UnknownSeriesError",
     "VerificationLevel",
     "Veto",
     "VetoHit",
@@ -209,6 +227,7 @@ __all__ = [
     "diff",
     "field_label",
     "get_pack",
+    "get_series",
     "hookimpl",
     "hookspec",
     "labelled_field",
@@ -347,6 +366,16 @@ _LAZY: Final[dict[str, str]] = {
     "Veto": "._rubric",
     "VetoHit": "._results",
     "Recount": "._tables",
+    "OUTSIDE_PERIOD": "._period",
+    "YEAR_REQUIRED": "._period",
+    "Period": "._period",
+    "PeriodUse": "._period",
+    "Series": "._series",
+    "SeriesCheckReport": "._series",
+    "SeriesError": "._series",
+    "SeriesScoreReport": "._series",
+    "UnknownSeriesError": "._series",
+    "get_series": "._series",
     "StatedFigure": "._tables",
     "Table": "._tables",
     "InputError": "._errors",

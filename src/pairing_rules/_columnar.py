@@ -21,6 +21,7 @@ from ._compile_polars import (
     decimal_column,
 )
 from ._compile_values import ExprCompiler
+from ._fields import record_spec
 from ._frames import (
     ROW,
     Prepared,
@@ -36,6 +37,7 @@ if TYPE_CHECKING:
     from ._dataset import Notice, Rejection
     from ._interpretations import InterpretationUse
     from ._pack import Pack
+    from ._period import Period
     from ._results import ScoreSheet
     from ._scoring import Scorer
 
@@ -64,8 +66,11 @@ class TableScores:
 
     :param frame: ``row`` (the input row, from 0), ``id``, ``rubric``, one column
         per item (``<rubric>.<item>``, null where another rubric applied), ``total``,
-        ``max``, ``grade_basis``, ``grade_id``, ``grade`` and ``grade_en``; a rejected
-        row has ``error`` and ``error_en`` and no points.
+        ``max``, ``grade_basis``, ``grade_id``, ``grade``, ``grade_en`` and
+        ``period_status`` (the row's year against the pack's period: ``within``,
+        ``outside`` when scored on request, ``no_year``); a rejected row has ``error``
+        and ``error_en`` and no points.
+    :param period: the pack's period.
     """
 
     pack: str
@@ -74,6 +79,7 @@ class TableScores:
     rejected: list[Rejection]
     notices: list[Notice]
     interpretations: list[InterpretationUse]
+    period: Period
     _source: pl.DataFrame = field(repr=False)
     _scorer: Scorer = field(repr=False)
 
@@ -104,6 +110,8 @@ class TableScorer:
     :param pack: a pack or the id of an installed pack.
     :param rubric: score every row on this rubric instead of choosing by ``applies_to``.
     :param interpretations: overrides, ``{interpretation id: value}``.
+    :param outside_period: also score rows whose year is outside the pack's period (by
+        default they are rejected, as :func:`pairing_rules.score` rejects them).
 
     ``scorer(table)`` returns a table of the same library (Polars, Arrow table or
     batch, pandas): the function for ``map_partitions`` and ``mapInArrow``.
@@ -116,6 +124,7 @@ class TableScorer:
         *,
         rubric: str | None = None,
         interpretations: Mapping[str, str] | None = None,
+        outside_period: bool = False,
     ) -> None:
         from ._scoring import Scorer
 
@@ -124,9 +133,18 @@ class TableScorer:
         self.pack = pack_of(pack)
         self.rubric = rubric
         self.overrides = dict(interpretations or {})
-        self.scorer = Scorer(self.pack, rubric=rubric, interpretations=self.overrides)
+        self.outside_period = outside_period
+        self.scorer = Scorer(
+            self.pack,
+            rubric=rubric,
+            interpretations=self.overrides,
+            outside_period=outside_period,
+        )
         self.collection = self.scorer.collections[0]
         self.model = self.pack.record_types[self.collection]
+        #: the pack's period for the rows, and the row's year against it as a column
+        self.period = self.scorer.period_plan(self.collection)
+        self._period = ExprCompiler(record_spec(self.model)).period(self.period)
         self.compiled = [
             (plan, compile_rubric_columns(plan, f"__r{n}"))
             for n, plan in enumerate(self.scorer.plans)
@@ -136,7 +154,10 @@ class TableScorer:
 
     def __reduce__(self) -> tuple[Any, ...]:
         file = str(self.pack.file) if self.pack.file is not None else None
-        return (_restore_scorer, (self.pack.ref, file, self.rubric, self.overrides))
+        return (
+            _restore_scorer,
+            (self.pack.ref, file, self.rubric, self.overrides, self.outside_period),
+        )
 
     def _selector(self) -> pl.Expr:
         import polars as pl
@@ -167,6 +188,7 @@ class TableScorer:
             grade_id=pl.Utf8,
             grade=pl.Utf8,
             grade_en=pl.Utf8,
+            period_status=pl.Utf8,
             error=pl.Utf8,
             error_en=pl.Utf8,
         )
@@ -187,6 +209,7 @@ class TableScorer:
             rejected=rejected,
             notices=prepared.notices,
             interpretations=self.scorer.interpretations,
+            period=self.scorer.period,
             _source=source,
             _scorer=self.scorer,
         )
@@ -205,7 +228,9 @@ class TableScorer:
 
     def _frame(self, prepared: Prepared, pl: Any) -> tuple[pl.DataFrame, list[Rejection]]:
         clean = prepared.frame.filter(prepared.clean)
-        selected = clean.lazy().with_columns(self._select.alias("__rubric"))
+        selected = clean.lazy().with_columns(
+            self._select.alias("__rubric"), self._period.alias("__period")
+        )
         for _p, cols in self.compiled:
             for stage in cols.stages:
                 if stage:
@@ -263,11 +288,18 @@ class TableScorer:
             pl.coalesce(grade_ids).alias("grade_id"),
             pl.coalesce(grade_zh).alias("grade"),
             pl.coalesce(grade_en).alias("grade_en"),
+            pl.col("__period").alias("period_status"),
             pl.lit(None, dtype=pl.Utf8).alias("error"),
             pl.lit(None, dtype=pl.Utf8).alias("error_en"),
         ]
         scored = selected.select(columns).collect()
         rejected = list(prepared.rejected)
+        # rows of a year outside the period are rejected first, as the per-record path does
+        if not self.outside_period:
+            outside = scored.filter(pl.col("period_status") == "outside")
+            if outside.height:
+                rejected += self._outside(prepared, outside)
+                scored = scored.filter(pl.col("period_status") != "outside")
         # rows no rubric applies to are rejected, as the per-record path does
         unselected = scored.filter(pl.col("rubric").is_null())
         if unselected.height:
@@ -283,6 +315,21 @@ class TableScorer:
             frame = frame.sort("row")
         rejected.sort(key=lambda r: r.index)
         return frame.cast(self.output_schema()), rejected
+
+    def _outside(self, prepared: Prepared, rows: pl.DataFrame) -> list[Rejection]:
+        """The rejections of the rows whose year is outside the pack's period."""
+        from types import SimpleNamespace
+
+        from ._period import outside_period_rejection
+
+        out = []
+        field = self.period.field or ""
+        for row, key in zip(rows.get_column("row"), rows.get_column("id"), strict=True):
+            year = prepared.frame.row(row, named=True).get(field)
+            record = SimpleNamespace(id=key, **{field: year})
+            ref = self.pack.ref
+            out.append(outside_period_rejection(ref, self.period, self.collection, row, record))
+        return out
 
     def _no_rubric(self, prepared: Prepared, rows: Sequence[int]) -> list[Rejection]:
         from types import SimpleNamespace
@@ -309,8 +356,13 @@ class TableScorer:
 
         if not prepared.records:
             return None
+        from ._period import PeriodUse
+
         rows: list[dict[str, Any]] = []
         for row, record in sorted(prepared.records.items()):
+            if self.scorer.rejects(self.collection, record):
+                rejected.append(self.scorer.rejection(self.collection, row, record, None))
+                continue
             explained = self.scorer.explain(record)
             if explained is None:
                 rejected.append(no_rubric(self.pack, self.collection, row, record))
@@ -327,6 +379,7 @@ class TableScorer:
                 grade_id=grade.id,
                 grade=grade.label.zh,
                 grade_en=grade.label.en,
+                period_status=PeriodUse.of(self.period, record).status,
             )
             rows.append(out)
         if not rows:
@@ -336,9 +389,11 @@ class TableScorer:
 
 
 def _restore_scorer(
-    ref: str, file: str | None, rubric: str | None, overrides: dict[str, str]
+    ref: str, file: str | None, rubric: str | None, overrides: dict[str, str], outside: bool
 ) -> TableScorer:
-    return TableScorer(restore_pack(ref, file), rubric=rubric, interpretations=overrides)
+    return TableScorer(
+        restore_pack(ref, file), rubric=rubric, interpretations=overrides, outside_period=outside
+    )
 
 
 def error_rows(
@@ -401,6 +456,7 @@ def score_table(
     *,
     rubric: str | None = None,
     interpretations: Mapping[str, str] | None = None,
+    outside_period: bool = False,
 ) -> TableScores:
     """Score a whole table at once (an Arrow table, a Polars or pandas DataFrame).
 
@@ -411,5 +467,9 @@ def score_table(
     :param table: one row per record, one column per field (``CommunityYear``'s for communities).
     :param rubric: score every row on this rubric instead of choosing by ``applies_to``.
     :param interpretations: overrides, ``{interpretation id: value}``.
+    :param outside_period: also score rows whose year is outside the pack's period.
     """
-    return TableScorer(pack, rubric=rubric, interpretations=interpretations).score(table)
+    scorer = TableScorer(
+        pack, rubric=rubric, interpretations=interpretations, outside_period=outside_period
+    )
+    return scorer.score(table)

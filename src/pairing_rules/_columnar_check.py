@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from ._columnar import as_library, error_rows, like_input, pack_of, restore_pack
 from ._compile_polars import compile_requirement_status
+from ._compile_values import ExprCompiler
 from ._frames import ROW, key_expression, prepare, require, to_polars
 
 if TYPE_CHECKING:
@@ -23,6 +25,7 @@ if TYPE_CHECKING:
     from ._dataset import Notice, Rejection
     from ._interpretations import InterpretationUse
     from ._pack import Pack
+    from ._period import Period
 
 
 @dataclass
@@ -30,8 +33,10 @@ class TableChecks:
     """A table checked at once: one output row per input row.
 
     :param frame: ``row``, ``id``, one status column per requirement (``met``,
-        ``unmet``, ``not_applicable``, ``needs_evidence``), ``passed``; a rejected
-        row has ``error`` and ``error_en`` and no statuses.
+        ``unmet``, ``not_applicable``, ``needs_evidence``), ``passed`` and
+        ``period_status`` (``within``, ``outside`` when checked on request, ``no_year``);
+        a rejected row has ``error`` and ``error_en`` and no statuses.
+    :param period: the pack's period.
     """
 
     pack: str
@@ -40,6 +45,7 @@ class TableChecks:
     rejected: list[Rejection]
     notices: list[Notice]
     interpretations: list[InterpretationUse]
+    period: Period
 
     def to_arrow(self) -> Any:
         """The results as an Arrow table."""
@@ -50,7 +56,8 @@ class TableChecker:
     """A pack's record requirements on one collection compiled for tables.
 
     Group requirements, progress, milestones and a pack's own checks need the
-    whole data set: :func:`pairing_rules.check` runs them.
+    whole data set: :func:`pairing_rules.check` runs them.  Rows whose year is
+    outside the pack's period are rejected unless ``outside_period``.
     """
 
     def __init__(
@@ -59,14 +66,17 @@ class TableChecker:
         *,
         collection: str | None = None,
         interpretations: Mapping[str, str] | None = None,
+        outside_period: bool = False,
     ) -> None:
         from ._conditions import gate_open
         from ._fields import record_spec
         from ._interpret import requirement_of
+        from ._interpret_values import period_of
 
         require("polars")
         self.pack = pack_of(pack)
         self.overrides = dict(interpretations or {})
+        self.outside_period = outside_period
         choices = self.pack.choices(self.overrides)
         requirements = self.pack.definition.requirements
         names = [r.collection for r in requirements]
@@ -86,10 +96,15 @@ class TableChecker:
                 ids |= r.interpretation_ids()
         self.interpretations = choices.uses(ids)
         self.statuses = [(p.id, compile_requirement_status(p)) for p in self.plans]
+        #: the pack's period for the rows: the interpreter's test and the compiled column
+        self.period = self.pack.period.bind(spec)
+        self._in_period = period_of(self.period)
+        self._period = ExprCompiler(spec).period(self.period)
 
     def __reduce__(self) -> tuple[Any, ...]:
         file = str(self.pack.file) if self.pack.file is not None else None
-        return (_restore_checker, (self.pack.ref, file, self.collection, self.overrides))
+        args = (self.pack.ref, file, self.collection, self.overrides, self.outside_period)
+        return (_restore_checker, args)
 
     def output_schema(self) -> dict[str, Any]:
         """The columns of the result and their Polars types."""
@@ -98,7 +113,7 @@ class TableChecker:
         schema: dict[str, Any] = {"row": pl.UInt32, "id": pl.Utf8}
         for rid, _e in self.statuses:
             schema[rid] = pl.Utf8
-        schema.update(passed=pl.Boolean, error=pl.Utf8, error_en=pl.Utf8)
+        schema.update(passed=pl.Boolean, period_status=pl.Utf8, error=pl.Utf8, error_en=pl.Utf8)
         return schema
 
     def check(self, table: Any, *, location: str | None = None) -> TableChecks:
@@ -116,6 +131,7 @@ class TableChecker:
                 pl.col(ROW).alias("row"),
                 key_expression(self.model).alias("id"),
                 *status_cols,
+                self._period.alias("period_status"),
             )
             .with_columns(
                 (~pl.any_horizontal(*bad) if bad else pl.lit(True)).alias("passed"),
@@ -125,20 +141,34 @@ class TableChecker:
             .collect()
         )
         schema = self.output_schema()
+        rejected = list(prepared.rejected)
+        if not self.outside_period:
+            # rows of a year outside the period are rejected, as check rejects them
+            outside = frame.filter(pl.col("period_status") == "outside")
+            for row, key in zip(outside.get_column("row"), outside.get_column("id"), strict=True):
+                year = prepared.frame.row(row, named=True).get(self.period.field or "")
+                rejected.append(self._outside(row, SimpleNamespace(id=key, year=year)))
+            frame = frame.filter(pl.col("period_status") != "outside")
         parts = [frame]
         if prepared.records:
             rows = []
             for row, record in sorted(prepared.records.items()):
-                out: dict[str, Any] = {"row": row, "id": record.key}
+                status = self._in_period(record)
+                if status == "outside" and not self.outside_period:
+                    rejected.append(self._outside(row, record))
+                    continue
+                out: dict[str, Any] = {"row": row, "id": record.key, "period_status": status}
                 worst = False
                 for rid, run in self._runners:
-                    status = run(record)[0]
-                    out[rid] = status
-                    worst = worst or status in ("unmet", "needs_evidence")
+                    outcome = run(record)[0]
+                    out[rid] = outcome
+                    worst = worst or outcome in ("unmet", "needs_evidence")
                 out["passed"] = not worst
                 rows.append(out)
-            parts.append(pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema))
-        errors = error_rows(prepared.rejected, schema, prepared)
+            if rows:
+                frame_rows = [{k: r.get(k) for k in schema} for r in rows]
+                parts.append(pl.DataFrame(frame_rows, schema=schema))
+        errors = error_rows(rejected, schema, prepared)
         if errors is not None:
             parts.append(errors)
         result = pl.concat([p.select(list(schema)) for p in parts], how="vertical").cast(schema)  # type: ignore[arg-type]
@@ -148,10 +178,17 @@ class TableChecker:
             pack=self.pack.ref,
             pack_hash=self.pack.content_hash,
             frame=result,
-            rejected=sorted(prepared.rejected, key=lambda r: r.index),
+            rejected=sorted(rejected, key=lambda r: r.index),
             notices=prepared.notices,
             interpretations=self.interpretations,
+            period=self.pack.period,
         )
+
+    def _outside(self, row: int, record: Any) -> Rejection:
+        from ._period import outside_period_rejection
+
+        ref = self.pack.ref
+        return outside_period_rejection(ref, self.period, self.collection, row, record)
 
     def __call__(self, table: Any) -> Any:
         """Check ``table``; the result is a table of the same library."""
@@ -165,9 +202,18 @@ class TableChecker:
 
 
 def _restore_checker(
-    ref: str, file: str | None, collection: str | None, overrides: dict[str, str]
+    ref: str,
+    file: str | None,
+    collection: str | None,
+    overrides: dict[str, str],
+    outside: bool,
 ) -> TableChecker:
-    return TableChecker(restore_pack(ref, file), collection=collection, interpretations=overrides)
+    return TableChecker(
+        restore_pack(ref, file),
+        collection=collection,
+        interpretations=overrides,
+        outside_period=outside,
+    )
 
 
 def check_table(
@@ -176,6 +222,7 @@ def check_table(
     *,
     collection: str | None = None,
     interpretations: Mapping[str, str] | None = None,
+    outside_period: bool = False,
 ) -> TableChecks:
     """Evaluate a pack's record requirements on a whole table at once.
 
@@ -183,5 +230,13 @@ def check_table(
     (group requirements, progress and milestones need :func:`pairing_rules.check`).
 
     :param collection: the collection the table holds (default: the first one a requirement reads).
+    :param interpretations: overrides, ``{interpretation id: value}``.
+    :param outside_period: also check rows whose year is outside the pack's period.
     """
-    return TableChecker(pack, collection=collection, interpretations=interpretations).check(table)
+    checker = TableChecker(
+        pack,
+        collection=collection,
+        interpretations=interpretations,
+        outside_period=outside_period,
+    )
+    return checker.check(table)

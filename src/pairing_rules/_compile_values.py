@@ -32,7 +32,7 @@ from ._compile_ints import (
     mul,
 )
 from ._expr import Expr
-from ._plan import ConditionPlan, FilterPlan, RangePlan
+from ._plan import ConditionPlan, FilterPlan, PeriodPlan, RangePlan
 
 if TYPE_CHECKING:
     import polars as pl
@@ -226,6 +226,26 @@ class ExprCompiler:
             else:
                 tests.append(col.is_null())
         return pl.all_horizontal(*tests) if tests else pl.lit(True)
+
+    def period(self, plan: PeriodPlan) -> pl.Expr:
+        """A row's year against a period: ``within``, ``outside`` or ``no_year`` (never null)."""
+        import polars as pl
+
+        if plan.field is None:
+            return pl.lit("no_year")
+        year = pl.col(plan.field)
+        outside = pl.lit(False)
+        if plan.first is not None:
+            outside = outside | (year < plan.first)
+        if plan.last is not None:
+            outside = outside | (year > plan.last)
+        return (
+            pl.when(year.is_null())
+            .then(pl.lit("no_year"))
+            .when(outside)
+            .then(pl.lit("outside"))
+            .otherwise(pl.lit("within"))
+        )
 
     def within(self, name: str, spec: RangePlan) -> pl.Expr:
         """Whether the number of field ``name`` is within ``spec`` (never null)."""

@@ -26,6 +26,8 @@ class FieldError(BaseModel):
     """One thing wrong with one field of one record.
 
     :param column: the column (e.g. ``H``) in a workbook or CSV file, when known.
+    :param code: a stable code for what is wrong, where one is given (``outside_period``: the
+        record's year is outside the pack's period).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -34,6 +36,7 @@ class FieldError(BaseModel):
     message: Text
     value: Any = None
     column: str | None = None
+    code: str | None = None
 
 
 class Notice(BaseModel):
@@ -123,16 +126,25 @@ class Rejection(BaseModel):
             "location": self.location,
             "loc": self.loc.as_json() if self.loc is not None else None,
             "reason": self.reason.model_dump(),
-            "errors": [
-                {
-                    "field": e.field,
-                    "column": e.column,
-                    "message": e.message.model_dump(),
-                    "value": _safe(e.value),
-                }
-                for e in self.errors
-            ],
+            "errors": [_error_json(e) for e in self.errors],
         }
+
+    @property
+    def codes(self) -> list[str]:
+        """The codes of its errors that have one (``outside_period`` …)."""
+        return [e.code for e in self.errors if e.code is not None]
+
+
+def _error_json(error: FieldError) -> dict[str, Any]:
+    out = {
+        "field": error.field,
+        "column": error.column,
+        "message": error.message.model_dump(),
+        "value": _safe(error.value),
+    }
+    if error.code is not None:
+        out["code"] = error.code
+    return out
 
 
 def _safe(value: Any) -> Any:
@@ -451,6 +463,7 @@ def _with_column(error: FieldError, columns: Mapping[str, str]) -> FieldError:
         field=error.field,
         column=column,
         value=error.value,
+        code=error.code,
         message=Text(
             zh=f"{error.message.zh}（第 {column} 列）", en=f"{error.message.en} (column {column})"
         ),

@@ -27,6 +27,7 @@ from ._rules import Cited, Provision, Reading, Rule, jsonable
 from ._tables import StatedFigure, Table
 
 PACK_ID: Final = r"^[a-z][a-z0-9_]{1,39}$"
+SERIES_ID: Final = r"^[a-z][a-z0-9_]{1,39}$"
 VERSION: Final = r"^\d+\.\d+\.\d+([-+][0-9A-Za-z.]+)?$"
 MODULE: Final = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
 
@@ -174,6 +175,8 @@ class PackDefinition(BaseModel):
 
     id: str = Field(pattern=PACK_ID)
     version: str = Field(pattern=VERSION)
+    #: the series of yearly packs this one belongs to (a county's 2022 and 2023 plans)
+    series: str | None = Field(default=None, pattern=SERIES_ID)
     label: Text
     document: DocumentSpec
     python: PythonSpec | None = None

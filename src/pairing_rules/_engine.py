@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -36,9 +36,13 @@ from ._milestones import MilestoneStatus, Progress, milestone_status, progress
 from ._models import Record, record_key
 from ._numbers import json_number
 from ._pack import HookCall, Pack, Provenance, provenance_of
+from ._period import Period, PeriodUse, keep_in_period
 from ._quota import QuotaAuditRow, check_sums, compare_rows
 from ._requirements import FAILING, Finding, Requirement, Status, summarize
 from ._scoring import Input, as_dataset
+
+if TYPE_CHECKING:
+    from ._series import Series, SeriesCheckReport
 
 
 def _plugin_failure(call: HookCall, hook: str) -> Text:
@@ -76,7 +80,11 @@ class RequirementCheck:
 
 
 class RecordCheck(BaseModel):
-    """The findings of every requirement on one record."""
+    """The findings of every requirement on one record.
+
+    :param pack: the pack that checked it (``id@version``; in a series, the pack of its year).
+    :param period: the pack's period, the record's year and where it stands.
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -84,6 +92,8 @@ class RecordCheck(BaseModel):
     collection: str
     passed: bool
     findings: list[Finding]
+    pack: str | None = None
+    period: PeriodUse | None = None
 
 
 class CheckReport(BaseModel):
@@ -102,6 +112,8 @@ class CheckReport(BaseModel):
     interpretations: list[InterpretationUse]
     summary: dict[str, int] = Field(default_factory=dict)
     provenance: Provenance | None = None
+    #: the period of the pack (each record's result also says where its year stands)
+    period: Period | None = None
 
     @property
     def unmet(self) -> bool:
@@ -115,6 +127,7 @@ class CheckReport(BaseModel):
         return {
             "pack": self.pack,
             "pack_hash": self.pack_hash,
+            "period": self.period.as_json() if self.period is not None else None,
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "interpretations": [u.model_dump(mode="json") for u in self.interpretations],
             "summary": self.summary,
@@ -124,6 +137,8 @@ class CheckReport(BaseModel):
                     "collection": r.collection,
                     "passed": r.passed,
                     "findings": [_finding_json(f) for f in r.findings],
+                    "pack": r.pack,
+                    "period": r.period.as_json() if r.period is not None else None,
                 }
                 for r in self.results
             ],
@@ -142,6 +157,7 @@ def _finding_json(f: Finding) -> dict[str, Any]:
     return out
 
 
+@overload
 def check(
     pack: Pack,
     data: Input,
@@ -149,16 +165,57 @@ def check(
     as_of: dt.date | None = None,
     interpretations: Mapping[str, str] | None = None,
     progress_callback: Callable[[int], None] | None = None,
-) -> CheckReport:
+    outside_period: bool = False,
+) -> CheckReport: ...
+
+
+@overload
+def check(
+    pack: Series,
+    data: Input,
+    *,
+    as_of: dt.date | None = None,
+    interpretations: Mapping[str, str] | None = None,
+    progress_callback: Callable[[int], None] | None = None,
+    outside_period: bool = False,
+) -> SeriesCheckReport: ...
+
+
+def check(
+    pack: Pack | Series,
+    data: Input,
+    *,
+    as_of: dt.date | None = None,
+    interpretations: Mapping[str, str] | None = None,
+    progress_callback: Callable[[int], None] | None = None,
+    outside_period: bool = False,
+) -> CheckReport | SeriesCheckReport:
     """Evaluate every requirement of ``pack`` on ``data``.
 
+    :param pack: the pack, or a series of packs (:func:`pairing_rules.get_series`): each
+        record is checked against the pack in force in its year, one part per pack.
     :param as_of: the date for milestones and progress (default: today).
     :param interpretations: overrides, ``{interpretation id: value}``.
     :param progress_callback: called with 1 after each record (for a progress bar).
+    :param outside_period: also check records whose year is outside the pack's period (by
+        default they are rejected with the code ``outside_period`` and no rule counts them).
+        For a series: check a record of a year no pack holds against the pack last in force
+        before it.
     """
+    from ._series import Series, check_series
+
+    if isinstance(pack, Series):
+        return check_series(
+            pack,
+            data,
+            as_of=as_of,
+            interpretations=interpretations,
+            progress_callback=progress_callback,
+            outside_period=outside_period,
+        )
     as_of = as_of or dt.date.today()
     choices = pack.choices(interpretations)
-    dataset = as_dataset(pack, data)
+    dataset = keep_in_period(pack, as_dataset(pack, data), outside_period=outside_period)
     definition = pack.definition
     runners: dict[str, list[Any]] = {}
     ids: set[str] = set()
@@ -213,10 +270,18 @@ def check(
                 per_record.setdefault(target, []).append(finding)
     ids |= definition.hook_interpretation_ids("check")
     results: list[RecordCheck] = []
+    periods = _periods(pack, dataset, per_record)
     for (collection, rid), findings in per_record.items():
         bad = any(f.status in FAILING for f in findings)
         results.append(
-            RecordCheck(id=rid, collection=collection, passed=not bad, findings=findings)
+            RecordCheck(
+                id=rid,
+                collection=collection,
+                passed=not bad,
+                findings=findings,
+                pack=pack.ref,
+                period=periods.get((collection, rid)),
+            )
         )
     prog = _progress(pack, dataset, per_record, as_of, choices)
     statuses = milestone_status(definition.milestones, as_of, choices)
@@ -238,7 +303,25 @@ def check(
         interpretations=choices.uses(ids),
         summary=summary,
         provenance=provenance_of(pack),
+        period=pack.period,
     )
+
+
+def _periods(
+    pack: Pack, dataset: Dataset, keys: Mapping[tuple[str, str], Any]
+) -> dict[tuple[str, str], PeriodUse]:
+    """The period of each checked record: the pack's, with the record's year against it."""
+    out: dict[tuple[str, str], PeriodUse] = {}
+    for collection, records in dataset.collections.items():
+        model = pack.record_types.get(collection)
+        if model is None:
+            continue
+        plan = pack.period.bind(record_spec(model))
+        for record in records:
+            key = (collection, record_key(record))
+            if key in keys:
+                out[key] = PeriodUse.of(plan, record)
+    return out
 
 
 def _record_of(

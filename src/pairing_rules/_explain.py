@@ -20,6 +20,7 @@ from ._interpret import NOT_SCORED, SKIPPED, Outcome, RequirementOutcome
 from ._interpret_groups import GroupOutcome
 from ._models import record_key
 from ._numbers import format_number, format_percent, json_number, to_display
+from ._period import PeriodUse
 from ._plan import (
     AdjustmentPlan,
     ConditionPlan,
@@ -210,6 +211,7 @@ def score_sheet(
         vetoes=vetoes,
         items=items,
         interpretations=list(plan.interpretations),
+        period=PeriodUse.of(plan.period, record) if plan.period is not None else None,
     )
 
 
@@ -448,6 +450,11 @@ class SheetJSON:
     def interpretations(self) -> list[dict[str, Any]]:
         return self._interpretations
 
+    def period(self, record: Any) -> dict[str, Any] | None:
+        """The JSON of the record's period (the pack's period, its year and where it stands)."""
+        plan = self.plan.period
+        return PeriodUse.of(plan, record).as_json() if plan is not None else None
+
     def dump(self, record: Any, outcome: Outcome, trace: Sequence[Any]) -> dict[str, Any]:
         """The JSON object of one record's score sheet."""
         return {
@@ -459,6 +466,7 @@ class SheetJSON:
                 for n, (points, detail) in enumerate(zip(outcome.items, trace, strict=True))
             ],
             "interpretations": self._interpretations,
+            "period": self.period(record),
         }
 
 

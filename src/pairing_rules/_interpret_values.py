@@ -20,7 +20,8 @@ from ._plan import RangePlan
 
 if TYPE_CHECKING:
     from ._fields import RecordSpec
-    from ._plan import ConditionPlan, FilterPlan
+    from ._period import YearStatus
+    from ._plan import ConditionPlan, FilterPlan, PeriodPlan
 
 _FRACTION_ONE: Final = Fraction(1)
 _FRACTION_ZERO: Final = Fraction(0)
@@ -294,3 +295,25 @@ def condition_fraction(
         share = Fraction(value) / Fraction(low)
         return max(_FRACTION_ZERO, min(_FRACTION_ONE, share))
     return _FRACTION_ZERO
+
+
+# ---------------------------------------------------------------------------- periods
+
+
+def year_status(plan: PeriodPlan, year: int | None) -> YearStatus:
+    """A year against a period: ``within`` it (it shares a day), ``outside`` it, or ``no_year``."""
+    if year is None:
+        return "no_year"
+    if (plan.first is not None and year < plan.first) or (
+        plan.last is not None and year > plan.last
+    ):
+        return "outside"
+    return "within"
+
+
+def period_of(plan: PeriodPlan) -> Callable[[Any], YearStatus]:
+    """A function of a record: its year ``within`` the period, ``outside`` it, or ``no_year``."""
+    if plan.field is None:
+        return lambda _r: "no_year"
+    get = attrgetter(plan.field)
+    return lambda r: year_status(plan, get(r))

@@ -20,6 +20,7 @@ Both compute exactly and round once, as the plan says (``places``,
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -36,6 +37,23 @@ if TYPE_CHECKING:
 #: how an adjustment counts a value between whole units (see :class:`AdjustmentPlan`)
 FractionMode = Literal["whole", "floor", "exact", "half_up"]
 FRACTION_MODES: Final[tuple[str, ...]] = ("whole", "floor", "exact", "half_up")
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodPlan:
+    """A pack's period bound to a record type: the years whose records its rules hold.
+
+    A year is within when it shares a day with the period (``first`` to ``last``, either
+    open); a record without a year, or of a type without the field, has no year to check.
+
+    :param field: the record type's year field (``None``: the type has none).
+    """
+
+    first: int | None
+    last: int | None
+    field: str | None
+    effective_from: dt.date | None
+    effective_until: dt.date | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +224,8 @@ class RubricPlan:
     pack_ref: str
     pack_hash: str
     interpretations: tuple[InterpretationUse, ...]
+    #: the pack's period for the rubric's records (``None``: none declared)
+    period: PeriodPlan | None = None
 
     def round(self, value: Exact) -> Decimal:
         """``value`` rounded once by the rubric's rule."""

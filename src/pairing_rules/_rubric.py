@@ -29,7 +29,7 @@ from ._items import (
     TimelinessItem,
 )
 from ._numbers import Rounding
-from ._plan import GradePlan, RubricPlan, VetoPlan
+from ._plan import GradePlan, PeriodPlan, RubricPlan, VetoPlan
 from ._provenance import Source
 from ._rules import Provision, Reading, jsonable
 
@@ -188,9 +188,18 @@ class Rubric(BaseModel):
         return next(i for i in self.items if i.id == item_id)
 
     def bind(
-        self, choices: Choices, record: RecordSpec, *, pack_ref: str = "", pack_hash: str = ""
+        self,
+        choices: Choices,
+        record: RecordSpec,
+        *,
+        pack_ref: str = "",
+        pack_hash: str = "",
+        period: PeriodPlan | None = None,
     ) -> RubricPlan:
-        """The rubric under ``choices``, for records of one type: plain data the engine runs."""
+        """The rubric under ``choices``, for records of one type: plain data the engine runs.
+
+        :param period: the pack's period for the records (results say which applied).
+        """
         rounding, places = self.points_rounding, self.points_places
         position = {g.id: n for n, g in enumerate(self.grades.grades)}
         return RubricPlan(
@@ -227,6 +236,7 @@ class Rubric(BaseModel):
             pack_ref=pack_ref,
             pack_hash=pack_hash,
             interpretations=tuple(choices.uses(self.interpretation_ids())),
+            period=period,
         )
 
     # -- the rule protocol ---------------------------------------------------------------

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple, overload
 
 from pydantic import BaseModel, ConfigDict
 
@@ -22,15 +22,18 @@ from ._explain import score_sheet
 from ._fields import record_spec
 from ._i18n import Text
 from ._interpret import Outcome, RubricRunner, chooser_of
+from ._interpret_values import period_of
 from ._interpretations import InterpretationUse
 from ._location import Location
 from ._models import Record, record_key
 from ._pack import Provenance, provenance_of
-from ._plan import RubricPlan
+from ._period import Period, outside_period_rejection
+from ._plan import PeriodPlan, RubricPlan
 from ._results import ScoreSheet
 
 if TYPE_CHECKING:
     from ._pack import Pack
+    from ._series import Series, SeriesScoreReport
 
 Input = Dataset | Mapping[str, Any] | Sequence[Any]
 
@@ -107,7 +110,10 @@ class Explanation:
 
 
 class ScoreReport(BaseModel):
-    """The result of scoring: one sheet per scored record, and the rejected records."""
+    """The result of scoring: one sheet per scored record, and the rejected records.
+
+    :param period: the period of the pack (each sheet also says where its record's year stands).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -117,12 +123,14 @@ class ScoreReport(BaseModel):
     rejected: list[Rejection]
     interpretations: list[InterpretationUse]
     provenance: Provenance | None = None
+    period: Period | None = None
 
     def as_json(self) -> dict[str, Any]:
         """The JSON contract of ``pairing-rules score``."""
         return {
             "pack": self.pack,
             "pack_hash": self.pack_hash,
+            "period": self.period.as_json() if self.period is not None else None,
             "interpretations": [u.model_dump(mode="json") for u in self.interpretations],
             "results": [r.model_dump(mode="json") for r in self.results],
             "rejected": [r.as_json() for r in self.rejected],
@@ -144,6 +152,7 @@ class Scorer:
         *,
         rubric: str | None = None,
         interpretations: Mapping[str, str] | None = None,
+        outside_period: bool = False,
     ) -> None:
         self.pack = pack
         self.choices = pack.choices(interpretations)
@@ -151,6 +160,10 @@ class Scorer:
         if rubric is not None:
             rubrics = [pack.rubric(rubric)]
         self.forced = rubric is not None
+        #: score records whose year is outside the pack's period too (``False``: reject them)
+        self.outside_period = outside_period
+        #: the pack's period
+        self.period = pack.period
         #: the rubrics bound to the choices, in the order they are tried
         self.plans: list[RubricPlan] = [
             r.bind(
@@ -158,6 +171,7 @@ class Scorer:
                 record_spec(pack.record_types[r.collection]),
                 pack_ref=pack.ref,
                 pack_hash=pack.content_hash,
+                period=self.period.bind(record_spec(pack.record_types[r.collection])),
             )
             for r in rubrics
         ]
@@ -169,6 +183,27 @@ class Scorer:
         self._choose: Callable[[Any], tuple[RubricPlan, RubricRunner] | None] = chooser_of(
             self.plans, self.forced
         )
+        #: the period bound to each collection scored, and its test
+        self._periods = {
+            name: self.period.bind(record_spec(pack.record_types[name]))
+            for name in self.collections
+        }
+        self._outside = {name: period_of(plan) for name, plan in self._periods.items()}
+
+    def rejects(self, collection: str, record: Any) -> bool:
+        """Whether ``record`` is rejected for its year: outside the period, and not asked for."""
+        return not self.outside_period and self._outside[collection](record) == "outside"
+
+    def rejection(
+        self, collection: str, index: int, record: Any, location: Location | None
+    ) -> Rejection:
+        """The rejection of a record of ``collection`` whose year is outside the period."""
+        plan = self._periods[collection]
+        return outside_period_rejection(self.pack.ref, plan, collection, index, record, location)
+
+    def period_plan(self, collection: str) -> PeriodPlan:
+        """The pack's period bound to the records of ``collection``."""
+        return self._periods[collection]
 
     def select(self, record: Any) -> RubricPlan | None:
         """The rubric for ``record``: the forced one, or the first whose ``applies_to`` matches."""
@@ -203,13 +238,17 @@ class Scorer:
     ) -> Iterator[Explanation | Rejection]:
         """Score records as they come: ``(collection, index, location, record)`` in, one result out.
 
-        A record of a collection no rubric reads is passed over; one that no
-        rubric applies to becomes a :class:`~pairing_rules.Rejection`.
+        A record of a collection no rubric reads is passed over; one whose year is
+        outside the pack's period (unless asked for) or that no rubric applies to
+        becomes a :class:`~pairing_rules.Rejection`.
         """
         wanted = set(self.collections)
         explain = self.explain
         for collection, index, location, record in entries:
             if collection not in wanted:
+                continue
+            if self.rejects(collection, record):
+                yield self.rejection(collection, index, record, location)
                 continue
             explained = explain(record)
             yield (
@@ -232,6 +271,10 @@ class Scorer:
             for n, record in enumerate(dataset.records(name)):
                 if progress is not None:
                     progress(1)
+                if self.rejects(name, record):
+                    index, location = origins[n] if origins is not None else (n, None)
+                    rejected.append(self.rejection(name, index, record, location))
+                    continue
                 explained = self.explain(record)
                 if explained is None:
                     index, location = origins[n] if origins is not None else (n, None)
@@ -245,6 +288,7 @@ class Scorer:
             rejected=rejected,
             interpretations=self.interpretations,
             provenance=provenance_of(self.pack),
+            period=self.period,
         )
 
 
@@ -277,21 +321,62 @@ def no_rubric(
     )
 
 
+@overload
 def score(
     pack: Pack,
     data: Input,
     *,
     rubric: str | None = None,
     interpretations: Mapping[str, str] | None = None,
-) -> ScoreReport:
+    outside_period: bool = False,
+) -> ScoreReport: ...
+
+
+@overload
+def score(
+    pack: Series,
+    data: Input,
+    *,
+    rubric: str | None = None,
+    interpretations: Mapping[str, str] | None = None,
+    outside_period: bool = False,
+) -> SeriesScoreReport: ...
+
+
+def score(
+    pack: Pack | Series,
+    data: Input,
+    *,
+    rubric: str | None = None,
+    interpretations: Mapping[str, str] | None = None,
+    outside_period: bool = False,
+) -> ScoreReport | SeriesScoreReport:
     """Score every record of ``data`` on ``pack``'s rubrics.
 
-    :param pack: the pack (see :func:`pairing_rules.get_pack`).
+    :param pack: the pack (see :func:`pairing_rules.get_pack`), or a series of packs
+        (:func:`pairing_rules.get_series`): each record is scored on the pack in force in
+        its year, and the result has one part per pack.
     :param data: an input object, a :class:`Dataset` or a list of records.
     :param rubric: score every record on this rubric instead of choosing by ``applies_to``.
     :param interpretations: overrides, ``{interpretation id: value}``.
+    :param outside_period: also score records whose year is outside the pack's period
+        (by default they are rejected with the code ``outside_period``); their sheets say so.
+        For a series: score a record of a year no pack holds on the pack last in force
+        before it.
     """
+    from ._series import Series, score_series
+
+    if isinstance(pack, Series):
+        return score_series(
+            pack,
+            data,
+            rubric=rubric,
+            interpretations=interpretations,
+            outside_period=outside_period,
+        )
     if not pack.definition.rubrics:
         raise ValueError(f"pack {pack.id} has no rubric to score with")
-    scorer = Scorer(pack, rubric=rubric, interpretations=interpretations)
+    scorer = Scorer(
+        pack, rubric=rubric, interpretations=interpretations, outside_period=outside_period
+    )
     return scorer.run(as_dataset(pack, data, scorer.collections[0]))

@@ -801,6 +801,7 @@ def test_check_json_shape(pack: Pack) -> None:
         "progress",
         "milestones",
         "provenance",
+        "period",
     }
     assert out["pack"] == "hunan2016@2.1.0" and out["pack_hash"] == pack.content_hash
     assert out["as_of"] == "2017-06-30"

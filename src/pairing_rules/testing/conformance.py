@@ -33,6 +33,7 @@ from .._interpretations import Interpretation
 from .._items import AdjustmentItem
 from .._models import CommunityYear, Pair, Record, Region
 from .._pack import Pack, load_pack
+from .._period import Period
 from .._registry import Registry
 from .._results import ScoreSheet
 from .._scoring import Scorer, score
@@ -63,17 +64,34 @@ def interpretation_overrides(pack: Pack) -> st.SearchStrategy[dict[str, str]]:
     )
 
 
-def records_for(model: type[Record]) -> st.SearchStrategy[Any]:
-    """The strategy for records of ``model``: a core record type or a pack's subclass of one."""
-    for core, strategy in (
+def records_for(
+    model: type[Record],
+    *,
+    period: Period | None = None,
+    outside: bool = False,
+    none: bool = False,
+) -> st.SearchStrategy[Any]:
+    """The strategy for records of ``model``: a core record type or a pack's subclass of one.
+
+    :param period: draw the records' years within this period (a pack's
+        :attr:`~pairing_rules.Pack.period`), as :func:`strategies.years` does; without it,
+        the years each record strategy draws.
+    :param outside: with ``period``, also the years just outside it.
+    :param none: with ``period``, also records without a year.
+    """
+    cores: tuple[tuple[type[Record], st.SearchStrategy[Any]], ...] = (
         (CommunityYear, prs.community_years()),
         (Pair, prs.pairs()),
         (Region, prs.regions()),
-    ):
-        if model is core:
-            return strategy
-        if issubclass(model, core):
-            return strategy.map(lambda r: model.model_validate(r.model_dump()))
+    )
+    for core, strategy in cores:
+        if model is core or issubclass(model, core):
+            if model is not core:
+                strategy = strategy.map(lambda r: model.model_validate(r.model_dump()))
+            if period is None:
+                return strategy
+            years = prs.years(period=period, outside=outside, none=none)
+            return st.tuples(strategy, years).map(lambda pair: prs.with_year(*pair))
     raise LookupError(f"no strategy for {model.__name__}; override `records` in your suite")
 
 
@@ -96,8 +114,9 @@ class PackConformance:
         return Registry().get_pack(cls.pack_id)
 
     def records(self, pack: Pack, collection: str) -> st.SearchStrategy[Any]:
-        """Records of ``collection`` for the property tests (override for pack-only types)."""
-        return records_for(pack.record_types[collection])
+        """Records of ``collection`` of years within the pack's period, for the property tests
+        (override for pack-only types)."""
+        return records_for(pack.record_types[collection], period=pack.period)
 
     # -- metadata and citations -------------------------------------------------------
 
