@@ -73,10 +73,13 @@ def _cmd_audit(args: argparse.Namespace, lang: Lang) -> int:
 def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
     from .._registry import get_pack
     from .._scoring import Scorer
-    from . import _render
+    from . import _render, _series
     from ._progress import ProgressBar
     from ._score import score_command
 
+    _series.target(args)
+    if args.series is not None:
+        return _series.score(args, lang)
     pack = get_pack(args.pack)
     if not pack.definition.rubrics:
         raise UsageError(
@@ -90,7 +93,12 @@ def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
         )
     as_of = parse_date(args.as_of) if args.as_of else None
     _check_out(args.out)
-    scorer = Scorer(pack, rubric=args.rubric, interpretations=overrides_of(args))
+    scorer = Scorer(
+        pack,
+        rubric=args.rubric,
+        interpretations=overrides_of(args),
+        outside_period=args.outside_period,
+    )
     from ..io._readers import open_records
 
     with (
@@ -132,9 +140,12 @@ def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
     from .._engine import check
     from .._registry import get_pack
     from ..io._readers import read_dataset
-    from . import _render
+    from . import _render, _series
     from ._progress import ProgressBar
 
+    _series.target(args)
+    if args.series is not None:
+        return _series.check(args, lang)
     pack = get_pack(args.pack)
     as_of = parse_date(args.as_of) if args.as_of else None
     _check_out(args.out)
@@ -142,7 +153,14 @@ def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
     pack.choices(overrides)
     dataset = read_dataset(args.input, pack.record_types, pack.collections())
     with ProgressBar(dataset.size, "检查" if lang == "zh" else "checking") as bar:
-        report = check(pack, dataset, as_of=as_of, interpretations=overrides, progress_callback=bar)
+        report = check(
+            pack,
+            dataset,
+            as_of=as_of,
+            interpretations=overrides,
+            progress_callback=bar,
+            outside_period=args.outside_period,
+        )
     if args.out:
         from pathlib import Path
 

@@ -58,6 +58,21 @@ def _interpretation_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _period_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--series",
+        metavar="SERIES",
+        help="按记录的年度选用系列中当年适用的规则包（代替 PACK） / pick, for each record, the "
+        "pack of this series in force in its year (instead of PACK)",
+    )
+    parser.add_argument(
+        "--outside-period",
+        action="store_true",
+        help="年度在规则包适用期以外的记录也处理（默认拒收） / also process records whose year is "
+        "outside the pack's period (rejected by default)",
+    )
+
+
 def _out_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--out",
@@ -105,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser("score", help="按考核细则评分 / score records on a pack's rubrics")
-    p.add_argument("pack", metavar="PACK")
+    p.add_argument("pack", metavar="PACK", nargs="?")
     p.add_argument("input", metavar="INPUT", help="输入文件 / input file (.xlsx, .csv, .json)")
     p.add_argument(
         "--rubric", metavar="NAME", help="指定考核细则 / use this rubric for every record"
@@ -113,14 +128,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--as-of", metavar="DATE", help="报告中时间节点的日期 / date of the milestones in a report"
     )
+    _period_options(p)
     _out_option(p)
     _interpretation_options(p)
     _common(p)
 
     p = sub.add_parser("check", help="检查各项要求 / evaluate a pack's requirements")
-    p.add_argument("pack", metavar="PACK")
+    p.add_argument("pack", metavar="PACK", nargs="?")
     p.add_argument("input", metavar="INPUT", help="输入文件 / input file (.xlsx, .csv, .json)")
     p.add_argument("--as-of", metavar="DATE", help="评估日期 YYYY-MM-DD / date (default: today)")
+    _period_options(p)
     _out_option(p)
     p.add_argument(
         "--fail-on-unmet",

@@ -224,6 +224,8 @@ class ScoreTextSink:
         self.grades: dict[tuple[str, int], tuple[str, int]] = {}
         self.rows: list[tuple[str, str, str, str, str, str]] = []
         self.details: list[Explanation] = []
+        #: records scored although their year is outside the pack's period (``--outside-period``)
+        self.outside = 0
 
     def add(self, explained: Explanation) -> None:
         plan, outcome = explained.plan, explained.outcome
@@ -232,6 +234,10 @@ class ScoreTextSink:
         key = (plan.id, outcome.grade)
         shown, seen = self.grades.get(key, (grade, 0))
         self.grades[key] = (shown, seen + 1)
+        if plan.period is not None and self.scorer.outside_period:
+            from .._interpret_values import period_of
+
+            self.outside += period_of(plan.period)(explained.record) == "outside"
         if self.out is not None:
             return
         self.rows.append(
@@ -265,6 +271,7 @@ class ScoreTextSink:
                 if zh
                 else f"{self.count} scored ({listed}); {len(rejected)} rejected"
             )
+            self._outside_line(console)
             _interpretations_line(console, self.scorer.interpretations, lang)
             console.print(f"报告已写入：{self.out}" if zh else f"report written: {self.out}")
             return
@@ -305,6 +312,7 @@ class ScoreTextSink:
                 if zh
                 else f"{self.count} records: see every item with --out report.xlsx or --format json"
             )
+        self._outside_line(console)
         _interpretations_line(console, self.scorer.interpretations, lang)
         if rejected:
             console.print(
@@ -312,6 +320,18 @@ class ScoreTextSink:
                 if zh
                 else f"{len(rejected)} records rejected (see stderr)"
             )
+
+    def _outside_line(self, console: Console) -> None:
+        if not self.outside:
+            return
+        period = self.scorer.period
+        console.print(
+            f"其中 {self.outside} 条记录的年度在适用期（{period.render('zh')}）以外，"
+            "按 --outside-period 评分"
+            if self.lang == "zh"
+            else f"{self.outside} of them are of a year outside the period "
+            f"({period.render('en')}), scored as --outside-period asks"
+        )
 
     def discard(self) -> None:
         self.rows.clear()

@@ -83,6 +83,7 @@ class JsonSink:
             pack_hash=scorer.pack.content_hash,
             interpretations=scorer.interpretations,
             plans=scorer.plans,
+            period=scorer.period.as_json(),
         )
 
     def add(self, explained: Explanation) -> None:
@@ -145,6 +146,7 @@ class SheetsSink:
             rejected=list(rejected),
             interpretations=self.scorer.interpretations,
             provenance=provenance_of(self.scorer.pack),
+            period=self.scorer.period,
         )
         self.write(report, notices)
 
