@@ -154,7 +154,7 @@ def zh_leaks(
     ordered = _usable(names)
     ok = ZH_WORDS | set(allowed)
     out: list[Leak] = []
-    for line in text.splitlines():
+    for line in _quotes_joined(text.splitlines(), "`", "`"):
         rest = _visible(line, ordered)
         for pattern in (_PATH, _STAMP, _OPTION):
             rest = pattern.sub(" ", rest)
@@ -167,22 +167,28 @@ def zh_leaks(
     return out
 
 
-def _quotes_joined(lines: Iterable[str]) -> Iterator[str]:
-    """The lines with a 「quote」 that a table wrapped over several lines blanked out (from its
-    「 to the line's end, then each line up to its 」), so that a quote counts as a quote."""
+def _quotes_joined(lines: Iterable[str], opening: str = "「", closing: str = "」") -> Iterator[str]:
+    """The lines with a quote (「…」, or a command in backticks) that a table wrapped over
+    several lines blanked out (from its opening to the line's end, then each line up to its
+    closing), so that a quote counts as a quote."""
     inside = False
     for line in lines:
         if inside:
-            end = line.find("」")
+            end = line.find(closing)
             if end < 0:
                 yield ""
                 continue
             line = " " + line[end + 1 :]
             inside = False
-        start = line.rfind("「")
-        if start >= 0 and "」" not in line[start:]:
+        if line.count(opening if opening != closing else closing) % 2 if opening == closing else 0:
+            start = line.rfind(opening)
             line = line[:start]
             inside = True
+        elif opening != closing:
+            start = line.rfind(opening)
+            if start >= 0 and closing not in line[start:]:
+                line = line[:start]
+                inside = True
         yield line
 
 
@@ -190,7 +196,7 @@ def en_leaks(text: str, names: Iterable[str], *, where: str) -> list[Leak]:
     """The Chinese characters of an English ``text`` outside names, citations and quotes."""
     ordered = _usable(names)
     out: list[Leak] = []
-    for line in _quotes_joined(text.splitlines()):
+    for line in _quotes_joined(_quotes_joined(text.splitlines()), "`", "`"):
         rest = _PLACE.sub(" ", _SECTION.sub(" ", _visible(line, ordered, english=True)))
         found = _CJK.findall(rest)
         if found:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import yaml
 
 from pairing_rules import (
     CheckReport,
@@ -14,11 +15,16 @@ from pairing_rules import (
     Milestone,
     MilestoneState,
     Pack,
+    Registry,
     Status,
+    audit,
     check,
+    pack_from_data,
 )
 from pairing_rules._interpretations import Choices
 from pairing_rules._milestones import milestone_status, progress
+
+from .conftest import DEMO
 
 
 def community(rid: str, **fields: Any) -> dict[str, Any]:
@@ -154,3 +160,27 @@ def test_records_can_be_models(demo: Pack) -> None:
     )
     report = check(demo, [record], as_of=dt.date(2023, 7, 1))
     assert report.results[0].passed
+
+
+def test_each_result_lists_the_interpretations_its_own_hook_reads() -> None:
+    # cangnan2022's audit hook recounts 附件1 under two readings; it has no check hook
+    pack = Registry().get_pack("cangnan2022")
+    hook = {"cangnan2022.school_identity", "cangnan2022.existing_schools"}
+    assert pack.definition.hook_interpretation_ids("audit") == hook
+    assert pack.definition.hook_interpretation_ids("check") == set()
+    assert hook <= {u.id for u in audit(pack).interpretations}
+    listed = {u.id for u in check(pack, {"communities": []}).interpretations}
+    assert not hook & listed
+
+
+def test_a_plain_list_of_hook_interpretations_counts_for_both_hooks(demo: Pack) -> None:
+    raw = yaml.load(DEMO.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    raw["hook_interpretations"] = ["demo.bonus"]
+    listed = pack_from_data(raw, base=DEMO.parent)
+    assert "demo.bonus" in {u.id for u in audit(listed).interpretations}
+    assert "demo.bonus" in {u.id for u in check(listed, {"communities": []}).interpretations}
+    # the same pack with the interpretation declared for the check hook only
+    raw["hook_interpretations"] = {"check": ["demo.bonus"]}
+    per_hook = pack_from_data(raw, base=DEMO.parent)
+    assert "demo.bonus" not in {u.id for u in audit(per_hook).interpretations}
+    assert "demo.bonus" in {u.id for u in check(per_hook, {"communities": []}).interpretations}

@@ -19,8 +19,8 @@ from hypothesis import strategies as st
 import pairing_rules as pr
 from pairing_rules import CommunityYear, Pack, Registry, Scorer
 from pairing_rules._interpret import requirement_of
+from pairing_rules._interpret_values import period_of
 from pairing_rules.testing import interpretation_overrides, records_for
-from pairing_rules.testing import strategies as prs
 
 pl = pytest.importorskip("polars")
 
@@ -40,6 +40,8 @@ SETTINGS = settings(
 
 
 def _expected(scorer: Scorer, record: Any) -> dict[str, Any] | None:
+    if scorer.rejects("communities", record):
+        return None  # its year is outside the pack's period
     sheet = scorer.score_record(record)
     fast = scorer.points(record)
     if sheet is None:
@@ -60,6 +62,7 @@ def _expected(scorer: Scorer, record: Any) -> dict[str, Any] | None:
         "grade_basis": sheet.grade_basis,
         "grade_id": sheet.grade_id,
         "grade": sheet.grade,
+        "period_status": sheet.period.status if sheet.period is not None else None,
     }
     for item in sheet.items:
         out[f"{sheet.rubric}.{item.id}"] = item.points
@@ -77,6 +80,9 @@ def assert_scores_match(pack: Pack, records: list[Any], **options: Any) -> None:
         expected = _expected(scorer, record)
         if expected is None:
             assert index in rejected and row["error"], row
+            if scorer.rejects("communities", record):
+                rejection = scorer.rejection("communities", index, record, None)
+                assert row["error"] == rejection.reason.zh
             continue
         assert row["error"] is None, row["error"]
         assert row["id"] == record.id
@@ -94,9 +100,15 @@ def assert_scores_match(pack: Pack, records: list[Any], **options: Any) -> None:
 def test_score_table_equals_per_record(pack: Pack, data: st.DataObject) -> None:
     overrides = data.draw(interpretation_overrides(pack), label="interpretations")
     records = data.draw(
-        st.lists(prs.community_years(), max_size=8, unique_by=lambda r: r.id), label="records"
+        st.lists(around_the_period(pack), max_size=8, unique_by=lambda r: r.id), label="records"
     )
-    assert_scores_match(pack, records, interpretations=overrides)
+    outside = data.draw(st.booleans(), label="outside_period")
+    assert_scores_match(pack, records, interpretations=overrides, outside_period=outside)
+
+
+def around_the_period(pack: Pack) -> st.SearchStrategy[Any]:
+    """Community-years mostly of the pack's period, some just outside it, some without a year."""
+    return records_for(CommunityYear, period=pack.period, outside=True, none=True)
 
 
 @pytest.mark.parametrize(
@@ -111,7 +123,7 @@ def test_score_table_on_one_rubric_equals_per_record(
 ) -> None:
     overrides = data.draw(interpretation_overrides(pack), label="interpretations")
     records = data.draw(
-        st.lists(prs.community_years(), max_size=6, unique_by=lambda r: r.id), label="records"
+        st.lists(around_the_period(pack), max_size=6, unique_by=lambda r: r.id), label="records"
     )
     assert_scores_match(pack, records, rubric=rubric, interpretations=overrides)
 
@@ -124,17 +136,23 @@ def test_score_table_on_one_rubric_equals_per_record(
 def test_check_table_equals_per_record(pack: Pack, collection: str, data: st.DataObject) -> None:
     model = pack.record_types[collection]
     overrides = data.draw(interpretation_overrides(pack), label="interpretations")
-    records = data.draw(
-        st.lists(records_for(model), max_size=6, unique_by=lambda r: r.key), label="records"
-    )
+    within = records_for(model, period=pack.period, outside=True, none=True)
+    records = data.draw(st.lists(within, max_size=6, unique_by=lambda r: r.key), label="records")
     checker = pr.TableChecker(pack, collection=collection, interpretations=overrides)
     result = checker.check(pr.records_frame(records, model))
-    assert not result.rejected
-    for record, row in zip(records, result.frame.to_dicts(), strict=True):
+    period = period_of(checker.period)
+    outside = [n for n, r in enumerate(records) if period(r) == "outside"]
+    assert [r.index for r in result.rejected] == outside
+    assert all(r.codes == [pr.OUTSIDE_PERIOD] for r in result.rejected)
+    for n, (record, row) in enumerate(zip(records, result.frame.to_dicts(), strict=True)):
         assert row["id"] == record.key
+        if n in outside:
+            assert row["error"] is not None and row["period_status"] is None
+            continue
         statuses = {plan.id: requirement_of(plan)(record)[0] for plan in checker.plans}
         assert {k: row[k] for k in statuses} == statuses, record.key
         assert row["passed"] == all(s in ("met", "not_applicable") for s in statuses.values())
+        assert row["period_status"] == period(record)
 
 
 def test_partial_credit_is_rounded_once() -> None:

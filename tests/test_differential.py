@@ -120,15 +120,19 @@ def _as_column(value: Any, column: str) -> Any:
 
 @st.composite
 def tables(
-    draw: st.DrawFn, model: type[pr.Record], base: type[pr.Record] | None = None
+    draw: st.DrawFn,
+    model: type[pr.Record],
+    base: type[pr.Record] | None = None,
+    period: pr.Period | None = None,
 ) -> pl.DataFrame:
     """A table of ``model``'s fields: mostly valid rows, some careless or impossible cells.
 
     :param base: draw the valid values as records of this type (one without ``model``'s
         own validator, so that rows the validator refuses are drawn too).
+    :param period: draw years mostly within it, some just outside it, some blank.
     """
     spec = record_spec(model)
-    valid = records_for(base or model)
+    valid = records_for(base or model, period=period, outside=True, none=True)
     records = draw(st.lists(valid, min_size=1, max_size=6), label="records")
     dumped = [r.model_dump() for r in records]
     columns: dict[str, pl.Series] = {}
@@ -173,9 +177,12 @@ def _rejections(rejected: list[pr.Rejection]) -> dict[int, list[tuple[str, str]]
     return {r.index: [(e.message.zh, e.message.en) for e in r.errors] for r in rejected}
 
 
-def _same_scores(pack: Pack, frame: pl.DataFrame, overrides: dict[str, str]) -> None:
-    report = pr.score(pack, {"communities": _rows(frame)}, interpretations=overrides)
-    table = pr.score_table(pack, frame, interpretations=overrides)
+def _same_scores(
+    pack: Pack, frame: pl.DataFrame, overrides: dict[str, str], outside: bool = False
+) -> None:
+    options: dict[str, Any] = {"interpretations": overrides, "outside_period": outside}
+    report = pr.score(pack, {"communities": _rows(frame)}, **options)
+    table = pr.score_table(pack, frame, **options)
     assert _rejections(table.rejected) == _rejections(report.rejected)
     scored = table.frame.filter(pl.col("error").is_null()).to_dicts()
     assert len(scored) == len(report.results)
@@ -189,6 +196,8 @@ def _same_scores(pack: Pack, frame: pl.DataFrame, overrides: dict[str, str]) -> 
         ), sheet.id
         for item in sheet.items:
             assert row[f"{sheet.rubric}.{item.id}"] == item.points, (sheet.id, item.id)
+        assert sheet.period is not None
+        assert row["period_status"] == sheet.period.status, sheet.id
     # every input row is in the table's result once, scored or named with its error
     assert table.frame.get_column("row").to_list() == list(range(frame.height))
 
@@ -198,8 +207,10 @@ def _same_scores(pack: Pack, frame: pl.DataFrame, overrides: dict[str, str]) -> 
 @given(data=st.data())
 def test_scoring_paths_agree_on_careless_tables(pack: Pack, data: st.DataObject) -> None:
     overrides = data.draw(interpretation_overrides(pack), label="interpretations")
-    frame = data.draw(tables(pack.record_types["communities"]), label="table")
-    _same_scores(pack, frame, overrides)
+    model = pack.record_types["communities"]
+    frame = data.draw(tables(model, period=pack.period), label="table")
+    outside = data.draw(st.booleans(), label="outside_period")
+    _same_scores(pack, frame, overrides, outside)
 
 
 @SETTINGS
@@ -208,7 +219,7 @@ def test_a_record_type_with_its_own_validator_is_enforced_on_tables(data: st.Dat
     pack = _strict_pack()
     assert not record_spec(StrictYear).compilable
     overrides = data.draw(interpretation_overrides(pack), label="interpretations")
-    frame = data.draw(tables(StrictYear, CommunityYear), label="table")
+    frame = data.draw(tables(StrictYear, CommunityYear, pack.period), label="table")
     _same_scores(pack, frame, overrides)
 
 
@@ -240,9 +251,13 @@ def test_requirement_paths_agree_on_careless_tables(
 ) -> None:
     overrides = data.draw(interpretation_overrides(pack), label="interpretations")
     model = pack.record_types[collection]
-    frame = data.draw(tables(model), label="table")
-    report = pr.check(pack, {collection: _rows(frame)}, interpretations=overrides)
-    table = pr.check_table(pack, frame, collection=collection, interpretations=overrides)
+    frame = data.draw(tables(model, period=pack.period), label="table")
+    options: dict[str, Any] = {
+        "interpretations": overrides,
+        "outside_period": data.draw(st.booleans(), label="outside_period"),
+    }
+    report = pr.check(pack, {collection: _rows(frame)}, **options)
+    table = pr.check_table(pack, frame, collection=collection, **options)
     mine = [r for r in report.rejected if r.collection == collection]
     assert _rejections(table.rejected) == _rejections(mine)
     checked = table.frame.filter(pl.col("error").is_null()).to_dicts()
@@ -252,10 +267,13 @@ def test_requirement_paths_agree_on_careless_tables(
         c for c in table.frame.columns if c not in ("row", "id", "passed", "error", "error_en")
     ]
     assert status_columns
+    status_columns.remove("period_status")
     for row, result in zip(checked, results, strict=True):
         assert row["id"] == result.id
         statuses = {f.requirement: str(f.status.value) for f in result.findings}
         assert {c: row[c] for c in status_columns} == {c: statuses[c] for c in status_columns}
+        assert result.period is not None
+        assert row["period_status"] == result.period.status, result.id
 
 
 def test_a_decimal_column_with_six_places_is_exact_on_both_paths() -> None:

@@ -330,6 +330,29 @@ def test_unknown_field_and_filter_value(tmp_path: Path) -> None:
     assert value.hint is not None and "共建型" in value.hint.zh
 
 
+def test_a_range_filters_numbers_only(tmp_path: Path) -> None:
+    # a range of years is a filter lint accepts; a range of community types is not
+    years = edit("applies_to: {type: [融合型, 共建型]}", "applies_to: {year: {at_least: 2023}}")
+    assert issues(tmp_path, years) == []
+    types = edit("applies_to: {type: [融合型, 共建型]}", "applies_to: {type: {at_least: 2023}}")
+    issue = only(issues(tmp_path / "types", types), "unknown-value")
+    assert issue.line == line_of(types, "applies_to: {type: {at_least: 2023}}")
+    assert "at_least" in issue.message.en
+
+
+def test_a_cap_by_interpretation_names_an_alternative(tmp_path: Path) -> None:
+    # cap_at_declared is written like when: its value must be one of the interpretation's
+    gate = (
+        "    applies_to: {type: [融合型, 共建型]}\n    cap_at_declared: {county2023.lessons: %s}\n"
+    )
+    clean = edit("    applies_to: {type: [融合型, 共建型]}\n", gate % "sync_only")
+    assert issues(tmp_path, clean) == []
+    wrong = edit("    applies_to: {type: [融合型, 共建型]}\n", gate % "sync_onli")
+    issue = only(issues(tmp_path / "wrong", wrong), "unknown-alternative")
+    assert issue.line == line_of(wrong, "sync_onli")
+    assert issue.hint is not None and "sync_only" in issue.hint.en
+
+
 def test_condition_that_never_applies(tmp_path: Path) -> None:
     # the rubric is for 融合型 and 共建型 only: a condition for 协作型 never applies
     pack = edit(
@@ -364,6 +387,31 @@ rubrics:""",
     mode = only(found, "unknown-mode")
     assert mode.line == line_of(pack, "value: proportinal")
     assert mode.hint is not None and "proportional" in mode.hint.en
+
+
+def test_a_missing_reading_the_kind_of_item_knows(tmp_path: Path) -> None:
+    # a timeliness item scores an unreported flag as zero, late or not scored: not "lowest"
+    pack = edit(
+        "rubrics:",
+        """  - id: county2023.missing
+    label: {zh: 未填报如何计分？, en: not reported?}
+    default: zero
+    alternatives:
+      - {value: zero, label: {zh: 不得分, en: none}}
+      - {value: lowest, label: {zh: 最低分, en: lowest}}
+rubrics:""",
+    )
+    pack = edit(
+        "        points: 10\n", "        points: 10\n        missing: county2023.missing\n", pack
+    )
+    mode = only(issues(tmp_path, pack), "unknown-mode")
+    assert mode.line == line_of(pack, "value: lowest")
+    assert "missing.timeliness" in mode.message.en
+    with pytest.raises(ValueError, match="late, not_scored"):
+        pr.Scorer(
+            pr.load_pack(write_pack(tmp_path, pack) / "pack.yaml"),
+            interpretations={"county2023.missing": "lowest"},
+        )
 
 
 def test_band_keys_and_overrides(tmp_path: Path) -> None:

@@ -16,14 +16,8 @@ from typing import TYPE_CHECKING, Any, Final
 if TYPE_CHECKING:
     from ._aggregate import Aggregation, aggregate_log
     from ._audit import AuditFinding, Conflict
-    from ._columnar import (
-        TableChecker,
-        TableChecks,
-        TableScorer,
-        TableScores,
-        check_table,
-        score_table,
-    )
+    from ._columnar import TableScorer, TableScores, score_table
+    from ._columnar_check import TableChecker, TableChecks, check_table
     from ._compile_ints import ColumnarError
     from ._conditions import Condition, ConditionResult
     from ._contract import CONTRACT_VERSION
@@ -79,6 +73,7 @@ if TYPE_CHECKING:
     from ._numbers import Rounding, round_to
     from ._pack import Origin, Pack, PackError, Provenance, load_pack, pack_from_data
     from ._pack_info import PackDetail, PackList, PackSummary
+    from ._period import OUTSIDE_PERIOD, YEAR_REQUIRED, Period, PeriodUse
     from ._provenance import Document, Source, normalize_quote
     from ._quota import PrintedSum, QuotaFormula, QuotaRow, QuotaTable
     from ._registry import (
@@ -111,6 +106,14 @@ if TYPE_CHECKING:
     )
     from ._rules import Provision, Reading
     from ._scoring import Explanation, RecordPoints, Scorer, ScoreReport, score
+    from ._series import (
+        Series,
+        SeriesCheckReport,
+        SeriesError,
+        SeriesScoreReport,
+        UnknownSeriesError,
+        get_series,
+    )
     from ._synthetic import synthetic_activity_log, synthetic_communities, synthetic_community_years
     from ._tables import Recount, StatedFigure, Table
     from ._values import Count, Identifier, Name, Percent, YesNo
@@ -124,6 +127,8 @@ __all__ = [
     "CONTRACT_VERSION",
     "ENTRY_POINT_GROUP",
     "ERROR_CODES",
+    "OUTSIDE_PERIOD",
+    "YEAR_REQUIRED",
     "AdjustmentItem",
     "Aggregation",
     "Agreement",
@@ -184,6 +189,8 @@ __all__ = [
     "PackVersionError",
     "Pair",
     "Percent",
+    "Period",
+    "PeriodUse",
     "PluginError",
     "PrintedSum",
     "Progress",
@@ -212,6 +219,10 @@ __all__ = [
     "ScoreReport",
     "ScoreSheet",
     "Scorer",
+    "Series",
+    "SeriesCheckReport",
+    "SeriesError",
+    "SeriesScoreReport",
     "Source",
     "Stage",
     "StatedFigure",
@@ -227,6 +238,7 @@ __all__ = [
     "TopicChange",
     "UnknownNameError",
     "UnknownPackError",
+    "UnknownSeriesError",
     "VerificationLevel",
     "Veto",
     "VetoHit",
@@ -239,6 +251,7 @@ __all__ = [
     "diff",
     "field_label",
     "get_pack",
+    "get_series",
     "hookimpl",
     "hookspec",
     "labelled_field",
@@ -379,6 +392,16 @@ _LAZY: Final[dict[str, str]] = {
     "Veto": "._rubric",
     "VetoHit": "._results",
     "Recount": "._tables",
+    "OUTSIDE_PERIOD": "._period",
+    "YEAR_REQUIRED": "._period",
+    "Period": "._period",
+    "PeriodUse": "._period",
+    "Series": "._series",
+    "SeriesCheckReport": "._series",
+    "SeriesError": "._series",
+    "SeriesScoreReport": "._series",
+    "UnknownSeriesError": "._series",
+    "get_series": "._series",
     "StatedFigure": "._tables",
     "Table": "._tables",
     "InputError": "._errors",
@@ -395,11 +418,11 @@ _LAZY: Final[dict[str, str]] = {
     "PackSummary": "._pack_info",
     "PackVersionError": "._registry",
     "ColumnarError": "._compile_ints",
-    "TableChecker": "._columnar",
-    "TableChecks": "._columnar",
+    "TableChecker": "._columnar_check",
+    "TableChecks": "._columnar_check",
     "TableScorer": "._columnar",
     "TableScores": "._columnar",
-    "check_table": "._columnar",
+    "check_table": "._columnar_check",
     "score_table": "._columnar",
     "MissingExtraError": "._frames",
     "records_frame": "._frames",

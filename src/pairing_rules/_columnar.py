@@ -1,8 +1,8 @@
-"""The table path: score and check a whole table at once.
+"""The table path: score a whole table at once (checks: :mod:`pairing_rules._columnar_check`).
 
-:class:`TableScorer` and :class:`TableChecker` bind a pack's rules once into
-plans (as :class:`~pairing_rules.Scorer` does), compile the plans
-(:mod:`pairing_rules._compile_polars`) and apply them to tables: a table in,
+:class:`TableScorer` binds a pack's rubrics once into plans (as
+:class:`~pairing_rules.Scorer` does), compiles the plans
+(:mod:`pairing_rules._compile_polars`) and applies them to tables: a table in,
 a table of the same library out (Polars, Arrow or pandas), one output row per
 input row, so they run unchanged in ``dask.dataframe.map_partitions`` and
 Spark's ``mapInArrow``.  Rows the columns cannot hold exactly are evaluated by
@@ -18,12 +18,12 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 from ._compile_polars import (
-    ExprCompiler,
-    compile_requirement_status,
     compile_rubric_columns,
     decimal_column,
 )
+from ._compile_values import ExprCompiler
 from ._dataset import Notice, Rejection
+from ._fields import record_spec
 from ._frames import (
     ROW,
     Prepared,
@@ -35,6 +35,7 @@ from ._frames import (
 from ._interpretations import InterpretationUse
 from ._lazy import LazyModule
 from ._pack import Pack
+from ._period import Period
 from ._results import ScoreSheet
 from ._scoring import Scorer
 
@@ -44,7 +45,7 @@ else:  # resolved by typing.get_type_hints, never imported before it is used
     pl = LazyModule("polars")
 
 
-def _pack(pack: Pack | str) -> Pack:
+def pack_of(pack: Pack | str) -> Pack:
     if isinstance(pack, str):
         from ._registry import get_pack
 
@@ -52,7 +53,7 @@ def _pack(pack: Pack | str) -> Pack:
     return pack
 
 
-def _restore_pack(ref: str, file: str | None) -> Pack:
+def restore_pack(ref: str, file: str | None) -> Pack:
     from ._registry import get_pack
 
     if file is not None:
@@ -68,8 +69,11 @@ class TableScores:
 
     :param frame: ``row`` (the input row, from 0), ``id``, ``rubric``, one column
         per item (``<rubric>.<item>``, null where another rubric applied), ``total``,
-        ``max``, ``grade_basis``, ``grade_id``, ``grade`` and ``grade_en``; a rejected
-        row has ``error`` and ``error_en`` and no points.
+        ``max``, ``grade_basis``, ``grade_id``, ``grade``, ``grade_en`` and
+        ``period_status`` (the row's year against the pack's period: ``within``,
+        ``outside`` when scored on request, ``no_year``); a rejected row has ``error``
+        and ``error_en`` and no points.
+    :param period: the pack's period.
     """
 
     pack: str
@@ -78,6 +82,7 @@ class TableScores:
     rejected: list[Rejection]
     notices: list[Notice]
     interpretations: list[InterpretationUse]
+    period: Period
     _source: pl.DataFrame = field(repr=False)
     _scorer: Scorer = field(repr=False)
 
@@ -108,6 +113,8 @@ class TableScorer:
     :param pack: a pack or the id of an installed pack.
     :param rubric: score every row on this rubric instead of choosing by ``applies_to``.
     :param interpretations: overrides, ``{interpretation id: value}``.
+    :param outside_period: also score rows whose year is outside the pack's period (by
+        default they are rejected, as :func:`pairing_rules.score` rejects them).
 
     ``scorer(table)`` returns a table of the same library (Polars, Arrow table or
     batch, pandas): the function for ``map_partitions`` and ``mapInArrow``.
@@ -120,17 +127,27 @@ class TableScorer:
         *,
         rubric: str | None = None,
         interpretations: Mapping[str, str] | None = None,
+        outside_period: bool = False,
     ) -> None:
         from ._scoring import Scorer
 
         require("polars")
 
-        self.pack = _pack(pack)
+        self.pack = pack_of(pack)
         self.rubric = rubric
         self.overrides = dict(interpretations or {})
-        self.scorer = Scorer(self.pack, rubric=rubric, interpretations=self.overrides)
+        self.outside_period = outside_period
+        self.scorer = Scorer(
+            self.pack,
+            rubric=rubric,
+            interpretations=self.overrides,
+            outside_period=outside_period,
+        )
         self.collection = self.scorer.collections[0]
         self.model = self.pack.record_types[self.collection]
+        #: the pack's period for the rows, and the row's year against it as a column
+        self.period = self.scorer.period_plan(self.collection)
+        self._period = ExprCompiler(record_spec(self.model)).period(self.period)
         self.compiled = [
             (plan, compile_rubric_columns(plan, f"__r{n}"))
             for n, plan in enumerate(self.scorer.plans)
@@ -140,7 +157,10 @@ class TableScorer:
 
     def __reduce__(self) -> tuple[Any, ...]:
         file = str(self.pack.file) if self.pack.file is not None else None
-        return (_restore_scorer, (self.pack.ref, file, self.rubric, self.overrides))
+        return (
+            _restore_scorer,
+            (self.pack.ref, file, self.rubric, self.overrides, self.outside_period),
+        )
 
     def _selector(self) -> pl.Expr:
         import polars as pl
@@ -171,6 +191,7 @@ class TableScorer:
             grade_id=pl.Utf8,
             grade=pl.Utf8,
             grade_en=pl.Utf8,
+            period_status=pl.Utf8,
             error=pl.Utf8,
             error_en=pl.Utf8,
         )
@@ -191,6 +212,7 @@ class TableScorer:
             rejected=rejected,
             notices=prepared.notices,
             interpretations=self.scorer.interpretations,
+            period=self.scorer.period,
             _source=source,
             _scorer=self.scorer,
         )
@@ -198,20 +220,20 @@ class TableScorer:
     def __call__(self, table: Any) -> Any:
         """Score ``table``; the result is a table of the same library (rejections as ``error`` rows)."""
         result = self.score(table).frame
-        return _like(table, result)
+        return like_input(table, result)
 
     def empty(self, like: str = "pandas") -> Any:
         """An empty result (``pandas``, ``arrow`` or ``polars``): the ``meta`` for Dask."""
         import polars as pl
 
         frame = pl.DataFrame(schema=self.output_schema())
-        return _as(frame, like)
+        return as_library(frame, like)
 
     def _frame(self, prepared: Prepared, pl: Any) -> tuple[pl.DataFrame, list[Rejection]]:
         selected = (
             prepared.frame.lazy()
             .filter(prepared.clean)
-            .with_columns(self._select.alias("__rubric"))
+            .with_columns(self._select.alias("__rubric"), self._period.alias("__period"))
         )
         for _p, cols in self.compiled:
             for stage in cols.stages:
@@ -256,11 +278,18 @@ class TableScorer:
             grade.replace_strict(grade_ids, default=None, return_dtype=pl.Utf8).alias("grade_id"),
             grade.replace_strict(grade_zh, default=None, return_dtype=pl.Utf8).alias("grade"),
             grade.replace_strict(grade_en, default=None, return_dtype=pl.Utf8).alias("grade_en"),
+            pl.col("__period").alias("period_status"),
             pl.lit(None, dtype=pl.Utf8).alias("error"),
             pl.lit(None, dtype=pl.Utf8).alias("error_en"),
         ]
         scored = selected.select(columns).collect()
         rejected = list(prepared.rejected)
+        # rows of a year outside the period are rejected first, as the per-record path does
+        if not self.outside_period:
+            outside = scored.filter(pl.col("period_status") == "outside")
+            if outside.height:
+                rejected += self._outside(prepared, outside)
+                scored = scored.filter(pl.col("period_status") != "outside")
         # rows no rubric applies to are rejected, as the per-record path does
         unselected = scored.filter(pl.col("rubric").is_null())
         if unselected.height:
@@ -268,7 +297,7 @@ class TableScorer:
             scored = scored.filter(pl.col("rubric").is_not_null())
         extra = self._fallback(prepared, rejected)
         parts = [scored, *([extra] if extra is not None else [])]
-        errors = _error_rows(rejected, self.output_schema(), prepared)
+        errors = error_rows(rejected, self.output_schema(), prepared)
         if errors is not None:
             parts.append(errors)
         frame = pl.concat([p.select(list(self.output_schema())) for p in parts], how="vertical")
@@ -276,6 +305,21 @@ class TableScorer:
             frame = frame.sort("row")
         rejected.sort(key=lambda r: r.index)
         return frame.cast(self.output_schema()), rejected
+
+    def _outside(self, prepared: Prepared, rows: pl.DataFrame) -> list[Rejection]:
+        """The rejections of the rows whose year is outside the pack's period."""
+        from types import SimpleNamespace
+
+        from ._period import outside_period_rejection
+
+        out = []
+        field = self.period.field or ""
+        for row, key in zip(rows.get_column("row"), rows.get_column("id"), strict=True):
+            year = prepared.frame.row(row, named=True).get(field)
+            record = SimpleNamespace(id=key, **{field: year})
+            ref = self.pack.ref
+            out.append(outside_period_rejection(ref, self.period, self.collection, row, record))
+        return out
 
     def _no_rubric(self, prepared: Prepared, rows: Sequence[int]) -> list[Rejection]:
         """The rejections of rows no rubric applies to: one message per scope, copied per row."""
@@ -306,8 +350,13 @@ class TableScorer:
 
         if not prepared.records:
             return None
+        from ._period import PeriodUse
+
         rows: list[dict[str, Any]] = []
         for row, record in sorted(prepared.records.items()):
+            if self.scorer.rejects(self.collection, record):
+                rejected.append(self.scorer.rejection(self.collection, row, record, None))
+                continue
             explained = self.scorer.explain(record)
             if explained is None:
                 rejected.append(no_rubric(self.pack, self.collection, row, record))
@@ -324,6 +373,7 @@ class TableScorer:
                 grade_id=grade.id,
                 grade=grade.label.zh,
                 grade_en=grade.label.en,
+                period_status=PeriodUse.of(self.period, record).status,
             )
             rows.append(out)
         if not rows:
@@ -333,12 +383,14 @@ class TableScorer:
 
 
 def _restore_scorer(
-    ref: str, file: str | None, rubric: str | None, overrides: dict[str, str]
+    ref: str, file: str | None, rubric: str | None, overrides: dict[str, str], outside: bool
 ) -> TableScorer:
-    return TableScorer(_restore_pack(ref, file), rubric=rubric, interpretations=overrides)
+    return TableScorer(
+        restore_pack(ref, file), rubric=rubric, interpretations=overrides, outside_period=outside
+    )
 
 
-def _error_rows(
+def error_rows(
     rejected: Sequence[Rejection], schema: Mapping[str, Any], prepared: Prepared
 ) -> pl.DataFrame | None:
     import polars as pl
@@ -366,7 +418,7 @@ def _error_rows(
     )
 
 
-def _as(frame: pl.DataFrame, like: str) -> Any:
+def as_library(frame: pl.DataFrame, like: str) -> Any:
     if like == "polars":
         return frame
     if like == "arrow":
@@ -374,7 +426,7 @@ def _as(frame: pl.DataFrame, like: str) -> Any:
     return frame.to_pandas(use_pyarrow_extension_array=True)
 
 
-def _like(table: Any, frame: pl.DataFrame) -> Any:
+def like_input(table: Any, frame: pl.DataFrame) -> Any:
     """``frame`` in the library of ``table``."""
     module = type(table).__module__.split(".")[0]
     if module == "pandas":
@@ -392,160 +444,13 @@ def _like(table: Any, frame: pl.DataFrame) -> Any:
     return frame
 
 
-# ----------------------------------------------------------------------------- check
-
-
-@dataclass
-class TableChecks:
-    """A table checked at once: one output row per input row.
-
-    :param frame: ``row``, ``id``, one status column per requirement (``met``,
-        ``unmet``, ``not_applicable``, ``needs_evidence``), ``passed``; a rejected
-        row has ``error`` and ``error_en`` and no statuses.
-    """
-
-    pack: str
-    pack_hash: str
-    frame: pl.DataFrame
-    rejected: list[Rejection]
-    notices: list[Notice]
-    interpretations: list[InterpretationUse]
-
-    def to_arrow(self) -> Any:
-        """The results as an Arrow table."""
-        return self.frame.to_arrow()
-
-
-class TableChecker:
-    """A pack's record requirements on one collection compiled for tables.
-
-    Group requirements, progress, milestones and a pack's own checks need the
-    whole data set: :func:`pairing_rules.check` runs them.
-    """
-
-    def __init__(
-        self,
-        pack: Pack | str,
-        *,
-        collection: str | None = None,
-        interpretations: Mapping[str, str] | None = None,
-    ) -> None:
-        from ._conditions import gate_open
-        from ._fields import record_spec
-        from ._interpret import requirement_of
-
-        require("polars")
-        self.pack = _pack(pack)
-        self.overrides = dict(interpretations or {})
-        choices = self.pack.choices(self.overrides)
-        requirements = self.pack.definition.requirements
-        names = [r.collection for r in requirements]
-        self.collection = collection or (names[0] if names else self.pack.collections()[0])
-        self.model = self.pack.record_types[self.collection]
-        spec = record_spec(self.model)
-        #: the requirements of the collection, bound to the choices
-        self.plans = [
-            r.bind(choices, spec)
-            for r in requirements
-            if r.collection == self.collection and gate_open(r.when, choices)
-        ]
-        self._runners = [(p.id, requirement_of(p)) for p in self.plans]
-        ids: set[str] = set()
-        for r in requirements:
-            if r.collection == self.collection:
-                ids |= r.interpretation_ids()
-        self.interpretations = choices.uses(ids)
-        self.statuses = [(p.id, compile_requirement_status(p)) for p in self.plans]
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        file = str(self.pack.file) if self.pack.file is not None else None
-        return (_restore_checker, (self.pack.ref, file, self.collection, self.overrides))
-
-    def output_schema(self) -> dict[str, Any]:
-        """The columns of the result and their Polars types."""
-        import polars as pl
-
-        schema: dict[str, Any] = {"row": pl.UInt32, "id": pl.Utf8}
-        for rid, _e in self.statuses:
-            schema[rid] = pl.Utf8
-        schema.update(passed=pl.Boolean, error=pl.Utf8, error_en=pl.Utf8)
-        return schema
-
-    def check(self, table: Any, *, location: str | None = None) -> TableChecks:
-        """Evaluate every requirement on every row of ``table``."""
-        import polars as pl
-
-        source = to_polars(table)
-        prepared = prepare(source, self.model, self.collection, location=location)
-        clean = prepared.frame.filter(prepared.clean)
-        status_cols = [e.alias(rid) for rid, e in self.statuses]
-        bad = [pl.col(rid).is_in(["unmet", "needs_evidence"]) for rid, _e in self.statuses]
-        frame = (
-            clean.lazy()
-            .select(
-                pl.col(ROW).alias("row"),
-                key_expression(self.model).alias("id"),
-                *status_cols,
-            )
-            .with_columns(
-                (~pl.any_horizontal(*bad) if bad else pl.lit(True)).alias("passed"),
-                pl.lit(None, dtype=pl.Utf8).alias("error"),
-                pl.lit(None, dtype=pl.Utf8).alias("error_en"),
-            )
-            .collect()
-        )
-        schema = self.output_schema()
-        parts = [frame]
-        if prepared.records:
-            rows = []
-            for row, record in sorted(prepared.records.items()):
-                out: dict[str, Any] = {"row": row, "id": record.key}
-                worst = False
-                for rid, run in self._runners:
-                    status = run(record)[0]
-                    out[rid] = status
-                    worst = worst or status in ("unmet", "needs_evidence")
-                out["passed"] = not worst
-                rows.append(out)
-            parts.append(pl.DataFrame([{k: r.get(k) for k in schema} for r in rows], schema=schema))
-        errors = _error_rows(prepared.rejected, schema, prepared)
-        if errors is not None:
-            parts.append(errors)
-        result = pl.concat([p.select(list(schema)) for p in parts], how="vertical").cast(schema)  # type: ignore[arg-type]
-        if len(parts) > 1:
-            result = result.sort("row")
-        return TableChecks(
-            pack=self.pack.ref,
-            pack_hash=self.pack.content_hash,
-            frame=result,
-            rejected=sorted(prepared.rejected, key=lambda r: r.index),
-            notices=prepared.notices,
-            interpretations=self.interpretations,
-        )
-
-    def __call__(self, table: Any) -> Any:
-        """Check ``table``; the result is a table of the same library."""
-        return _like(table, self.check(table).frame)
-
-    def empty(self, like: str = "pandas") -> Any:
-        """An empty result (``pandas``, ``arrow`` or ``polars``): the ``meta`` for Dask."""
-        import polars as pl
-
-        return _as(pl.DataFrame(schema=self.output_schema()), like)
-
-
-def _restore_checker(
-    ref: str, file: str | None, collection: str | None, overrides: dict[str, str]
-) -> TableChecker:
-    return TableChecker(_restore_pack(ref, file), collection=collection, interpretations=overrides)
-
-
 def score_table(
     pack: Pack | str,
     table: Any,
     *,
     rubric: str | None = None,
     interpretations: Mapping[str, str] | None = None,
+    outside_period: bool = False,
 ) -> TableScores:
     """Score a whole table at once (an Arrow table, a Polars or pandas DataFrame).
 
@@ -556,22 +461,9 @@ def score_table(
     :param table: one row per record, one column per field (``CommunityYear``'s for communities).
     :param rubric: score every row on this rubric instead of choosing by ``applies_to``.
     :param interpretations: overrides, ``{interpretation id: value}``.
+    :param outside_period: also score rows whose year is outside the pack's period.
     """
-    return TableScorer(pack, rubric=rubric, interpretations=interpretations).score(table)
-
-
-def check_table(
-    pack: Pack | str,
-    table: Any,
-    *,
-    collection: str | None = None,
-    interpretations: Mapping[str, str] | None = None,
-) -> TableChecks:
-    """Evaluate a pack's record requirements on a whole table at once.
-
-    The statuses are those of :func:`pairing_rules.check`'s per-record findings
-    (group requirements, progress and milestones need :func:`pairing_rules.check`).
-
-    :param collection: the collection the table holds (default: the first one a requirement reads).
-    """
-    return TableChecker(pack, collection=collection, interpretations=interpretations).check(table)
+    scorer = TableScorer(
+        pack, rubric=rubric, interpretations=interpretations, outside_period=outside_period
+    )
+    return scorer.score(table)

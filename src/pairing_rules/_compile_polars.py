@@ -20,26 +20,20 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from ._compile_ints import (
-    COUNT_BOUND,
-    DECIMAL_LIMIT,
-    DECIMAL_SCALE,
     WIDE,
     ColumnarError,
     Ints,
     add,
     as_expr,
-    checked,
     const,
     is_const,
-    minus,
     mul,
     round_div,
 )
+from ._compile_values import ExprCompiler, fraction_of
 from ._numbers import Rounding
 from ._plan import (
     AdjustmentPlan,
-    ConditionPlan,
-    FilterPlan,
     FlagPlan,
     RequirementPlan,
     RubricPlan,
@@ -48,243 +42,6 @@ from ._plan import (
 
 if TYPE_CHECKING:
     import polars as pl
-
-    from ._fields import RecordSpec
-
-# ----------------------------------------------------------------------------- values
-
-
-@dataclass(frozen=True, slots=True)
-class _Val:
-    """An exact value: ``num ÷ den`` (``den`` > 0); ``pyint`` says whether Python holds an int."""
-
-    num: Ints
-    den: Ints
-    nullable: bool
-    pyint: Any  # bool or pl.Expr
-
-
-def _fraction(value: Decimal | Fraction | int) -> tuple[int, int]:
-    f = Fraction(value)
-    return f.numerator, f.denominator
-
-
-def _and(a: Any, b: Any) -> Any:
-    if isinstance(a, bool) and isinstance(b, bool):
-        return a and b
-    if a is False or b is False:
-        return False
-    if a is True:
-        return b
-    if b is True:
-        return a
-    return a & b
-
-
-def _common(a: _Val, b: _Val) -> tuple[Ints, Ints, Ints]:
-    """Numerators over a common denominator, and the denominator."""
-    if is_const(a.den) and is_const(b.den):
-        lcm = math.lcm(a.den.e, b.den.e)
-        return (
-            mul(a.num, const(lcm // a.den.e)),
-            mul(b.num, const(lcm // b.den.e)),
-            const(lcm),
-        )
-    return mul(a.num, b.den), mul(b.num, a.den), mul(a.den, b.den)
-
-
-class ExprCompiler:
-    """Compiles plans for one record type to expressions over prepared columns."""
-
-    def __init__(self, spec: RecordSpec) -> None:
-        self.spec = spec
-
-    def bound(self, name: str, default: int) -> int:
-        """The largest absolute value of field ``name``: its ``ge``/``le`` bounds, or ``default``."""
-        field = self.spec.fields[name]
-        if field.low is not None and field.high is not None:
-            return max(abs(math.ceil(field.low)), abs(math.ceil(field.high)))
-        return default
-
-    def value(self, e: Any) -> _Val:
-        import polars as pl
-
-        if e.op == "const":
-            n, d = _fraction(e.value)
-            return _Val(const(n), const(d), False, False)
-        if e.op == "count":
-            length = pl.col(e.name).list.len().fill_null(0).cast(pl.Int64)
-            return _Val(Ints(length, COUNT_BOUND), const(1), False, True)
-        if e.op == "field":
-            kind = self.spec.kind(e.name)
-            col = pl.col(e.name)
-            if kind == "int":
-                return _Val(
-                    Ints(col.fill_null(0), self.bound(e.name, COUNT_BOUND)), const(1), False, True
-                )
-            if kind == "decimal":
-                return _Val(
-                    Ints(col.fill_null(0), self.bound(e.name, DECIMAL_LIMIT) * DECIMAL_SCALE),
-                    const(DECIMAL_SCALE),
-                    False,
-                    False,
-                )
-            if kind == "bool":
-                return _Val(Ints(col.fill_null(False).cast(pl.Int64), 1), const(1), False, True)
-            raise ColumnarError(f"field {e.name!r} is not a number")
-        parts = [self.value(a) for a in e.args]
-        nullable = any(p.nullable for p in parts)
-        if e.op in ("sum", "sub", "mul"):
-            out = parts[0]
-            for p in parts[1:]:
-                if e.op == "mul":
-                    out = _Val(
-                        mul(out.num, p.num),
-                        mul(out.den, p.den),
-                        nullable,
-                        _and(out.pyint, p.pyint),
-                    )
-                else:
-                    a, b, den = _common(out, p)
-                    out = _Val(
-                        add(a, b, -1 if e.op == "sub" else 1),
-                        den,
-                        nullable,
-                        _and(out.pyint, p.pyint),
-                    )
-            return out
-        if e.op in ("min", "max"):
-            out = parts[0]
-            for p in parts[1:]:
-                a, b, den = _common(out, p)
-                wide = max(a.b, b.b) > WIDE
-                left, right = as_expr(a, wide), as_expr(b, wide)
-                better = right < left if e.op == "min" else right > left
-                num = Ints(pl.when(better).then(right).otherwise(left), max(a.b, b.b))
-                pyint = out.pyint
-                if not (isinstance(out.pyint, bool) and out.pyint == p.pyint):
-                    pyint = pl.when(better).then(pl.lit(p.pyint)).otherwise(pl.lit(out.pyint))
-                out = _Val(num, den, nullable, pyint)
-            if nullable:
-                missing = pl.any_horizontal(*[p.num.e.is_null() for p in parts if p.nullable])
-                wide = out.num.b > WIDE
-                out = _Val(
-                    Ints(pl.when(missing).then(None).otherwise(as_expr(out.num, wide)), out.num.b),
-                    out.den,
-                    True,
-                    out.pyint,
-                )
-            return out
-        x, y = parts
-        if e.op == "div":
-            qn = mul(x.num, y.den)
-            qd = mul(x.den, y.num)
-            wide = max(qn.b, qd.b) > WIDE
-            ne, de = as_expr(qn, wide), as_expr(qd, wide)
-            zero = de == 0
-            num_e = pl.when(zero).then(None).when(de < 0).then(minus(ne)).otherwise(ne)
-            den_e = pl.when(zero).then(None).otherwise(de.abs())
-            return _Val(Ints(num_e, qn.b), Ints(den_e, qd.b), True, False)
-        # floordiv
-        qn = mul(x.num, y.den)
-        qd = mul(x.den, y.num)
-        wide = checked(2 * max(qn.b, qd.b)) > WIDE
-        ne, de = as_expr(qn, wide), as_expr(qd, wide)
-        sn = pl.when(de < 0).then(minus(ne)).otherwise(ne)
-        sd = de.abs()
-        floor = sn // sd
-        trunc = pl.when(sn >= 0).then(sn // sd).otherwise(minus(minus(sn) // sd))
-        pyint = _and(x.pyint, y.pyint)
-        quotient: pl.Expr
-        if pyint is True:
-            quotient = floor
-        elif pyint is False:
-            quotient = trunc
-        else:
-            quotient = pl.when(pyint).then(floor).otherwise(trunc)
-        quotient = pl.when(de == 0).then(None).otherwise(quotient)
-        return _Val(Ints(quotient, qn.b), const(1), True, pyint)
-
-    # -- filters and conditions -------------------------------------------------------
-
-    def filter(self, spec: FilterPlan | None) -> pl.Expr | None:
-        import polars as pl
-
-        if spec is None:
-            return None
-        tests = []
-        for name, values in spec.checks:
-            plain = [v.value if hasattr(v, "value") else v for v in values]
-            wanted = [v for v in plain if v is not None]
-            col = pl.col(name)
-            test = col.is_in(wanted) if wanted else pl.lit(False)
-            if len(wanted) != len(plain):
-                test = test | col.is_null()
-            tests.append(test.fill_null(False))
-        return pl.all_horizontal(*tests)
-
-    def condition(self, c: ConditionPlan) -> tuple[pl.Expr, tuple[Ints, Ints] | None, _Val | None]:
-        """Whether ``c`` is met (never null), and the value it reads (``None`` for a flag)."""
-        import polars as pl
-
-        if c.field is not None:
-            return pl.col(c.field).eq(c.equals).fill_null(False), None, None
-        assert c.expr is not None
-        value = self.value(c.expr)
-        present = pl.lit(True)
-        if c.bare is not None:
-            present = pl.col(c.bare).is_not_null()
-        elif value.nullable:
-            present = value.num.e.is_not_null()
-        tests = [present]
-        if c.at_least is not None:
-            tests.append(self.compare(value, c.at_least, ">="))
-        if c.at_most is not None:
-            tests.append(self.compare(value, c.at_most, "<="))
-        return pl.all_horizontal(*tests).fill_null(False), None, value
-
-    def compare(self, v: _Val, bound: Decimal, op: str) -> pl.Expr:
-        p, q = _fraction(bound)
-        if is_const(v.den):
-            # n/d >= p/q  ⟺  n >= ceil(p·d/q)  (n is an integer)
-            scaled = Fraction(p * v.den.e, q)
-            limit = math.ceil(scaled) if op == ">=" else math.floor(scaled)
-            wide = max(v.num.b, abs(limit)) > WIDE
-            left, right = as_expr(v.num, wide), as_expr(const(limit), wide)
-        else:
-            a, b = mul(v.num, const(q)), mul(v.den, const(p))
-            wide = max(a.b, b.b) > WIDE
-            left, right = as_expr(a, wide), as_expr(b, wide)
-        return left >= right if op == ">=" else left <= right
-
-    def fraction(self, c: ConditionPlan, met: pl.Expr, value: _Val | None) -> tuple[Ints, Ints]:
-        """How far towards ``c`` a row is, in 0..1, as (numerator, denominator)."""
-        import polars as pl
-
-        low, high = c.at_least, c.at_most
-        if value is None or low is None or low <= 0:
-            return Ints(pl.when(met).then(1).otherwise(0).cast(pl.Int64), 1), const(1)
-        p, q = _fraction(low)
-        num = mul(value.num, const(q))
-        den = mul(value.den, const(p))
-        wide = max(num.b, den.b) > WIDE
-        ne, de = as_expr(num, wide), as_expr(den, wide)
-        if not is_const(den):
-            de = de.fill_null(1)
-        within = value.num.e.is_not_null() if value.nullable else pl.lit(True)
-        if c.bare is not None:
-            within = pl.col(c.bare).is_not_null()
-        if high is not None:
-            within = within & self.compare(value, high, "<=")
-        share = (
-            pl.when(met)
-            .then(de)
-            .when(within.fill_null(False) & (ne > 0).fill_null(False))
-            .then(pl.min_horizontal(ne, de))
-            .otherwise(0)
-        )
-        bound = max(num.b, den.b)
-        return Ints(share, bound), (den if is_const(den) else Ints(de, den.b))
 
 
 @dataclass
@@ -360,15 +117,20 @@ def compile_rubric_columns(plan: RubricPlan, prefix: str = "__r") -> _RubricColu
             hit: pl.Expr = pl.lit(False)
             ok: list[pl.Expr] = []
             shares: list[tuple[Ints, Ints, pl.Expr | None]] = []
+            silent: list[pl.Expr] = []  # per condition: it does not apply, or is not reported
             for n_cond, cond in enumerate(body.conditions):
                 name = f"{prefix}_{n_item}_{n_cond}"
-                cond_applies = c.filter(cond.applies)
+                raw_applies = cond_applies = c.filter(cond.applies)
                 if cond_applies is not None:
                     cond_applies = column(f"{name}_applies", cond_applies)
                 met_expr, _f, value = c.condition(cond)
                 met = column(f"{name}_met", met_expr)
                 hit = hit | (cond_applies if cond_applies is not None else pl.lit(True))
                 ok.append(met if cond_applies is None else (~cond_applies | met))
+                if body.skip_unreported:
+                    # read in the stage that adds the condition columns: from the fields themselves
+                    missing = c.unreported(cond.reads)
+                    silent.append(missing if raw_applies is None else (~raw_applies | missing))
                 if body.proportional:
                     num, den = c.fraction(cond, met_expr, value)
                     num = Ints(column(f"{name}_num", as_expr(num, num.b > WIDE)), num.b)
@@ -377,6 +139,9 @@ def compile_rubric_columns(plan: RubricPlan, prefix: str = "__r") -> _RubricColu
                     shares.append((num, den, cond_applies))
             all_ok = pl.all_horizontal(*ok) if ok else pl.lit(True)
             live = hit if applies is None else (applies & hit)
+            if silent:
+                # not scored when none of the applying conditions is reported
+                live = live & ~column(f"{prefix}_{n_item}_silent", pl.all_horizontal(*silent))
             if body.proportional and shares:
                 partial = rounded(*_least_share(shares, body.full, plan.places))
             else:
@@ -384,20 +149,17 @@ def compile_rubric_columns(plan: RubricPlan, prefix: str = "__r") -> _RubricColu
             points = pl.when(~live).then(0).when(all_ok).then(full).otherwise(partial)
             reach_parts.append(pl.when(live).then(full).otherwise(0))
         elif isinstance(body, AdjustmentPlan):
-            points = _adjustment(c, body, plan, places, rounded)
-            top = _units(body.top, places)
-            reach_parts.append(
-                pl.lit(top) if applies is None else pl.when(applies).then(top).otherwise(0)
-            )
+            points, missing = _adjustment(c, body, plan, places, rounded)
+            reach = _reach(_units(body.top, places), applies, body.unreported, missing)
+            reach_parts.append(reach)
             if applies is not None:
                 points = pl.when(applies).then(points).otherwise(0)
         else:
             points = _flag(body, places)
             if not item.bonus:
+                missing = pl.col(body.field).is_null()
                 top = _units(body.top, places)
-                reach_parts.append(
-                    pl.lit(top) if applies is None else pl.when(applies).then(top).otherwise(0)
-                )
+                reach_parts.append(_reach(top, applies, body.unreported, missing))
             if applies is not None:
                 points = pl.when(applies).then(points).otherwise(0)
         items.append((item.id, points.cast(pl.Int64)))
@@ -487,8 +249,19 @@ def _least_share(
             )
     assert best_n is not None
     assert best_d is not None
-    full_n, full_d = _fraction(full)
+    full_n, full_d = fraction_of(full)
     return mul(best_n, const(full_n * 10**places)), mul(best_d, const(full_d))
+
+
+def _reach(top: int, applies: pl.Expr | None, unreported: str, missing: pl.Expr) -> pl.Expr:
+    """The points an item can reach on a row: ``top`` where it applies (and, when a value not
+    reported is not scored, where it is reported)."""
+    import polars as pl
+
+    counted = applies
+    if unreported == "not_scored":
+        counted = ~missing if counted is None else (counted & ~missing)
+    return pl.lit(top) if counted is None else pl.when(counted).then(top).otherwise(0)
 
 
 def _adjustment(
@@ -497,12 +270,13 @@ def _adjustment(
     plan: RubricPlan,
     places: int,
     rounded: Callable[[Ints, Ints], pl.Expr],
-) -> pl.Expr:
+) -> tuple[pl.Expr, pl.Expr]:
+    """The points of an adjustment item, and whether its value is not reported."""
     import polars as pl
 
     v = c.value(body.expr)
-    pn, pd = _fraction(body.pivot)
-    qn, qd = _fraction(body.per)
+    pn, pd = fraction_of(body.pivot)
+    qn, qd = fraction_of(body.per)
     # units = (v - pivot) / per = ((n·pd − pn·d)·qd) / (d·pd·qn)
     un = mul(add(mul(v.num, const(pd)), mul(v.den, const(pn)), -1), const(qd))
     ud = mul(v.den, const(pd * qn))
@@ -512,8 +286,8 @@ def _adjustment(
         un, ud = Ints(round_div(un, ud, Rounding.FLOOR), un.b), const(1)
     elif body.mode == "half_up":
         un, ud = Ints(round_div(un, ud, Rounding.HALF_UP), un.b), const(1)
-    bn, bd = _fraction(body.base)
-    sn, sd = _fraction(body.step)
+    bn, bd = fraction_of(body.base)
+    sn, sd = fraction_of(body.step)
     # raw = base + units·step = (bn·sd·ud + un·sn·bd) / (bd·sd·ud)
     raw_n = add(mul(const(bn * sd), ud), mul(un, const(sn * bd)))
     raw_d = mul(ud, const(bd * sd))
@@ -526,19 +300,22 @@ def _adjustment(
         unreported = pl.lit(True)
     if v.nullable:
         unreported = unreported | v.num.e.is_null()
-    return pl.when(unreported).then(lowest).otherwise(points)
+    missing = lowest if body.unreported == "lowest" else 0  # zero, or not scored
+    return pl.when(unreported).then(missing).otherwise(points), unreported
 
 
 def _flag(body: FlagPlan, places: int) -> pl.Expr:
     import polars as pl
 
     col = pl.col(body.field)
+    otherwise = _units(body.otherwise, places)
+    missing = otherwise if body.unreported == "late" else 0  # zero, or not scored
     return (
         pl.when(col.fill_null(False))
         .then(_units(body.top, places))
         .when(col.is_null())
-        .then(0)
-        .otherwise(_units(body.otherwise, places))
+        .then(missing)
+        .otherwise(otherwise)
     )
 
 

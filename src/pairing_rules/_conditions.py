@@ -21,12 +21,57 @@ from ._fields import RecordSpec
 from ._i18n import Lang, Text
 from ._interpretations import Choices
 from ._numbers import Number, format_number, json_number
-from ._plan import ConditionPlan, FilterPlan
+from ._plan import ConditionPlan, FilterPlan, RangePlan
 from ._provenance import Source
 from ._rules import Provision, Reading, filter_json, jsonable
 
-#: ``{field: [allowed values]}``: which records a rule applies to
-FilterSpec = dict[str, list[Any]]
+
+class Range(BaseModel):
+    """A range of numbers a filter allows: ``{at_least: 2020}``, ``{at_least: 2016, at_most: 2020}``.
+
+    :param at_least: the smallest value allowed (inclusive).
+    :param at_most: the largest value allowed (inclusive).
+    :param blank: whether a record without a value is allowed too (default: not).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    at_least: Decimal | None = None
+    at_most: Decimal | None = None
+    blank: bool = False
+
+    @model_validator(mode="after")
+    def _bounded(self) -> Range:
+        if self.at_least is None and self.at_most is None:
+            raise ValueError("a range needs `at_least` or `at_most`")
+        if self.at_least is not None and self.at_most is not None and self.at_least > self.at_most:
+            raise ValueError(f"an empty range: {self.at_least} > {self.at_most}")
+        return self
+
+    def covers(self, value: Any) -> bool:
+        """Whether ``value`` passes (``None``: only when ``blank``)."""
+        if value is None:
+            return self.blank
+        return (self.at_least is None or value >= self.at_least) and (
+            self.at_most is None or value <= self.at_most
+        )
+
+    def render(self, lang: Lang = "zh") -> str:
+        """``≥ 2020``, ``2016–2020``; ``或未填报`` / ``or not reported`` when blank passes."""
+        parts = []
+        if self.at_least is not None:
+            parts.append(f"≥ {format_number(self.at_least)}")
+        if self.at_most is not None:
+            parts.append(f"≤ {format_number(self.at_most)}")
+        text = (" 且 " if lang == "zh" else " and ").join(parts)
+        if self.blank:
+            text += f"{'，或' if lang == 'zh' else ', or '}{_UNREPORTED.get(lang)}"
+        return text
+
+
+#: ``{field: [allowed values]}`` or ``{field: {at_least: …, at_most: …}}``: which records a rule
+#: applies to
+FilterSpec = dict[str, list[Any] | Range]
 #: ``{interpretation id: value or [values]}``: under which readings a rule holds
 WhenSpec = dict[str, str | list[str]]
 
@@ -55,11 +100,16 @@ def bind_filter(spec: FilterSpec | None, record: RecordSpec) -> FilterPlan | Non
     """
     if not spec:
         return None
-    checks: list[tuple[str, frozenset[Any]]] = []
+    checks: list[tuple[str, frozenset[Any] | RangePlan]] = []
     for name, allowed in spec.items():
         field = record.fields.get(name)
         if field is None:
             raise ValueError(f"applies_to names unknown field {name!r} of {record.model.__name__}")
+        if isinstance(allowed, Range):
+            if field.kind not in ("int", "decimal"):
+                raise ValueError(f"a range filter needs a number; {name!r} is {field.kind}")
+            checks.append((name, RangePlan(allowed.at_least, allowed.at_most, allowed.blank)))
+            continue
         enum = field.enum if field.kind == "enum" else None
         checks.append((name, frozenset(enum(v) if enum is not None else v for v in allowed)))
     return FilterPlan(tuple(checks))
@@ -211,6 +261,7 @@ class Condition(BaseModel):
             key=self.key(),
             expected_zh=self.expected_text("zh"),
             expected_en=self.expected_text("en"),
+            reads=tuple(sorted(expr.fields())) if expr is not None else (self.field or "",),
         )
 
     def rule_value(self) -> dict[str, Any]:
@@ -264,7 +315,7 @@ def condition_results(
     plans: tuple[ConditionPlan, ...], details: tuple[tuple[int, Any, bool], ...]
 ) -> list[ConditionResult]:
     """The explanation of the conditions that applied, from what the interpreter recorded."""
-    from ._interpret import condition_fraction
+    from ._interpret_values import condition_fraction
     from ._numbers import to_display
 
     out = []

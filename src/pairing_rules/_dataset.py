@@ -142,6 +142,11 @@ class Rejection(BaseModel):
         """The JSON of the rejection: ``model_dump(mode="json")``."""
         return self.model_dump(mode="json")
 
+    @property
+    def codes(self) -> list[str]:
+        """The codes of its errors (``outside_period`` …)."""
+        return [e.code for e in self.errors]
+
 
 @dataclass
 class Dataset:

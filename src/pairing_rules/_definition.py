@@ -9,11 +9,12 @@ provisions and the fields it reads are all asked of the rules themselves.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any, Final
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ._audit import Conflict
+from ._conditions import FilterSpec
 from ._i18n import Text
 from ._interpretations import Interpretation
 from ._milestones import MONTH_DUE, Milestone
@@ -27,6 +28,7 @@ from ._tables import StatedFigure, Table
 from ._words import PackLabels
 
 PACK_ID: Final = r"^[a-z][a-z0-9_]{1,39}$"
+SERIES_ID: Final = r"^[a-z][a-z0-9_]{1,39}$"
 VERSION: Final = r"^\d+\.\d+\.\d+([-+][0-9A-Za-z.]+)?$"
 MODULE: Final = r"^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$"
 
@@ -91,6 +93,27 @@ class PythonSpec(BaseModel):
     record_types: dict[str, str] = Field(default_factory=dict)
 
 
+#: the hooks of a pack's own code that may read interpretations (``pairing_rules_<hook>``)
+HOOKS: Final = ("audit", "check")
+
+
+class HookInterpretations(BaseModel):
+    """The interpretations each hook of a pack's own code reads, so that results list exactly them.
+
+    :param audit: read by the pack's ``pairing_rules_audit`` hook (listed by ``audit``).
+    :param check: read by the pack's ``pairing_rules_check`` hook (listed by ``check``).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    audit: list[str] = Field(default_factory=list)
+    check: list[str] = Field(default_factory=list)
+
+    def of(self, hook: Literal["audit", "check"]) -> list[str]:
+        """The interpretations read by ``hook``."""
+        return self.audit if hook == "audit" else self.check
+
+
 class HookFields(Cited, BaseModel):
     """Fields a pack's own hook code reads, declared so templates and documents show them.
 
@@ -122,7 +145,7 @@ class ProgressSpec(Cited, BaseModel):
 
     collection: str = "communities"
     requirements: list[str] = Field(min_length=1)
-    applies_to: dict[str, list[Any]] | None = None
+    applies_to: FilterSpec | None = None
     verified_field: str | None = None
     label: Text
     source: Source
@@ -153,6 +176,8 @@ class PackDefinition(BaseModel):
 
     id: str = Field(pattern=PACK_ID)
     version: str = Field(pattern=VERSION)
+    #: the series of yearly packs this one belongs to (a county's 2022 and 2023 plans)
+    series: str | None = Field(default=None, pattern=SERIES_ID)
     label: Text
     document: DocumentSpec
     python: PythonSpec | None = None
@@ -168,8 +193,9 @@ class PackDefinition(BaseModel):
     tables: list[Table] = Field(default_factory=list)
     figures: list[StatedFigure] = Field(default_factory=list)
     conflicts: list[Conflict] = Field(default_factory=list)
-    #: interpretations read by the pack's own hook code (so results list them)
-    hook_interpretations: list[str] = Field(default_factory=list)
+    #: interpretations read by the pack's own hook code, per hook (so results list them); a
+    #: plain list is read by both hooks
+    hook_interpretations: HookInterpretations | list[str] = Field(default_factory=list)
     #: fields read by the pack's own hook code (so templates hold them)
     hook_fields: list[HookFields] = Field(default_factory=list)
     #: numbers of the document that are not rules, each with its reason (see ``coverage``)
@@ -228,9 +254,21 @@ class PackDefinition(BaseModel):
         for n, hook in enumerate(self.hook_fields, start=1):
             yield f"hook{n}", hook
 
+    def hook_interpretation_ids(self, hook: Literal["audit", "check"] | None = None) -> set[str]:
+        """The interpretations the pack's own ``hook`` reads (``None``: any hook).
+
+        A plain list (``hook_interpretations: [a, b]``) is read by both hooks.
+        """
+        declared = self.hook_interpretations
+        if isinstance(declared, list):
+            return set(declared)
+        if hook is None:
+            return set(declared.audit) | set(declared.check)
+        return set(declared.of(hook))
+
     def interpretation_ids(self) -> set[str]:
         """Every interpretation a rule of the pack names."""
-        out: set[str] = set(self.hook_interpretations)
+        out: set[str] = self.hook_interpretation_ids()
         for _owner, rule in self.rules():
             out |= rule.interpretation_ids()
         if any(m.month for m in self.milestones):

@@ -17,8 +17,9 @@ formula); milestones (dates, progress, target shares); reference tables
 (columns, row count, changed rows); stated figures; and provisions by value.
 A changed topic lists every difference as a detail.
 
-With input records, the same records are checked and scored under both packs:
-``replay`` lists the records whose check outcome differs, ``scores`` every
+With input records, the same records are checked and scored under both packs,
+whatever their periods (as with ``outside_period=True``; each sheet says where its
+year stands): ``replay`` lists the records whose check outcome differs, ``scores`` every
 record whose total or grade changes, with the items responsible.
 """
 
@@ -411,15 +412,16 @@ def _outcomes(
 
     dataset = as_dataset(pack, data)
     out: dict[tuple[str, str], dict[str, Any]] = {}
+    # a replay runs the same records under two packs, whatever their periods: that is its point
     if pack.definition.requirements:
-        report = check(pack, dataset, interpretations=overrides)
+        report = check(pack, dataset, interpretations=overrides, outside_period=True)
         for r in report.results:
             unmet = [
                 f.requirement for f in r.findings if f.status.value in ("unmet", "needs_evidence")
             ]
             out[(r.collection, r.id)] = {"passed": r.passed, "unmet": unmet}
     elif pack.definition.rubrics:
-        scored = score(pack, dataset, interpretations=overrides)
+        scored = score(pack, dataset, interpretations=overrides, outside_period=True)
         for sheet in scored.results:
             out[(pack.definition.rubrics[0].collection, sheet.id)] = {
                 "passed": sheet.grade_id != pack.rubric(sheet.rubric).grades.grades[-1].id,
@@ -437,7 +439,7 @@ def _sheets(
 
     if not pack.definition.rubrics:
         return {}
-    report = score(pack, as_dataset(pack, data), interpretations=overrides)
+    report = score(pack, as_dataset(pack, data), interpretations=overrides, outside_period=True)
     return {(pack.rubric(s.rubric).collection, s.id): s for s in report.results}
 
 

@@ -118,7 +118,7 @@ def _topic_of(names: Iterable[str]) -> str:
     return "+".join(sorted(names)) or "other"
 
 
-def _types(*filters: Mapping[str, list[Any]] | None) -> str:
+def _types(*filters: Mapping[str, Any] | None) -> str:
     """The community types a rule applies to; for a rule of every type, its scope if it has one."""
     types = _allowed("type", filters)
     if types != _ANY:
@@ -126,12 +126,12 @@ def _types(*filters: Mapping[str, list[Any]] | None) -> str:
     return _allowed("scope", filters)
 
 
-def _allowed(name: str, filters: Iterable[Mapping[str, list[Any]] | None]) -> str:
+def _allowed(name: str, filters: Iterable[Mapping[str, Any] | None]) -> str:
     allowed: set[str] | None = None
     for spec in filters:
         values = (spec or {}).get(name)
-        if values is None:
-            continue
+        if not isinstance(values, list):
+            continue  # no filter on it, or a range of numbers
         names = {v.value if isinstance(v, Enum) else str(v) for v in values}
         allowed = names if allowed is None else allowed & names
     if allowed is None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 from pydantic import BaseModel, ConfigDict, Field, field_serializer, model_validator
 
@@ -31,16 +31,21 @@ from ._errors import NothingToRunError
 from ._explain import group_finding, requirement_finding
 from ._fields import record_spec
 from ._i18n import Text
-from ._interpret import filter_of, requirement_of
+from ._interpret import requirement_of
 from ._interpret_groups import groups_of
+from ._interpret_values import filter_of
 from ._interpretations import Choices, InterpretationUse
 from ._milestones import MilestoneStatus, Progress, milestone_status, progress
 from ._models import Record, record_key, record_name
 from ._numbers import json_number
 from ._pack import HookCall, Pack, Provenance, provenance_of
+from ._period import Period, PeriodUse, keep_in_period
 from ._quota import QuotaAuditRow, check_sums, compare_rows
 from ._requirements import FAILING, Finding, Requirement, Status, summarize
 from ._scoring import Input, as_dataset, check_overrides, check_pack
+
+if TYPE_CHECKING:  # bound at run time by the series module (which imports this one)
+    from ._series import Series, SeriesCheckReport
 
 
 def _plugin_failure(call: HookCall, hook: str) -> Text:
@@ -78,7 +83,11 @@ class RequirementCheck:
 
 
 class RecordCheck(BaseModel):
-    """The findings of every requirement on one record."""
+    """The findings of every requirement on one record.
+
+    :param pack: the pack that checked it (``id@version``; in a series, the pack of its year).
+    :param period: the pack's period, the record's year and where it stands.
+    """
 
     model_config = ConfigDict(
         frozen=True, extra="forbid", json_schema_serialization_defaults_required=True
@@ -95,6 +104,9 @@ class RecordCheck(BaseModel):
     def applicable(self) -> bool:
         """Whether any requirement applies to the record (else it neither passes nor fails)."""
         return any(f.status is not Status.NOT_APPLICABLE for f in self.findings)
+
+    pack: str | None = None
+    period: PeriodUse | None = None
 
 
 class CheckReport(BaseModel):
@@ -126,6 +138,8 @@ class CheckReport(BaseModel):
     milestones: list[MilestoneStatus]
     provenance: Provenance | None = None
     notices: list[Notice] = Field(default_factory=list)
+    #: the period of the pack (each record's result also says where its year stands)
+    period: Period | None = None
 
     @property
     def unmet(self) -> bool:
@@ -139,6 +153,7 @@ class CheckReport(BaseModel):
         return self.model_dump(mode="json")
 
 
+@overload
 def check(
     pack: Pack,
     data: Input,
@@ -146,24 +161,65 @@ def check(
     as_of: dt.date | None = None,
     interpretations: Mapping[str, str] | None = None,
     progress_callback: Callable[[int], None] | None = None,
-) -> CheckReport:
+    outside_period: bool = False,
+) -> CheckReport: ...
+
+
+@overload
+def check(
+    pack: Series,
+    data: Input,
+    *,
+    as_of: dt.date | None = None,
+    interpretations: Mapping[str, str] | None = None,
+    progress_callback: Callable[[int], None] | None = None,
+    outside_period: bool = False,
+) -> SeriesCheckReport: ...
+
+
+def check(
+    pack: Pack | Series,
+    data: Input,
+    *,
+    as_of: dt.date | None = None,
+    interpretations: Mapping[str, str] | None = None,
+    progress_callback: Callable[[int], None] | None = None,
+    outside_period: bool = False,
+) -> CheckReport | SeriesCheckReport:
     """Evaluate every requirement of ``pack`` on ``data``.
 
-    :param pack: the pack (see :func:`pairing_rules.get_pack`).
+    :param pack: the pack (see :func:`pairing_rules.get_pack`), or a series of packs
+        (:func:`pairing_rules.get_series`): each record is checked against the pack in force in
+        its year, one part per pack.
     :param data: an input object (its records dicts or record models), a :class:`Dataset`
         or a list of records.
     :param as_of: the date for milestones and progress (default: today's date in UTC).
     :param interpretations: overrides, ``{interpretation id: value}``.
     :param progress_callback: called with 1 after each record (for a progress bar).
+    :param outside_period: also check records whose year is outside the pack's period (by
+        default they are rejected with the code ``outside_period`` and no rule counts them).
+        For a series: check a record of a year no pack holds against the pack last in force
+        before it.
     :raises ArgumentTypeError: (a :class:`TypeError`) for an argument of the wrong type.
     :raises InterpretationError: for an unknown interpretation or value.
     """
+    from ._series import Series, check_series
+
+    if isinstance(pack, Series):
+        return check_series(
+            pack,
+            data,
+            as_of=as_of,
+            interpretations=interpretations,
+            progress_callback=progress_callback,
+            outside_period=outside_period,
+        )
     check_pack(pack)
     check_overrides(interpretations)
     dated = report_date(as_of)
     as_of = dated.date
     choices = pack.choices(interpretations)
-    dataset = as_dataset(pack, data)
+    dataset = keep_in_period(pack, as_dataset(pack, data), outside_period=outside_period)
     definition = pack.definition
     runners: dict[str, list[Any]] = {}
     ids: set[str] = set()
@@ -220,8 +276,9 @@ def check(
                 groups.append(finding)
             else:
                 per_record.setdefault(target, []).append(finding)
-    ids |= set(definition.hook_interpretations)
+    ids |= definition.hook_interpretation_ids("check")
     results: list[RecordCheck] = []
+    periods = _periods(pack, dataset, per_record)
     for (collection, rid), findings in per_record.items():
         bad = any(f.status in FAILING for f in findings)
         results.append(
@@ -231,6 +288,8 @@ def check(
                 passed=not bad,
                 findings=findings,
                 name=names.get((collection, rid)),
+                pack=pack.ref,
+                period=periods.get((collection, rid)),
             )
         )
     prog = _progress(pack, dataset, per_record, as_of, choices)
@@ -254,7 +313,25 @@ def check(
         interpretations=choices.uses(ids),
         summary=summary,
         provenance=provenance_of(pack),
+        period=pack.period,
     )
+
+
+def _periods(
+    pack: Pack, dataset: Dataset, keys: Mapping[tuple[str, str], Any]
+) -> dict[tuple[str, str], PeriodUse]:
+    """The period of each checked record: the pack's, with the record's year against it."""
+    out: dict[tuple[str, str], PeriodUse] = {}
+    for collection, records in dataset.collections.items():
+        model = pack.record_types.get(collection)
+        if model is None:
+            continue
+        plan = pack.period.bind(record_spec(model))
+        for record in records:
+            key = (collection, record_key(record))
+            if key in keys:
+                out[key] = PeriodUse.of(plan, record)
+    return out
 
 
 def _record_of(
@@ -371,7 +448,7 @@ def audit(pack: Pack, *, interpretations: Mapping[str, str] | None = None) -> Au
             )
         elif call.result:
             findings.extend(call.result)
-    ids |= set(definition.hook_interpretations)
+    ids |= definition.hook_interpretation_ids("audit")
     return AuditReport(
         pack=pack.ref,
         pack_hash=pack.content_hash,

@@ -72,6 +72,16 @@ ERROR_CODES: Final[dict[str, tuple[str, str, str]]] = {
     "too_deep": ("JSON 记录嵌套过深", "a JSON record nested too deeply", "record"),
     "merged_cells": ("本行位于合并单元格中", "a row inside merged cells", "record"),
     "no_rubric": ("没有适用于该记录的考核细则", "no rubric applies to the record", "record"),
+    "outside_period": (
+        "记录的年度不在规则包的适用期内（可用 --outside-period 仍按其处理）",
+        "the record's year is outside the pack's period (--outside-period processes it anyway)",
+        "record",
+    ),
+    "year_required": (
+        "按系列处理时记录须填年度，才能选用当年的规则包",
+        "a record of a series needs a year, to choose the pack of its year",
+        "record",
+    ),
     "unknown_community": (
         "活动日志中的教共体不在名单中",
         "a log row's community is not in the table",
@@ -153,6 +163,12 @@ ERROR_CODES: Final[dict[str, tuple[str, str, str]]] = {
         "pack",
     ),
     "invalid_pack": ("规则包文件无效", "an invalid pack file", "pack"),
+    "unknown_series": ("没有规则包属于该系列", "no installed pack belongs to the series", "pack"),
+    "series_invalid": (
+        "同一系列的规则包无法组成系列（适用期重叠、记录类型不同等）",
+        "the packs of a series cannot form one (overlapping periods, other record types …)",
+        "pack",
+    ),
     # an output file (the previous file at the place is left unchanged)
     "cannot_write": (
         "无法写入输出文件（磁盘已满、没有权限等）",

@@ -16,10 +16,11 @@ from typing import Any, Final
 
 from ._conditions import condition_results, describe_observed
 from ._i18n import Text
-from ._interpret import SKIPPED, Outcome, RequirementOutcome
+from ._interpret import NOT_SCORED, SKIPPED, Outcome, RequirementOutcome
 from ._interpret_groups import GroupOutcome
 from ._models import record_key, record_name
 from ._numbers import format_number, format_percent, json_number, to_display
+from ._period import PeriodUse
 from ._plan import (
     AdjustmentPlan,
     ConditionPlan,
@@ -39,6 +40,10 @@ NOT_APPLICABLE: Final = Text(zh="不适用于此类记录", en="does not apply t
 _ALL_MET: Final = Text(zh="全部达标", en="every condition met")
 _YES: Final = Text(zh="是", en="yes")
 _NOT_REPORTED_NO_POINTS: Final = Text(zh="未填报，不得分", en="not reported, no points")
+NOT_SCORED_REASON: Final = Text(
+    zh="未填报，本项不计分（不计入可得分）",
+    en="not reported: the item is not scored (left out of the reachable points)",
+)
 
 
 def plain(value: Any) -> Any:
@@ -129,7 +134,7 @@ def _condition_json(plan: ConditionPlan, observed: Any, met: bool) -> dict[str, 
 def item_result(item: ItemPlan, points: Decimal, detail: Any, record: Any) -> ItemResult:
     """One item of a score sheet, from the points and the detail the interpreter recorded."""
     inputs = {f: plain(getattr(record, f)) for f in item.reads}
-    if detail is SKIPPED:
+    if detail is SKIPPED or detail is NOT_SCORED:
         return ItemResult.model_construct(
             id=item.id,
             label=item.label,
@@ -137,9 +142,9 @@ def item_result(item: ItemPlan, points: Decimal, detail: Any, record: Any) -> It
             points=ZERO,
             max=ZERO,
             min=ZERO,
-            applicable=False,
+            applicable=detail is NOT_SCORED,
             bonus=item.bonus,
-            reason=NOT_APPLICABLE,
+            reason=NOT_APPLICABLE if detail is SKIPPED else NOT_SCORED_REASON,
             inputs=inputs,
             conditions=[],
             source=item.source,
@@ -163,6 +168,8 @@ def item_result(item: ItemPlan, points: Decimal, detail: Any, record: Any) -> It
 
 def _adjustment_reason(body: AdjustmentPlan, points: Decimal, value: Any) -> tuple[str, str]:
     if value is None:
+        if body.unreported == "zero":
+            return "未填报，得 0 分", "not reported, 0 points"
         lowest = format_number(body.lowest)
         return f"未填报，按最低分 {lowest} 分计", f"not reported, the lowest points ({lowest})"
     observed = format_number(to_display(value))
@@ -177,9 +184,14 @@ def _adjustment_reason(body: AdjustmentPlan, points: Decimal, value: Any) -> tup
 def _flag_reason(body: FlagPlan, points: Decimal, value: Any) -> tuple[str, str]:
     if value is True:
         return _YES.zh, _YES.en
-    if value is None:
+    if value is None and body.unreported != "late":
         return _NOT_REPORTED_NO_POINTS.zh, _NOT_REPORTED_NO_POINTS.en
     shown = format_number(points)
+    if value is None:
+        return (
+            f"未填报，按未按时完成计，得 {shown} 分",
+            f"not reported, counted as late: {shown} points",
+        )
     return f"否，得 {shown} 分", f"no, {shown} points"
 
 
@@ -215,6 +227,7 @@ def score_sheet(
         vetoes=vetoes,
         items=items,
         interpretations=list(plan.interpretations),
+        period=PeriodUse.of(plan.period, record) if plan.period is not None else None,
     )
 
 
@@ -379,7 +392,7 @@ class SheetJSON:
         """The JSON object of item ``n`` of the rubric on ``record``."""
         item, label, source = self._items[n]
         inputs = {f: plain(getattr(record, f)) for f in item.reads}
-        if detail is SKIPPED:
+        if detail is SKIPPED or detail is NOT_SCORED:
             return {
                 "id": item.id,
                 "label": label,
@@ -387,9 +400,9 @@ class SheetJSON:
                 "points": 0,
                 "max": 0,
                 "min": 0,
-                "applicable": False,
+                "applicable": detail is NOT_SCORED,
                 "bonus": item.bonus,
-                "reason": _NOT_APPLICABLE_JSON,
+                "reason": _NOT_APPLICABLE_JSON if detail is SKIPPED else _NOT_SCORED_JSON,
                 "inputs": inputs,
                 "conditions": [],
                 "source": source,
@@ -448,6 +461,11 @@ class SheetJSON:
     def interpretations(self) -> list[dict[str, Any]]:
         return self._interpretations
 
+    def period(self, record: Any) -> dict[str, Any] | None:
+        """The JSON of the record's period (the pack's period, its year and where it stands)."""
+        plan = self.plan.period
+        return PeriodUse.of(plan, record).as_json() if plan is not None else None
+
     def dump(self, record: Any, outcome: Outcome, trace: Sequence[Any]) -> dict[str, Any]:
         """The JSON object of one record's score sheet."""
         return {
@@ -460,7 +478,9 @@ class SheetJSON:
                 for n, (points, detail) in enumerate(zip(outcome.items, trace, strict=True))
             ],
             "interpretations": self._interpretations,
+            "period": self.period(record),
         }
 
 
 _NOT_APPLICABLE_JSON: Final = NOT_APPLICABLE.model_dump()
+_NOT_SCORED_JSON: Final = NOT_SCORED_REASON.model_dump()

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from ._interpret import ZERO, filter_of
+from ._interpret import ZERO
+from ._interpret_values import filter_of
 
 if TYPE_CHECKING:
     from ._plan import GroupPlan

@@ -39,6 +39,7 @@ from ._plan import (
     FlagPlan,
     ItemBody,
     ItemPlan,
+    MissingMode,
     ThresholdPlan,
 )
 from ._provenance import Source
@@ -56,6 +57,14 @@ FLOOR_ZERO: Final = "zero"
 FLOOR_NONE: Final = "none"
 LATE_ZERO: Final = "zero"
 LATE_HALF: Final = "half"
+#: how each kind of item may score what a record does not report (``missing:``), the
+#: reading without an interpretation first
+MISSING_MODES: Final[dict[str, tuple[MissingMode, ...]]] = {
+    "threshold": ("zero", "not_scored"),
+    "ratio": ("zero", "not_scored"),
+    "adjustment": ("lowest", "zero", "not_scored"),
+    "timeliness": ("zero", "late", "not_scored"),
+}
 
 
 class ItemBase(BaseModel):
@@ -69,7 +78,14 @@ class ItemBase(BaseModel):
     source: Source
     applies_to: FilterSpec | None = None
     when: WhenSpec | None = None
+    missing: str | None = None
     note: Text | None = None
+
+    @model_validator(mode="after")
+    def _missing_known(self) -> ItemBase:
+        if self.missing is not None and self.kind_name not in MISSING_MODES:
+            raise ValueError(f"item {self.id}: a {self.kind_name} item takes no `missing`")
+        return self
 
     @property
     def kind_name(self) -> str:
@@ -77,7 +93,27 @@ class ItemBase(BaseModel):
         return kind
 
     def interpretation_ids(self) -> set[str]:
-        return set(self.when or {})
+        out = set(self.when or {})
+        if self.missing:
+            out.add(self.missing)
+        return out
+
+    def missing_mode(self, choices: Choices) -> MissingMode:
+        """How the item scores what a record does not report, under ``choices``.
+
+        :raises ValueError: when the interpretation's value is not a mode of the item's kind.
+        """
+        modes = MISSING_MODES.get(self.kind_name, ("zero",))
+        if self.missing is None:
+            return modes[0]
+        value = choices[self.missing]
+        for mode in modes:
+            if mode == value:
+                return mode
+        raise ValueError(
+            f"item {self.id}: {self.missing} = {value!r} is not how a {self.kind_name} item "
+            f"scores a value not reported ({', '.join(modes)})"
+        )
 
     def all_conditions(self) -> list[Condition]:
         """The item's conditions (a ratio's share is one)."""
@@ -189,6 +225,7 @@ def _threshold_body(
         conditions=tuple(c.bind(record) for c in active),
         full=item.points,
         proportional=bool(partial) and choices[partial or ""] == PARTIAL_PROPORTIONAL,
+        skip_unreported=item.missing_mode(choices) == "not_scored",
     )
     return body, tuple(sorted(reads))
 
@@ -281,6 +318,7 @@ class AdjustmentItem(ItemBase):
             per=self.per,
             lowest=lowest,
             top=self.points,
+            unreported=self.missing_mode(choices),
         )
 
     def bounds(
@@ -328,7 +366,13 @@ class TimelinessItem(ItemBase):
         late_points = Decimal(0)
         if self.late and choices[self.late] == LATE_HALF:
             late_points = round_exact(self.points / 2, rounding, places)
-        return FlagPlan(field=self.field, top=self.points, otherwise=late_points), (self.field,)
+        plan = FlagPlan(
+            field=self.field,
+            top=self.points,
+            otherwise=late_points,
+            unreported=self.missing_mode(choices),
+        )
+        return plan, (self.field,)
 
 
 class BonusItem(ItemBase):

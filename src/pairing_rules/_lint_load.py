@@ -54,6 +54,7 @@ INTERPRETATION_KEYS: Final = frozenset(
         "rounding_interpretation",
         "interpretation",
         "basis",
+        "missing",
     }
 )
 
@@ -221,7 +222,9 @@ def raw_checks(ctx: LintContext, data: dict[str, Any]) -> bool:
                 en=f"the interpretation {name} is not declared under interpretations",
             ),
             hint=choices_hint(name, declared),
-            key=path[-2] == "when" if len(path) >= 2 else False,
+            key=path[-2] in ("when", "cap_at_declared", "include_absent")
+            if len(path) >= 2
+            else False,
         )
     return len(ctx.issues) > before
 
@@ -246,13 +249,14 @@ def interpretation_names(data: Any) -> list[tuple[Path, str]]:
         if not path or not isinstance(path[-1], str) or not in_rules(path):
             continue
         key = path[-1]
-        if key == "when" and isinstance(value, dict):
+        if key in ("when", "cap_at_declared", "include_absent") and isinstance(value, dict):
             out.extend(((*path, str(k)), str(k)) for k in value)
         elif key in INTERPRETATION_KEYS and isinstance(value, str):
             if key == "floor" and len(path) < 3:
                 continue
             out.append((path, value))
-        elif key == "hook_interpretations" and isinstance(value, list):
+        elif path[0] == "hook_interpretations" and isinstance(value, list) and len(path) <= 2:
+            # a list read by both hooks, or a hook's list (``hook_interpretations: {check: [...]}``)
             out.extend(((*path, n), str(v)) for n, v in enumerate(value) if isinstance(v, str))
     return out
 

@@ -19,7 +19,8 @@ from typing import Any, Final
 from ._expr import OPERATORS, Expr, ExprError, RawExpr, parse
 from ._fields import enum_of, field_kind
 from ._i18n import Text
-from ._lint import LintContext, LintIssue, choices_hint, did_you_mean
+from ._items import MISSING_MODES
+from ._lint import LintContext, LintIssue, choices_hint, did_you_mean, model_walk
 from ._lint_load import in_rules
 from ._lint_sites import condition_sites
 from ._models import Record
@@ -35,6 +36,8 @@ MODES: Final[dict[str, tuple[str, ...]]] = {
     "basis": ("raw", "scaled"),
     "rounding_interpretation": tuple(r.value for r in Rounding),
     "month_due": ("end", "start"),
+    # ``missing`` of an item: the readings of its kind (``missing.threshold`` …)
+    **{f"missing.{kind}": modes for kind, modes in MISSING_MODES.items()},
 }
 #: keys naming an interpretation that must be of kind ``decimal``
 DECIMAL_KEYS: Final = ("points_interpretation", "tolerance")
@@ -128,9 +131,7 @@ def _expr(ctx: LintContext, collection: str, path: Path, raw: RawExpr | Expr) ->
     return expr
 
 
-def _filter(
-    ctx: LintContext, collection: str, path: Path, spec: Mapping[str, list[Any]] | None
-) -> None:
+def _filter(ctx: LintContext, collection: str, path: Path, spec: Mapping[str, Any] | None) -> None:
     """The keys of a filter are fields; its values are values those fields take."""
     model = _model(ctx, collection)
     for name, allowed in (spec or {}).items():
@@ -138,6 +139,17 @@ def _filter(
             continue
         enum = enum_of(model, name)
         kind = field_kind(model, name)
+        if not isinstance(allowed, list):
+            if kind not in ("int", "decimal"):
+                ctx.add(
+                    "unknown-value",
+                    (*path, name),
+                    Text(
+                        zh=f"范围筛选（at_least、at_most）只用于数字字段，{name} 不是数字",
+                        en=f"a range (at_least, at_most) filters a number; {name} is not one",
+                    ),
+                )
+            continue
         for n, value in enumerate(allowed):
             where = (*path, name, n)
             if enum is not None:
@@ -280,11 +292,16 @@ def _by_id(ctx: LintContext) -> dict[str, tuple[int, Any]]:
     return {i.id: (n, i) for n, i in enumerate(ctx.definition.interpretations)}
 
 
+#: keys written like ``when``: ``{interpretation: value or [values]}``
+GATES: Final = frozenset({"when", "cap_at_declared", "include_absent"})
+
+
 def when_values(ctx: LintContext) -> None:
-    """Every ``when:`` value is one of its interpretation's alternatives."""
+    """Every ``when:`` value (and every gate written like it) is one of its interpretation's
+    alternatives."""
     known = _by_id(ctx)
-    for path, value in ctx.walk():
-        if not path or path[-1] != "when" or not isinstance(value, dict) or not in_rules(path):
+    for path, value in model_walk(ctx.definition):
+        if not path or path[-1] not in GATES or not isinstance(value, dict) or not in_rules(path):
             continue
         for interp_id, wanted in value.items():
             found = known.get(interp_id)
@@ -324,6 +341,13 @@ def unused(ctx: LintContext) -> None:
         )
 
 
+def _at(obj: Any, path: Path) -> Any:
+    """The part of a validated definition at ``path``."""
+    for part in path:
+        obj = obj[part] if isinstance(part, int) else getattr(obj, part)
+    return obj
+
+
 def _uses(ctx: LintContext) -> list[tuple[str, str]]:
     """(key, interpretation id) for every rule naming an interpretation by a mode key."""
     out: list[tuple[str, str]] = []
@@ -333,6 +357,8 @@ def _uses(ctx: LintContext) -> list[tuple[str, str]]:
         if not in_rules(path):
             continue
         key = path[-1]
+        if key == "missing" and len(path) >= 2:
+            key = f"missing.{getattr(_at(ctx.definition, path[:-1]), 'kind', '')}"
         if key in MODES or key in DECIMAL_KEYS:
             if key == "floor" and "items" not in path:
                 continue

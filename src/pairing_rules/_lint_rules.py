@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import typing
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Final
@@ -65,13 +65,15 @@ def _normalised(model: type[Record] | None, name: str, values: Iterable[Any]) ->
 def _disjoint(
     ctx: LintContext,
     collection: str,
-    filters: Sequence[tuple[Path, dict[str, list[Any]]]],
+    filters: Sequence[tuple[Path, Mapping[str, Any]]],
 ) -> tuple[Path, str, str] | None:
     """The first field on which the filters leave no value: (path of the innermost, field, shown)."""
     model = ctx.record_types.get(collection)
     allowed: dict[str, set[Any]] = {}
     for path, spec in filters:
         for name, values in spec.items():
+            if not isinstance(values, list):
+                continue  # a range of numbers: not compared
             normalised = _normalised(model, name, values)
             if normalised is None:
                 return None

@@ -8,7 +8,6 @@ messages use.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Final, Literal
@@ -34,6 +33,7 @@ from ._enums import (
 from ._i18n import Lang, Text
 from ._values import (
     Count,
+    Day,
     GrossPercent,
     Identifier,
     Months,
@@ -295,7 +295,7 @@ class CommunityYear(Record):
     members: Annotated[list[Name], BeforeValidator(name_list)] = _f(
         "成员校（受援校）", "member (supported) schools", default_factory=list
     )
-    year: Year = _f("年度", "year", ...)
+    year: Year | None = _f("年度", "year")
     formed_year: Year | None = _f("组建年份", "year formed")
     stage: Stage | None = _f("学段", "stage")
     verification: VerificationLevel | None = _f("核验层级", "verification level")
@@ -328,8 +328,8 @@ class CommunityYear(Record):
         "态度敷衍、被扣分或造成不良后果", "perfunctory work, deductions or harm (veto)"
     )
     satisfaction: Percent = _f("群众满意度（%）", "satisfaction (%)")
-    formed_on: dt.date | None = _f("组建日期", "date formed")
-    verified_on: dt.date | None = _f("核验通过日期", "date verified")
+    formed_on: Day = _f("组建日期", "date formed")
+    verified_on: Day = _f("核验通过日期", "date verified")
     evidence_approval: YesNo = _f("已上传组建批文PDF", "approval document (PDF) uploaded")
     evidence_assessment_plan: YesNo = _f("已上传考核方案PDF", "assessment plan (PDF) uploaded")
     evidence_lessons: YesNo = _f("已上传同步课堂图片及汇总表", "lesson photos and summary uploaded")
@@ -352,7 +352,7 @@ class Agreement(BaseModel):
     tasks: str | None = _f("结对任务", "pairing tasks")
     division_of_duties: str | None = _f("职责分工", "division of duties")
     completion_time: str | None = _f("完成时间", "completion time")
-    signed_on: dt.date | None = _f("签订日期", "date signed")
+    signed_on: Day = _f("签订日期", "date signed")
 
     def unstated(self, items: Iterable[str]) -> list[str]:
         """The fields of ``items`` (in their order) that the agreement does not state.

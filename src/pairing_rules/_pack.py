@@ -33,6 +33,7 @@ from ._fields import record_spec
 from ._i18n import Text
 from ._interpretations import Choices
 from ._models import CORE_RECORD_TYPES, Record
+from ._period import Period
 from ._provenance import Document, Source
 from ._quota import QuotaTable
 from ._rubric import Rubric
@@ -188,6 +189,20 @@ class Pack:
     @property
     def version(self) -> str:
         return self.definition.version
+
+    @property
+    def period(self) -> Period:
+        """The period the pack's rules apply in (its document's ``effective_from`` and
+        ``effective_until``; open where the document states none)."""
+        return Period(
+            effective_from=self.document.effective_from,
+            effective_until=self.document.effective_until,
+        )
+
+    @property
+    def series(self) -> str | None:
+        """The series the pack belongs to (``series:`` of its file), if any."""
+        return self.definition.series
 
     @property
     def ref(self) -> str:

@@ -20,6 +20,7 @@ Both compute exactly and round once, as the plan says (``places``,
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, Literal
@@ -39,10 +40,40 @@ FRACTION_MODES: Final[tuple[str, ...]] = ("whole", "floor", "exact", "half_up")
 
 
 @dataclass(frozen=True, slots=True)
-class FilterPlan:
-    """``applies_to`` resolved: each field must hold one of the allowed values (enum members)."""
+class PeriodPlan:
+    """A pack's period bound to a record type: the years whose records its rules hold.
 
-    checks: tuple[tuple[str, frozenset[Any]], ...]
+    A year is within when it shares a day with the period (``first`` to ``last``, either
+    open); a record without a year, or of a type without the field, has no year to check.
+
+    :param field: the record type's year field (``None``: the type has none).
+    """
+
+    first: int | None
+    last: int | None
+    field: str | None
+    effective_from: dt.date | None
+    effective_until: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class RangePlan:
+    """A range of numbers a filter allows: ``low`` to ``high`` (inclusive, either may be open).
+
+    :param blank: a record without a value passes too.
+    """
+
+    low: Decimal | None
+    high: Decimal | None
+    blank: bool
+
+
+@dataclass(frozen=True, slots=True)
+class FilterPlan:
+    """``applies_to`` resolved: each field must hold one of the allowed values (enum members),
+    or a number within a :class:`RangePlan`."""
+
+    checks: tuple[tuple[str, frozenset[Any] | RangePlan], ...]
 
     def fields(self) -> tuple[str, ...]:
         return tuple(name for name, _values in self.checks)
@@ -54,6 +85,8 @@ class ConditionPlan:
 
     :param key: how findings name what the condition reads (the field, or the expression).
     :param bare: the field of a bare-field expression: not reported means not met.
+    :param reads: the fields its value (or flag) reads: the condition is not reported when
+        none of them is.
     """
 
     label: Text
@@ -68,15 +101,28 @@ class ConditionPlan:
     key: str
     expected_zh: str
     expected_en: str
+    reads: tuple[str, ...] = ()
+
+
+#: how an item scores a record that does not report what it reads (``missing:`` of an item):
+#: ``zero`` (a count as 0, a flag as not done), ``lowest`` (an adjustment's lowest points),
+#: ``late`` (a timeliness item as late), ``not_scored`` (no points, left out of the reachable
+#: maximum)
+MissingMode = Literal["zero", "lowest", "late", "not_scored"]
 
 
 @dataclass(frozen=True, slots=True)
 class ThresholdPlan:
-    """Full points when every applying condition holds; partial credit when ``proportional``."""
+    """Full points when every applying condition holds; partial credit when ``proportional``.
+
+    :param skip_unreported: the item is not scored (no points, out of the reachable maximum)
+        when none of its applying conditions is reported.
+    """
 
     conditions: tuple[ConditionPlan, ...]
     full: Decimal
     proportional: bool
+    skip_unreported: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +132,8 @@ class AdjustmentPlan:
     ``mode`` says how a value between whole units counts: ``whole`` truncates
     towards the pivot, ``floor`` rounds down (any shortfall below the pivot costs
     a whole step), ``half_up`` rounds half away from zero, ``exact`` is linear.
+    ``unreported`` says what a value not reported scores: ``lowest`` (the item's
+    lowest points), ``zero``, or ``not_scored``.
     """
 
     expr: Expr
@@ -97,15 +145,18 @@ class AdjustmentPlan:
     per: Decimal
     lowest: Decimal
     top: Decimal
+    unreported: MissingMode = "lowest"
 
 
 @dataclass(frozen=True, slots=True)
 class FlagPlan:
-    """``top`` when ``field`` is yes, 0 when not reported, ``otherwise`` when no."""
+    """``top`` when ``field`` is yes, ``otherwise`` when no; when not reported, as ``unreported``
+    says: 0 (``zero``), ``otherwise`` (``late``) or not scored (``not_scored``)."""
 
     field: str
     top: Decimal
     otherwise: Decimal
+    unreported: MissingMode = "zero"
 
 
 ItemBody = ThresholdPlan | AdjustmentPlan | FlagPlan
@@ -175,6 +226,8 @@ class RubricPlan:
     pack_ref: str
     pack_hash: str
     interpretations: tuple[InterpretationUse, ...]
+    #: the pack's period for the rubric's records (``None``: none declared)
+    period: PeriodPlan | None = None
 
     def round(self, value: Exact) -> Decimal:
         """``value`` rounded once by the rubric's rule."""

@@ -97,7 +97,7 @@ class QuotaFormula(BaseModel):
 
     def compute(self, row: QuotaRow, choices: Choices) -> tuple[Decimal | None, int | None]:
         """The exact value and the rounded quota of ``row`` (``None`` = no task)."""
-        from ._interpret import evaluate
+        from ._interpret_values import evaluate
         from ._numbers import to_display
 
         expr = self.expr

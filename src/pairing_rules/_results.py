@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
 from ._i18n import Text
 from ._interpretations import InterpretationUse
 from ._numbers import json_number
+from ._period import PeriodUse
 from ._provenance import Source
 
 #: points: exact decimals, written as JSON numbers
@@ -55,7 +56,8 @@ class ScoreSheet(BaseModel):
 
     ``total`` is the raw points; ``max`` the points reachable on the items that
     apply (bonus excluded); ``declared_total`` what the document says the
-    rubric is worth.
+    rubric is worth; ``period`` the period of the pack that scored it (``pack``,
+    ``pack_hash``) and the record's year against it.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -77,3 +79,5 @@ class ScoreSheet(BaseModel):
     vetoes: list[VetoHit] = Field(default_factory=list)
     items: list[ItemResult]
     interpretations: list[InterpretationUse]
+    #: the pack's period, the record's year and where it stands (``None``: not recorded)
+    period: PeriodUse | None = None

@@ -30,7 +30,7 @@ from ._items import (
     TimelinessItem,
 )
 from ._numbers import Rounding
-from ._plan import GradePlan, RubricPlan, VetoPlan
+from ._plan import GradePlan, PeriodPlan, RubricPlan, VetoPlan
 from ._provenance import Source
 from ._rules import Provision, Reading, jsonable
 
@@ -127,7 +127,9 @@ class Rubric(BaseModel):
     :param applies_to: which records the rubric is chosen for by default.
     :param collection: the record collection it scores (``communities``).
     :param points_rounding: decimal places and rule for item points.
-    :param cap_at_declared: whether the total (with bonus) is capped at the declared total.
+    :param cap_at_declared: whether the total (with bonus) is capped at the declared total:
+        ``true``, ``false``, or under interpretation values written like ``when``
+        (``{cangnan2022.total_cap: capped}``).
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -145,7 +147,7 @@ class Rubric(BaseModel):
     vetoes: list[Veto] = Field(default_factory=list)
     points_places: int = Field(default=2, ge=0, le=6)
     points_rounding: Rounding = Rounding.HALF_UP
-    cap_at_declared: bool = True
+    cap_at_declared: bool | WhenSpec = True
 
     @model_validator(mode="after")
     def _unique_items(self) -> Rubric:
@@ -163,11 +165,19 @@ class Rubric(BaseModel):
     def interpretation_ids(self) -> set[str]:
         """Every interpretation the rubric's result can depend on."""
         out = self.grades.interpretation_ids()
+        if isinstance(self.cap_at_declared, dict):
+            out |= set(self.cap_at_declared)
         for item in self.items:
             out |= item.interpretation_ids()
         for veto in self.vetoes:
             out |= veto.interpretation_ids()
         return out
+
+    def capped(self, choices: Choices) -> bool:
+        """Whether the total is capped at the declared total under ``choices``."""
+        if isinstance(self.cap_at_declared, bool):
+            return self.cap_at_declared
+        return gate_open(self.cap_at_declared, choices)
 
     def items_maximum(self) -> Decimal:
         """The sum of the non-bonus items' points (to compare with ``declared_total``)."""
@@ -178,9 +188,18 @@ class Rubric(BaseModel):
         return next(i for i in self.items if i.id == item_id)
 
     def bind(
-        self, choices: Choices, record: RecordSpec, *, pack_ref: str = "", pack_hash: str = ""
+        self,
+        choices: Choices,
+        record: RecordSpec,
+        *,
+        pack_ref: str = "",
+        pack_hash: str = "",
+        period: PeriodPlan | None = None,
     ) -> RubricPlan:
-        """The rubric under ``choices``, for records of one type: plain data the engine runs."""
+        """The rubric under ``choices``, for records of one type: plain data the engine runs.
+
+        :param period: the pack's period for the records (results say which applied).
+        """
         rounding, places = self.points_rounding, self.points_places
         position = {g.id: n for n, g in enumerate(self.grades.grades)}
         return RubricPlan(
@@ -195,7 +214,7 @@ class Rubric(BaseModel):
                 if gate_open(item.when, choices)
             ),
             declared_total=self.declared_total,
-            cap_at_declared=self.cap_at_declared,
+            cap_at_declared=self.capped(choices),
             scaled=bool(self.grades.basis) and choices[self.grades.basis or ""] == "scaled",
             bands=tuple(self.grades.bands_for(choices)),
             grades=tuple(GradePlan(g.id, g.label) for g in self.grades.grades),
@@ -217,6 +236,7 @@ class Rubric(BaseModel):
             pack_ref=pack_ref,
             pack_hash=pack_hash,
             interpretations=tuple(choices.uses(self.interpretation_ids())),
+            period=period,
         )
 
     # -- the rule protocol ---------------------------------------------------------------

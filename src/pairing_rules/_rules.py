@@ -19,7 +19,7 @@ definition each in its own way.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from enum import Enum
 from typing import Any, NamedTuple, Protocol, runtime_checkable
@@ -103,8 +103,15 @@ def jsonable(value: Any) -> Any:
     return json.loads(json.dumps(value, default=str, ensure_ascii=False))
 
 
-def filter_json(spec: Mapping[str, Iterable[Any]] | None) -> dict[str, list[Any]] | None:
-    """A filter with vocabulary terms as their values, for JSON."""
+def filter_json(spec: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A filter with vocabulary terms as their values (a range as its bounds), for JSON."""
     if spec is None:
         return None
-    return {k: [v.value if isinstance(v, Enum) else v for v in vals] for k, vals in spec.items()}
+    out: dict[str, Any] = {}
+    for key, allowed in spec.items():
+        if isinstance(allowed, BaseModel):
+            bounds = allowed.model_dump(exclude_defaults=True)
+            out[key] = {name: jsonable(value) for name, value in bounds.items()}
+        else:
+            out[key] = [v.value if isinstance(v, Enum) else v for v in allowed]
+    return out

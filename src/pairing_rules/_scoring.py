@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
-from typing import Any, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, overload
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -24,12 +24,17 @@ from ._explain import score_sheet
 from ._fields import record_spec
 from ._i18n import Text
 from ._interpret import Outcome, RubricRunner, chooser_of
+from ._interpret_values import period_of
 from ._interpretations import InterpretationUse
 from ._location import Location
 from ._models import Record, record_key
 from ._pack import Pack, Provenance, provenance_of
-from ._plan import RubricPlan
+from ._period import Period, outside_period_rejection
+from ._plan import PeriodPlan, RubricPlan
 from ._results import ScoreSheet
+
+if TYPE_CHECKING:  # bound at run time by the series module (which imports this one)
+    from ._series import Series, SeriesScoreReport
 
 Input = Dataset | Mapping[str, Any] | Sequence[Any]
 
@@ -170,6 +175,8 @@ class ScoreReport(BaseModel):
     contract: str = CONTRACT_VERSION
     pack: str
     pack_hash: str
+    #: the period of the pack (each sheet also says where its record's year stands)
+    period: Period | None = None
     interpretations: list[InterpretationUse]
     results: list[ScoreSheet]
     rejected: list[Rejection]
@@ -195,6 +202,7 @@ class Scorer:
         *,
         rubric: str | None = None,
         interpretations: Mapping[str, str] | None = None,
+        outside_period: bool = False,
     ) -> None:
         check_pack(pack)
         check_overrides(interpretations)
@@ -204,6 +212,10 @@ class Scorer:
         if rubric is not None:
             rubrics = [pack.rubric(rubric)]
         self.forced = rubric is not None
+        #: score records whose year is outside the pack's period too (``False``: reject them)
+        self.outside_period = outside_period
+        #: the pack's period
+        self.period = pack.period
         #: the rubrics bound to the choices, in the order they are tried
         self.plans: list[RubricPlan] = [
             r.bind(
@@ -211,6 +223,7 @@ class Scorer:
                 record_spec(pack.record_types[r.collection]),
                 pack_ref=pack.ref,
                 pack_hash=pack.content_hash,
+                period=self.period.bind(record_spec(pack.record_types[r.collection])),
             )
             for r in rubrics
         ]
@@ -222,6 +235,27 @@ class Scorer:
         self._choose: Callable[[Any], tuple[RubricPlan, RubricRunner] | None] = chooser_of(
             self.plans, self.forced
         )
+        #: the period bound to each collection scored, and its test
+        self._periods = {
+            name: self.period.bind(record_spec(pack.record_types[name]))
+            for name in self.collections
+        }
+        self._outside = {name: period_of(plan) for name, plan in self._periods.items()}
+
+    def rejects(self, collection: str, record: Any) -> bool:
+        """Whether ``record`` is rejected for its year: outside the period, and not asked for."""
+        return not self.outside_period and self._outside[collection](record) == "outside"
+
+    def rejection(
+        self, collection: str, index: int, record: Any, location: Location | None
+    ) -> Rejection:
+        """The rejection of a record of ``collection`` whose year is outside the period."""
+        plan = self._periods[collection]
+        return outside_period_rejection(self.pack.ref, plan, collection, index, record, location)
+
+    def period_plan(self, collection: str) -> PeriodPlan:
+        """The pack's period bound to the records of ``collection``."""
+        return self._periods[collection]
 
     def select(self, record: Any) -> RubricPlan | None:
         """The rubric for ``record``: the forced one, or the first whose ``applies_to`` matches."""
@@ -256,13 +290,17 @@ class Scorer:
     ) -> Iterator[Explanation | Rejection]:
         """Score records as they come: ``(collection, index, location, record)`` in, one result out.
 
-        A record of a collection no rubric reads is passed over; one that no
-        rubric applies to becomes a :class:`~pairing_rules.Rejection`.
+        A record of a collection no rubric reads is passed over; one whose year is
+        outside the pack's period (unless asked for) or that no rubric applies to
+        becomes a :class:`~pairing_rules.Rejection`.
         """
         wanted = set(self.collections)
         explain = self.explain
         for collection, index, location, record in entries:
             if collection not in wanted:
+                continue
+            if self.rejects(collection, record):
+                yield self.rejection(collection, index, record, location)
                 continue
             explained = explain(record)
             yield (
@@ -285,6 +323,10 @@ class Scorer:
             for n, record in enumerate(dataset.records(name)):
                 if progress is not None:
                     progress(1)
+                if self.rejects(name, record):
+                    index, location = origins[n] if origins is not None else (n, None)
+                    rejected.append(self.rejection(name, index, record, location))
+                    continue
                 explained = self.explain(record)
                 if explained is None:
                     index, location = origins[n] if origins is not None else (n, None)
@@ -298,6 +340,7 @@ class Scorer:
             rejected=rejected,
             interpretations=self.interpretations,
             provenance=provenance_of(self.pack),
+            period=self.period,
         )
 
 
@@ -332,29 +375,70 @@ def no_rubric(
     )
 
 
+@overload
 def score(
     pack: Pack,
     data: Input,
     *,
     rubric: str | None = None,
     interpretations: Mapping[str, str] | None = None,
-) -> ScoreReport:
+    outside_period: bool = False,
+) -> ScoreReport: ...
+
+
+@overload
+def score(
+    pack: Series,
+    data: Input,
+    *,
+    rubric: str | None = None,
+    interpretations: Mapping[str, str] | None = None,
+    outside_period: bool = False,
+) -> SeriesScoreReport: ...
+
+
+def score(
+    pack: Pack | Series,
+    data: Input,
+    *,
+    rubric: str | None = None,
+    interpretations: Mapping[str, str] | None = None,
+    outside_period: bool = False,
+) -> ScoreReport | SeriesScoreReport:
     """Score every record of ``data`` on ``pack``'s rubrics.
 
-    :param pack: the pack (see :func:`pairing_rules.get_pack`).
+    :param pack: the pack (see :func:`pairing_rules.get_pack`), or a series of packs
+        (:func:`pairing_rules.get_series`): each record is scored on the pack in force in
+        its year, and the result has one part per pack.
     :param data: an input object (its records dicts or record models), a :class:`Dataset`
         or a list of records.
     :param rubric: score every record on this rubric instead of choosing by ``applies_to``.
     :param interpretations: overrides, ``{interpretation id: value}``.
+    :param outside_period: also score records whose year is outside the pack's period
+        (by default they are rejected with the code ``outside_period``); their sheets say so.
+        For a series: score a record of a year no pack holds on the pack last in force
+        before it.
     :raises ArgumentTypeError: (a :class:`TypeError`) for an argument of the wrong type.
     :raises UnknownNameError: (a :class:`KeyError`, code ``unknown_rubric``) for an unknown
         ``rubric``.
     :raises InterpretationError: for an unknown interpretation or value.
     :raises NothingToRunError: (a :class:`ValueError`) when the pack has no rubric.
     """
+    from ._series import Series, score_series
+
+    if isinstance(pack, Series):
+        return score_series(
+            pack,
+            data,
+            rubric=rubric,
+            interpretations=interpretations,
+            outside_period=outside_period,
+        )
     check_pack(pack)
     check_overrides(interpretations)
     if not pack.definition.rubrics:
         raise NothingToRunError(pack.id, "rubric")
-    scorer = Scorer(pack, rubric=rubric, interpretations=interpretations)
+    scorer = Scorer(
+        pack, rubric=rubric, interpretations=interpretations, outside_period=outside_period
+    )
     return scorer.run(as_dataset(pack, data, scorer.collections[0]))

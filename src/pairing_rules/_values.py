@@ -11,6 +11,7 @@ record type using any other validator is validated record by record there.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable
 from decimal import Decimal, InvalidOperation
@@ -246,3 +247,5 @@ Months = Annotated[Annotated[Decimal, Field(ge=0)] | None, BeforeValidator(_deci
 Identifier = Annotated[str, BeforeValidator(_identifier), Field(min_length=1)]
 Name = Annotated[str, BeforeValidator(_identifier), Field(min_length=1)]
 Year = Annotated[int, BeforeValidator(_whole), Field(ge=1949, le=2100)]
+#: a date; a blank cell is no date (as a blank count is no count), on both paths
+Day = Annotated[dt.date | None, BeforeValidator(_blank_is_none)]

@@ -427,6 +427,7 @@ def _expressions(value: Any) -> Iterator[Expr]:
 STRUCTURE_LABELS: Final[dict[str, Text]] = {
     "at_least": _t("不少于", "at least"),
     "at_most": _t("不超过", "at most"),
+    "blank": _t("未填报也适用", "also when not reported"),
     "equals": _t("等于", "equals"),
     "value": _t("数值", "value"),
     "field": _t("字段", "field"),

@@ -95,14 +95,26 @@ def heading(anchor: str, level: int, title: str) -> str:
     return f"({anchor})=\n{'#' * level} {title}\n"
 
 
-def filter_text(spec: Mapping[str, Sequence[Any]] | None) -> str:
-    """A record filter (``applies_to``, ``where``): ``type ∈ {融合型、共建型}``."""
+def filter_text(spec: Mapping[str, Any] | None) -> str:
+    """A record filter (``applies_to``, ``where``): ``type ∈ {融合型、共建型}``, ``year ≥ 2020``."""
     if not spec:
         return NONE
     parts = []
     for name, allowed in spec.items():
-        shown = "、".join(esc(getattr(v, "value", v)) for v in allowed)
-        parts.append(f"{code(name)} ∈ {{{shown}}}")
+        if isinstance(allowed, Mapping) or hasattr(allowed, "at_least"):
+            bounds = allowed if isinstance(allowed, Mapping) else allowed.model_dump()
+            shown = []
+            if bounds.get("at_least") is not None:
+                shown.append(f"≥ {esc(bounds['at_least'])}")
+            if bounds.get("at_most") is not None:
+                shown.append(f"≤ {esc(bounds['at_most'])}")
+            text = f"{code(name)} {' 且 '.join(shown)}"
+            if bounds.get("blank"):
+                text += "，或未填报 / *or not reported*"
+            parts.append(text)
+            continue
+        listed = "、".join(esc(getattr(v, "value", v)) for v in allowed)
+        parts.append(f"{code(name)} ∈ {{{listed}}}")
     return "；".join(parts)
 
 

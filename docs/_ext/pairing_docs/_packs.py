@@ -280,8 +280,9 @@ def _interpretation_users(d: PackDefinition) -> dict[str, list[str]]:
             users[conflict.interpretation].append(f"conflict.{conflict.id}")
     if any(m.month for m in d.milestones):
         users["milestones.month_due"].append("milestones")
-    for key in d.hook_interpretations:
-        users[key].append("hooks")
+    for hook in ("audit", "check"):
+        for key in sorted(d.hook_interpretation_ids(hook)):
+            users[key].append(f"hooks.{hook}")
     return users
 
 

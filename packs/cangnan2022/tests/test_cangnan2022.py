@@ -29,6 +29,7 @@ from pairing_rules import (
     audit,
     check,
     score,
+    score_table,
 )
 from pairing_rules.testing import PackConformance
 
@@ -534,3 +535,137 @@ def test_the_total_with_bonuses_is_at_most_100(pack: Pack) -> None:
     result = scored(pack, {"cangnan2022.bonus_points": "5"}, **fields)
     assert (items(result)["master_studio"], items(result)["support_teaching"]) == (5, 5)
     assert result.total == 100
+    assert ("cangnan2022.total_cap", "capped", True) in {
+        (u.id, u.value, u.default) for u in result.interpretations
+    }
+
+
+@pytest.mark.parametrize(
+    ("reading", "satisfaction", "total"),
+    [
+        ("capped", 100, 100),  # 60 + 15 + 25 = 100, + 5 + 5 capped at 100
+        ("uncapped", 100, 110),  # 100 + 5 + 5 = 110: the bonuses beyond the 100 of the heading
+        ("capped", 95, 100),  # 60 + 15 + 20 = 95, + 10 = 105 capped at 100
+        ("uncapped", 95, 105),
+        ("uncapped", 85, 95),  # 60 + 15 + 10 = 85, + 10 = 95: below 100, no cap to lift
+    ],
+)
+def test_the_cap_is_an_interpretation_on_both_paths(
+    pack: Pack, reading: str, satisfaction: int, total: int
+) -> None:
+    pl = pytest.importorskip("polars")
+    overrides = {"cangnan2022.bonus_points": "5", "cangnan2022.total_cap": reading}
+    fields = {
+        **CROSS_FULL,
+        "satisfaction": satisfaction,
+        "master_studio": True,
+        "support_teaching": True,
+    }
+    assert scored(pack, overrides, **fields).total == total
+    row = {"id": "T", "type": "协作型", "scope": "跨地区", "year": 2022, **fields}
+    table = score_table(pack, pl.DataFrame([row]), interpretations=overrides)
+    assert table.frame["total"].to_list() == [total]
+
+
+# -- what a record does not report: named readings, the same on both paths ----------------------
+
+
+def both_paths(pack: Pack, overrides: dict[str, str], **fields: Any) -> ScoreSheet:
+    """The score sheet of one record, after checking that the table path gives its numbers."""
+    pl = pytest.importorskip("polars")
+    result = scored(pack, overrides, **fields)
+    row = {"id": "T", "type": "融合型", "scope": "县域内", "year": 2022, **fields}
+    table = score_table(pack, pl.DataFrame([row]), interpretations=overrides)
+    (got,) = table.frame.to_dicts()
+    assert (got["total"], got["max"], got["grade_id"]) == (
+        result.total,
+        result.max,
+        result.grade_id,
+    )
+    for item in result.items:
+        assert got[f"{result.rubric}.{item.id}"] == item.points, item.id
+    return result
+
+
+@pytest.mark.parametrize(
+    ("reading", "basis", "total", "reach", "grade"),
+    [
+        # 30 + 0 + 6 + 15 + 15 = 66 of 94: research not reported counts as 0 sessions
+        ("zero", "raw", 66, 94, "合格"),
+        # research not scored: 66 of 94 − 18 = 76
+        ("not_scored", "raw", 66, 76, "合格"),
+        # scaled: 66 × 100 ÷ 76 = 86.842… → 86.84 (2 places, half up): 良好
+        ("not_scored", "scaled", 66, 76, "良好"),
+        # scaled: 66 × 100 ÷ 94 = 70.212… → 70.21: 合格
+        ("zero", "scaled", 66, 94, "合格"),
+    ],
+)
+def test_a_count_not_reported(
+    pack: Pack, reading: str, basis: str, total: int, reach: int, grade: str
+) -> None:
+    overrides = {"cangnan2022.missing_counts": reading, "cangnan2022.grade_basis": basis}
+    fields = {**COUNTY_FULL, "online_research": None, "offline_research": None}
+    result = both_paths(pack, overrides, **fields)
+    assert (result.total, result.max, result.grade) == (total, reach, grade)
+    research = next(i for i in result.items if i.id == "research")
+    assert research.points == 0
+    if reading == "not_scored":
+        assert (research.max, research.applicable) == (0, True)
+        assert "不计分" in research.reason.zh and "not scored" in research.reason.en
+    else:
+        assert research.max == 18
+        assert research.reason.zh == "未达标：网络研修与线下教研合计次数 0，要求 ≥ 12"
+
+
+def test_an_item_with_one_number_reported_is_scored(pack: Pack) -> None:
+    # 12 online sessions and no offline figure: 12 + 0 = 12 ≥ 12 under either reading
+    fields = {**COUNTY_FULL, "online_research": 12, "offline_research": None}
+    for reading in ("zero", "not_scored"):
+        result = both_paths(pack, {"cangnan2022.missing_counts": reading}, **fields)
+        assert items(result)["research"] == 18
+        assert (result.total, result.max) == (84, 94)  # 30 + 18 + 6 + 15 + 15
+
+
+@pytest.mark.parametrize(
+    ("reading", "floor", "item", "total", "reach"),
+    [
+        ("lowest", "zero", 0, 75, 100),  # 60 + 15 + 0: the lowest is 0 while the floor is 0
+        ("zero", "zero", 0, 75, 100),
+        ("not_scored", "zero", 0, 75, 75),  # 100 − 25 reachable
+        # no floor: the lowest is that of 0%, 15 + (0 − 90) × 1 = −75; 60 + 15 − 75 = 0
+        ("lowest", "none", -75, 0, 100),
+        ("zero", "none", 0, 75, 100),
+        ("not_scored", "none", 0, 75, 75),
+    ],
+)
+def test_a_satisfaction_rate_not_reported(
+    pack: Pack, reading: str, floor: str, item: int, total: int, reach: int
+) -> None:
+    overrides = {
+        "cangnan2022.missing_satisfaction": reading,
+        "cangnan2022.satisfaction_floor": floor,
+    }
+    result = both_paths(pack, overrides, **{**CROSS_FULL, "satisfaction": None})
+    assert items(result)["satisfaction"] == item
+    assert (result.total, result.max) == (total, reach)
+
+
+@pytest.mark.parametrize(
+    ("reading", "late", "item", "total", "reach"),
+    [
+        ("zero", "half", 0, 75, 100),  # 60 + 0 + 15
+        ("late", "half", Decimal("7.5"), Decimal("82.5"), 100),  # 15 ÷ 2 = 7.5 as if late
+        ("late", "zero", 0, 75, 100),
+        ("not_scored", "half", 0, 75, 85),  # 100 − 15 reachable
+    ],
+)
+def test_on_time_not_reported(
+    pack: Pack, reading: str, late: str, item: Decimal, total: Decimal, reach: int
+) -> None:
+    overrides = {"cangnan2022.missing_on_time": reading, "cangnan2022.late_points": late}
+    result = both_paths(pack, overrides, **{**CROSS_FULL, "on_time": None})
+    on_time = next(i for i in result.items if i.id == "on_time")
+    assert on_time.points == item
+    assert (result.total, result.max) == (total, reach)
+    if reading == "late":
+        assert "按未按时完成计" in on_time.reason.zh

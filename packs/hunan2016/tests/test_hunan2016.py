@@ -341,7 +341,9 @@ def test_every_year_is_judged_or_reported_once(pack: Pack) -> None:
     year = 2020
     for requirement in (r for r in pack.definition.requirements if r.collection == "regions"):
         assert requirement.applies_to is not None
-        judged = set(requirement.applies_to["year"])
+        years = requirement.applies_to["year"]
+        assert not isinstance(years, list)  # a range: 2020 or later, or no year
+        judged = {y for y in [*range(1949, 2101), None] if years.covers(y)}
         assert judged == {*range(year, 2101), None}, requirement.id
     assert next(p.value for p in pack.definition.provisions if p.id == "goal.year") == year
 
@@ -804,6 +806,7 @@ def test_check_json_shape(pack: Pack) -> None:
         "milestones",
         "provenance",
         "notices",
+        "period",
     }
     assert out["pack"] == "hunan2016@2.1.0" and out["pack_hash"] == pack.content_hash
     assert out["as_of"] == "2017-06-30"

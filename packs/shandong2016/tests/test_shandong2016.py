@@ -159,7 +159,8 @@ def key_village_schools(draw: st.DrawFn) -> Any:
         id=draw(st.from_regex(r"K-[0-9]{1,3}", fullmatch=True)),
         name=draw(prs.school_names()),
         city=draw(st.one_of(st.none(), st.sampled_from(["济南", "青岛市", "临沂市"]))),
-        year=draw(st.one_of(st.none(), st.integers(2015, 2020))),
+        # no year, or a year the pack is in force (2016-05-03 to 2020-12-31)
+        year=draw(st.one_of(st.none(), st.integers(2016, 2020))),
     )
 
 
@@ -980,6 +981,7 @@ def test_check_json_shape(pack: Pack) -> None:
         "milestones",
         "provenance",
         "notices",
+        "period",
     }
     assert data["pack"] == "shandong2016@2.1.0" and data["as_of"] == "2017-06-30"
     result, assignment = data["results"]
@@ -1136,7 +1138,8 @@ _COUNT_RULES = (
 @_PROPS
 @given(data=st.data())
 def test_more_activity_never_unmeets_a_rule(pack: Pack, data: st.DataObject) -> None:
-    record: Pair = data.draw(prs.pairs(), label="pair")
+    drawn = st.tuples(prs.pairs(), prs.years(period=pack.period))  # years in force
+    record: Pair = data.draw(drawn.map(lambda p: prs.with_year(*p)), label="pair")
     more: Pair = data.draw(prs.activity_increase(record), label="more")
     before = check(pack, [record], as_of=AS_OF).results[0]
     after = check(pack, [more], as_of=AS_OF).results[0]

@@ -94,6 +94,7 @@ METAVARS: Final[dict[str, str]] = {
     "A": "甲",
     "B": "乙",
     "PATH_OR_PACK": "路径或规则包",
+    "SERIES": "系列编号",
     "COMMAND": "命令",
     "INTERPRETATION=VALUE": "口径编号=取值",
     "PACK=DISTRIBUTION": "规则包=发行包",

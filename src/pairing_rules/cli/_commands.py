@@ -75,10 +75,13 @@ def _cmd_audit(args: argparse.Namespace, lang: Lang) -> int:
 def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
     from .._registry import get_pack
     from .._scoring import Scorer
-    from . import _render
+    from . import _render, _series
     from ._progress import ProgressBar
     from ._score import score_command
 
+    _series.target(args)
+    if args.series is not None:
+        return _series.score(args, lang)
     pack = get_pack(args.pack)
     if not pack.definition.rubrics:
         raise UsageError(
@@ -91,7 +94,12 @@ def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
             f"pack {pack.id} has no rubric {args.rubric}; choose one of: {known}",
         )
     _check_out(args.out, args)
-    scorer = Scorer(pack, rubric=args.rubric, interpretations=overrides_of(args))
+    scorer = Scorer(
+        pack,
+        rubric=args.rubric,
+        interpretations=overrides_of(args),
+        outside_period=args.outside_period,
+    )
     options = report_options(args, lang, pack, scorer.collections)
     from ..io._readers import open_records
 
@@ -171,9 +179,12 @@ def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
     from .._engine import check
     from .._registry import get_pack
     from ..io._readers import read_dataset
-    from . import _render
+    from . import _render, _series
     from ._progress import ProgressBar
 
+    _series.target(args)
+    if args.series is not None:
+        return _series.check(args, lang)
     pack = get_pack(args.pack)
     _check_out(args.out, args)
     options = report_options(args, lang, pack, pack.collections())
@@ -182,7 +193,12 @@ def _cmd_check(args: argparse.Namespace, lang: Lang) -> int:
     dataset = read_dataset(args.input, pack.record_types, pack.collections())
     with ProgressBar(dataset.size, "检查" if lang == "zh" else "checking") as bar:
         report = check(
-            pack, dataset, as_of=options.as_of, interpretations=overrides, progress_callback=bar
+            pack,
+            dataset,
+            as_of=options.as_of,
+            interpretations=overrides,
+            progress_callback=bar,
+            outside_period=args.outside_period,
         )
     report = report.model_copy(update={"notices": list(dataset.notices)})
     if args.out:

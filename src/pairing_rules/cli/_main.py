@@ -85,10 +85,12 @@ def _common(parser: argparse.ArgumentParser, *, fmt: bool = True) -> None:
     )
 
 
-def _pack_argument(parser: argparse.ArgumentParser) -> None:
+def _pack_argument(parser: argparse.ArgumentParser, *, optional: bool = False) -> None:
+    """The pack's id; ``optional`` where ``--series`` may name the packs instead."""
     parser.add_argument(
         "pack",
         metavar="PACK",
+        nargs="?" if optional else None,
         help="规则包编号（pairing-rules packs 列出全部） / the pack's id (pairing-rules packs lists them)",
     )
 
@@ -121,6 +123,21 @@ def _report_options(parser: argparse.ArgumentParser) -> None:
         "--members",
         action="store_true",
         help="名称后列出成员校 / show each community's member schools with its name",
+    )
+
+
+def _period_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--series",
+        metavar="SERIES",
+        help="按记录的年度选用系列中当年适用的规则包（代替规则包编号） / pick, for each record, the "
+        "pack of this series in force in its year (instead of PACK)",
+    )
+    parser.add_argument(
+        "--outside-period",
+        action="store_true",
+        help="年度在规则包适用期以外的记录也处理（默认拒收） / also process records whose year is "
+        "outside the pack's period (rejected by default)",
     )
 
 
@@ -182,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     _common(p)
 
     p = sub.add_parser("score", help="按考核细则评分 / score records on a pack's rubrics")
-    _pack_argument(p)
+    _pack_argument(p, optional=True)
     p.add_argument(
         "input",
         metavar="INPUT",
@@ -198,13 +215,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="报告日期，如 2022-06-30；时间节点按此日期判断（默认：当天） / the report's date "
         "YYYY-MM-DD, for the milestones (default: today)",
     )
+    _period_options(p)
     _out_option(p)
     _report_options(p)
     _interpretation_options(p)
     _common(p)
 
     p = sub.add_parser("check", help="检查各项要求 / evaluate a pack's requirements")
-    _pack_argument(p)
+    _pack_argument(p, optional=True)
     p.add_argument(
         "input",
         metavar="INPUT",
@@ -222,6 +240,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="名称后列出成员校 / show each community's member schools with its name",
     )
+    _period_options(p)
     _out_option(p)
     p.add_argument(
         "--fail-on-unmet",

@@ -98,6 +98,7 @@ class JsonSink:
                 pack_hash=scorer.pack.content_hash,
                 interpretations=scorer.interpretations,
                 plans=scorer.plans,
+                period=scorer.period.model_dump(mode="json"),
             )
         except BaseException:
             self.discard()
@@ -175,6 +176,7 @@ class HtmlSink:
             interpretations=self.scorer.interpretations,
             provenance=provenance_of(self.scorer.pack),
             notices=list(notices),
+            period=self.scorer.period,
         )
         write_score_html(
             report,

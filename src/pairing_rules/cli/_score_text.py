@@ -67,6 +67,8 @@ class ScoreTextSink:
         self.summary = ScoreSummary(scorer.plans)
         self.rows: list[ScoreRow] = []
         self.details: dict[int, Explanation] = {}
+        #: records scored although their year is outside the pack's period (``--outside-period``)
+        self.outside = 0
 
     rows_wanted = True
 
@@ -75,6 +77,11 @@ class ScoreTextSink:
             row = row_of(explained, self.count, self.options)
         self.count += 1
         self.summary.add(row)
+        plan = explained.plan
+        if plan.period is not None and self.scorer.outside_period:
+            from .._interpret_values import period_of
+
+            self.outside += period_of(plan.period)(explained.record) == "outside"
         if self.out is not None:
             return
         self.rows.append(row)
@@ -150,6 +157,15 @@ class ScoreTextSink:
                     if zh
                     else f"{self.count} records: see every item with --out report.xlsx or --out report.html"
                 )
+        if self.outside:
+            period = self.scorer.period
+            out.print(
+                f"其中 {self.outside} 条记录的年度在适用期（{period.render('zh')}）以外，"
+                "按 --outside-period 评分"
+                if zh
+                else f"{self.outside} of them are of a year outside the period "
+                f"({period.render('en')}), scored as --outside-period asks"
+            )
         for line in interpretation_lines(self.scorer.interpretations, vocabulary(pack), lang):
             out.print(line, style="dim")
         if self.out is not None:

@@ -1,7 +1,7 @@
 """JSON reports written as records are scored.
 
 A score report is one JSON object (``contract``, ``pack``, ``pack_hash``,
-``interpretations``, ``results``, ``rejected``, ``provenance``, ``notices``): the
+``period``, ``interpretations``, ``results``, ``rejected``, ``provenance``, ``notices``): the
 ``model_dump(mode="json")`` of a :class:`~pairing_rules.ScoreReport`, byte for byte
 as :func:`score_report_bytes` lays the model's dump out.  Its ``results`` are
 written one record at a time, each the ``model_dump(mode="json")`` of its
@@ -80,13 +80,14 @@ class SheetBytes:
     :meth:`SheetJSON.dump`'s object.
     """
 
-    __slots__ = ("_cache", "_head", "_interpretations", "_reads", "json")
+    __slots__ = ("_cache", "_head", "_interpretations", "_periods", "_reads", "json")
 
     def __init__(self, plan: RubricPlan) -> None:
         self.json = SheetJSON(plan)
         head = dumps(self.json.head)
         self._head = b"," + head[1:-1] + b","  # the keys as the middle of an object
-        self._interpretations = b',"interpretations":' + dumps(self.json.interpretations) + b"}"
+        self._interpretations = b',"interpretations":' + dumps(self.json.interpretations)
+        self._periods: dict[Any, bytes] = {}
         self._reads = [attrgetter(*i.reads) if i.reads else None for i in plan.items]
         self._cache: dict[Any, bytes] = {}
 
@@ -106,6 +107,14 @@ class SheetBytes:
                     cache[key] = blob
             parts.append(blob)
         totals = dumps(self.json.totals(outcome))
+        # the period depends on the record's year only: made once per year
+        field = self.json.plan.period.field if self.json.plan.period is not None else None
+        year = getattr(record, field) if field is not None else None
+        period = self._periods.get(year)
+        if period is None:
+            period = b',"period":' + dumps(self.json.period(record)) + b"}"
+            if len(self._periods) < 10_000:
+                self._periods[year] = period
         return b"".join(
             (
                 b'{"id":',
@@ -118,6 +127,7 @@ class SheetBytes:
                 b",".join(parts),
                 b"]",
                 self._interpretations,
+                period,
             )
         )
 
@@ -133,6 +143,7 @@ class ScoreJson:
         pack_hash: str,
         interpretations: Sequence[Any],
         plans: Sequence[RubricPlan],
+        period: Mapping[str, Any] | None = None,
     ) -> None:
         self._renderers = {plan.id: SheetBytes(plan) for plan in plans}
         self.report = JsonReport(
@@ -141,6 +152,7 @@ class ScoreJson:
                 "contract": CONTRACT_VERSION,
                 "pack": pack,
                 "pack_hash": pack_hash,
+                "period": period,
                 "interpretations": [u.model_dump(mode="json") for u in interpretations],
             },
             "results",

@@ -22,7 +22,7 @@ from .._clock import ReportDate, utc_today
 from .._dataset import Notice, Rejection
 from .._explain import item_parts
 from .._i18n import Lang, Text
-from .._interpret import SKIPPED
+from .._interpret import NOT_SCORED, SKIPPED
 from .._numbers import json_number
 from .._plan import ThresholdPlan
 from .._words import date_text, vocabulary
@@ -386,7 +386,7 @@ class ScoreWorkbook:
         for n, item, top, label, section in layout.items:
             got = points[n]
             detail = trace[n]
-            if detail is SKIPPED or got >= top:
+            if detail is SKIPPED or detail is NOT_SCORED or got >= top:
                 continue
             # the same item, points and values read give the same reason: made once
             key = (n, id(item), got, detail)

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 from .._enums import AssistanceForm, CommunityType, Locale, Scope, Stage, VerificationLevel
 from .._i18n import Text
 from .._models import Agreement, Community, CommunityYear, Pair, Region, School
+from .._period import Period
 from .._provenance import Source
 
 __all__ = [
@@ -39,10 +40,47 @@ __all__ = [
     "scopes",
     "sources",
     "texts",
+    "with_year",
+    "years",
 ]
 
 _SYLLABLES = "东南西北新桥溪山湖江城镇乡村实验中心第一二三四五六"
 _SUFFIXES = ("小学", "中学", "初级中学", "学校", "实验小学", "教学点")
+
+
+def years(
+    *, period: Period | None = None, outside: bool = False, none: bool = False
+) -> st.SearchStrategy[int | None]:
+    """Years of records: within ``period`` (2016–2025 where it is open or not given).
+
+    An open end of a period reaches 5 years beyond its other end.
+
+    :param outside: also draw the year just before and just after the period.
+    :param none: also draw no year (``None``).
+    """
+    first = period.first_year if period is not None else None
+    last = period.last_year if period is not None else None
+    if first is None and last is None:
+        first, last = 2016, 2025
+    elif first is None:
+        first = max(1949, (last or 2025) - 5)
+    elif last is None:
+        last = min(2100, first + 5)
+    assert first is not None and last is not None
+    within: st.SearchStrategy[int | None] = st.integers(first, last)
+    parts = [within, within]  # the years within drawn twice as often
+    if outside and period is not None and not period.open:
+        parts.append(st.sampled_from([y for y in (first - 1, last + 1) if 1949 <= y <= 2100]))
+    if none:
+        parts.append(st.none())
+    return st.one_of(*parts)
+
+
+def with_year(record: Any, year: int | None) -> Any:
+    """``record`` with ``year`` (the record itself when its type has no ``year``)."""
+    if "year" not in type(record).model_fields:
+        return record
+    return type(record).model_validate({**record.model_dump(), "year": year})
 
 
 def school_names() -> st.SearchStrategy[str]:

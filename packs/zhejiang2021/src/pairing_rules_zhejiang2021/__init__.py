@@ -196,8 +196,13 @@ def county_progress(
         by_name[county].append((city, county))
     requirements = [r for r in pack.definition.requirements if r.id in spec.requirements]
     bound = [RequirementCheck(r, choices, CommunityYear) for r in requirements]
-    new_types = {CommunityType(t) for t in (spec.applies_to or {}).get("type", [])}
-    new_years = set((spec.applies_to or {}).get("formed_year", []))
+    counted = spec.applies_to or {}
+    types, years = counted.get("type", []), counted.get("formed_year", [])
+    # the progress filter lists values (no range)
+    assert isinstance(types, list)
+    assert isinstance(years, list)
+    new_types = {CommunityType(t) for t in types}
+    new_years = set(years)
     current = _target(pack.definition.milestones, as_of, choices)
     expected = current.target_share if current is not None and current.target_share else Decimal(0)
     done: dict[tuple[str, str], int] = defaultdict(int)
