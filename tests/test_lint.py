@@ -50,6 +50,7 @@ interpretations:
     alternatives:
       - {value: sync_only, label: {zh: 只计同步课堂, en: synchronous lessons only}}
       - {value: sync_and_offline, label: {zh: 同步课堂与线下示范课合计, en: both kinds}}
+    rationale: {zh: 细则写“开展城乡同步课堂”，未提线下示范课, en: the rubric names synchronous lessons only}
     source: {section: 一 1, quote: 累计不少于 24 节}
 rubrics:
   - id: county
@@ -412,6 +413,23 @@ rubrics:""",
             pr.load_pack(write_pack(tmp_path, pack) / "pack.yaml"),
             interpretations={"county2023.missing": "lowest"},
         )
+
+
+def test_a_rationale_quotes_the_document(tmp_path: Path) -> None:
+    # a paraphrase is no quote: the reading must rest on the document's own words
+    paraphrase = edit("细则写“开展城乡同步课堂”", "细则写“只开展同步课堂”")
+    issue = only(issues(tmp_path, paraphrase), "rationale-without-quote")
+    assert issue.severity == "warning"  # the pack loads; the conformance suite fails on it
+    assert issue.line == line_of(paraphrase, "rationale:")
+    assert "只开展同步课堂" in issue.message.zh
+    # no rationale at all: named at the interpretation's id
+    bare = edit(
+        "    rationale: {zh: 细则写“开展城乡同步课堂”，未提线下示范课, en: the rubric names "
+        "synchronous lessons only}\n",
+        "",
+    )
+    issue = only(issues(tmp_path, bare), "rationale-without-quote")
+    assert issue.line == line_of(bare, "id: county2023.lessons")
 
 
 def test_band_keys_and_overrides(tmp_path: Path) -> None:

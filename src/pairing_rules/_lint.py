@@ -25,6 +25,7 @@ is given (a folder, a file, an installed pack) and runs it.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path as FilePath
@@ -95,6 +96,10 @@ CODES: Final[dict[str, Text]] = {
     ),
     "interpretation-kind": Text(
         zh="需要数值型（decimal）的解释口径", en="a rule needs a `decimal` interpretation"
+    ),
+    "rationale-without-quote": Text(
+        zh="解释口径没有理由，或理由没有逐字引用文件（“……”）",
+        en="an interpretation without a rationale, or whose rationale quotes nothing of the document",
     ),
     "band-keys": Text(
         zh="等次分数线的键与解释口径的可选值不一致",
@@ -340,6 +345,55 @@ def _quote_hint(quote: str, text: str) -> Text | None:
     )
 
 
+#: a passage a rationale quotes: “…” or 「…」, two characters at least
+_QUOTED: Final = re.compile(r"[“「]([^”」]{2,})[”」]")
+
+
+def check_rationales(ctx: LintContext) -> None:
+    """Every interpretation says why its default was chosen, quoting the document verbatim
+    (at least one “…” of its Chinese rationale is in the text): a warning, which does not
+    stop a pack from loading but fails the conformance suite."""
+    document = ctx.document
+    for n, interp in enumerate(ctx.definition.interpretations):
+        path = ("interpretations", n, "rationale")
+        rationale = interp.rationale
+        if rationale is None:
+            ctx.add(
+                "rationale-without-quote",
+                ("interpretations", n, "id"),
+                Text(
+                    zh=f"解释口径 {interp.id} 没有写理由（rationale）",
+                    en=f"the interpretation {interp.id} gives no rationale",
+                ),
+                hint=Text(
+                    zh="写明为何取默认值，并逐字引用文件中的有关文字（“……”）",
+                    en="say why the default was chosen, quoting the document's words (“…”)",
+                ),
+                severity="warning",
+            )
+            continue
+        if document is None:
+            continue
+        quoted = _QUOTED.findall(rationale.zh)
+        if any(document.contains(q) for q in quoted):
+            continue
+        ctx.add(
+            "rationale-without-quote",
+            path,
+            Text(
+                zh=f"解释口径 {interp.id} 的理由没有逐字引用文件"
+                + (f"（所引「{quoted[0]}」不在全文中）" if quoted else ""),
+                en=f"the rationale of {interp.id} quotes nothing of the document verbatim"
+                + (f" (「{quoted[0]}」 is not in the text)" if quoted else ""),
+            ),
+            hint=Text(
+                zh="在中文理由中用“……”逐字引用决定这一读法的原文",
+                en="quote, within “…” in the Chinese rationale, the words the reading rests on",
+            ),
+            severity="warning",
+        )
+
+
 # ----------------------------------------------------------------------------- running
 
 
@@ -372,6 +426,7 @@ def lint_definition(
         base=base,
     )
     check_quotes(ctx)
+    check_rationales(ctx)
     _lint_names.run(ctx, overrides or {})
     _lint_numbers.run(ctx)
     _lint_rules.run(ctx)
