@@ -71,8 +71,9 @@ if TYPE_CHECKING:
         record_name,
     )
     from ._numbers import Rounding, round_to
-    from ._pack import Origin, Pack, PackError, Provenance, load_pack, pack_from_data
+    from ._pack import Pack, PackError, load_pack, pack_from_data
     from ._pack_info import PackDetail, PackList, PackSummary
+    from ._pack_origin import Origin, Provenance
     from ._period import OUTSIDE_PERIOD, YEAR_REQUIRED, Period, PeriodUse
     from ._provenance import Document, Source, normalize_quote
     from ._quota import PrintedSum, QuotaFormula, QuotaRow, QuotaTable

@@ -38,7 +38,8 @@ from ._interpretations import Choices, InterpretationUse
 from ._milestones import MilestoneStatus, Progress, milestone_status, progress
 from ._models import Record, record_key, record_name
 from ._numbers import json_number
-from ._pack import HookCall, Pack, Provenance, provenance_of
+from ._pack import Pack, provenance_of
+from ._pack_origin import HookCall, Provenance
 from ._period import Period, PeriodUse, keep_in_period
 from ._quota import QuotaAuditRow, check_sums, compare_rows
 from ._requirements import FAILING, Finding, Requirement, Status, summarize

@@ -18,7 +18,7 @@ from ._contract import CONTRACT_VERSION
 from ._i18n import Text
 from ._interpretations import Interpretation
 from ._numbers import format_number
-from ._pack import Origin
+from ._pack_origin import Origin
 from ._rules import Provision
 
 if TYPE_CHECKING:

@@ -38,7 +38,8 @@ from . import _hookspecs
 from ._errors import ErrorInfo
 from ._hookspecs import PROJECT
 from ._i18n import Text
-from ._pack import Origin, Pack, PackError
+from ._pack import Pack, PackError
+from ._pack_origin import Origin
 
 ENTRY_POINT_GROUP: Final = "pairing_rules"
 AUTOLOAD_ENV: Final = "PAIRING_RULES_DISABLE_PLUGIN_AUTOLOAD"

@@ -28,7 +28,8 @@ from ._interpret_values import period_of
 from ._interpretations import InterpretationUse
 from ._location import Location
 from ._models import Record, record_key
-from ._pack import Pack, Provenance, provenance_of
+from ._pack import Pack, provenance_of
+from ._pack_origin import Provenance
 from ._period import Period, outside_period_rejection
 from ._plan import PeriodPlan, RubricPlan
 from ._results import ScoreSheet

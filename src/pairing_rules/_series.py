@@ -258,7 +258,7 @@ def _has_year(record: Any) -> bool:
 
 def _same_records(series_id: str, packs: Sequence[Pack]) -> None:
     """Every collection two packs read has one record type (by its JSON schema) in both."""
-    from ._pack import _schema
+    from ._pack_origin import _schema
 
     first: dict[str, tuple[str, dict[str, Any]]] = {}
     for pack in packs:
