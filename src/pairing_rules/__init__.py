@@ -120,7 +120,7 @@ if TYPE_CHECKING:
     from ._values import Count, Identifier, Name, Percent, YesNo
     from .io._table_files import read_table
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = [
     "AUTOLOAD_ENV",
