@@ -131,6 +131,31 @@ def test_rejected_records_come_back_structured_beside_the_scored_ones(
     assert body["rejected"][0]["errors"][0]["value"] == "120"
 
 
+def test_a_record_outside_the_period_is_scored_only_when_asked(client: TestClient) -> None:
+    # cangnan2022 holds for 2022 (its document's period): a 2025 record is rejected, naming the
+    # period, unless the request asks for it (a JSON key, a form field or a query parameter)
+    records = [GOOD, {**GOOD, "id": "CN-25", "year": 2025}]
+    url = "/api/v1/packs/cangnan2022/score"
+    plain = client.post(url, json={"data": {"communities": records}}).json()
+    assert [r["id"] for r in plain["results"]] == ["CN-01"]
+    [rejected] = plain["rejected"]
+    assert (rejected["id"], rejected["errors"][0]["code"]) == ("CN-25", "outside_period")
+    assert "2022" in rejected["errors"][0]["message"]["zh"]
+    asked = client.post(url, json={"data": {"communities": records}, "outside_period": True})
+    sheets = {r["id"]: r for r in asked.json()["results"]}
+    assert sheets["CN-25"]["period"]["status"] == "outside"
+    assert sheets["CN-25"]["total"] == sheets["CN-01"]["total"]  # the same numbers, another year
+    by_query = client.post(
+        url + "?outside_period=true", json={"data": {"communities": records}}
+    ).json()
+    assert [r["id"] for r in by_query["results"]] == ["CN-01", "CN-25"]
+    checked = client.post(
+        "/api/v1/packs/cangnan2022/check",
+        json={"data": {"communities": records}, "outside_period": True, "as_of": "2022-12-31"},
+    ).json()
+    assert {r["id"] for r in checked["results"]} == {"CN-01", "CN-25"}
+
+
 def test_a_bad_row_of_an_uploaded_csv_is_named_by_row_and_column(client: TestClient) -> None:
     text = "id,type,scope,year,satisfaction\nA,融合型,县域内,2022,90\nB,融合型,县域内,2022,150\n"
     answer = client.post(
@@ -243,6 +268,11 @@ def test_an_interpretation_changes_the_score(client: TestClient) -> None:
             {"json": {"data": {"communities": [GOOD]}, "as_of": "tomorrow"}},
             400,
             "invalid_request",
+        ),
+        (
+            {"json": {"data": {"communities": [GOOD]}, "outside_period": "maybe"}},
+            400,
+            "wrong_argument_type",
         ),
     ],
 )

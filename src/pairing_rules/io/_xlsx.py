@@ -253,6 +253,9 @@ class Sheet:
         for n, value in enumerate(values):
             if type(value) is not str or n in wrap:
                 continue
+            # no character is wider than two columns: a text that short cannot widen it
+            if 2 * len(value) + 2 <= measured[n]:
+                continue
             known = seen[n]
             if value in known:
                 continue

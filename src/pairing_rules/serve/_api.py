@@ -56,6 +56,11 @@ _OPTIONS: Final = {
     },
     "rubric": {"type": "string", "description": "考核细则 / the rubric for every record"},
     "as_of": {"type": "string", "format": "date", "description": "检查日期 / the date of a check"},
+    "outside_period": {
+        "type": "boolean",
+        "description": "年度在适用期以外的记录也处理（默认拒收） / also process records whose year "
+        "is outside the pack's period (rejected by default)",
+    },
 }
 
 
@@ -83,6 +88,7 @@ def _body(what: str) -> dict[str, Any]:
                             },
                             "rubric": {"type": "string"},
                             "as_of": {"type": "string", "format": "date"},
+                            "outside_period": {"type": "boolean"},
                         },
                     }
                 },
@@ -166,7 +172,9 @@ def make_router(registry: Registry, settings: Settings, scorers: Scorers) -> API
         with tempfile.TemporaryDirectory(prefix="pairing-rules-") as name:
             folder = Path(name)
             upload = await read_request(request, folder)
-            scorer = await run_in_threadpool(scorers.get, pack, upload.overrides, upload.rubric)
+            scorer = await run_in_threadpool(
+                scorers.get, pack, upload.overrides, upload.rubric, upload.outside_period
+            )
             result = await run_in_threadpool(
                 score_result,
                 pack,

@@ -3,7 +3,7 @@
 A JSON body is ``{"data": {"communities": [...]}, "interpretations": {ID: VALUE},
 "rubric": ..., "as_of": "2022-12-31"}``; an upload has the file in ``file`` and
 the options as form fields (``set`` repeated ``ID=VALUE``, ``rubric``,
-``as_of``).  Options may also be given as query parameters.  An uploaded file is
+``as_of``, ``outside_period``).  Options may also be given as query parameters.  An uploaded file is
 written, under its own name, into the request's temporary folder.
 """
 
@@ -53,6 +53,30 @@ def safe_name(filename: str | None) -> str:
             value=filename,
         )
     return name
+
+
+#: how a form field or a query parameter says yes or no
+_FLAGS: Final = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
+
+
+def parse_flag(value: Any, field: str) -> bool:
+    """A yes/no option (``outside_period``): JSON ``true``/``false``, or ``true``, ``1``,
+    ``false``, ``0`` as text (``False`` when not given)."""
+    if value is None or value == "":
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().lower() in _FLAGS:
+        return _FLAGS[value.strip().lower()]
+    raise RequestError(
+        "wrong_argument_type",
+        Text(
+            zh=f"{field} 应为 true 或 false，收到 {str(value)[:40]!r}",
+            en=f"{field} takes true or false, got {str(value)[:40]!r}",
+        ),
+        field=field,
+        value=str(value)[:40],
+    )
 
 
 def parse_date(value: Any) -> dt.date | None:
@@ -136,6 +160,7 @@ async def read_request(request: Request, folder: Path, *, needs_records: bool = 
         overrides=parse_assignments(query.getlist("set")),
         rubric=query.get("rubric") or None,
         as_of=parse_date(query.get("as_of")),
+        outside_period=parse_flag(query.get("outside_period"), "outside_period"),
     )
     media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
     if media == "application/json" or media.endswith("+json"):
@@ -155,12 +180,14 @@ async def read_request(request: Request, folder: Path, *, needs_records: bool = 
                 '请求体应为一个 JSON 对象：{"data": {"communities": [...]}}',
                 'the request body must be a JSON object: {"data": {"communities": [...]}}',
             )
-        unknown = sorted(set(raw) - {"data", "interpretations", "rubric", "as_of"})
+        known = {"data", "interpretations", "rubric", "as_of", "outside_period"}
+        unknown = sorted(set(raw) - known)
         if unknown:
             raise _invalid(
-                f"请求体中有未知的键：{'、'.join(unknown)}（可用：data、interpretations、rubric、as_of）",
+                f"请求体中有未知的键：{'、'.join(unknown)}"
+                "（可用：data、interpretations、rubric、as_of、outside_period）",
                 f"unknown keys in the request body: {', '.join(unknown)} "
-                "(known: data, interpretations, rubric, as_of)",
+                "(known: data, interpretations, rubric, as_of, outside_period)",
                 unknown[0],
             )
         data = raw.get("data")
@@ -175,6 +202,8 @@ async def read_request(request: Request, folder: Path, *, needs_records: bool = 
         upload.overrides = {**upload.overrides, **_overrides(raw.get("interpretations"))}
         upload.rubric = _text(raw.get("rubric"), "rubric") or upload.rubric
         upload.as_of = parse_date(_text(raw.get("as_of"), "as_of")) or upload.as_of
+        if "outside_period" in raw:
+            upload.outside_period = parse_flag(raw["outside_period"], "outside_period")
         return upload
     if media == "multipart/form-data":
         async with request.form(max_files=1, max_fields=500) as form:
@@ -186,6 +215,9 @@ async def read_request(request: Request, folder: Path, *, needs_records: bool = 
             ) or upload.rubric
             as_of = form.get("as_of")
             upload.as_of = parse_date(as_of if isinstance(as_of, str) else None) or upload.as_of
+            flag = form.get("outside_period")
+            if isinstance(flag, str) and flag:
+                upload.outside_period = parse_flag(flag, "outside_period")
             file = form.get("file")
             if not isinstance(file, UploadFile):
                 if needs_records:

@@ -49,6 +49,8 @@ class Upload:
     overrides: dict[str, str] = field(default_factory=dict)
     rubric: str | None = None
     as_of: dt.date | None = None
+    #: also process records whose year is outside the pack's period (rejected by default)
+    outside_period: bool = False
     data: Mapping[str, Any] | None = None
     file: Path | None = None
     name: str | None = None
@@ -74,15 +76,23 @@ class Scorers:
         self._cache: OrderedDict[tuple[Any, ...], Scorer] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, pack: Pack, overrides: Mapping[str, str], rubric: str | None) -> Scorer:
+    def get(
+        self,
+        pack: Pack,
+        overrides: Mapping[str, str],
+        rubric: str | None,
+        outside_period: bool = False,
+    ) -> Scorer:
         """The scorer of ``pack`` under ``overrides`` (made once, then reused)."""
-        key = (pack.ref, pack.provenance, tuple(sorted(overrides.items())), rubric)
+        key = (pack.ref, pack.provenance, tuple(sorted(overrides.items())), rubric, outside_period)
         with self._lock:
             scorer = self._cache.get(key)
             if scorer is not None:
                 self._cache.move_to_end(key)
                 return scorer
-        scorer = Scorer(pack, rubric=rubric, interpretations=overrides)
+        scorer = Scorer(
+            pack, rubric=rubric, interpretations=overrides, outside_period=outside_period
+        )
         with self._lock:
             self._cache[key] = scorer
             while len(self._cache) > self.size:
@@ -244,7 +254,13 @@ def check_result(
     from .._engine import check
 
     dataset = read_records(pack, upload, limit)
-    report = check(pack, dataset, as_of=upload.as_of, interpretations=upload.overrides)
+    report = check(
+        pack,
+        dataset,
+        as_of=upload.as_of,
+        interpretations=upload.overrides,
+        outside_period=upload.outside_period,
+    )
     report = report.model_copy(update={"notices": list(dataset.notices)})
     out = folder / f"report{FORMATS[kind][1]}"
     if kind == "json":
