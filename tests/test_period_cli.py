@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 
+import pairing_rules as pr
 from pairing_rules import Pack, Registry, hookimpl
 from pairing_rules._registry import use_registry
+from pairing_rules._result_schema import result_schema
 from pairing_rules.cli import main
 
 from .test_period import community, yearly_pack
@@ -52,6 +54,14 @@ def test_the_command_line_scores_a_series_and_names_each_pack(
     assert [
         (part["pack"], r["id"], r["total"]) for part in payload["parts"] for r in part["results"]
     ] == [("demo2022@0.1.0", "A", 90), ("demo2023@0.1.0", "B", 92)]
+    # the published contract: the JSON Schema of the result, and the model reads it back
+    jsonschema = pytest.importorskip("jsonschema")
+    jsonschema.validate(payload, result_schema("series-score"))
+    assert pr.SeriesScoreReport.model_validate_json(out.out).model_dump(mode="json") == payload
+    assert main(["check", "--series", "demo", data, "--format", "json"]) == 0
+    checked = capsys.readouterr().out
+    jsonschema.validate(json.loads(checked), result_schema("series-check"))
+    pr.SeriesCheckReport.model_validate_json(checked)
 
 
 def test_the_command_line_rejects_outside_the_period_unless_asked(

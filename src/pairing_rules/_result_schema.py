@@ -34,6 +34,7 @@ def _models() -> dict[str, tuple[Any, str]]:
     from ._errors import ErrorResponse
     from ._pack_info import PackDetail, PackList, PackSummary
     from ._scoring import ScoreReport
+    from ._series import SeriesCheckReport, SeriesScoreReport
 
     return {
         "score": (ScoreReport, "pairing-rules score result"),
@@ -45,6 +46,8 @@ def _models() -> dict[str, tuple[Any, str]]:
         "pack-list": (PackList, "the installed packs (GET /api/v1/packs)"),
         "show": (PackDetail, "pairing-rules show result (GET /api/v1/packs/{id})"),
         "error": (ErrorResponse, "an error answer of the server (its error: ErrorDetail)"),
+        "series-score": (SeriesScoreReport, "pairing-rules score --series result"),
+        "series-check": (SeriesCheckReport, "pairing-rules check --series result"),
     }
 
 
@@ -59,6 +62,8 @@ RESULT_NAMES: Final = (
     "pack-list",
     "show",
     "error",
+    "series-score",
+    "series-check",
 )
 
 

@@ -19,11 +19,11 @@ import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from . import _engine, _scoring
 from ._contract import CONTRACT_VERSION
-from ._dataset import Dataset, FieldError, Rejection, load_dataset
+from ._dataset import Dataset, FieldError, Notice, Rejection, load_dataset
 from ._engine import CheckReport, check
 from ._errors import ErrorInfo
 from ._i18n import Text
@@ -310,6 +310,8 @@ class SeriesScoreReport(BaseModel):
     series: str
     parts: list[ScoreReport]
     rejected: list[Rejection]
+    #: problems with the input file as a whole (unknown columns …), when read from a file
+    notices: list[Notice] = Field(default_factory=list)
 
     @property
     def results(self) -> list[Any]:
@@ -332,6 +334,8 @@ class SeriesCheckReport(BaseModel):
     series: str
     parts: list[CheckReport]
     rejected: list[Rejection]
+    #: problems with the input file as a whole (unknown columns …), when read from a file
+    notices: list[Notice] = Field(default_factory=list)
 
     @property
     def unmet(self) -> bool:

@@ -41,8 +41,9 @@ def add_parsers(sub: Any, common: Any, interpretation_options: Any) -> None:
         nargs="?",
         default="pack",
         help="pack：pack.yaml 的结构（默认）；score、check、audit、quota、diff、packs、pack-list、"
-        "show、error：结果的 JSON；input:规则包编号：该规则包的输入 / pack: the structure of "
-        "pack.yaml (default); score, check, audit, quota, diff, packs, pack-list, show, error: "
+        "show、error、series-score、series-check：结果的 JSON；input:规则包编号：该规则包的输入 / pack: the structure of "
+        "pack.yaml (default); score, check, audit, quota, diff, packs, pack-list, show, error, "
+        "series-score, series-check: "
         "a result's JSON; input:ID: the input of pack ID",
     )
     p.add_argument("--out", metavar="FILE", help="写入文件 / write to a file (.json)")

@@ -120,11 +120,10 @@ def score(args: argparse.Namespace, lang: Lang) -> int:
         interpretations=overrides_of(args),
         outside_period=args.outside_period,
     )
+    report = report.model_copy(update={"notices": list(dataset.notices)})
     _write(report, args.out)
     if args.format == "json":
-        print_json(
-            {**report.as_json(), "notices": [n.model_dump(mode="json") for n in dataset.notices]}
-        )
+        print_json(report.model_dump(mode="json"))
     else:
         console = _render._console()
         zh = lang == "zh"
@@ -167,11 +166,10 @@ def check(args: argparse.Namespace, lang: Lang) -> int:
         interpretations=overrides_of(args),
         outside_period=args.outside_period,
     )
+    report = report.model_copy(update={"notices": list(dataset.notices)})
     _write(report, args.out)
     if args.format == "json":
-        print_json(
-            {**report.as_json(), "notices": [n.model_dump(mode="json") for n in dataset.notices]}
-        )
+        print_json(report.model_dump(mode="json"))
     else:
         console = _render._console()
         console.print(f"{'系列' if lang == 'zh' else 'series'} {series.id}", style="bold")
