@@ -149,6 +149,11 @@ def test_a_record_outside_the_period_is_scored_only_when_asked(client: TestClien
         url + "?outside_period=true", json={"data": {"communities": records}}
     ).json()
     assert [r["id"] for r in by_query["results"]] == ["CN-01", "CN-25"]
+    csv = "id,type,scope,year,sync_lessons\nCN-01,融合型,县域内,2022,20\nCN-25,融合型,县域内,2025,20\n"
+    by_form = client.post(
+        url, files={"file": ("in.csv", csv.encode("utf-8"))}, data={"outside_period": "true"}
+    ).json()
+    assert [r["id"] for r in by_form["results"]] == ["CN-01", "CN-25"]
     checked = client.post(
         "/api/v1/packs/cangnan2022/check",
         json={"data": {"communities": records}, "outside_period": True, "as_of": "2022-12-31"},
@@ -375,5 +380,10 @@ def test_the_page_and_its_assets(client: TestClient) -> None:
     assert 'lang="en"' in english.text and 'data-pack="zhejiang2021"' in english.text
     for asset in ("/static/app.js", "/static/app.css"):
         assert client.get(asset).status_code == 200
+    # a pack in force for a while offers to process the records of other years; one for any
+    # year (hunan2016) has nothing to offer
+    dated = client.get("/", params={"pack": "cangnan2022"}).text
+    assert 'id="outside_period"' in dated and "适用期（2022-01-01 至 2022-12-31）以外" in dated
+    assert 'id="outside_period"' not in client.get("/", params={"pack": "hunan2016"}).text
     hostile = client.get("/", params={"pack": "<script>alert(1)</script>"})
     assert "<script>alert(1)" not in hostile.text

@@ -42,6 +42,7 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "rubric": "考核细则",
         "rubric_auto": "按记录的结对范围自动选择",
         "as_of": "检查日期",
+        "outside_period": "年度在适用期（{period}）以外的记录也处理（默认不处理）",
         "score": "评分",
         "check": "检查",
         "working": "正在处理……",
@@ -82,6 +83,8 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "rubric": "Rubric",
         "rubric_auto": "by each record's scope",
         "as_of": "Date of the check",
+        "outside_period": "Also process records of a year outside the period ({period}); "
+        "they are rejected by default",
         "score": "Score",
         "check": "Check",
         "working": "Working…",
@@ -163,6 +166,8 @@ def render_page(registry: Registry, lang: Lang, pack_id: str | None) -> str:
             "rubrics": [{"id": r.id, "label": r.label.get(lang)} for r in d.rubrics],
             "can_score": bool(d.rubrics),
             "can_check": bool(d.requirements or d.group_requirements),
+            # an open period holds every year: no choice to offer
+            "period": None if chosen.period.open else chosen.period.render(lang),
             "reads": bool(chosen.collections()),
         }
     return str(_environment().get_template("index.html.j2").render(**context))

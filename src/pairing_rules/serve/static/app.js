@@ -36,6 +36,10 @@
         data.append(name, field.value);
       }
     }
+    const outside = document.getElementById("outside_period");
+    if (outside && outside.checked) {
+      data.append("outside_period", "true");
+    }
     return data;
   }
 
