@@ -108,7 +108,8 @@ def _typed_column(
             # a blank cell is never flagged: the value there is null either way
             bad = ~blank & (~raw.str.contains(pattern) | _read(value, typed).is_null())
         elif dtype.is_integer():
-            value = col.cast(pl.Int64, strict=False) * scale
+            value = col.cast(pl.Int64, strict=False)
+            value = value * scale if scale != 1 else value
             bad = col.is_not_null() & (_read(value, typed).is_null() | (col.abs() > limit))
         elif dtype.is_float():
             scaled = col * scale
@@ -122,8 +123,11 @@ def _typed_column(
             scaled_dec = col * scale
             value = scaled_dec.cast(pl.Int64, strict=False)
             held = _read(value, typed)
-            whole = held.cast(pl.Decimal(38, dtype.scale)) == scaled_dec
-            bad = col.is_not_null() & (held.is_null() | ~whole | (col.abs() > limit))
+            bad = held.is_null() | (col.abs() > limit)
+            if dtype.scale is None or 10**dtype.scale > scale:
+                # more places than the column holds: the value must be whole once scaled
+                bad = bad | (held.cast(pl.Decimal(38, dtype.scale)) != scaled_dec)
+            bad = col.is_not_null() & bad
         elif dtype == pl.Boolean:  # a yes/no is not a number: the record model says so
             value = col.cast(pl.Int64) * scale
             bad = col.is_not_null()
