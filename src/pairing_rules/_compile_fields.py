@@ -43,7 +43,7 @@ def _enum_mapping(enum: Any, spellings: Iterable[Any]) -> dict[str, str]:
 
 
 def field_column(
-    field: FieldSpec, dtype: Any, spellings: Iterable[Any] = ()
+    field: FieldSpec, dtype: Any, spellings: Iterable[Any] = (), *, raw: str | None = None
 ) -> tuple[pl.Expr, pl.Expr]:
     """The typed column of a field and a flag for rows it cannot vouch for.
 
@@ -52,21 +52,33 @@ def field_column(
     length, vocabulary, required) accepts it.
 
     :param spellings: for a vocabulary field, the distinct values of the column.
+    :param raw: for a flag computed after the typed columns (Polars does not share text
+        expressions between columns): the column holding the cells as read; the flag then
+        reads the typed value from the field's column instead of computing it again.
     """
-    value, bad = _typed_column(field, dtype, spellings)
+    import polars as pl
+
+    spellings = list(spellings)
+    value, bad = _typed_column(field, dtype, spellings, pl.col(field.name), None)
+    if raw is not None:
+        _v, bad = _typed_column(field, dtype, spellings, pl.col(raw), pl.col(field.name))
+        value_read: pl.Expr = pl.col(field.name)
+    else:
+        value_read = value
     if field.required:  # a blank cell of a field every record must give
-        bad = bad | value.is_null()
+        bad = bad | value_read.is_null()
     return value, bad
 
 
 def _typed_column(
-    field: FieldSpec, dtype: Any, spellings: Iterable[Any]
+    field: FieldSpec, dtype: Any, spellings: Iterable[Any], col: pl.Expr, typed: pl.Expr | None
 ) -> tuple[pl.Expr, pl.Expr]:
+    """The typed column of a field (read from ``col``) and its flag; the flag reads the
+    typed value from ``typed`` when given."""
     import polars as pl
 
     name = field.name
     kind = field.kind if field.kind != "list" else "list"
-    col = pl.col(name)
     low, high, min_length = field.low, field.high, field.min_length
     text = dtype in (pl.Utf8, pl.Categorical) or isinstance(dtype, pl.Enum)
     if dtype == pl.Null:
@@ -92,37 +104,44 @@ def _typed_column(
                 assert parsed is not None
                 value = (parsed * scale).cast(pl.Int64, strict=False)
                 pattern = r"^[+-]?\d{1,9}(\.\d{0,6})?$"
-            bad = ~blank & (~raw.str.contains(pattern) | value.is_null())
             value = pl.when(blank).then(None).otherwise(value)
+            # a blank cell is never flagged: the value there is null either way
+            bad = ~blank & (~raw.str.contains(pattern) | _read(value, typed).is_null())
         elif dtype.is_integer():
-            value = col.cast(pl.Int64, strict=False) * scale
-            bad = col.is_not_null() & (value.is_null() | (col.abs() > limit))
+            value = col.cast(pl.Int64, strict=False)
+            value = value * scale if scale != 1 else value
+            bad = col.is_not_null() & (_read(value, typed).is_null() | (col.abs() > limit))
         elif dtype.is_float():
             scaled = col * scale
             rounded = scaled.round(0)
             value = rounded.cast(pl.Int64, strict=False)
             exact = (rounded / scale) == col
             bad = col.is_not_null() & (
-                ~col.is_finite() | (col.abs() > limit) | ~exact | value.is_null()
+                ~col.is_finite() | (col.abs() > limit) | ~exact | _read(value, typed).is_null()
             )
         elif isinstance(dtype, pl.Decimal):
             scaled_dec = col * scale
             value = scaled_dec.cast(pl.Int64, strict=False)
-            whole = value.cast(pl.Decimal(38, dtype.scale)) == scaled_dec
-            bad = col.is_not_null() & (value.is_null() | ~whole | (col.abs() > limit))
+            held = _read(value, typed)
+            bad = held.is_null() | (col.abs() > limit)
+            if dtype.scale is None or 10**dtype.scale > scale:
+                # more places than the column holds: the value must be whole once scaled
+                bad = bad | (held.cast(pl.Decimal(38, dtype.scale)) != scaled_dec)
+            bad = col.is_not_null() & bad
         elif dtype == pl.Boolean:  # a yes/no is not a number: the record model says so
             value = col.cast(pl.Int64) * scale
             bad = col.is_not_null()
         else:
             return pl.lit(None, dtype=pl.Int64).alias(name), col.is_not_null()
         bad = bad.fill_null(True)
+        held = _read(value, typed)
         if low is not None:
-            bad = bad | (value < int(Decimal(low) * scale)).fill_null(False)
+            bad = bad | (held < int(Decimal(low) * scale)).fill_null(False)
         if high is not None:
-            bad = bad | (value > int(Decimal(high) * scale)).fill_null(False)
+            bad = bad | (held > int(Decimal(high) * scale)).fill_null(False)
         if "_percent" in field.coercions:
             # strictly between 0 and 1: a fraction typed for a percentage, which the model asks about
-            bad = bad | ((value > 0) & (value < scale)).fill_null(False)
+            bad = bad | ((held > 0) & (held < scale)).fill_null(False)
         return value.alias(name), bad
     if kind == "bool":
         if dtype == pl.Boolean:
@@ -134,35 +153,44 @@ def _typed_column(
                 **dict.fromkeys(FALSE_SPELLINGS, False),
             }
             value = raw.replace_strict(mapping, default=None, return_dtype=pl.Boolean)
-            bad = raw.is_not_null() & (raw != "") & value.is_null()
+            bad = raw.is_not_null() & (raw != "") & _read(value, typed).is_null()
             return value.alias(name), bad
         if dtype.is_integer():
             value = pl.when(col == 1).then(True).when(col == 0).then(False).otherwise(None)
-            return value.alias(name), col.is_not_null() & value.is_null()
+            return value.alias(name), col.is_not_null() & _read(value, typed).is_null()
         return pl.lit(None, dtype=pl.Boolean).alias(name), col.is_not_null()
     if kind == "enum":
         enum = field.enum
         assert enum is not None
         raw = col if dtype == pl.Utf8 else col.cast(pl.Utf8)
-        value = raw.replace_strict(
-            _enum_mapping(enum, spellings), default=None, return_dtype=pl.Utf8
+        found = list(spellings)
+        vocabulary = _enum_mapping(enum, found)
+        if found and all(s is None or vocabulary.get(s) == s for s in found):
+            # every value is already the Chinese value: the column is taken as it is
+            # (a blank cell of a required field is flagged by field_column)
+            return raw.alias(name), pl.lit(False)
+        value = raw.replace_strict(vocabulary, default=None, return_dtype=pl.Utf8)
+        bad = (raw.is_not_null() & _read(value, typed).is_null()) | (
+            raw.is_null() if field.required else False
         )
-        bad = (raw.is_not_null() & value.is_null()) | (raw.is_null() if field.required else False)
         return value.alias(name), bad
     if kind == "text":
         if text:
             raw = col.cast(pl.Utf8)
             if "_identifier" in field.coercions:
-                # the coercion strips as Python does (also \x1c-\x1f), then pydantic as Rust does
-                raw = raw.str.strip_chars(PYTHON_WHITESPACE)
-            value = raw.str.strip_chars()
+                # the coercion strips as Python does (also \x1c-\x1f), then pydantic as Rust
+                # does, which strips nothing more (Rust's whitespace is Python's but those four)
+                value = raw.str.strip_chars(PYTHON_WHITESPACE)
+            else:
+                value = raw.str.strip_chars()
         elif dtype.is_integer() and "_identifier" in field.coercions:
             value = col.cast(pl.Utf8)  # an id typed as a number keeps its digits
         else:
             return col.cast(pl.Utf8, strict=False).alias(name), col.is_not_null()
-        bad = value.is_null() if field.required else pl.lit(False)
+        held = _read(value, typed)
+        bad = held.is_null() if field.required else pl.lit(False)
         if min_length:
-            bad = bad | (value.str.len_chars() < min_length)
+            bad = bad | (held.str.len_chars() < min_length)
         return value.alias(name), bad.fill_null(True) if field.required else bad.fill_null(False)
     if kind == "date":
         if dtype == pl.Date:
@@ -170,7 +198,7 @@ def _typed_column(
         if text:
             raw = col.cast(pl.Utf8).str.strip_chars()
             value = raw.str.to_date("%Y-%m-%d", strict=False)
-            bad = raw.is_not_null() & (raw != "") & value.is_null()
+            bad = raw.is_not_null() & (raw != "") & _read(value, typed).is_null()
             return value.alias(name), bad
         return pl.lit(None, dtype=pl.Date).alias(name), col.is_not_null()
     if kind == "list":
@@ -182,6 +210,11 @@ def _typed_column(
         return pl.lit(None, dtype=pl.List(pl.Utf8)).alias(name), col.is_not_null()
     # nested or unknown kinds are not read by rules on the table path
     return pl.lit(None, dtype=pl.Utf8).alias(name), col.is_not_null()
+
+
+def _read(value: pl.Expr, typed: pl.Expr | None) -> pl.Expr:
+    """The typed value for a flag: the typed column when it is computed already."""
+    return value if typed is None else typed
 
 
 def empty_column(field: FieldSpec) -> pl.Expr:

@@ -41,6 +41,9 @@ __all__ = ["COLUMN_LIMIT", "DECIMAL_LIMIT", "DECIMAL_PLACES", "DECIMAL_SCALE"]
 
 ROW: Final = "__row"
 _OK: Final = "__ok"
+#: the prefix of a column holding a field's cells as read, beside its typed column
+_RAW: Final = "__raw."
+_DUPLICATE: Final = "__duplicate"
 
 
 class MissingExtraError(ImportError):
@@ -162,7 +165,8 @@ def prepare(
             spellings: list[Any] = []
             if field_spec.kind == "enum":
                 spellings = frame.get_column(name).cast(pl.Utf8).unique().to_list()
-            value, bad = field_column(field_spec, schema[name], spellings)
+            # the flag reads the typed column, computed before it (once per field)
+            value, bad = field_column(field_spec, schema[name], spellings, raw=_RAW + name)
             columns.append(value)
             flags.append(bad)
         else:
@@ -172,27 +176,31 @@ def prepare(
         flags = [pl.lit(True)]
     ok = (~pl.any_horizontal(*flags)) if flags else pl.lit(True)
     broken = limits_broken(spec)
-    # lazily, so that each typed column is computed once for its value and for its flags
+    if broken is not None:
+        ok = ok & ~broken
+    # a second row with an id already seen is rejected (as validate_records does)
+    raw_key = _raw_key(frame, model)
+    raws = [pl.col(n).alias(_RAW + n) for n in frame.columns if n in known]
+    duplicate = _repeated_id(frame, model)
+    if duplicate is None and raw_key is not None:
+        raws.append((raw_key.is_not_null() & ~raw_key.is_first_distinct()).alias(_DUPLICATE))
+        duplicate = pl.col(_DUPLICATE)
+    if duplicate is not None:
+        ok = ok & ~duplicate
+    # lazily, and in two steps: the typed columns, then the flags over them
     typed = (
         frame.lazy()
         .with_row_index(ROW)
-        .select(pl.col(ROW), *columns, ok.alias(_OK))
-        .with_columns((pl.col(_OK) & ~broken).alias(_OK) if broken is not None else pl.col(_OK))
+        .select(pl.col(ROW), *columns, *raws)
+        .select(pl.col(ROW), *(pl.col(n) for n in spec.fields), ok.alias(_OK))
         .collect()
     )
-    # a second row with an id already seen is rejected (as validate_records does)
-    raw_key = _raw_key(frame, model)
-    duplicate = pl.Series(ROW, [False] * frame.height, dtype=pl.Boolean)
-    if raw_key is not None:
-        keys = frame.select(raw_key.alias("k")).to_series()
-        duplicate = keys.is_not_null() & ~keys.is_first_distinct()
-    clean = typed.get_column(_OK) & ~duplicate
+    clean = typed.get_column(_OK)
     prepared = Prepared(frame=typed.drop(_OK), clean=clean, notices=notices)
     suspects = (~clean).arg_true().to_list()
     if suspects:
-        _check_rows(
-            prepared, frame, model, collection, suspects, keys if raw_key is not None else None
-        )
+        keys = frame.select(raw_key.alias("k")).to_series() if raw_key is not None else None
+        _check_rows(prepared, frame, model, collection, suspects, keys)
     if raw_key is None and "name" in model.model_fields:
         _reject_repeated_keys(prepared, model, collection)
     return prepared
@@ -234,7 +242,25 @@ def _reject_repeated_keys(prepared: Prepared, model: type[Record], collection: s
     prepared.clean = pl.Series(prepared.clean.name, clean, dtype=pl.Boolean)
 
 
+def _repeated_id(frame: pl.DataFrame, model: type[Record]) -> pl.Expr | None:
+    """Rows whose id (:func:`_raw_key`) an earlier row has, over the typed id of
+    :func:`prepare` when it is the raw key (``None`` otherwise)."""
+    import polars as pl
+
+    if "id" not in model.model_fields or "id" not in frame.columns:
+        return None
+    spec = record_spec(model).fields.get("id")
+    dtype = frame.schema["id"]
+    text = dtype in (pl.Utf8, pl.Categorical) or isinstance(dtype, pl.Enum)
+    if spec is None or spec.kind != "text" or "_identifier" not in spec.coercions or not text:
+        return None
+    # the typed id is the raw key but for a blank id, which is no key
+    typed = pl.col("id")
+    return typed.is_not_null() & (typed != "") & ~typed.is_first_distinct()
+
+
 def _raw_key(frame: pl.DataFrame, model: type[Record]) -> pl.Expr | None:
+    """The id as the record model reads it, from the cells (null: none)."""
     import polars as pl
 
     if "id" not in model.model_fields or "id" not in frame.columns:
