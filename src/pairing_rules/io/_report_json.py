@@ -80,7 +80,7 @@ class SheetBytes:
     :meth:`SheetJSON.dump`'s object.
     """
 
-    __slots__ = ("_cache", "_head", "_interpretations", "_periods", "_reads", "json")
+    __slots__ = ("_cache", "_head", "_interpretations", "_periods", "_reads", "_totals", "json")
 
     def __init__(self, plan: RubricPlan) -> None:
         self.json = SheetJSON(plan)
@@ -88,6 +88,7 @@ class SheetBytes:
         self._head = b"," + head[1:-1] + b","  # the keys as the middle of an object
         self._interpretations = b',"interpretations":' + dumps(self.json.interpretations)
         self._periods: dict[Any, bytes] = {}
+        self._totals: dict[Any, bytes] = {}
         self._reads = [attrgetter(*i.reads) if i.reads else None for i in plan.items]
         self._cache: dict[Any, bytes] = {}
 
@@ -106,7 +107,13 @@ class SheetBytes:
                 if key is not None and len(cache) < 200_000:
                     cache[key] = blob
             parts.append(blob)
-        totals = dumps(self.json.totals(outcome))
+        # the totals depend on the points and the grade only: made once for the same ones
+        key = (outcome.total, outcome.reach, outcome.basis, outcome.grade, outcome.vetoes)
+        totals = self._totals.get(key)
+        if totals is None:
+            totals = dumps(self.json.totals(outcome))[1:-1]
+            if len(self._totals) < 10_000:
+                self._totals[key] = totals
         # the period depends on the record's year only: made once per year
         field = self.json.plan.period.field if self.json.plan.period is not None else None
         year = getattr(record, field) if field is not None else None
@@ -122,7 +129,7 @@ class SheetBytes:
                 b',"name":',
                 dumps(record_name(record)),
                 self._head,
-                totals[1:-1],
+                totals,
                 b',"items":[',
                 b",".join(parts),
                 b"]",

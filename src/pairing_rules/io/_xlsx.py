@@ -151,8 +151,8 @@ def display_width(text: str) -> int:
     """
     if text.isascii():
         return len(text)
-    wide = len(_WIDE.findall(text))
-    rest = _WIDE.sub("", text) if wide else text
+    rest = _WIDE.sub("", text)
+    wide = len(text) - len(rest)
     if rest.isascii():  # Chinese and ASCII, as report cells are: no lookup per character
         return len(rest) + 2 * wide
     return 2 * wide + sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in rest)
@@ -237,8 +237,11 @@ class Sheet:
             cell = cache.get(value)
             if cell is None:
                 cell = _cell(value, style)
-                if len(cache) < _CACHE:
-                    cache[value] = cell
+                # kept for the values met lately (a record's id and name recur on its rows):
+                # a full cache starts afresh rather than keeping the first values for ever
+                if len(cache) >= _CACHE:
+                    cache.clear()
+                cache[value] = cell
             cells.append(cell)
         self._emit(cells)
 
@@ -259,8 +262,9 @@ class Sheet:
             known = seen[n]
             if value in known:
                 continue
-            if len(known) < 4096:
-                known.add(value)
+            if len(known) >= 4096:  # the texts met lately are the ones met again
+                known.clear()
+            known.add(value)
             if "\n" in value:
                 shown = max(display_width(line) for line in value.split("\n")) + 2
             else:
