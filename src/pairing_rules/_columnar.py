@@ -255,12 +255,9 @@ class TableScorer:
         for index, (plan, cols) in enumerate(self.compiled):
             mine = pl.col("__rubric") == index
             shift = 10 ** (self.places - cols.places)
-            for item_id, expr in cols.items:
-                columns.append(
-                    decimal_column(pl.when(mine).then(expr), cols.places).alias(
-                        f"{plan.id}.{item_id}"
-                    )
-                )
+            for (item_id, expr), domain in zip(cols.items, cols.domains, strict=True):
+                points = decimal_column(expr, cols.places, domain)
+                columns.append(pl.when(mine).then(points).alias(f"{plan.id}.{item_id}"))
             total_parts.append(pl.when(mine).then(cols.total * shift))
             reach_parts.append(pl.when(mine).then(cols.reach * shift))
             basis_parts.append(pl.when(mine).then(cols.basis * shift))
