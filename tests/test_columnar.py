@@ -276,3 +276,17 @@ def test_explanations_of_a_table_with_null_cells() -> None:
         CommunityYear(id="A", type="融合型", scope="县域内", year=2022)
     )
     assert sheet == expected
+
+
+def test_a_packs_table_scorer_is_compiled_once_for_the_same_choices() -> None:
+    from pairing_rules._columnar import _table_scorer
+
+    pack = pr.get_pack("cangnan2022")
+    once = _table_scorer(pack, None, None, False)
+    assert _table_scorer(pack, None, {}, False) is once  # no overrides, however written
+    other = _table_scorer(pack, None, {"cangnan2022.grade_basis": "scaled"}, False)
+    assert other is not once and other.overrides == {"cangnan2022.grade_basis": "scaled"}
+    assert _table_scorer(pack, None, None, True) is not once  # outside_period is a choice too
+    # a pack loaded again is another pack: never served a scorer compiled for the first
+    again = pr.load_pack(pack.file) if pack.file is not None else pack
+    assert _table_scorer(again, None, None, False).pack is again

@@ -12,10 +12,11 @@ No rule is written here: only which plan applies to which rows.
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from types import SimpleNamespace
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
 from ._compile_polars import (
     compile_rubric_columns,
@@ -460,7 +461,32 @@ def score_table(
     :param interpretations: overrides, ``{interpretation id: value}``.
     :param outside_period: also score rows whose year is outside the pack's period.
     """
-    scorer = TableScorer(
-        pack, rubric=rubric, interpretations=interpretations, outside_period=outside_period
-    )
-    return scorer.score(table)
+    return _table_scorer(pack_of(pack), rubric, interpretations, outside_period).score(table)
+
+
+#: the table scorers made lately: a pack's rubrics are compiled once for the same choices
+_SCORERS: OrderedDict[tuple[Any, ...], TableScorer] = OrderedDict()
+_SCORERS_KEPT: Final = 16
+
+
+def _table_scorer(
+    pack: Pack,
+    rubric: str | None,
+    interpretations: Mapping[str, str] | None,
+    outside_period: bool,
+) -> TableScorer:
+    """A :class:`TableScorer` for these choices, compiled once and kept (it holds no state
+    between tables); the pack's content and extensions (its provenance) are in the key."""
+    overrides = tuple(sorted((interpretations or {}).items()))
+    key = (id(pack), pack.ref, pack.provenance, rubric, overrides, outside_period)
+    scorer = _SCORERS.get(key)
+    if scorer is None or scorer.pack is not pack:
+        scorer = TableScorer(
+            pack, rubric=rubric, interpretations=interpretations, outside_period=outside_period
+        )
+        _SCORERS[key] = scorer
+        while len(_SCORERS) > _SCORERS_KEPT:
+            _SCORERS.popitem(last=False)
+    else:
+        _SCORERS.move_to_end(key)
+    return scorer
