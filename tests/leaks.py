@@ -180,15 +180,15 @@ def _quotes_joined(lines: Iterable[str], opening: str = "「", closing: str = "�
                 continue
             line = " " + line[end + 1 :]
             inside = False
-        if line.count(opening if opening != closing else closing) % 2 if opening == closing else 0:
-            start = line.rfind(opening)
+        start = line.rfind(opening)
+        # unclosed: an odd count of a mark that opens and closes alike (`), or an opening
+        # mark with no closing one after it (「)
+        unclosed = (
+            line.count(opening) % 2 == 1 if opening == closing else closing not in line[start:]
+        )
+        if start >= 0 and unclosed:
             line = line[:start]
             inside = True
-        elif opening != closing:
-            start = line.rfind(opening)
-            if start >= 0 and closing not in line[start:]:
-                line = line[:start]
-                inside = True
         yield line
 
 

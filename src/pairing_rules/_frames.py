@@ -276,7 +276,7 @@ def _raw_key(frame: pl.DataFrame, model: type[Record]) -> pl.Expr | None:
     else:
         text = col.cast(pl.Utf8)
     # stripped as the id's coercion strips it (Python's whitespace, \x1c-\x1f included)
-    text = text.str.strip_chars(PYTHON_WHITESPACE).str.strip_chars()
+    text = text.str.strip_chars(PYTHON_WHITESPACE)  # Rust's whitespace is a part of it
     return pl.when(text == "").then(None).otherwise(text)
 
 

@@ -21,6 +21,7 @@ compiler evaluate the plan.
 
 from __future__ import annotations
 
+from abc import abstractmethod
 from collections.abc import Iterator
 from decimal import Decimal
 from typing import Annotated, Final, Literal
@@ -132,11 +133,12 @@ class ItemBase(BaseModel):
         """The smallest and largest points the item can give under ``choices``."""
         return Decimal(0), self.points
 
+    @abstractmethod
     def body(
         self, choices: Choices, record: RecordSpec, rounding: Rounding, places: int
     ) -> tuple[ItemBody, tuple[str, ...]]:
-        """What the item computes under ``choices``, and the fields an explanation lists."""
-        raise NotImplementedError  # every kind of item defines it
+        """What the item computes under ``choices``, and the fields an explanation lists
+        (every kind of item defines it)."""
 
     def bind(
         self, choices: Choices, record: RecordSpec, rounding: Rounding, places: int

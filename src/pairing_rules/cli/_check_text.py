@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING
 from .._requirements import Status
 from .._words import date_text, vocabulary
 from ..io._check_words import milestone_notes, milestone_rows, verdict
-from ..io._report_xlsx import date_note
 from ._render import console, interpretation_lines, pack_line
 
 if TYPE_CHECKING:
@@ -25,7 +24,9 @@ def check_text(report: CheckReport, pack: Pack, options: ReportOptions) -> None:
     out = console()
     out.print(f"{pack.definition.label.get(lang)} · {'检查结果' if zh else 'check'}", style="bold")
     out.print(pack_line(pack, lang), style="dim")
-    out.print(("报告日期：" if zh else "Report date: ") + date_note(options), style="dim")
+    out.print(
+        ("报告日期：" if zh else "Report date: ") + options.dated.render(options.lang), style="dim"
+    )
     for r in report.results:
         name = f" {r.name}" if r.name else ""
         out.print(f"{r.id}{name}{colon}{verdict(r, lang)}", style="bold")

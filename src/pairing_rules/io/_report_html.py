@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from .._clock import utc_today
 from .._dataset import Notice, Rejection
 from .._i18n import Lang
 from .._numbers import format_number
@@ -22,7 +21,6 @@ from .._provenance import render_source
 from .._words import Vocabulary, date_text, vocabulary
 from ._check_words import finding_values, milestone_notes, milestone_rows, verdict
 from ._html_labels import LABELS
-from ._report_xlsx import date_note
 from ._score_rows import (
     ReportOptions,
     ScoreRow,
@@ -133,7 +131,7 @@ def _head(pack: Pack, title: str, options: ReportOptions, milestones: list[Any])
         "t": LABELS[lang],
         "title": title,
         "pack": pack,
-        "date": date_note(options),
+        "date": options.dated.render(options.lang),
         "milestones": milestone_rows(milestones, lang),
         "milestone_notes": milestone_notes(milestones, lang) if milestones else [],
         "milestone_date": date_text(options.as_of, lang) if options.as_of else "",
@@ -194,7 +192,7 @@ def write_score_html(
 
     lang = options.lang
     t = LABELS[lang]
-    as_of = options.as_of or utc_today()
+    as_of = options.dated.date
     choices = pack.choices({u.id: u.value for u in report.interpretations})
     statuses = milestone_status(pack.definition.milestones, as_of, choices)
     words = vocabulary(pack)

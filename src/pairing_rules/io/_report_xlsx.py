@@ -18,7 +18,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from .._clock import ReportDate, utc_today
 from .._dataset import Notice, Rejection
 from .._explain import item_parts
 from .._i18n import Lang, Text
@@ -58,7 +57,7 @@ def plain(value: Any) -> Any:
 
 def report_book(path: str | Path, pack: Pack, title: str, options: ReportOptions) -> Workbook:
     """A report workbook: ``title`` in the printed header, the pack and the date in the footer."""
-    created = options.as_of or utc_today()
+    created = options.dated.date
     zh = options.lang == "zh"
     footer = (
         f"规则包 {pack.ref} · 报告日期 {date_text(created, 'zh')}"
@@ -66,12 +65,6 @@ def report_book(path: str | Path, pack: Pack, title: str, options: ReportOptions
         else f"pack {pack.ref} · report date {created.isoformat()}"
     )
     return Workbook(path, created=created, header_text=title, footer_text=footer, title=title)
-
-
-def date_note(options: ReportOptions) -> str:
-    """The report's date and where it comes from (``--as-of``, or today's date in UTC)."""
-    day = options.as_of or utc_today()
-    return ReportDate(day, options.as_of_given).render(options.lang)
 
 
 def about_sheet(book: Workbook, pack: Pack, title: str, lang: Lang) -> Sheet:
@@ -96,7 +89,7 @@ def fill_about(
         ("文号" if zh else "number", pack.document.doc_number or "—"),
         ("规则包版本" if zh else "pack", pack.ref),
         ("内容哈希" if zh else "content hash", pack.content_hash),
-        ("报告日期" if zh else "report date", date_note(options)),
+        ("报告日期" if zh else "report date", options.dated.render(options.lang)),
         *extra,
     ]
     for key, value in rows:

@@ -16,6 +16,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Final, Literal
 
+from .._clock import ReportDate, report_date
 from .._i18n import Lang, Text
 from .._models import record_key, record_name
 from .._numbers import Rounding, format_number, round_to
@@ -49,6 +50,13 @@ class ReportOptions:
     members: bool = False
     as_of: dt.date | None = None
     as_of_given: bool = False
+
+    @property
+    def dated(self) -> ReportDate:
+        """The report's date and whether it was asked for (else today's date in UTC)."""
+        if self.as_of is None:
+            return report_date(None)
+        return ReportDate(self.as_of, self.as_of_given)
 
 
 @dataclass(frozen=True, slots=True)
