@@ -288,3 +288,16 @@ def test_a_decimal_column_with_six_places_is_exact_on_both_paths() -> None:
         }
     )
     _same_scores(pack, frame, {})
+
+
+def test_a_blank_text_in_a_number_field_is_no_value_on_both_paths() -> None:
+    # Hypothesis found it: a year written "" or " " in a text column. A file's reader leaves a
+    # blank cell out; an input object's blank text in a number field is no value alike (the
+    # year is optional, so the region is checked without one) on both paths.
+    pack = REGISTRY.get_pack("hunan2016")
+    frame = pl.DataFrame({"name": ["甲", "乙", "丙", "丁"], "year": ["2016", "", " ", "x"]})
+    report = pr.check(pack, {"regions": _rows(frame)})
+    table = pr.check_table(pack, frame, collection="regions")
+    assert _rejections(table.rejected) == _rejections(report.rejected)
+    assert list(_rejections(report.rejected)) == [3]  # only "x" is not a year
+    assert [r.id for r in report.results if r.collection == "regions"] == ["甲 2016", "乙", "丙"]

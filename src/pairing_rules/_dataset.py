@@ -22,6 +22,10 @@ from ._models import Record, field_label
 META_KEYS: Final = frozenset({"meta", "sample", "description", "note"})
 
 
+#: the kinds of field whose blank text is no value (the readers leave a blank cell out alike)
+NUMBER_KINDS: Final = frozenset({"int", "decimal"})
+
+
 class FieldError(BaseModel):
     """One thing wrong with one field of one record.
 
@@ -379,6 +383,12 @@ class RecordChecker:
         # the model's validator itself: model_validate adds a Python call per record
         self._validate = model.__pydantic_validator__.validate_python
         self._has_id = "id" in model.model_fields
+        from ._fields import record_spec
+
+        #: the number fields: a blank text there is no value, as a blank cell of a file is
+        self._numbers = tuple(
+            name for name, spec in record_spec(model).fields.items() if spec.kind in NUMBER_KINDS
+        )
         self._seen: dict[str, int] = {}
         #: the index the next record of the collection gets (when read from several tables)
         self.next_index = 0
@@ -405,6 +415,11 @@ class RecordChecker:
             if isinstance(item, self.model):
                 return self._known(index, item, loc=loc, location=location)
         if type(item) is dict or isinstance(item, Mapping):
+            blank = [
+                k for k in self._numbers if type(v := item.get(k)) is str and (not v or v.isspace())
+            ]
+            if blank:
+                item = {k: v for k, v in item.items() if k not in blank}
             try:
                 record = self._validate(item)
             except ValidationError as exc:
