@@ -9,8 +9,13 @@ It writes the 1,500-row province workbook the way ``benchmarks/run.py`` writes i
 (the same generator, the same seed), starts ``pairing-rules serve`` on a free
 port of this machine, and lets each client upload it ``--uploads`` times to
 ``POST /api/v1/packs/cangnan2022/score`` (the JSON answer), one request after
-the other; every answer is checked (status 200, every record scored or
-rejected).  It reports the errors (to be 0), the latency (median, p95, max),
+the other.  Every answer is checked: the first one in full (status 200, every
+record scored or rejected), and every later one against it byte for byte (the
+same upload gives the same bytes, whichever worker and however many requests
+at once).  The clients share the machine with the server, so they do no more
+work per answer than that comparison: reading 12 MB of JSON into Python
+objects would cost each client about as much CPU as the server spends
+scoring the upload.  It reports the errors (to be 0), the latency (median, p95, max),
 the throughput and the server's peak memory: the high-water mark (``VmHWM``) of
 every process of the server, summed.  This is a benchmark, not a test: it is
 not part of the test suite.  Every request goes to 127.0.0.1 and the run ends
@@ -101,20 +106,42 @@ def wait_ready(base: str, process: subprocess.Popen[bytes], timeout: float = 120
     raise SystemExit("the server did not start in time")
 
 
-def client(url: str, body: bytes, uploads: int, latencies: list[float], errors: list[str]) -> None:
+def upload(url: str, body: bytes) -> tuple[int, bytes]:
+    """One upload: the answer's status and bytes."""
     headers = {"content-type": f"multipart/form-data; boundary={BOUNDARY}"}
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    with urllib.request.urlopen(request, timeout=300) as answer:
+        return answer.status, answer.read()
+
+
+def reference(url: str, body: bytes) -> bytes:
+    """The answer every upload must give, checked in full: status 200, every record scored
+    or rejected."""
+    status, payload = upload(url, body)
+    if status != 200:
+        raise SystemExit(f"the first upload gave status {status}")
+    report = json.loads(payload)
+    handled = len(report["results"]) + len(report["rejected"])
+    if handled != PROVINCE_ROWS:
+        raise SystemExit(f"the first upload handled {handled} of {PROVINCE_ROWS} records")
+    return payload
+
+
+def client(
+    url: str,
+    body: bytes,
+    uploads: int,
+    expected: bytes,
+    latencies: list[float],
+    errors: list[str],
+) -> None:
     for _ in range(uploads):
         start = time.perf_counter()
         try:
-            request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-            with urllib.request.urlopen(request, timeout=300) as answer:
-                payload = answer.read()
-                status = answer.status
+            status, payload = upload(url, body)
             elapsed = time.perf_counter() - start
-            report = json.loads(payload)
-            handled = len(report["results"]) + len(report["rejected"])
-            if status != 200 or handled != PROVINCE_ROWS:
-                errors.append(f"status {status}, {handled} records")
+            if status != 200 or payload != expected:
+                errors.append(f"status {status}, {len(payload)} bytes unlike the first answer's")
             latencies.append(elapsed)
         except Exception as exc:
             errors.append(f"{type(exc).__name__}: {exc}")
@@ -148,18 +175,22 @@ def main() -> None:
             stderr=subprocess.DEVNULL,
         )
         base = f"http://127.0.0.1:{port}"
+        expected = b""
         try:
             wait_ready(base, server)
             url = f"{base}/api/v1/packs/{PACK}/score"
-            # one request first, so that every worker's scorer is built before the clock starts
+            expected = reference(url, body)
+            # one more request per worker, so that every worker's scorer is built before the
+            # clock starts
             warm: list[float] = []
-            warm_errors: list[str] = []
+            errors: list[str] = []
             for _ in range(args.workers):
-                client(url, body, 1, warm, warm_errors)
+                client(url, body, 1, expected, warm, errors)
             latencies: list[float] = []
-            errors: list[str] = [*warm_errors]
             threads = [
-                threading.Thread(target=client, args=(url, body, args.uploads, latencies, errors))
+                threading.Thread(
+                    target=client, args=(url, body, args.uploads, expected, latencies, errors)
+                )
                 for _ in range(args.clients)
             ]
             start = time.perf_counter()
@@ -183,6 +214,7 @@ def main() -> None:
         "workers": args.workers,
         "rows_per_upload": PROVINCE_ROWS,
         "workbook_bytes": workbook_size(body),
+        "answer_bytes": len(expected),
         "requests": len(latencies),
         "errors": len(errors),
         "error_examples": errors[:3],
