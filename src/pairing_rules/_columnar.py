@@ -26,6 +26,7 @@ from ._compile_values import ExprCompiler
 from ._dataset import Notice, Rejection
 from ._fields import record_spec
 from ._frames import (
+    ENGINE,
     ROW,
     Prepared,
     key_expression,
@@ -280,7 +281,7 @@ class TableScorer:
             pl.lit(None, dtype=pl.Utf8).alias("error"),
             pl.lit(None, dtype=pl.Utf8).alias("error_en"),
         ]
-        scored = selected.select(columns).collect()
+        scored = selected.select(columns).collect(engine=ENGINE)
         rejected = list(prepared.rejected)
         # rows of a year outside the period are rejected first, as the per-record path does
         if not self.outside_period:

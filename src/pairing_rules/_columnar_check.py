@@ -18,7 +18,7 @@ from ._columnar import as_library, error_rows, like_input, pack_of, restore_pack
 from ._compile_polars import compile_requirement_status
 from ._compile_values import ExprCompiler
 from ._dataset import Notice, Rejection
-from ._frames import ROW, key_expression, prepare, require, to_polars
+from ._frames import ENGINE, ROW, key_expression, prepare, require, to_polars
 from ._interpretations import InterpretationUse
 from ._lazy import LazyModule
 from ._pack import Pack
@@ -140,7 +140,7 @@ class TableChecker:
                 pl.lit(None, dtype=pl.Utf8).alias("error"),
                 pl.lit(None, dtype=pl.Utf8).alias("error_en"),
             )
-            .collect()
+            .collect(engine=ENGINE)
         )
         schema = self.output_schema()
         rejected = list(prepared.rejected)

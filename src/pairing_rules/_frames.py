@@ -40,6 +40,9 @@ else:  # resolved by typing.get_type_hints, never imported before it is used
 __all__ = ["COLUMN_LIMIT", "DECIMAL_LIMIT", "DECIMAL_PLACES", "DECIMAL_SCALE"]
 
 ROW: Final = "__row"
+#: the Polars engine of a table path's queries: their table is in memory already, and the
+#: streaming engine (Polars' default since 2.0) takes about a fifth longer on them
+ENGINE: Final = "in-memory"
 _OK: Final = "__ok"
 #: the prefix of a column holding a field's cells as read, beside its typed column
 _RAW: Final = "__raw."
@@ -193,7 +196,7 @@ def prepare(
         .with_row_index(ROW)
         .select(pl.col(ROW), *columns, *raws)
         .select(pl.col(ROW), *(pl.col(n) for n in spec.fields), ok.alias(_OK))
-        .collect()
+        .collect(engine=ENGINE)
     )
     clean = typed.get_column(_OK)
     prepared = Prepared(frame=typed.drop(_OK), clean=clean, notices=notices)
