@@ -15,6 +15,7 @@ import pytest
 
 import pairing_rules as pr
 from pairing_rules._dataset import _CODES
+from pairing_rules._errors import ErrorInfo
 from pairing_rules.serve._failures import STATUS
 
 REPO = Path(__file__).resolve().parents[1]
@@ -241,3 +242,34 @@ def test_each_rejection_has_a_code(pack: pr.Pack, record: object, code: str) -> 
     assert error.message.zh and error.message.en
     dumped = rejection.model_dump(mode="json")
     assert dumped["errors"][0]["code"] == code and dumped["collection"] == "communities"
+
+
+def _raised(call: typing.Callable[[], object]) -> ErrorInfo:
+    with pytest.raises(ErrorInfo) as caught:
+        call()
+    return caught.value
+
+
+def test_errors_arrive_whole_in_another_process(pack: pr.Pack, tmp_path: Path) -> None:
+    # an error raised in a Dask worker or a server's worker process is pickled to reach the
+    # caller: each arrives with its class, message, code, place and value
+    import pickle
+
+    errors = [
+        _raised(lambda: pr.score(pack, "abc")),  # type: ignore[arg-type]
+        _raised(lambda: pr.score(pack, {"communities": [RECORD]}, rubric="nope")),
+        _raised(lambda: pr.quota(pack)),
+        _raised(lambda: pr.score(pack, {}, interpretations={"cangnan2022.grade_basis": "x"})),
+        _raised(lambda: pr.get_pack("no-such-pack")),
+        _raised(lambda: pr.get_pack("cangnan2022==0.0.1")),
+        _raised(lambda: pr.read_table(tmp_path / "missing.csv")),
+    ]
+    kinds = {type(e).__name__ for e in errors}
+    assert len(kinds) == len(errors), kinds  # seven kinds of error
+    for error in errors:
+        again = pickle.loads(pickle.dumps(error))
+        assert type(again) is type(error)
+        assert str(again) == str(error)
+        assert vars(again) == vars(error)
+        assert again.detail() == error.detail()
+    assert errors[-1].loc is not None and errors[-1].loc.file.endswith("missing.csv")

@@ -260,6 +260,12 @@ class ErrorInfo(Exception):
     #: the argument or field the error concerns, when it is not a place in a file
     field: str | None = None
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickled as it is (its message and attributes), not rebuilt through ``__init__``,
+        # whose arguments differ from class to class: an error raised in another process (a
+        # Dask worker, a server's worker) arrives whole
+        return (_rebuilt, (type(self), self.args, self.__dict__))
+
     def detail(self) -> ErrorDetail:
         """The error as an :class:`ErrorDetail` (its JSON form)."""
         loc = self.loc
@@ -273,6 +279,14 @@ class ErrorInfo(Exception):
                 field=self.field,
             )
         return ErrorDetail(code=self.code, message=self.text, loc=where, value=self.value)
+
+
+def _rebuilt(kind: type[ErrorInfo], args: tuple[Any, ...], state: dict[str, Any]) -> ErrorInfo:
+    """An unpickled error: made without its ``__init__``, then given its attributes."""
+    error = kind.__new__(kind)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class InputError(ErrorInfo, Exception):
