@@ -46,10 +46,12 @@ def demo_registry() -> Registry:
 
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
-    """The address of ``pairing-rules serve`` running in a subprocess (one for the session)."""
+    """The address of ``pairing-rules serve`` running in a subprocess (one for the session),
+    with two worker processes: the requests' jobs run in a worker process, as they do in a
+    deployment (the in-process client of the API tests runs them in the server's threads)."""
     pytest.importorskip("fastapi")
     pytest.importorskip("uvicorn")
     from .serve_helpers import running_server
 
-    with running_server() as base:
+    with running_server("--workers", "2") as base:
         yield base

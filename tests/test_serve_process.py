@@ -96,3 +96,24 @@ def test_the_openapi_document_validates(live_server: str) -> None:
     status, headers, _page = request(f"{live_server}/")
     assert status == 200 and "text/html" in headers["content-type"]
     assert "default-src 'self'" in headers["content-security-policy"]
+
+
+def test_an_error_in_a_worker_process_comes_back_structured(live_server: str) -> None:
+    # the upload is read in a worker process: its error arrives whole, naming the user's file
+    body, media = multipart([], ("我的填报.xlsx", b"PK\x03\x04 not a workbook"))
+    status, _headers, raw = request(
+        f"{live_server}/api/v1/packs/cangnan2022/score",
+        data=body,
+        headers={"content-type": media},
+    )
+    error = json.loads(raw)["error"]
+    assert status == 422, raw[:500]
+    assert error["loc"]["file"] == "我的填报.xlsx"
+    assert "Excel" in error["message"]["zh"] and "Traceback" not in raw.decode("utf-8")
+    # an unknown rubric is found where the scorer is made: in the worker process
+    status, answer = post_json(
+        f"{live_server}/api/v1/packs/cangnan2022/score",
+        {"data": {"communities": []}, "rubric": "nope"},
+    )
+    assert status == 422, answer
+    assert (answer["error"]["code"], answer["error"]["value"]) == ("unknown_rubric", "nope")

@@ -29,7 +29,8 @@ def add_parser(sub: Any, common: Any) -> None:
         "--workers",
         type=int,
         default=1,
-        help="工作进程数 / worker processes (default: 1)",
+        help="评分、检查上传文件的工作进程数（空闲者依次领取任务） / the worker processes that "
+        "score and check uploads, each taking the next job when it is free (default: 1)",
     )
     p.add_argument(
         "--max-bytes",
@@ -58,7 +59,7 @@ def run(args: argparse.Namespace, lang: Lang, usage_error: Any) -> int:
             "需要安装 serve 附加依赖：pip install 'pairing-rules[serve]'",
             "the server needs the serve extra: pip install 'pairing-rules[serve]'",
         ) from None
-    from ..serve._settings import BYTES_ENV, RECORDS_ENV
+    from ..serve._settings import BYTES_ENV, RECORDS_ENV, WORKERS_ENV
 
     for value, name, env in (
         (args.max_bytes, "--max-bytes", BYTES_ENV),
@@ -71,6 +72,8 @@ def run(args: argparse.Namespace, lang: Lang, usage_error: Any) -> int:
         os.environ[env] = str(value)  # read by every worker's application
     if args.workers < 1:
         raise usage_error("--workers 应为正整数", "--workers takes a positive number")
+    # one process answers HTTP; the workers take the uploads' jobs from one queue
+    os.environ[WORKERS_ENV] = str(args.workers)
     if not 0 < args.port < 65536:
         raise usage_error(
             f"--port 应为 1 到 65535 之间的端口号，收到 {args.port}",
@@ -97,7 +100,6 @@ def run(args: argparse.Namespace, lang: Lang, usage_error: Any) -> int:
         factory=True,
         host=args.host,
         port=args.port,
-        workers=args.workers,
         log_level="info",
     )
     return 0

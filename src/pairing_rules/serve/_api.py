@@ -28,7 +28,8 @@ from .._pack_info import PackDetail, PackList, pack_detail, pack_summary
 from .._registry import Registry
 from .._scoring import ScoreReport
 from ._inputs import kind_of, read_request
-from ._jobs import FORMATS, Result, Scorers, check_result, score_result, template_result
+from ._jobs import FORMATS, Result, template_result
+from ._pool import Jobs
 from ._settings import Settings
 
 _ERRORS: Final[dict[int | str, dict[str, Any]]] = {
@@ -120,7 +121,7 @@ def _download(result: Result, kind: str) -> Response:
         headers["Content-Disposition"] = (
             f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(result.filename)}"
         )
-    return Response(result.body, media_type=result.media_type, headers=headers)
+    return Response(result.body(), media_type=result.media_type, headers=headers)
 
 
 def _json(value: Any) -> Response:
@@ -131,7 +132,7 @@ def _lang(lang: str) -> Lang:
     return "en" if lang == "en" else "zh"
 
 
-def make_router(registry: Registry, settings: Settings, scorers: Scorers) -> APIRouter:
+def make_router(registry: Registry, settings: Settings, jobs: Jobs) -> APIRouter:
     """The ``/api/v1`` routes, serving the packs of ``registry`` within ``settings``."""
     router = APIRouter(prefix="/api/v1")
 
@@ -172,20 +173,10 @@ def make_router(registry: Registry, settings: Settings, scorers: Scorers) -> API
         with tempfile.TemporaryDirectory(prefix="pairing-rules-") as name:
             folder = Path(name)
             upload = await read_request(request, folder)
-            scorer = await run_in_threadpool(
-                scorers.get, pack, upload.overrides, upload.rubric, upload.outside_period
+            result = await jobs.score(
+                pack, upload, kind=kind, lang=_lang(lang), folder=folder, limit=settings.max_records
             )
-            result = await run_in_threadpool(
-                score_result,
-                pack,
-                scorer,
-                upload,
-                kind=kind,
-                lang=_lang(lang),
-                folder=folder,
-                limit=settings.max_records,
-            )
-        return _download(result, kind)
+            return _download(result, kind)
 
     @router.post(
         "/packs/{pack_id}/check",
@@ -208,16 +199,10 @@ def make_router(registry: Registry, settings: Settings, scorers: Scorers) -> API
             folder = Path(name)
             upload = await read_request(request, folder)
             pack.choices(upload.overrides)  # an unknown interpretation before any reading
-            result = await run_in_threadpool(
-                check_result,
-                pack,
-                upload,
-                kind=kind,
-                lang=_lang(lang),
-                folder=folder,
-                limit=settings.max_records,
+            result = await jobs.check(
+                pack, upload, kind=kind, lang=_lang(lang), folder=folder, limit=settings.max_records
             )
-        return _download(result, kind)
+            return _download(result, kind)
 
     @router.get(
         "/packs/{pack_id}/audit",
@@ -274,6 +259,6 @@ def make_router(registry: Registry, settings: Settings, scorers: Scorers) -> API
             result = await run_in_threadpool(
                 template_result, pack, lang=_lang(lang), folder=Path(name)
             )
-        return _download(result, "xlsx")
+            return _download(result, "xlsx")
 
     return router

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import copy
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, Final
 
 from fastapi import FastAPI, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
@@ -25,7 +28,7 @@ from .._errors import ErrorDetail, ErrorInfo
 from .._registry import Registry
 from ._api import make_router
 from ._failures import RequestError, error_body, plain_error, status_of, too_large
-from ._jobs import Scorers
+from ._pool import Jobs
 from ._settings import Settings
 from ._web import make_web_router
 
@@ -172,9 +175,21 @@ def create_app(settings: Settings | None = None, *, registry: Registry | None = 
     :param registry: the packs to serve (default: the installed packs).
     """
     settings = settings or Settings.from_env()
-    registry = registry or Registry()
-    scorers = Scorers(settings.scorers)
+    jobs = Jobs(
+        registry or Registry(), settings.workers, settings.scorers, installed=registry is None
+    )
+    registry = jobs.registry
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(jobs.start)
+        try:
+            yield
+        finally:
+            await run_in_threadpool(jobs.close)
+
     app = FastAPI(
+        lifespan=lifespan,
         title="pairing-rules",
         version=__version__,
         summary="结对帮扶、教共体政策文件规则包的评分与检查服务 / school-pairing rule packs as a service",
@@ -187,7 +202,8 @@ def create_app(settings: Settings | None = None, *, registry: Registry | None = 
     )
     app.state.settings = settings
     app.state.registry = registry
-    app.include_router(make_router(registry, settings, scorers))
+    app.state.jobs = jobs
+    app.include_router(make_router(registry, settings, jobs))
     app.include_router(make_web_router(registry))
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

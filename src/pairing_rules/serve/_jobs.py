@@ -58,11 +58,20 @@ class Upload:
 
 @dataclass
 class Result:
-    """A result's bytes, media type and suggested file name."""
+    """A result: its file in the request's folder (or its bytes), media type and suggested
+    file name.  Read it before the request's folder is removed."""
 
-    body: bytes
     media_type: str
     filename: str
+    path: Path | None = None
+    data: bytes | None = None
+
+    def body(self) -> bytes:
+        """The result's bytes."""
+        if self.data is not None:
+            return self.data
+        assert self.path is not None
+        return self.path.read_bytes()
 
 
 class Scorers:
@@ -238,7 +247,7 @@ def score_result(
     finally:
         if stream is not None:
             stream.close()
-    return Result(out.read_bytes(), FORMATS[kind][0], _filename(pack, "score", kind, lang))
+    return Result(FORMATS[kind][0], _filename(pack, "score", kind, lang), path=out)
 
 
 def check_result(
@@ -265,9 +274,9 @@ def check_result(
     out = folder / f"report{FORMATS[kind][1]}"
     if kind == "json":
         return Result(
-            orjson.dumps(report.model_dump(mode="json")),
             FORMATS["json"][0],
             _filename(pack, "check", kind, lang),
+            data=orjson.dumps(report.model_dump(mode="json")),
         )
     options = report_options(upload, lang)
     if kind == "xlsx":
@@ -278,7 +287,7 @@ def check_result(
         from ..io._report_html import write_check_html
 
         write_check_html(report, pack, out, options=options, notices=dataset.notices)
-    return Result(out.read_bytes(), FORMATS[kind][0], _filename(pack, "check", kind, lang))
+    return Result(FORMATS[kind][0], _filename(pack, "check", kind, lang), path=out)
 
 
 def template_result(pack: Pack, *, lang: Lang, folder: Path) -> Result:
@@ -294,7 +303,7 @@ def template_result(pack: Pack, *, lang: Lang, folder: Path) -> Result:
         )
     out = write_template(pack, folder / "template.xlsx", lang=lang)
     name = f"{pack.id}-填报模板.xlsx" if lang == "zh" else f"{pack.id}-template.xlsx"
-    return Result(out.read_bytes(), FORMATS["xlsx"][0], name)
+    return Result(FORMATS["xlsx"][0], name, path=out)
 
 
 def _filename(pack: Pack, what: str, kind: str, lang: Lang) -> str:
