@@ -280,13 +280,27 @@ def scan_xlsx_sheet(
     if cells != _cell_starts(xml):
         raise damaged(where, "a cell of the sheet is malformed")
     check_range(scan, where, max_rows)
-    for ref_match in _MERGE.finditer(xml):
+    scan.merged = merged_ranges(xml)
+    return scan
+
+
+def merged_ranges(xml: bytes) -> list[tuple[int, int, int, int, str]]:
+    """A worksheet's merged ranges (those whose two ends are cells within a sheet's limits).
+
+    The search starts at the tag holding the first ``mergeCell``: no match can start
+    before it, and a search from the start would try every tag of every cell.
+    """
+    first = xml.find(b"mergeCell")
+    if first < 0:
+        return []
+    merged = []
+    for ref_match in _MERGE.finditer(xml, max(xml.rfind(b"<", 0, first), 0)):
         ref = ref_match.group(1)
         ends = [cell_position(p) for p in ref.split(b":")]
         if len(ends) == 2 and ends[0] is not None and ends[1] is not None:
             (r0, c0), (r1, c1) = ends[0], ends[1]
-            scan.merged.append((r0, r1, c0, c1, ref.decode("ascii", "replace")))
-    return scan
+            merged.append((r0, r1, c0, c1, ref.decode("ascii", "replace")))
+    return merged
 
 
 def percent_styles(styles: bytes, where: Location) -> frozenset[int]:
