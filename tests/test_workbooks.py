@@ -385,11 +385,20 @@ def test_duplicated_ids(tmp_path: Path) -> None:
 
 def test_unknown_column_is_reported_and_the_rows_are_scored(tmp_path: Path) -> None:
     path = workbook(tmp_path / "in.xlsx", [good_row("A", sync_lesson=20), good_row("B")])
-    result = run("score", "cangnan2022", str(path), "--format", "json")
+    report = tmp_path / "report.xlsx"
+    result = run("score", "cangnan2022", str(path), "--format", "json", "--out", str(report))
     # the keys row names sync_lesson: the whole row 2 is keys except this one
     assert result.code == 2
     assert scored_ids(result.out) == ["A", "B"]
     assert "未知的列" in result.err and "sync_lesson" in result.err
+    # the report's sheet of rejected rows has the notice: the place under 位置, the message
+    # under 原因, the columns between empty
+    sheet = openpyxl.load_workbook(report)["未处理记录"]
+    header, *rows = sheet.iter_rows(min_row=2, values_only=True)
+    assert header == ("位置", "类别", "序号", "编号", "字段", "列", "原因")
+    assert rows == [
+        ("in.xlsx「教共体」", None, None, None, None, None, "未知的列（未读取）：F「sync_lesson」")
+    ]
 
 
 def test_headers_only_in_chinese(tmp_path: Path) -> None:

@@ -118,6 +118,11 @@ def _number(value: int | float | Decimal) -> str:
 _CACHE: Final = 20_000
 
 
+#: an empty cell: it holds the place of a ``None`` followed by a value in the same row (cells
+#: carry no reference, so each is in the column after the one before it)
+_EMPTY: Final = "<c/>"
+
+
 def _cell(value: Any, style: int) -> str:
     """The XML of one cell: a string as an inline string (never a formula), a number as a value."""
     attr = f' s="{style}"' if style else ""
@@ -230,6 +235,7 @@ class Sheet:
         cells = []
         for value, cache, style in zip(values, self._caches, self._styles, strict=False):
             if value is None:
+                cells.append(_EMPTY)
                 continue
             if type(value) is bool:  # a yes/no equals 1 or 0: never from the cache of numbers
                 cells.append(_cell(value, style))
@@ -243,6 +249,8 @@ class Sheet:
                     cache.clear()
                 cache[value] = cell
             cells.append(cell)
+        while cells and cells[-1] is _EMPTY:  # trailing empty cells need nothing
+            cells.pop()
         self._emit(cells)
 
     def _measure(self, values: Sequence[Any]) -> None:
@@ -295,7 +303,12 @@ class Sheet:
     def _write(self, values: Sequence[Any], style: int) -> None:
         """A row of one style (a title or a header): not from the caches."""
         self.rows += 1
-        self._emit([_cell(v, style) for v in values if v is not None])
+        # an empty cell keeps the next one in its column (and the row's band of style unbroken)
+        empty = f'<c s="{style}"/>' if style else _EMPTY
+        cells = [empty if v is None else _cell(v, style) for v in values]
+        while cells and cells[-1] is empty:
+            cells.pop()
+        self._emit(cells)
 
     def _emit(self, cells: list[str]) -> None:
         pending = self._pending
