@@ -585,7 +585,7 @@ def _named(job: Job, file: tuple[Path, list[dict[str, Any]]], err: str, tally: T
 
 
 def _ids_in_workbook(path: Path, rows: list[list[Any]], valid: set[str], tally: Tally) -> None:
-    from pairing_rules.io._xlsx import cell_text
+    from pairing_rules.io._xlsx_cells import cell_text
 
     cells = {str(v) for row in rows for v in row if v is not None}
     for rid in valid:

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pairing_rules.io._xlsx import display_width
+from pairing_rules.io._xlsx_cells import display_width
 
 from .leaks import run_cli
 

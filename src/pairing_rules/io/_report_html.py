@@ -31,7 +31,7 @@ from ._score_rows import (
     unvetoed_grade,
     veto_lines,
 )
-from ._xlsx import display_width
+from ._xlsx_cells import display_width
 
 if TYPE_CHECKING:
     from .._engine import CheckReport

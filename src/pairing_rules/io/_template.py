@@ -26,7 +26,7 @@ from .._i18n import Lang, Text
 from .._models import Record
 from ._columns import ColumnSpec, template_columns
 from ._tabular import column_letter
-from ._xlsx import cell_text, display_width
+from ._xlsx_cells import cell_text, display_width
 
 if TYPE_CHECKING:
     from openpyxl.worksheet.worksheet import Worksheet

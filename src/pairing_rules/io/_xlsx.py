@@ -24,71 +24,24 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
-import unicodedata
 import zipfile
 from collections.abc import Iterable, Sequence
-from decimal import Decimal
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Final
+
+from ._xlsx_cells import CELLS_KEPT, EMPTY_CELL, cell_xml, display_width, escape, visible
+from ._xlsx_parts import package_parts
 
 #: the rows of one sheet in Excel and WPS
 MAX_ROWS: Final = 1_048_576
 _ZIP_TIME: Final = (1980, 1, 1, 0, 0, 0)
 _SHEET_NAME: Final = re.compile(r"[\[\]:*?/\\]")
-#: characters XML 1.0 cannot hold, and C0/C1 controls other than tab and line feed
-_UNSAFE: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
-_ESCAPES: Final = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 
 STYLE_PLAIN: Final = 0
 STYLE_HEADER: Final = 1
 STYLE_WRAP: Final = 2
 STYLE_TITLE: Final = 3
-
-
-#: the most characters a cell holds in Excel and WPS (a longer text makes them "repair" the file)
-MAX_CELL_TEXT: Final = 32_767
-_CUT: Final = "…（已截断 / truncated）"
-
-
-def cell_text(text: str) -> str:
-    """``text`` as a cell holds it: control characters shown, cut (and marked) at
-    :data:`MAX_CELL_TEXT` characters."""
-    text = visible(text)
-    if len(text) > MAX_CELL_TEXT:
-        return text[: MAX_CELL_TEXT - len(_CUT)] + _CUT
-    return text
-
-
-def visible(text: str) -> str:
-    """``text`` with control characters shown as symbols (``\\x00`` → ``␀``, ESC → ``␛``)."""
-
-    def symbol(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        if code < 0x20:
-            return chr(0x2400 + code)
-        if code == 0x7F:
-            return "␡"
-        return "\ufffd"
-
-    return _UNSAFE.sub(symbol, text)
-
-
-def escape(text: str) -> str:
-    """``text`` as XML character data (control characters shown, markup escaped)."""
-    if _UNSAFE.search(text):
-        text = visible(text)
-    return text.translate(_ESCAPES)
-
-
-def column_letter(index: int) -> str:
-    """``0`` → ``A``, ``26`` → ``AA``."""
-    letters = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
@@ -102,65 +55,6 @@ def sheet_name(name: str, taken: Iterable[str] = ()) -> str:
         candidate = base[: 31 - len(suffix)] + suffix
         n += 1
     return candidate
-
-
-def _number(value: int | float | Decimal) -> str:
-    if isinstance(value, Decimal):
-        if value == value.to_integral_value():
-            return str(int(value))
-        return format(value.normalize(), "f")
-    if isinstance(value, float):
-        return repr(value) if value == value else ""  # NaN has no cell
-    return str(value)
-
-
-#: how many distinct cells (a label, a grade, a number) are kept ready-made
-_CACHE: Final = 20_000
-
-
-#: an empty cell: it holds the place of a ``None`` followed by a value in the same row (cells
-#: carry no reference, so each is in the column after the one before it)
-_EMPTY: Final = "<c/>"
-
-
-def _cell(value: Any, style: int) -> str:
-    """The XML of one cell: a string as an inline string (never a formula), a number as a value."""
-    attr = f' s="{style}"' if style else ""
-    if isinstance(value, str):
-        text = escape(cell_text(value) if len(value) > MAX_CELL_TEXT else value)
-        if text[:1].isspace() or text[-1:].isspace():
-            return f'<c{attr} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
-        return f'<c{attr} t="inlineStr"><is><t>{text}</t></is></c>'
-    if isinstance(value, bool):
-        return f'<c{attr} t="b"><v>{int(value)}</v></c>'
-    if isinstance(value, int | float | Decimal):
-        return f"<c{attr}><v>{_number(value)}</v></c>"
-    return f'<c{attr} t="inlineStr"><is><t>{escape(str(value))}</t></is></c>'
-
-
-#: characters a cell shows two columns wide (East Asian wide and full-width): CJK, kana, hangul,
-#: full-width forms; any other character is looked up
-_WIDE: Final = re.compile(
-    "[\u1100-\u115f\u231a\u231b\u2329\u232a\u2e80-\u303e\u3041-\u3247\u3250-\u33ff"
-    "\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3\uf900-\ufaff"
-    "\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6\U00020000-\U0002fffd"
-    "\U00030000-\U0003fffd]"
-)
-
-
-def display_width(text: str) -> int:
-    """How many columns ``text`` takes in a cell: a Chinese (wide) character counts two.
-
-    >>> display_width("CN-01"), display_width("县江滨实验小学"), display_width("A4 纸")
-    (5, 14, 5)
-    """
-    if text.isascii():
-        return len(text)
-    rest = _WIDE.sub("", text)
-    wide = len(text) - len(rest)
-    if rest.isascii():  # Chinese and ASCII, as report cells are: no lookup per character
-        return len(rest) + 2 * wide
-    return 2 * wide + sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in rest)
 
 
 #: the widest a column is made to fit its text (wider text wraps or is cut at the cell)
@@ -235,21 +129,21 @@ class Sheet:
         cells = []
         for value, cache, style in zip(values, self._caches, self._styles, strict=False):
             if value is None:
-                cells.append(_EMPTY)
+                cells.append(EMPTY_CELL)
                 continue
             if type(value) is bool:  # a yes/no equals 1 or 0: never from the cache of numbers
-                cells.append(_cell(value, style))
+                cells.append(cell_xml(value, style))
                 continue
             cell = cache.get(value)
             if cell is None:
-                cell = _cell(value, style)
+                cell = cell_xml(value, style)
                 # kept for the values met lately (a record's id and name recur on its rows):
                 # a full cache starts afresh rather than keeping the first values for ever
-                if len(cache) >= _CACHE:
+                if len(cache) >= CELLS_KEPT:
                     cache.clear()
                 cache[value] = cell
             cells.append(cell)
-        while cells and cells[-1] is _EMPTY:  # trailing empty cells need nothing
+        while cells and cells[-1] is EMPTY_CELL:  # trailing empty cells need nothing
             cells.pop()
         self._emit(cells)
 
@@ -304,8 +198,8 @@ class Sheet:
         """A row of one style (a title or a header): not from the caches."""
         self.rows += 1
         # an empty cell keeps the next one in its column (and the row's band of style unbroken)
-        empty = f'<c s="{style}"/>' if style else _EMPTY
-        cells = [empty if v is None else _cell(v, style) for v in values]
+        empty = f'<c s="{style}"/>' if style else EMPTY_CELL
+        cells = [empty if v is None else cell_xml(v, style) for v in values]
         while cells and cells[-1] is empty:
             cells.pop()
         self._emit(cells)
@@ -503,125 +397,10 @@ class Workbook:
         return self.path
 
     def _write_parts(self, archive: zipfile.ZipFile) -> None:
-        n = len(self.sheets)
-        stamp = f"{self.created.isoformat()}T00:00:00Z"
-        parts = {
-            "[Content_Types].xml": (
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-                '<Default Extension="rels" '
-                'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-                '<Default Extension="xml" ContentType="application/xml"/>'
-                '<Override PartName="/xl/workbook.xml" ContentType="application/'
-                'vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-                '<Override PartName="/xl/styles.xml" ContentType="application/'
-                'vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-                + "".join(
-                    f'<Override PartName="/xl/worksheets/sheet{i}.xml" ContentType="application/'
-                    'vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-                    for i in range(1, n + 1)
-                )
-                + '<Override PartName="/docProps/core.xml" '
-                'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
-                '<Override PartName="/docProps/app.xml" ContentType="application/'
-                'vnd.openxmlformats-officedocument.extended-properties+xml"/>'
-                "</Types>"
-            ),
-            "_rels/.rels": (
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/'
-                '2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
-                '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/'
-                'relationships/metadata/core-properties" Target="docProps/core.xml"/>'
-                '<Relationship Id="rId3" Type="http://schemas.openxmlformats.org/officeDocument/'
-                '2006/relationships/extended-properties" Target="docProps/app.xml"/>'
-                "</Relationships>"
-            ),
-            "docProps/core.xml": (
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/'
-                'metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" '
-                'xmlns:dcterms="http://purl.org/dc/terms/" '
-                'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
-                f"<dc:title>{escape(self.title)}</dc:title>"
-                "<dc:creator>pairing-rules</dc:creator>"
-                f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
-                f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified>'
-                "</cp:coreProperties>"
-            ),
-            "docProps/app.xml": (
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
-                'extended-properties"><Application>pairing-rules</Application></Properties>'
-            ),
-            "xl/_rels/workbook.xml.rels": (
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-                + "".join(
-                    f'<Relationship Id="rId{i}" Type="http://schemas.openxmlformats.org/'
-                    'officeDocument/2006/relationships/worksheet" '
-                    f'Target="worksheets/sheet{i}.xml"/>'
-                    for i in range(1, n + 1)
-                )
-                + f'<Relationship Id="rId{n + 1}" Type="http://schemas.openxmlformats.org/'
-                'officeDocument/2006/relationships/styles" Target="styles.xml"/>'
-                "</Relationships>"
-            ),
-            "xl/workbook.xml": self._workbook_xml(),
-            "xl/styles.xml": _STYLES,
-        }
+        parts = package_parts(
+            [(s.name, s.print_titles) for s in self.sheets], self.title, self.created
+        )
         for member, text in parts.items():
             archive.writestr(zip_member(member), text.encode("utf-8"))
         for i, sheet in enumerate(self.sheets, start=1):
             sheet.copy_into(archive, f"xl/worksheets/sheet{i}.xml")
-
-    def _workbook_xml(self) -> str:
-        sheets = "".join(
-            f'<sheet name="{escape(s.name)}" sheetId="{i}" r:id="rId{i}"/>'
-            for i, s in enumerate(self.sheets, start=1)
-        )
-        titles = "".join(
-            f'<definedName name="_xlnm.Print_Titles" localSheetId="{i}">'
-            f"&apos;{escape(s.name).replace(chr(39), chr(39) * 2)}&apos;!$1:${s.print_titles}"
-            "</definedName>"
-            for i, s in enumerate(self.sheets)
-            if s.print_titles
-        )
-        return (
-            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            f"<sheets>{sheets}</sheets>"
-            + (f"<definedNames>{titles}</definedNames>" if titles else "")
-            + "</workbook>"
-        )
-
-
-_STYLES: Final = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
-    '<fonts count="3">'
-    '<font><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
-    '<font><b/><sz val="11"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
-    '<font><b/><sz val="14"/><name val="等线"/><family val="2"/><charset val="134"/></font>'
-    "</fonts>"
-    '<fills count="3"><fill><patternFill patternType="none"/></fill>'
-    '<fill><patternFill patternType="gray125"/></fill>'
-    '<fill><patternFill patternType="solid"><fgColor rgb="FFDDEBF7"/>'
-    '<bgColor indexed="64"/></patternFill></fill></fills>'
-    '<borders count="2"><border><left/><right/><top/><bottom/><diagonal/></border>'
-    '<border><left style="thin"/><right style="thin"/><top style="thin"/>'
-    '<bottom style="thin"/><diagonal/></border></borders>'
-    '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
-    '<cellXfs count="4">'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
-    '<xf numFmtId="0" fontId="1" fillId="2" borderId="1" xfId="0" applyFont="1" applyFill="1" '
-    'applyBorder="1" applyAlignment="1"><alignment wrapText="1" vertical="center"/></xf>'
-    '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
-    '<alignment wrapText="1" vertical="top"/></xf>'
-    '<xf numFmtId="0" fontId="2" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
-    "</cellXfs>"
-    '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
-    "</styleSheet>"
-)
