@@ -23,18 +23,30 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shutil
 import tempfile
 import zipfile
 from collections.abc import Iterable, Sequence
+from operator import is_
 from pathlib import Path
 from types import TracebackType
 from typing import IO, Any, Final
 
-from ._xlsx_cells import CELLS_KEPT, EMPTY_CELL, cell_xml, display_width, escape, visible
+from ._xlsx_cells import (
+    CELLS_KEPT,
+    EMPTY_CELL,
+    cell_xml,
+    display_width,
+    escape,
+    kept_cell,
+    shown_width,
+    visible,
+)
 from ._xlsx_parts import package_parts
 
-#: the rows of one sheet in Excel and WPS
+#: the rows and columns of one sheet in Excel and WPS
 MAX_ROWS: Final = 1_048_576
+MAX_COLUMNS: Final = 16_384
 _ZIP_TIME: Final = (1980, 1, 1, 0, 0, 0)
 _SHEET_NAME: Final = re.compile(r"[\[\]:*?/\\]")
 
@@ -68,6 +80,66 @@ def _header_footer(text: str) -> str:
     return escape(visible(text).replace("&", "&&"))
 
 
+#: the distinct values of one column of a sheet whose cells are kept (its lately met ones)
+_COLUMN_KEPT: Final = 4096
+
+
+class _Column(dict[Any, str]):
+    """One column of a sheet: the cells already made for it, by value.
+
+    A value met for the first time (a miss: :meth:`__missing__`) is made, and, in a column
+    fitted to its text, measured: the column's width is the widest of its distinct texts.
+    ``None`` is an empty cell.  A yes/no is never looked up here (``True == 1``).
+    """
+
+    __slots__ = ("cells", "fit", "index", "measured", "style")
+
+    def __init__(self, sheet: Sheet, index: int) -> None:
+        super().__init__()
+        self.style = STYLE_WRAP if index in sheet.wrap else STYLE_PLAIN
+        self.cells = sheet.book.cells[self.style]
+        self.index = index
+        self.measured = sheet._measured
+        # a wrapped column keeps its width
+        self.fit = sheet.fit and index not in sheet.wrap
+        self[None] = EMPTY_CELL
+
+    def __missing__(self, value: Any) -> str:
+        cells = self.cells
+        cell = cells.get(value)
+        if cell is None:  # (never a yes/no, nor None: see above)
+            cell = cell_xml(value, self.style)
+            if len(cells) >= CELLS_KEPT:
+                cells.clear()
+            cells[value] = cell
+        # no character is wider than two columns: a text that short cannot widen the column
+        if self.fit and type(value) is str and 2 * len(value) + 2 > self.measured[self.index]:
+            shown = len(value) + 2 if value.isascii() and "\n" not in value else shown_width(value)
+            if shown > self.measured[self.index]:
+                self.measured[self.index] = shown
+        if len(self) >= _COLUMN_KEPT:
+            self.clear()
+            self[None] = EMPTY_CELL
+        self[value] = cell
+        return cell
+
+
+class Tail:
+    """The last cells of a row, made (and measured) once and written on many rows: see
+    :meth:`Sheet.tail` and :meth:`Sheet.append_tails`."""
+
+    __slots__ = ("_sheet", "start", "values", "xml")
+
+    def __init__(self, values: tuple[Any, ...], start: int, xml: str) -> None:
+        #: the values, from column ``start`` on
+        self.values = values
+        self.start = start
+        #: the cells' XML (trailing empty cells left out)
+        self.xml = xml
+        #: the sheet whose widths hold the values (a continuing sheet measures them again)
+        self._sheet: Sheet | None = None
+
+
 class Sheet:
     """One sheet being written: call :meth:`append` with each row's values."""
 
@@ -89,20 +161,23 @@ class Sheet:
         self.wrap = frozenset(wrap)
         self.title = title
         self.fit = fit
-        #: per column: the widest text written so far, and the values already measured
+        #: per column: the widest text written so far (each distinct text is measured once:
+        #: when its column first meets it; a number is never wider than its column's narrowest
+        #: width)
         self._measured: list[int] = [
             min(display_width(h), HEADER_WIDTH) + 2 if isinstance(h, str) else 0 for h in header
         ]
-        self._seen: list[set[Any]] = [set() for _h in header]
         self.rows = 0
-        self._file: IO[str] = tempfile.TemporaryFile(  # noqa: SIM115 (closed when the book is)
-            mode="w+", encoding="utf-8", dir=book.scratch
+        #: the rows written so far, as UTF-8
+        self._file: IO[bytes] = tempfile.TemporaryFile(  # noqa: SIM115 (closed when the book is)
+            mode="w+b", dir=book.scratch
         )
         self._next: Sheet | None = None
         self._pending: list[str] = []
-        #: per column: the style of a data cell and the cells already made in that style
-        self._styles: list[int] = []
-        self._caches: list[dict[Any, str]] = []
+        #: per column: its style and the cells already made for it
+        self._columns: list[_Column] = []
+        #: the columns before the first wrapped one
+        self._plain = min(self.wrap, default=MAX_COLUMNS)
         self._header_rows = 0
         if title is not None:
             self._write([title], STYLE_TITLE)
@@ -113,66 +188,127 @@ class Sheet:
 
     def append(self, values: Sequence[Any]) -> None:
         """Add one row (``None`` leaves a cell empty; strings are always text)."""
-        if self._next is not None:
-            self._next.append(values)
-            return
         if self.rows >= MAX_ROWS:
-            self._next = self.book.continuation(self)
-            self._next.append(values)
+            self._continued().append(values)
             return
-        width = len(values)
-        if width > len(self._styles):
-            self._widen(width)
-        if self.fit:
-            self._measure(values)
-        self.rows += 1
-        cells = []
-        for value, cache, style in zip(values, self._caches, self._styles, strict=False):
-            if value is None:
-                cells.append(EMPTY_CELL)
-                continue
-            if type(value) is bool:  # a yes/no equals 1 or 0: never from the cache of numbers
-                cells.append(cell_xml(value, style))
-                continue
-            cell = cache.get(value)
-            if cell is None:
-                cell = cell_xml(value, style)
-                # kept for the values met lately (a record's id and name recur on its rows):
-                # a full cache starts afresh rather than keeping the first values for ever
-                if len(cache) >= CELLS_KEPT:
-                    cache.clear()
-                cache[value] = cell
-            cells.append(cell)
+        columns = self._columns
+        if len(values) > len(columns):
+            self._widen(len(values))
+        # a yes/no equals 1 or 0: never from a column's cells of numbers
+        cells = [
+            cell_xml(value, column.style) if type(value) is bool else column[value]
+            for value, column in zip(values, columns, strict=False)
+        ]
         while cells and cells[-1] is EMPTY_CELL:  # trailing empty cells need nothing
             cells.pop()
-        self._emit(cells)
+        self.rows += 1
+        pending = self._pending
+        pending.append(f'<row r="{self.rows}">{"".join(cells)}</row>')
+        if len(pending) >= 4096:
+            self._flush()
 
-    def _measure(self, values: Sequence[Any]) -> None:
-        """Widen the columns to the text they hold (each distinct text measured once per
-        column; a number is never wider than its column's narrowest width, a wrapped
-        column keeps its width)."""
-        measured, seen, wrap = self._measured, self._seen, self.wrap
-        while len(measured) < len(values):
-            measured.append(0)
-            seen.append(set())
-        for n, value in enumerate(values):
-            if type(value) is not str or n in wrap:
-                continue
-            # no character is wider than two columns: a text that short cannot widen it
-            if 2 * len(value) + 2 <= measured[n]:
-                continue
-            known = seen[n]
-            if value in known:
-                continue
-            if len(known) >= 4096:  # the texts met lately are the ones met again
-                known.clear()
-            known.add(value)
-            if "\n" in value:
-                shown = max(display_width(line) for line in value.split("\n")) + 2
-            else:
-                shown = display_width(value) + 2
-            if shown > measured[n]:
-                measured[n] = shown
+    def tail(self, values: Sequence[Any], start: int) -> Tail:
+        """The cells of ``values`` in the columns from ``start`` on, made once for the rows of
+        this sheet (and of the sheets continuing it) that end with them: see
+        :meth:`append_tails`.  Nothing is written, nor measured, until a row is."""
+        styles = [
+            STYLE_WRAP if n in self.wrap else STYLE_PLAIN for n in range(start, start + len(values))
+        ]
+        cells = [
+            kept_cell(self.book.cells[style], v, style)
+            for v, style in zip(values, styles, strict=True)
+        ]
+        while cells and cells[-1] is EMPTY_CELL:
+            cells.pop()
+        return Tail(tuple(values), start, "".join(cells))
+
+    def append_tails(self, head: Sequence[Any], tails: Sequence[Tail]) -> None:
+        """Add a row ``[*head, *tail.values]`` for each of ``tails`` (made by :meth:`tail` of
+        this sheet): the same rows as :meth:`append` of each, the head's cells made once and
+        each tail's cells written as they were made."""
+        start = len(head)
+        for tail in tails:
+            if tail.start != start:
+                raise ValueError(f"a tail from column {tail.start} after {start} values")
+        room = MAX_ROWS - self.rows
+        if len(tails) > room:
+            if room > 0:
+                self.append_tails(head, tails[:room])
+            self._continued().append_tails(head, tails[room:])
+            return
+        if not tails:
+            return
+        full, bare = self._head(head)
+        rows = self.rows
+        pending = self._pending
+        for tail in tails:
+            if tail._sheet is not self:
+                self._take(tail)
+            rows += 1
+            xml = tail.xml
+            pending.append(
+                f'<row r="{rows}">{full}{xml}</row>' if xml else f'<row r="{rows}">{bare}</row>'
+            )
+        self.rows = rows
+        if len(pending) >= 4096:
+            self._flush()
+
+    def _head(self, head: Sequence[Any]) -> tuple[str, str]:
+        """The cells of ``head``, the first of a row's (and without its trailing empty cells),
+        its columns widened to its text.
+
+        A record's id and name begin its rows in one sheet and then in the next: the cells and
+        widths of the last head made are the next sheet's when it is the same and both sheets
+        have its columns plain (not wrapped)."""
+        width = len(head)
+        if width > len(self._columns):
+            self._widen(width)
+        book = self.book
+        last = book.last_head
+        key = head if type(head) is tuple else tuple(head)
+        plain = width <= self._plain
+        # the same values, not equal ones (``1 == True``, ``1 == 1.0``: different cells)
+        if plain and last is not None and len(last[0]) == width and all(map(is_, last[0], key)):
+            _key, full, bare, shown = last
+        else:
+            columns = self._columns
+            cells = [
+                kept_cell(book.cells[c.style], v, c.style)
+                for v, c in zip(key, columns, strict=False)
+            ]
+            shown = [shown_width(v) if type(v) is str else 0 for v in key]
+            full = "".join(cells)
+            while cells and cells[-1] is EMPTY_CELL:
+                cells.pop()
+            bare = "".join(cells)
+            if plain:
+                book.last_head = (key, full, bare, shown)
+        if self.fit:
+            measured, wrap = self._measured, self.wrap
+            for n, wide in enumerate(shown):
+                if wide > measured[n] and n not in wrap:
+                    measured[n] = wide
+        return full, bare
+
+    def _take(self, tail: Tail) -> None:
+        """Make room for ``tail``'s columns and widen them to its text."""
+        end = tail.start + len(tail.values)
+        if end > len(self._columns):
+            self._widen(end)
+        if self.fit:
+            measured = self._measured
+            for n, value in enumerate(tail.values, start=tail.start):
+                if type(value) is str and n not in self.wrap and 2 * len(value) + 2 > measured[n]:
+                    shown = shown_width(value)
+                    if shown > measured[n]:
+                        measured[n] = shown
+        tail._sheet = self
+
+    def _continued(self) -> Sheet:
+        """The sheet that takes the rows once this one is full."""
+        if self._next is None:
+            self._next = self.book.continuation(self)
+        return self._next
 
     def column_widths(self) -> list[float]:
         """The widths written: as given, or, for a sheet fitted to its text, the text's width
@@ -188,11 +324,11 @@ class Sheet:
         return out
 
     def _widen(self, width: int) -> None:
-        caches = self.book.cells
-        for n in range(len(self._styles), width):
-            style = STYLE_WRAP if n in self.wrap else STYLE_PLAIN
-            self._styles.append(style)
-            self._caches.append(caches[style])
+        measured = self._measured
+        while len(measured) < width:
+            measured.append(0)
+        for n in range(len(self._columns), width):
+            self._columns.append(_Column(self, n))
 
     def _write(self, values: Sequence[Any], style: int) -> None:
         """A row of one style (a title or a header): not from the caches."""
@@ -202,14 +338,11 @@ class Sheet:
         cells = [empty if v is None else cell_xml(v, style) for v in values]
         while cells and cells[-1] is empty:
             cells.pop()
-        self._emit(cells)
+        self._pending.append(f'<row r="{self.rows}">{"".join(cells)}</row>')
 
-    def _emit(self, cells: list[str]) -> None:
-        pending = self._pending
-        pending.append(f'<row r="{self.rows}">{"".join(cells)}</row>')
-        if len(pending) >= 4096:
-            self._file.write("".join(pending))
-            pending.clear()
+    def _flush(self) -> None:
+        self._file.write("".join(self._pending).encode("utf-8"))
+        self._pending.clear()
 
     def _xml_head(self) -> str:
         frozen = self._header_rows
@@ -258,14 +391,12 @@ class Sheet:
         return self._header_rows
 
     def copy_into(self, archive: zipfile.ZipFile, member: str) -> None:
-        self._file.write("".join(self._pending))
-        self._pending.clear()
+        self._flush()
         self._file.flush()
         self._file.seek(0)
         with archive.open(zip_member(member), "w") as out:
             out.write(self._xml_head().encode("utf-8"))
-            while chunk := self._file.read(1 << 20):
-                out.write(chunk.encode("utf-8"))
+            shutil.copyfileobj(self._file, out, 1 << 20)
             out.write(self._xml_tail().encode("utf-8"))
         self._file.close()
 
@@ -304,6 +435,9 @@ class Workbook:
         self.sheets: list[Sheet] = []
         #: cells already made, by style and value
         self.cells: list[dict[Any, str]] = [{} for _style in range(4)]
+        #: the last head of rows made (see :meth:`Sheet.append_tails`): its values, its cells
+        #: (with and without trailing empty cells) and its values' widths
+        self.last_head: tuple[tuple[Any, ...], str, str, list[int]] | None = None
         self._scratch = tempfile.TemporaryDirectory(prefix="pairing-rules-")
         self.scratch = self._scratch.name
 

@@ -48,7 +48,10 @@ def escape(text: str) -> str:
     """``text`` as XML character data (control characters shown, markup escaped)."""
     if _UNSAFE.search(text):
         text = visible(text)
-    return text.translate(_ESCAPES)
+    # most texts have nothing to escape: looking is faster than translating
+    if "&" in text or "<" in text or ">" in text or '"' in text:
+        return text.translate(_ESCAPES)
+    return text
 
 
 def column_letter(index: int) -> str:
@@ -118,3 +121,27 @@ def display_width(text: str) -> int:
     if rest.isascii():  # Chinese and ASCII, as report cells are: no lookup per character
         return len(rest) + 2 * wide
     return 2 * wide + sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in rest)
+
+
+def kept_cell(cache: dict[Any, str], value: Any, style: int) -> str:
+    """The cell of ``value`` in ``style``, from the workbook's cells already made."""
+    if value is None:
+        return EMPTY_CELL
+    if type(value) is bool:  # a yes/no equals 1 or 0: never from the cache of numbers
+        return cell_xml(value, style)
+    cell = cache.get(value)
+    if cell is None:
+        cell = cell_xml(value, style)
+        # kept for the values met lately (a record's id and name recur on its rows):
+        # a full cache starts afresh rather than keeping the first values for ever
+        if len(cache) >= CELLS_KEPT:
+            cache.clear()
+        cache[value] = cell
+    return cell
+
+
+def shown_width(text: str) -> int:
+    """How wide a column must be to show ``text`` (its widest line, and a margin)."""
+    if "\n" in text:
+        return max(display_width(line) for line in text.split("\n")) + 2
+    return display_width(text) + 2
