@@ -171,3 +171,36 @@ def test_a_tail_after_a_head_of_another_width_is_refused(tmp_path: Path) -> None
         tail = sheet.tail(["c"], 2)
         with pytest.raises(ValueError, match="tail"):
             sheet.append_tails(["a"], [tail])
+
+
+@pytest.mark.parametrize("options", [[], ["--by", "stage"], ["--sort", "total"]])
+def test_a_score_report_is_the_rows_appended_one_by_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, options: list[str]
+) -> None:
+    """The score report writes its rows from ready-made ends: the same parts, byte for byte,
+    as writing every row with ``append``."""
+    import zipfile
+
+    from pairing_rules.cli import main
+    from pairing_rules.io import _xlsx
+
+    sample = Path(__file__).parents[1] / "packs" / "cangnan2022" / "examples"
+    args = ["score", "cangnan2022", str(sample / "communities-2022.json"), "--as-of", "2022-06-01"]
+
+    def parts(path: Path) -> dict[str, bytes]:
+        assert main([*args, *options, "--out", str(path)]) == 0
+        with zipfile.ZipFile(path) as archive:
+            return {name: archive.read(name) for name in archive.namelist()}
+
+    made = parts(tmp_path / "made.xlsx")
+
+    def tail(sheet: _xlsx.Sheet, values: Any, start: int) -> _xlsx.Tail:
+        return _xlsx.Tail(tuple(values), start, "")
+
+    def append_tails(sheet: _xlsx.Sheet, head: Any, tails: Any) -> None:
+        for end in tails:
+            sheet.append([*head, *end.values])
+
+    monkeypatch.setattr(_xlsx.Sheet, "tail", tail)
+    monkeypatch.setattr(_xlsx.Sheet, "append_tails", append_tails)
+    assert parts(tmp_path / "plain.xlsx") == made

@@ -12,9 +12,10 @@ interpretations are named by their labels.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
@@ -35,7 +36,7 @@ from ._score_rows import (
     rubric_name,
     veto_lines,
 )
-from ._xlsx import Sheet, Workbook
+from ._xlsx import Sheet, Tail, Workbook
 
 if TYPE_CHECKING:
     from .._pack import Pack
@@ -44,6 +45,9 @@ if TYPE_CHECKING:
 
 _YES: Final = Text(zh="是", en="yes")
 _NO: Final = Text(zh="否", en="no")
+#: how many ready-made ends of rows (the cells after a record's id and name) are kept, of each
+#: sheet's rows
+_KEPT: Final = 100_000
 
 
 def plain(value: Any) -> Any:
@@ -165,13 +169,28 @@ class _PlanLayout:
     """A rubric's results sheet, its items' columns, grades and the items that lose points."""
 
     sheet: Sheet
-    #: for each item column, the item's position among the plan's items (``None``: gated out)
-    positions: tuple[int | None, ...]
+    #: the points of each item column from the points of the plan's items (``None`` for an
+    #: item gated out)
+    pick: Callable[[Sequence[Decimal]], Sequence[Decimal | None]]
     #: each grade's label and whether it passes
     grades: tuple[tuple[str, str], ...]
     #: (position, item, maximum, label, section) of each item that is not a bonus
     items: tuple[tuple[int, Any, Decimal, str, str], ...]
     rubric: str
+    #: the cells of a results row after the id and name (and group), by their values: few
+    #: records have results of their own
+    ends: dict[tuple[Any, ...], Tail]
+
+
+def _picker(positions: Sequence[int | None]) -> Callable[[Sequence[Any]], Sequence[Any]]:
+    """The values at ``positions`` of a sequence (``None`` for a position ``None``)."""
+    if len(positions) > 1 and None not in positions:
+        return itemgetter(*positions)
+
+    def pick(values: Sequence[Any]) -> Sequence[Any]:
+        return [None if n is None else values[n] for n in positions]
+
+    return pick
 
 
 class ScoreWorkbook:
@@ -274,7 +293,8 @@ class ScoreWorkbook:
             fit=True,
         )
         self._used: set[str] = set()
-        self._reasons: dict[tuple[int, int, Any, Any], str] = {}
+        #: the cells of a points-lost row after the id and name, by item, points and values read
+        self._tails: dict[tuple[int, int, Any, Any], Tail] = {}
         self._layouts: dict[str, _PlanLayout] = {}
 
     def _by_label(self) -> str:
@@ -332,14 +352,17 @@ class ScoreWorkbook:
                 for n, item in enumerate(plan.items)
                 if not item.bonus
             )
+            columns = tuple(position.get(i) for i in item_ids)
             layout = _PlanLayout(
                 sheet,
-                tuple(position.get(i) for i in item_ids),
+                _picker(columns),
                 grades,
                 items,
                 rubric_name(self.pack, plan.id, lang),
+                {},
             )
             self._layouts[plan.id] = layout
+            self._used.add(plan.id)
         return layout
 
     def add(self, explained: Explanation, row: ScoreRow | None = None) -> None:
@@ -353,43 +376,51 @@ class ScoreWorkbook:
             row = row_of(explained, self.count, self.options)
         self.count += 1
         self.summary.add(row)
-        layout = self._layout(plan)
-        self._used.add(plan.id)
+        layout = self._layouts.get(plan.id) or self._layout(plan)
         points = outcome.items
         grade, passed = layout.grades[outcome.grade]
-        cells = [
-            row.id,
-            row.name,
-            *([row.group] if self.options.by else []),
-            *[None if n is None else points[n] for n in layout.positions],
+        head = (row.id, row.name, row.group) if self.options.by else (row.id, row.name)
+        results = (
+            *layout.pick(points),
             outcome.total,
             outcome.reach,
             plan.declared_total,
             grade,
             passed,
             "；".join(veto_lines(row, lang)) if row.vetoes else None,
-        ]
+        )
         if self.options.order == "input":
-            layout.sheet.append(cells)
+            made = layout.ends
+            end = made.get(results)
+            if end is None:
+                end = layout.sheet.tail(results, len(head))
+                if len(made) < _KEPT:
+                    made[results] = end
+            layout.sheet.append_tails(head, (end,))
         else:
-            self._held.append((row, cells))
+            self._held.append((row, [*head, *results]))
         lost = self._lost
-        reasons = self._reasons
+        tails = self._tails
         trace = explained.trace
+        ends: list[Tail] = []
         for n, item, top, label, section in layout.items:
             got = points[n]
             detail = trace[n]
             if detail is SKIPPED or detail is NOT_SCORED or got >= top:
                 continue
-            # the same item, points and values read give the same reason: made once
+            # the same item, points and values read give the same reason, and the same cells
+            # after the record's id and name: made once
             key = (n, id(item), got, detail)
-            reason = reasons.get(key)
-            if reason is None:
+            tail = tails.get(key)
+            if tail is None:
                 _top, _low, reason_zh, reason_en, _c = item_parts(item, got, detail)
                 reason = reason_zh if lang == "zh" else reason_en
-                if len(reasons) < 100_000:
-                    reasons[key] = reason
-            lost.append([row.id, row.name, layout.rubric, label, got, top, reason, section])
+                tail = lost.tail((layout.rubric, label, got, top, reason, section), 2)
+                if len(tails) < _KEPT:
+                    tails[key] = tail
+            ends.append(tail)
+        if ends:
+            lost.append_tails((row.id, row.name), ends)
 
     def finish(self, rejected: Sequence[Rejection], notices: Sequence[Notice]) -> Path:
         """Write the held rows, the summaries, the citations and the rejected rows; put the
