@@ -195,7 +195,7 @@ def test_a_score_report_is_the_rows_appended_one_by_one(
     made = parts(tmp_path / "made.xlsx")
 
     def tail(sheet: _xlsx.Sheet, values: Any, start: int) -> _xlsx.Tail:
-        return _xlsx.Tail(tuple(values), start, "")
+        return _xlsx.Tail(tuple(values), start, b"")
 
     def append_tails(sheet: _xlsx.Sheet, head: Any, tails: Any) -> None:
         for end in tails:

@@ -38,7 +38,6 @@ from ._xlsx_cells import (
     cell_xml,
     display_width,
     escape,
-    kept_cell,
     shown_width,
     visible,
 )
@@ -84,8 +83,29 @@ def _header_footer(text: str) -> str:
 _COLUMN_KEPT: Final = 4096
 
 
-class _Column(dict[Any, str]):
-    """One column of a sheet: the cells already made for it, by value.
+#: an empty cell, as written
+_EMPTY: Final = EMPTY_CELL.encode()
+
+
+def _made(cells: dict[Any, bytes], value: Any, style: int) -> bytes:
+    """The cell of ``value`` in ``style`` as written, from the workbook's cells already made."""
+    if value is None:
+        return _EMPTY
+    if type(value) is bool:  # a yes/no equals 1 or 0: never from the cells of numbers
+        return cell_xml(value, style).encode()
+    cell = cells.get(value)
+    if cell is None:
+        cell = cell_xml(value, style).encode()
+        # kept for the values met lately (a record's id and name recur on its rows):
+        # a full cache starts afresh rather than keeping the first values for ever
+        if len(cells) >= CELLS_KEPT:
+            cells.clear()
+        cells[value] = cell
+    return cell
+
+
+class _Column(dict[Any, bytes]):
+    """One column of a sheet: the cells already made for it (as written: UTF-8), by value.
 
     A value met for the first time (a miss: :meth:`__missing__`) is made, and, in a column
     fitted to its text, measured: the column's width is the widest of its distinct texts.
@@ -102,13 +122,13 @@ class _Column(dict[Any, str]):
         self.measured = sheet._measured
         # a wrapped column keeps its width
         self.fit = sheet.fit and index not in sheet.wrap
-        self[None] = EMPTY_CELL
+        self[None] = _EMPTY
 
-    def __missing__(self, value: Any) -> str:
+    def __missing__(self, value: Any) -> bytes:
         cells = self.cells
         cell = cells.get(value)
         if cell is None:  # (never a yes/no, nor None: see above)
-            cell = cell_xml(value, self.style)
+            cell = cell_xml(value, self.style).encode()
             if len(cells) >= CELLS_KEPT:
                 cells.clear()
             cells[value] = cell
@@ -119,7 +139,7 @@ class _Column(dict[Any, str]):
                 self.measured[self.index] = shown
         if len(self) >= _COLUMN_KEPT:
             self.clear()
-            self[None] = EMPTY_CELL
+            self[None] = _EMPTY
         self[value] = cell
         return cell
 
@@ -130,11 +150,11 @@ class Tail:
 
     __slots__ = ("_sheet", "start", "values", "xml")
 
-    def __init__(self, values: tuple[Any, ...], start: int, xml: str) -> None:
+    def __init__(self, values: tuple[Any, ...], start: int, xml: bytes) -> None:
         #: the values, from column ``start`` on
         self.values = values
         self.start = start
-        #: the cells' XML (trailing empty cells left out)
+        #: the cells as written (trailing empty cells left out)
         self.xml = xml
         #: the sheet whose widths hold the values (a continuing sheet measures them again)
         self._sheet: Sheet | None = None
@@ -173,7 +193,8 @@ class Sheet:
             mode="w+b", dir=book.scratch
         )
         self._next: Sheet | None = None
-        self._pending: list[str] = []
+        #: rows not yet in the scratch file, as written
+        self._pending: list[bytes] = []
         #: per column: its style and the cells already made for it
         self._columns: list[_Column] = []
         #: the columns before the first wrapped one
@@ -196,14 +217,14 @@ class Sheet:
             self._widen(len(values))
         # a yes/no equals 1 or 0: never from a column's cells of numbers
         cells = [
-            cell_xml(value, column.style) if type(value) is bool else column[value]
+            cell_xml(value, column.style).encode() if type(value) is bool else column[value]
             for value, column in zip(values, columns, strict=False)
         ]
-        while cells and cells[-1] is EMPTY_CELL:  # trailing empty cells need nothing
+        while cells and cells[-1] is _EMPTY:  # trailing empty cells need nothing
             cells.pop()
         self.rows += 1
         pending = self._pending
-        pending.append(f'<row r="{self.rows}">{"".join(cells)}</row>')
+        pending.append(b'<row r="%d">%b</row>' % (self.rows, b"".join(cells)))
         if len(pending) >= 4096:
             self._flush()
 
@@ -215,12 +236,11 @@ class Sheet:
             STYLE_WRAP if n in self.wrap else STYLE_PLAIN for n in range(start, start + len(values))
         ]
         cells = [
-            kept_cell(self.book.cells[style], v, style)
-            for v, style in zip(values, styles, strict=True)
+            _made(self.book.cells[style], v, style) for v, style in zip(values, styles, strict=True)
         ]
-        while cells and cells[-1] is EMPTY_CELL:
+        while cells and cells[-1] is _EMPTY:
             cells.pop()
-        return Tail(tuple(values), start, "".join(cells))
+        return Tail(tuple(values), start, b"".join(cells))
 
     def append_tails(self, head: Sequence[Any], tails: Sequence[Tail]) -> None:
         """Add a row ``[*head, *tail.values]`` for each of ``tails`` (made by :meth:`tail` of
@@ -246,14 +266,15 @@ class Sheet:
                 self._take(tail)
             rows += 1
             xml = tail.xml
-            pending.append(
-                f'<row r="{rows}">{full}{xml}</row>' if xml else f'<row r="{rows}">{bare}</row>'
-            )
+            if xml:
+                pending.append(b'<row r="%d">%b%b</row>' % (rows, full, xml))
+            else:
+                pending.append(b'<row r="%d">%b</row>' % (rows, bare))
         self.rows = rows
         if len(pending) >= 4096:
             self._flush()
 
-    def _head(self, head: Sequence[Any]) -> tuple[str, str]:
+    def _head(self, head: Sequence[Any]) -> tuple[bytes, bytes]:
         """The cells of ``head``, the first of a row's (and without its trailing empty cells),
         its columns widened to its text.
 
@@ -271,16 +292,16 @@ class Sheet:
         if plain and last is not None and len(last[0]) == width and all(map(is_, last[0], key)):
             _key, full, bare, shown = last
         else:
-            columns = self._columns
+            # a head is a record's own (its id, its name): made, not looked up
             cells = [
-                kept_cell(book.cells[c.style], v, c.style)
-                for v, c in zip(key, columns, strict=False)
+                _EMPTY if v is None else cell_xml(v, c.style).encode()
+                for v, c in zip(key, self._columns, strict=False)
             ]
             shown = [shown_width(v) if type(v) is str else 0 for v in key]
-            full = "".join(cells)
-            while cells and cells[-1] is EMPTY_CELL:
+            full = b"".join(cells)
+            while cells and cells[-1] is _EMPTY:
                 cells.pop()
-            bare = "".join(cells)
+            bare = b"".join(cells)
             if plain:
                 book.last_head = (key, full, bare, shown)
         if self.fit:
@@ -338,10 +359,10 @@ class Sheet:
         cells = [empty if v is None else cell_xml(v, style) for v in values]
         while cells and cells[-1] is empty:
             cells.pop()
-        self._pending.append(f'<row r="{self.rows}">{"".join(cells)}</row>')
+        self._pending.append(f'<row r="{self.rows}">{"".join(cells)}</row>'.encode())
 
     def _flush(self) -> None:
-        self._file.write("".join(self._pending).encode("utf-8"))
+        self._file.write(b"".join(self._pending))
         self._pending.clear()
 
     def _xml_head(self) -> str:
@@ -434,10 +455,10 @@ class Workbook:
         self.title = title
         self.sheets: list[Sheet] = []
         #: cells already made, by style and value
-        self.cells: list[dict[Any, str]] = [{} for _style in range(4)]
+        self.cells: list[dict[Any, bytes]] = [{} for _style in range(4)]
         #: the last head of rows made (see :meth:`Sheet.append_tails`): its values, its cells
         #: (with and without trailing empty cells) and its values' widths
-        self.last_head: tuple[tuple[Any, ...], str, str, list[int]] | None = None
+        self.last_head: tuple[tuple[Any, ...], bytes, bytes, list[int]] | None = None
         self._scratch = tempfile.TemporaryDirectory(prefix="pairing-rules-")
         self.scratch = self._scratch.name
 

@@ -123,23 +123,6 @@ def display_width(text: str) -> int:
     return 2 * wide + sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in rest)
 
 
-def kept_cell(cache: dict[Any, str], value: Any, style: int) -> str:
-    """The cell of ``value`` in ``style``, from the workbook's cells already made."""
-    if value is None:
-        return EMPTY_CELL
-    if type(value) is bool:  # a yes/no equals 1 or 0: never from the cache of numbers
-        return cell_xml(value, style)
-    cell = cache.get(value)
-    if cell is None:
-        cell = cell_xml(value, style)
-        # kept for the values met lately (a record's id and name recur on its rows):
-        # a full cache starts afresh rather than keeping the first values for ever
-        if len(cache) >= CELLS_KEPT:
-            cache.clear()
-        cache[value] = cell
-    return cell
-
-
 def shown_width(text: str) -> int:
     """How wide a column must be to show ``text`` (its widest line, and a margin)."""
     if "\n" in text:
