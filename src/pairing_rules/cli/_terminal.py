@@ -15,18 +15,11 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from ..io._xlsx_cells import control_symbol as _symbol
+
 #: C0 controls but tab and line feed, DEL, C1 controls, the bidirectional embeddings,
 #: overrides and isolates, and lone surrogates (which no terminal encoding holds)
 _UNSAFE: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
-
-
-def _symbol(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    if code < 0x20:
-        return chr(0x2400 + code)
-    if code == 0x7F:
-        return "␡"
-    return "\ufffd"
 
 
 def clean(text: str) -> str:

@@ -30,18 +30,19 @@ def cell_text(text: str) -> str:
     return text
 
 
+def control_symbol(match: re.Match[str]) -> str:
+    """The symbol shown for a control character (``\\x00`` → ``␀``, DEL → ``␡``; others ``�``)."""
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)
+    if code == 0x7F:
+        return "␡"
+    return "\ufffd"
+
+
 def visible(text: str) -> str:
     """``text`` with control characters shown as symbols (``\\x00`` → ``␀``, ESC → ``␛``)."""
-
-    def symbol(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        if code < 0x20:
-            return chr(0x2400 + code)
-        if code == 0x7F:
-            return "␡"
-        return "\ufffd"
-
-    return _UNSAFE.sub(symbol, text)
+    return _UNSAFE.sub(control_symbol, text)
 
 
 def escape(text: str) -> str:
@@ -52,16 +53,6 @@ def escape(text: str) -> str:
     if "&" in text or "<" in text or ">" in text or '"' in text:
         return text.translate(_ESCAPES)
     return text
-
-
-def column_letter(index: int) -> str:
-    """``0`` → ``A``, ``26`` → ``AA``."""
-    letters = ""
-    n = index + 1
-    while n:
-        n, rem = divmod(n - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 def _number(value: int | float | Decimal) -> str:
