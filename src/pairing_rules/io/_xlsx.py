@@ -96,7 +96,7 @@ def _made(cells: dict[Any, bytes], value: Any, style: int) -> bytes:
     cell = cells.get(value)
     if cell is None:
         cell = cell_xml(value, style).encode()
-        # kept for the values met lately (a record's id and name recur on its rows):
+        # kept for the values met lately (the labels, grades and points of recent rows):
         # a full cache starts afresh rather than keeping the first values for ever
         if len(cells) >= CELLS_KEPT:
             cells.clear()
