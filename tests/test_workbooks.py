@@ -304,6 +304,15 @@ def test_check_reports(tmp_path: Path) -> None:
     for row in ws.iter_rows(min_row=3, values_only=True):
         assert (row[header.index("结论")] == "通过") is passed[row[0]]
         assert row[header.index("名称")] == names[row[0]]
+    # every requirement in the details has its section and quote under 出处 and 原文, also one
+    # that does not apply (its actual and required values empty)
+    details = book["检查明细"]
+    header = [c.value for c in details[2]]
+    rows = list(details.iter_rows(min_row=3, values_only=True))
+    assert all(row[header.index("出处")] and row[header.index("原文")] for row in rows)
+    for row in rows:
+        if row[header.index("结论")] == "不适用":
+            assert row[header.index("说明")] == "不适用于此类记录"
     assert "时间节点" in book.sheetnames
     parser = _Chart()
     parser.feed(page.read_text(encoding="utf-8"))
