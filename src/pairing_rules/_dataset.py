@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ._errors import ErrorValue, InputError
 from ._i18n import Lang, Text
 from ._location import Location
-from ._models import Record, field_label
+from ._models import Record, field_label, record_key
 
 #: top-level keys of an input object that are not collections
 META_KEYS: Final = frozenset({"meta", "sample", "description", "note"})
@@ -99,6 +99,25 @@ class Rejection(BaseModel):
     #: every error of the record in one line (made from ``errors``)
     reason: Text = Field(default_factory=lambda: Text(zh="", en=""))
     errors: list[FieldError] = Field(min_length=1)
+
+    @classmethod
+    def of_record(
+        cls,
+        collection: str,
+        index: int,
+        record: Any,
+        error: FieldError,
+        location: Location | None = None,
+    ) -> Rejection:
+        """The rejection of a valid ``record`` (its id and place named) for one ``error``."""
+        return cls(
+            collection=collection,
+            index=index,
+            id=record_key(record) or None,
+            location=location.render("zh") if location is not None else None,
+            loc=location,
+            errors=[error],
+        )
 
     @model_validator(mode="before")
     @classmethod

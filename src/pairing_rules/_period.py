@@ -26,7 +26,6 @@ from ._dataset import Dataset, FieldError, Rejection
 from ._fields import RecordSpec
 from ._i18n import Lang, Text
 from ._location import Location
-from ._models import record_key
 from ._plan import PeriodPlan
 
 if TYPE_CHECKING:
@@ -169,27 +168,19 @@ def outside_period_rejection(
     year = getattr(record, plan.field) if plan.field is not None else None
     zh = render_period(plan.effective_from, plan.effective_until, "zh")
     en = render_period(plan.effective_from, plan.effective_until, "en")
-    return Rejection(
-        collection=collection,
-        index=index,
-        id=record_key(record) or None,
-        location=location.render("zh") if location is not None else None,
-        loc=location,
-        errors=[
-            FieldError(
-                field=YEAR_FIELD,
-                code=OUTSIDE_PERIOD,
-                message=Text(
-                    zh=f"字段 year（年度）为 {year}，不在规则包 {pack_ref} 的适用期（{zh}）内，未处理；"
-                    "如确需按本规则包处理，请使用 --outside-period（Python：outside_period=True）",
-                    en=f"field year is {year}, outside the period of pack {pack_ref} ({en}): not "
-                    "processed; to use this pack anyway, pass --outside-period (Python: "
-                    "outside_period=True)",
-                ),
-                value=year,
-            )
-        ],
+    error = FieldError(
+        field=YEAR_FIELD,
+        code=OUTSIDE_PERIOD,
+        message=Text(
+            zh=f"字段 year（年度）为 {year}，不在规则包 {pack_ref} 的适用期（{zh}）内，未处理；"
+            "如确需按本规则包处理，请使用 --outside-period（Python：outside_period=True）",
+            en=f"field year is {year}, outside the period of pack {pack_ref} ({en}): not "
+            "processed; to use this pack anyway, pass --outside-period (Python: "
+            "outside_period=True)",
+        ),
+        value=year,
     )
+    return Rejection.of_record(collection, index, record, error, location)
 
 
 def keep_in_period(pack: Pack, dataset: Dataset, *, outside_period: bool = False) -> Dataset:

@@ -27,7 +27,7 @@ from ._interpret import Outcome, RubricRunner, chooser_of
 from ._interpret_values import period_of
 from ._interpretations import InterpretationUse
 from ._location import Location
-from ._models import Record, record_key
+from ._models import Record
 from ._pack import Pack, provenance_of
 from ._pack_origin import Provenance
 from ._period import Period, outside_period_rejection
@@ -354,26 +354,18 @@ def no_rubric(
     shown_en = scope.label.en if scope is not None else "empty"
     rubrics = [r.short_label or r.label for r in pack.definition.rubrics]
     label = pack.definition.label
-    return Rejection(
-        collection=collection,
-        index=index,
-        id=record_key(record) or None,
-        location=location.render("zh") if location is not None else None,
-        loc=location,
-        errors=[
-            FieldError(
-                code="no_rubric",
-                field="scope",
-                message=Text(
-                    zh=f"结对范围为 {shown}，“{label.zh}”中没有适用的考核细则"
-                    f"（{'、'.join(r.zh for r in rubrics)}）；请填写结对范围或用 --rubric 指定",
-                    en=f"the scope is {shown_en}: no rubric of “{label.en}” applies "
-                    f"({', '.join(r.en for r in rubrics)}); fill in the scope or choose one with --rubric",
-                ),
-                value=scope.value if scope is not None else None,
-            )
-        ],
+    error = FieldError(
+        code="no_rubric",
+        field="scope",
+        message=Text(
+            zh=f"结对范围为 {shown}，“{label.zh}”中没有适用的考核细则"
+            f"（{'、'.join(r.zh for r in rubrics)}）；请填写结对范围或用 --rubric 指定",
+            en=f"the scope is {shown_en}: no rubric of “{label.en}” applies "
+            f"({', '.join(r.en for r in rubrics)}); fill in the scope or choose one with --rubric",
+        ),
+        value=scope.value if scope is not None else None,
     )
+    return Rejection.of_record(collection, index, record, error, location)
 
 
 @overload

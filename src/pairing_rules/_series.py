@@ -30,7 +30,7 @@ from ._i18n import Text
 from ._interpret_values import year_status
 from ._interpretations import InterpretationError
 from ._location import Location
-from ._models import Record, record_key
+from ._models import Record
 from ._pack import Pack
 from ._period import OUTSIDE_PERIOD, YEAR_FIELD, YEAR_REQUIRED
 from ._registry import Registry
@@ -231,14 +231,8 @@ class Series:
                 f"{self.id} ({listed_en}): not processed; to process it with the pack last in "
                 "force before it, pass --outside-period (Python: outside_period=True)",
             )
-        return Rejection(
-            collection=collection,
-            index=index,
-            id=record_key(record) or None,
-            location=location.render("zh") if location is not None else None,
-            loc=location,
-            errors=[FieldError(field=YEAR_FIELD, code=code, message=message, value=year)],
-        )
+        error = FieldError(field=YEAR_FIELD, code=code, message=message, value=year)
+        return Rejection.of_record(collection, index, record, error, location)
 
 
 def _start(pack: Pack) -> dt.date:
