@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Final
 
@@ -101,10 +102,14 @@ def _cmd_score(args: argparse.Namespace, lang: Lang) -> int:
         outside_period=args.outside_period,
     )
     options = report_options(args, lang, pack, scorer.collections)
+    from ..io._read_ahead import read_ahead
     from ..io._readers import open_records
 
+    stream = open_records(args.input, pack.record_types, pack.collections())
+    # a large input is read in a second process while this one scores (same records, in order)
+    stream = read_ahead(stream, pack.record_types, size=os.stat(args.input).st_size)
     with (
-        open_records(args.input, pack.record_types, pack.collections()) as stream,
+        stream,
         ProgressBar(None, "评分" if lang == "zh" else "scoring") as bar,
     ):
         rejected = score_command(

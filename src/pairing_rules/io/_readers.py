@@ -71,12 +71,13 @@ class RecordStream:
         self.notices: list[Notice] = list(notices)
         self._parts = parts
         self._close = close
-        self._started = False
+        #: whether the records are being read (a stream is read once)
+        self.started = False
 
     def __iter__(self) -> Iterator[Entry]:
-        if self._started:
+        if self.started:
             raise RuntimeError("a RecordStream is read once")
-        self._started = True
+        self.started = True
         try:
             for part in self._parts:
                 yield from part(self.rejected, self.notices)
