@@ -83,7 +83,12 @@ def stage_county(data: Path, runs: int = 9) -> dict[str, Any]:
 
 def report_line(result: dict[str, Any]) -> str:
     """The benchmark's line for the county stage."""
-    met = "met" if result["min_seconds"] <= TARGET_SECONDS else "not met"
+    if result["median_seconds"] <= TARGET_SECONDS:
+        met = "met by the median"
+    elif result["min_seconds"] <= TARGET_SECONDS:
+        met = "met by the fastest run, not by the median"
+    else:
+        met = "not met"
     return (
         f"{result['rows']:,}-row workbook scored to an xlsx report (score … --out report.xlsx): "
         f"min {result['min_seconds']:.2f} s, median {result['median_seconds']:.2f} s of "
