@@ -57,7 +57,8 @@ for pack_id, path in json.loads(sys.argv[1]):
 print(json.dumps(counts))
 """
 
-#: run in a fresh interpreter: a reading that ends with an error, or dies, read ahead
+#: run in a fresh interpreter: a reading that ends with an error, or dies, or gives what cannot be
+#: sent, read ahead
 FAILING = r"""
 import os, sys
 from pairing_rules import get_pack
@@ -86,6 +87,33 @@ class Unpicklable(Exception):
 
 def unpicklable():
     raise Unpicklable("inner problem")
+
+class Unsendable:  # no record type of the pack, holding what cannot be pickled
+    lock = None
+
+def unsendable(rejected, notices):
+    yield from entries[:3]
+    record = Unsendable()
+    record.lock = __import__("threading").Lock()
+    yield entries[3]._replace(record=record)
+
+stream = read_ahead(RecordStream([unsendable]), pack.record_types, size=AHEAD_BYTES)
+try:
+    list(stream)
+except TypeError as exc:
+    assert "lock" in str(exc), exc
+else:
+    raise AssertionError("a record that cannot be sent was sent")
+
+def many(rejected, notices):
+    for _ in range(2_000):
+        yield from entries
+
+stream = read_ahead(RecordStream([many]), pack.record_types, size=AHEAD_BYTES)
+reading = iter(stream)
+assert [next(reading) for _ in range(2)] == entries[:2]
+stream.close()  # stopped early: the reading process is stopped, without a word
+assert not stream._process.is_alive()
 
 for name, ending in (("input", input_error), ("unpicklable", unpicklable),
                      ("dies", lambda: os._exit(3))):
@@ -117,6 +145,7 @@ def _run(code: str, *args: str) -> str:
         [sys.executable, "-c", code, *args], capture_output=True, text=True, check=False
     )
     assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # nothing from a reading process either
     return done.stdout.strip().splitlines()[-1]
 
 
@@ -162,6 +191,8 @@ def test_records_read_ahead_are_those_read_here(tmp_path: Path) -> None:
 
 
 def test_an_error_that_ends_the_reading_comes_after_the_records_before_it() -> None:
+    """Also: a child that dies, and a batch that cannot be sent, are errors, never a short
+    result; a reading stopped early stops its process."""
     example = PACKS / "cangnan2022/examples/communities-2022.json"
     assert _run(FAILING, str(example)) == "ok"
 

@@ -83,15 +83,15 @@ class _Encoder:
         rows: list[Any] = []
         for collection, index, location, record in batch:
             kind = self.types.get(type(record))
-            state = record.__getstate__()
-            fields = state["__dict__"]
+            state = record.__getstate__() if kind is not None else None
             if (
-                kind is None
+                state is None
                 or state.get("__pydantic_extra__") is not None
                 or state.get("__pydantic_private__") is not None
-            ):
+            ):  # not of a record type read, or with more than fields: pickled whole
                 rows.append((-1, collection, index, location, record))
                 continue
+            fields = state["__dict__"]
             at = None
             if location is not None:  # the row apart: the rest is shared by the batch
                 at = location.row
@@ -128,32 +128,48 @@ def _decode(types: list[type[Record]], payload: Any) -> Iterator[Entry]:
 
 
 def _child(stream: RecordStream, types: list[type[Record]], conn: Connection) -> None:
-    """The reading process: every entry, in batches, then the rejections and notices."""
+    """The reading process: every entry, in batches, then the rejections and notices (or the
+    error that ended the reading, after the entries read before it)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is this process's parent's to handle
     encoder = _Encoder(types)
     batch: list[Entry] = []
+    error: Exception | None = None
     try:
-        for entry in stream:
-            batch.append(entry)
-            if len(batch) == BATCH:
-                conn.send_bytes(encoder.encode(batch))
-                batch = []
-        if batch:
-            conn.send_bytes(encoder.encode(batch))
-        conn.send_bytes(pickle.dumps(("end", (stream.rejected, stream.notices))))
-    except Exception as exc:  # the reading's own error, sent to be raised where it is read
-        if batch:
-            conn.send_bytes(encoder.encode(batch))
         try:
-            blob = pickle.dumps(("error", (exc, stream.rejected, stream.notices)))
-        except Exception:
-            text = "".join(traceback.format_exception(exc))
-            blob = pickle.dumps(("error", (RuntimeError(text), stream.rejected, stream.notices)))
-        conn.send_bytes(blob)
+            for entry in stream:
+                batch.append(entry)
+                if len(batch) == BATCH:
+                    conn.send_bytes(encoder.encode(batch))
+                    batch = []
+        except Exception as exc:  # the reading's own error, raised where the entries are read
+            error = exc
+        if batch:
+            try:
+                conn.send_bytes(encoder.encode(batch))
+            except (BrokenPipeError, ConnectionResetError):
+                raise
+            except Exception as exc:  # a batch that cannot be sent: that is the error then
+                error = exc
+        if error is None:
+            conn.send_bytes(pickle.dumps(("end", (stream.rejected, stream.notices))))
+        else:
+            conn.send_bytes(_error_blob(error, stream))
+    except (BrokenPipeError, ConnectionResetError):
+        pass  # the parent stopped reading (it failed, or was interrupted): nothing to send to
     finally:
         conn.close()
+
+
+def _error_blob(error: Exception, stream: RecordStream) -> bytes:
+    """The error that ended the reading, with the rejections and notices found before it; an
+    error that cannot be pickled as a :class:`RuntimeError` carrying its traceback."""
+    try:
+        return pickle.dumps(("error", (error, stream.rejected, stream.notices)))
+    except Exception:
+        text = "".join(traceback.format_exception(error))
+        return pickle.dumps(("error", (RuntimeError(text), stream.rejected, stream.notices)))
 
 
 class _AheadStream(RecordStream):
@@ -214,7 +230,9 @@ class _AheadStream(RecordStream):
     def close(self) -> None:
         if self._conn is not None:
             conn, self._conn = self._conn, None
-            conn.close()
+            # stopped before its end, the child is not wanted any more: stopped before the pipe
+            # closes, so that it never writes to a closed pipe
             if self._process.is_alive():
                 self._process.kill()
             self._process.join()
+            conn.close()
