@@ -17,7 +17,7 @@ import pytest
 
 from pairing_rules import get_pack
 from pairing_rules.io import open_records
-from pairing_rules.io._read_ahead import AHEAD_BYTES, fork_is_safe, read_ahead
+from pairing_rules.io._read_ahead import AHEAD_BYTES, fork_is_safe, read_ahead, wanted
 
 PACKS = Path(__file__).parent.parent / "packs"
 
@@ -197,12 +197,21 @@ def test_an_error_that_ends_the_reading_comes_after_the_records_before_it() -> N
     assert _run(FAILING, str(example)) == "ok"
 
 
-def test_the_input_is_read_here_when_small_or_when_a_thread_runs() -> None:
+def test_the_input_is_read_here_when_small_or_asked_or_when_a_thread_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     pack = get_pack("cangnan2022")
     example = PACKS / "cangnan2022/examples/communities-2022.json"
     stream = open_records(example, pack.record_types, pack.collections())
     with stream:
         assert read_ahead(stream, pack.record_types, size=AHEAD_BYTES - 1) is stream
+    assert wanted()
+    monkeypatch.setenv("PAIRING_RULES_READ_AHEAD", "0")
+    assert not wanted()
+    stream = open_records(example, pack.record_types, pack.collections())
+    with stream:
+        assert read_ahead(stream, pack.record_types, size=AHEAD_BYTES) is stream
+    monkeypatch.delenv("PAIRING_RULES_READ_AHEAD")
     release = threading.Event()
     other = threading.Thread(target=release.wait)
     other.start()

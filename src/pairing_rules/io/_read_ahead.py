@@ -13,7 +13,8 @@ rebuild them (``__new__`` and ``__setstate__``).
 The child is used only where a fork is safe and pays: on Linux, when this
 process runs no other thread (a fork copies only the thread calling it, and a
 lock another thread holds would stay held in the child), and for an input of at
-least :data:`AHEAD_BYTES`.  Otherwise the stream is read here, as before.
+least :data:`AHEAD_BYTES`, unless ``PAIRING_RULES_READ_AHEAD=0`` says otherwise.
+Otherwise the stream is read here, as before.
 """
 
 from __future__ import annotations
@@ -35,11 +36,16 @@ if TYPE_CHECKING:
     from .._models import Record
 
 #: inputs from this size on are read in a second process (1 MiB: some 5,000 rows of a CSV file).
-#: A 200,000-row CSV file is scored about a third faster so (``benchmarks/run.py``); a
-#: 1,500-row workbook (190 kB) no faster, and it is read here
+#: A 200,000-row CSV file is scored to JSON in 0.73× the time of one process so
+#: (``benchmarks/run.py``); a 1,500-row workbook (190 kB) is no faster, and it is read here
 AHEAD_BYTES: Final = 1 << 20
 #: records sent together: large enough that pickling lays a batch's shared parts out once
 BATCH: Final = 500
+
+
+def wanted() -> bool:
+    """Whether a second process may read: unless ``PAIRING_RULES_READ_AHEAD`` is ``0``."""
+    return os.environ.get("PAIRING_RULES_READ_AHEAD", "").strip() != "0"
 
 
 def fork_is_safe() -> bool:
@@ -63,7 +69,7 @@ def read_ahead(
         :func:`~pairing_rules.io.open_records`).
     :param size: the input file's size in bytes.
     """
-    if size < AHEAD_BYTES or stream.started or not fork_is_safe():
+    if size < AHEAD_BYTES or stream.started or not wanted() or not fork_is_safe():
         return stream
     try:
         return _AheadStream(stream, list(dict.fromkeys(record_types.values())))
