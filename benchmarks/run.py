@@ -461,10 +461,12 @@ def stage_cli(data: Path) -> dict[str, Any]:
     return {"help_seconds": statistics.median(times), "workbook_seconds": statistics.median(runs)}
 
 
-def _run_measured(command: list[str]) -> tuple[float, float, int]:
+def _run_measured(
+    command: list[str], env: dict[str, str] | None = None
+) -> tuple[float, float, int]:
     """Run ``command``: its wall time (s), its peak resident memory (MiB) and its exit code."""
     start = time.perf_counter()
-    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _pid, status, usage = os.wait4(child.pid, 0)
     seconds = time.perf_counter() - start
     if child.stderr is not None:
@@ -473,26 +475,32 @@ def _run_measured(command: list[str]) -> tuple[float, float, int]:
 
 
 def stage_cli_large(data: Path) -> dict[str, Any]:
-    """``pairing-rules score`` on a CSV of the documented maximum of rows, to .xlsx and .json:
-    three runs of each, in turn (a single run varies by a fifth on a shared machine)."""
+    """``pairing-rules score`` on a CSV of the documented maximum of rows, to .xlsx and .json,
+    and to .json again in one process (``PAIRING_RULES_READ_AHEAD=0``): three runs of each, in
+    turn (a single run varies by a fifth on a shared machine)."""
     script = Path(sys.executable).with_name("pairing-rules")
     out: dict[str, Any] = {"rows": CLI_ROWS}
-    runs: dict[str, list[float]] = {"xlsx": [], "json": []}
-    peaks: dict[str, list[float]] = {"xlsx": [], "json": []}
+    kinds = {"xlsx": ("xlsx", None), "json": ("json", None), "json_one": ("json", "0")}
+    runs: dict[str, list[float]] = {kind: [] for kind in kinds}
+    peaks: dict[str, list[float]] = {kind: [] for kind in kinds}
     for _ in range(CLI_LARGE_RUNS):
-        for suffix in ("xlsx", "json"):
+        for kind, (suffix, ahead) in kinds.items():
             target = data / f"large-report.{suffix}"
+            env = None if ahead is None else {**os.environ, "PAIRING_RULES_READ_AHEAD": ahead}
             seconds, peak, code = _run_measured(
-                [str(script), "score", PACK, str(data / "large.csv"), "--out", str(target)]
+                [str(script), "score", PACK, str(data / "large.csv"), "--out", str(target)], env
             )
             assert code == 0, f"score to .{suffix} exited {code}"
             assert target.stat().st_size > 0
-            runs[suffix].append(seconds)
-            peaks[suffix].append(peak)
-    for suffix in ("xlsx", "json"):
-        out[f"{suffix}_seconds"] = statistics.median(runs[suffix])
-        out[f"{suffix}_runs"] = runs[suffix]
-        out[f"{suffix}_peak_mb"] = max(peaks[suffix])
+            runs[kind].append(seconds)
+            peaks[kind].append(peak)
+    for kind in kinds:
+        out[f"{kind}_seconds"] = statistics.median(runs[kind])
+        out[f"{kind}_runs"] = runs[kind]
+        out[f"{kind}_peak_mb"] = max(peaks[kind])
+    # the ratio of each pair run one after the other: read ahead / one process
+    pairs = zip(runs["json"], runs["json_one"], strict=True)
+    out["ahead_ratio"] = statistics.median(a / b for a, b in pairs)
     out["seconds"] = sum(map(sum, runs.values()))
     return out
 
@@ -624,7 +632,10 @@ def report(scale: str, results: dict[str, dict[str, Any]]) -> str:
         f"{CLI_LARGE_RUNS} runs (each run): to .xlsx {large['xlsx_seconds']:.1f} s "
         f"({_seconds(large['xlsx_runs'])}), peak {large['xlsx_peak_mb']:,.0f} MB; "
         f"to .json {large['json_seconds']:.1f} s ({_seconds(large['json_runs'])}), "
-        f"peak {large['json_peak_mb']:,.0f} MB",
+        f"peak {large['json_peak_mb']:,.0f} MB; to .json in one process (PAIRING_RULES_READ_AHEAD=0) "
+        f"{large['json_one_seconds']:.1f} s ({_seconds(large['json_one_runs'])}), "
+        f"peak {large['json_one_peak_mb']:,.0f} MB: read ahead {large['ahead_ratio']:.2f}× "
+        "the time of one process (median of the pairs run in turn)",
     ]
     return "\n".join(lines)
 
