@@ -16,7 +16,11 @@ from hypothesis import strategies as st
 
 from pairing_rules import InputError
 from pairing_rules.io import Location, _sheetscan_fast
-from pairing_rules.io._sheetscan import _MERGE, cell_position, merged_ranges, scan_xlsx_sheet
+from pairing_rules.io._sheetscan import (
+    merged_ranges,
+    merged_ranges_from,
+    scan_xlsx_sheet,
+)
 from pairing_rules.io._sheetscan_fast import scan_usual_form
 from pairing_rules.io._tabular import column_letter
 
@@ -34,14 +38,7 @@ def _outcome(xml: bytes, percent: frozenset[int], max_rows: int, *, cell_by_cell
 
 def _naive_merged(xml: bytes) -> list[tuple[int, int, int, int, str]]:
     """The merged ranges found by searching the whole text (what the scan reads faster)."""
-    out = []
-    for match in _MERGE.finditer(xml):
-        ref = match.group(1)
-        ends = [cell_position(p) for p in ref.split(b":")]
-        if len(ends) == 2 and ends[0] is not None and ends[1] is not None:
-            (r0, c0), (r1, c1) = ends[0], ends[1]
-            out.append((r0, r1, c0, c1, ref.decode("ascii", "replace")))
-    return out
+    return merged_ranges_from(xml, 0)
 
 
 @pytest.mark.parametrize(

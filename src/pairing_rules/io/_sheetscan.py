@@ -327,8 +327,13 @@ def merged_ranges(xml: bytes) -> list[tuple[int, int, int, int, str]]:
     first = xml.find(b"mergeCell")
     if first < 0:
         return []
+    return merged_ranges_from(xml, max(xml.rfind(b"<", 0, first), 0))
+
+
+def merged_ranges_from(xml: bytes, start: int) -> list[tuple[int, int, int, int, str]]:
+    """The merged ranges of a worksheet's text from offset ``start`` on."""
     merged = []
-    for ref_match in _MERGE.finditer(xml, max(xml.rfind(b"<", 0, first), 0)):
+    for ref_match in _MERGE.finditer(xml, start):
         ref = ref_match.group(1)
         ends = [cell_position(p) for p in ref.split(b":")]
         if len(ends) == 2 and ends[0] is not None and ends[1] is not None:
