@@ -290,3 +290,41 @@ def test_a_packs_table_scorer_is_compiled_once_for_the_same_choices() -> None:
     # a pack loaded again is another pack: never served a scorer compiled for the first
     again = pr.load_pack(pack.file) if pack.file is not None else pack
     assert _table_scorer(again, None, None, False).pack is again
+
+
+def test_a_scorer_reads_each_table_by_its_own_columns() -> None:
+    # one scorer reads tables of other column types and other spellings in turn: each is read
+    # as a scorer that never read another would read it (the reading is kept per schema and
+    # spellings, never taken from the table before)
+    from pairing_rules import _frames
+
+    pack = REGISTRY.get_pack("cangnan2022")
+    rows = {
+        "id": ["A", "B"],
+        "type": ["融合型", "共建型"],
+        "scope": ["县域内", "县域内"],
+        "year": [2022, 2022],
+        "sync_lessons": [20, 5],
+        "sync_subjects": [2, 1],
+        "core_teachers": [10, 10],
+        "teachers_sent": [1, 1],
+    }
+    tables = [
+        pl.DataFrame(rows),
+        # counts as text, and a type with spaces around it: read as the same values
+        pl.DataFrame({**rows, "type": [" 融合型 ", "共建型"], "sync_lessons": ["20", "5"]}),
+        # a type no community has: row 1 rejected
+        pl.DataFrame({**rows, "type": ["融合型", "不存在型"]}),
+        pl.DataFrame(rows),
+    ]
+    scorer = pr.TableScorer(pack)
+    results = [scorer.score(table) for table in tables]
+    for table, result in zip(tables, results, strict=True):
+        _frames._reading.cache_clear()
+        fresh = pr.TableScorer(pack).score(table)
+        assert result.frame.equals(fresh.frame)
+        assert [r.reason for r in result.rejected] == [r.reason for r in fresh.rejected]
+    # the first two tables hold the same values; the third rejects its row 1 only
+    assert results[0].frame.equals(results[1].frame)
+    assert [r.index for r in results[2].rejected] == [1]
+    assert not results[0].rejected and not results[1].rejected

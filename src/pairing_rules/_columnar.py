@@ -12,6 +12,7 @@ No rule is written here: only which plan applies to which rows.
 
 from __future__ import annotations
 
+import functools
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -231,16 +232,15 @@ class TableScorer:
         frame = pl.DataFrame(schema=self.output_schema())
         return as_library(frame, like)
 
-    def _frame(self, prepared: Prepared, pl: Any) -> tuple[pl.DataFrame, list[Rejection]]:
-        selected = (
-            prepared.frame.lazy()
-            .filter(prepared.clean)
-            .with_columns(self._select.alias("__rubric"), self._period.alias("__period"))
-        )
+    @functools.cached_property
+    def _outputs(self) -> tuple[list[list[pl.Expr]], list[pl.Expr]]:
+        """The stages that compute the rubrics' values over the typed columns, and the output
+        columns over them: made once, for every table this scorer reads."""
+        import polars as pl
+
+        stages = [[self._select.alias("__rubric"), self._period.alias("__period")]]
         for _p, cols in self.compiled:
-            for stage in cols.stages:
-                if stage:
-                    selected = selected.with_columns(stage)
+            stages += [stage for stage in cols.stages if stage]
         columns: list[pl.Expr] = [pl.col(ROW).alias("row"), key_expression(self.model).alias("id")]
         rubric_ids = [p.id for p, _c in self.compiled]
         columns.append(
@@ -281,6 +281,13 @@ class TableScorer:
             pl.lit(None, dtype=pl.Utf8).alias("error"),
             pl.lit(None, dtype=pl.Utf8).alias("error_en"),
         ]
+        return stages, columns
+
+    def _frame(self, prepared: Prepared, pl: Any) -> tuple[pl.DataFrame, list[Rejection]]:
+        stages, columns = self._outputs
+        selected = prepared.frame.lazy().filter(prepared.clean)
+        for stage in stages:
+            selected = selected.with_columns(stage)
         scored = selected.select(columns).collect(engine=ENGINE)
         rejected = list(prepared.rejected)
         # rows of a year outside the period are rejected first, as the per-record path does

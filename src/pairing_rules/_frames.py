@@ -18,6 +18,7 @@ Polars, and for Arrow or pandas input PyArrow, come with the ``scale`` extra.
 
 from __future__ import annotations
 
+import functools
 import importlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -158,18 +159,59 @@ def prepare(
             ),
             location or collection,
         )
+    schema = frame.schema
+    spellings = tuple(
+        (name, tuple(frame.get_column(name).cast(pl.Utf8).unique().sort(nulls_last=True)))
+        for name, field_spec in spec.fields.items()
+        if field_spec.kind == "enum" and name in schema
+    )
+    # a column of many spellings (mistakes, mostly) is read without keeping its expressions
+    reading = _reading if sum(len(v) for _n, v in spellings) <= 1000 else _reading.__wrapped__
+    columns, raws, ok = reading(model, tuple(schema.items()), spellings)
+    raw_key = _raw_key(schema, model)
+    # lazily, and in two steps: the typed columns, then the flags over them
+    typed = (
+        frame.lazy()
+        .with_row_index(ROW)
+        .select(pl.col(ROW), *columns, *raws)
+        .select(pl.col(ROW), *(pl.col(n) for n in spec.fields), ok)
+        .collect(engine=ENGINE)
+    )
+    clean = typed.get_column(_OK)
+    prepared = Prepared(frame=typed.drop(_OK), clean=clean, notices=notices)
+    suspects = (~clean).arg_true().to_list()
+    if suspects:
+        keys = frame.select(raw_key.alias("k")).to_series() if raw_key is not None else None
+        _check_rows(prepared, frame, model, collection, suspects, keys)
+    if raw_key is None and "name" in model.model_fields:
+        _reject_repeated_keys(prepared, model, collection)
+    return prepared
+
+
+@functools.lru_cache(maxsize=32)
+def _reading(
+    model: type[Record], schema: tuple[tuple[str, Any], ...], spellings: tuple[Any, ...]
+) -> tuple[tuple[pl.Expr, ...], tuple[pl.Expr, ...], pl.Expr]:
+    """The expressions :func:`prepare` reads a table of ``schema`` with: the typed columns, the
+    cells as read (for the flags) and the clean flag, named ``__ok``.
+
+    They depend on the record type, the table's columns and types and the spellings found in
+    its vocabulary columns only, so a table like the last one (the next partition of a Dask
+    frame, the next batch of a stream) reuses them rather than building them again.
+    """
+    import polars as pl
+
     from ._compile_fields import empty_column, field_column, limits_broken
 
-    schema = frame.schema
+    types = dict(schema)
+    found = dict(spellings)
+    spec = record_spec(model)
     columns: list[pl.Expr] = []
     flags: list[pl.Expr] = []
     for name, field_spec in spec.fields.items():
-        if name in schema:
-            spellings: list[Any] = []
-            if field_spec.kind == "enum":
-                spellings = frame.get_column(name).cast(pl.Utf8).unique().to_list()
+        if name in types:
             # the flag reads the typed column, computed before it (once per field)
-            value, bad = field_column(field_spec, schema[name], spellings, raw=_RAW + name)
+            value, bad = field_column(field_spec, types[name], found.get(name, ()), raw=_RAW + name)
             columns.append(value)
             flags.append(bad)
         else:
@@ -182,31 +224,16 @@ def prepare(
     if broken is not None:
         ok = ok & ~broken
     # a second row with an id already seen is rejected (as validate_records does)
-    raw_key = _raw_key(frame, model)
-    raws = [pl.col(n).alias(_RAW + n) for n in frame.columns if n in known]
-    duplicate = _repeated_id(frame, model)
+    known = set(model.model_fields)
+    raws = [pl.col(n).alias(_RAW + n) for n in types if n in known]
+    duplicate = _repeated_id(types, model)
+    raw_key = _raw_key(types, model)
     if duplicate is None and raw_key is not None:
         raws.append((raw_key.is_not_null() & ~raw_key.is_first_distinct()).alias(_DUPLICATE))
         duplicate = pl.col(_DUPLICATE)
     if duplicate is not None:
         ok = ok & ~duplicate
-    # lazily, and in two steps: the typed columns, then the flags over them
-    typed = (
-        frame.lazy()
-        .with_row_index(ROW)
-        .select(pl.col(ROW), *columns, *raws)
-        .select(pl.col(ROW), *(pl.col(n) for n in spec.fields), ok.alias(_OK))
-        .collect(engine=ENGINE)
-    )
-    clean = typed.get_column(_OK)
-    prepared = Prepared(frame=typed.drop(_OK), clean=clean, notices=notices)
-    suspects = (~clean).arg_true().to_list()
-    if suspects:
-        keys = frame.select(raw_key.alias("k")).to_series() if raw_key is not None else None
-        _check_rows(prepared, frame, model, collection, suspects, keys)
-    if raw_key is None and "name" in model.model_fields:
-        _reject_repeated_keys(prepared, model, collection)
-    return prepared
+    return tuple(columns), tuple(raws), ok.alias(_OK)
 
 
 def _reject_repeated_keys(prepared: Prepared, model: type[Record], collection: str) -> None:
@@ -245,15 +272,16 @@ def _reject_repeated_keys(prepared: Prepared, model: type[Record], collection: s
     prepared.clean = pl.Series(prepared.clean.name, clean, dtype=pl.Boolean)
 
 
-def _repeated_id(frame: pl.DataFrame, model: type[Record]) -> pl.Expr | None:
+def _repeated_id(types: Mapping[str, Any], model: type[Record]) -> pl.Expr | None:
     """Rows whose id (:func:`_raw_key`) an earlier row has, over the typed id of
-    :func:`prepare` when it is the raw key (``None`` otherwise)."""
+    :func:`prepare` when it is the raw key (``None`` otherwise); ``types``: the table's
+    column types."""
     import polars as pl
 
-    if "id" not in model.model_fields or "id" not in frame.columns:
+    if "id" not in model.model_fields or "id" not in types:
         return None
     spec = record_spec(model).fields.get("id")
-    dtype = frame.schema["id"]
+    dtype = types["id"]
     text = dtype in (pl.Utf8, pl.Categorical) or isinstance(dtype, pl.Enum)
     if spec is None or spec.kind != "text" or "_identifier" not in spec.coercions or not text:
         return None
@@ -262,14 +290,15 @@ def _repeated_id(frame: pl.DataFrame, model: type[Record]) -> pl.Expr | None:
     return typed.is_not_null() & (typed != "") & ~typed.is_first_distinct()
 
 
-def _raw_key(frame: pl.DataFrame, model: type[Record]) -> pl.Expr | None:
-    """The id as the record model reads it, from the cells (null: none)."""
+def _raw_key(types: Mapping[str, Any], model: type[Record]) -> pl.Expr | None:
+    """The id as the record model reads it, from the cells (null: none); ``types``: the
+    table's column types."""
     import polars as pl
 
-    if "id" not in model.model_fields or "id" not in frame.columns:
+    if "id" not in model.model_fields or "id" not in types:
         return None
     col = pl.col("id")
-    dtype = frame.schema["id"]
+    dtype = types["id"]
     if dtype.is_float():
         text = (
             pl.when(col == col.floor())
