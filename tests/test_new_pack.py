@@ -181,3 +181,28 @@ def test_scaffold_dir_that_is_a_file(tmp_path: Path) -> None:
     assert result.code == 2
     assert "是一个文件，不是目录" in result.err and "Traceback" not in result.err
     assert target.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_the_tutorials_provision_pastes_under_the_example(tmp_path: Path) -> None:
+    """Step 4 as an author does it: the tutorial's entry pasted, as text, after the example."""
+    from pairing_rules._lint_target import lint
+
+    from .test_docs import fences
+
+    tutorial = Path(__file__).parents[1] / "docs" / "tutorial.md"
+    block = next(
+        b.body for b in fences(tutorial) if b.info == "yaml" and b.body.startswith("provisions:")
+    )
+    entry = block.removeprefix("provisions:\n")
+    made = run(
+        "new-pack", "paste2099", "--title", "标题", "--source", str(SOURCE), "--dir", str(tmp_path)
+    )
+    assert made.code == 0, made.err
+    pack_file = tmp_path / "paste2099" / "src" / "pairing_rules_paste2099" / "pack.yaml"
+    text = pack_file.read_text(encoding="utf-8")
+    assert "\ninterpretations: []\n" in text
+    pack_file.write_text(
+        text.replace("\ninterpretations: []\n", f"\n{entry}interpretations: []\n"),
+        encoding="utf-8",
+    )
+    assert lint(tmp_path / "paste2099").issues == []

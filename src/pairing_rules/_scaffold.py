@@ -268,8 +268,20 @@ def _pack_yaml(
         "# Every number this pack encodes carries its section and a verbatim quote of document.txt.\n"
         "# See the tutorial 'Add a new year's pack' and packs/cangnan2022/ for a complete example.\n"
     )
-    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120)
+    body = yaml.dump(data, Dumper=_IndentedDumper, allow_unicode=True, sort_keys=False, width=120)
     return header + body
+
+
+class _IndentedDumper(yaml.SafeDumper):
+    """Lists indented under their key, as every example of the docs writes them.
+
+    An author pastes the tutorial's ``  - id: …`` entries after the scaffold's
+    example provision; written at the key's own column, the two would not line up
+    and the file would no longer parse.
+    """
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)
 
 
 _INIT: Final = '''"""Rule pack ``{pack_id}``: {title}."""
