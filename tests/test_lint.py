@@ -289,6 +289,25 @@ def test_a_rule_of_the_model_is_positioned(tmp_path: Path) -> None:
     assert "40" in issue.message.zh and "超过" in issue.message.zh
 
 
+def test_a_veto_capping_at_an_unknown_grade_is_positioned_at_its_cap(tmp_path: Path) -> None:
+    veto = """      source: {section: 二, quote: 90 分以上为优秀，60 分以上为合格}
+    vetoes:
+      - id: late
+        label: {zh: 逾期不评优, en: no excellent when late}
+        cap: pas
+        source: {section: 一 3, quote: 3.按时完成任务（10 分）}
+        triggers:
+          - label: {zh: 未按时完成, en: late}
+            field: on_time
+            equals: false
+            source: {section: 一 3, quote: 3.按时完成任务（10 分）}
+"""
+    pack = edit("      source: {section: 二, quote: 90 分以上为优秀，60 分以上为合格}\n", veto)
+    issue = only(issues(tmp_path, pack), "invalid-rule")
+    assert (issue.line, "pas") == (line_of(pack, "cap: pas"), issue.message.zh.split()[-1])
+    assert issue.hint is not None and "pass" in issue.hint.zh
+
+
 def test_duplicate_ids_and_keys(tmp_path: Path) -> None:
     pack = edit("      - id: on_time", "      - id: satisfaction")
     pack = edit("    declared_total: 100", "    declared_total: 100\n    declared_total: 100", pack)

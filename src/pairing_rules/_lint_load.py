@@ -318,12 +318,12 @@ def validation_issues(ctx: LintContext, exc: ValidationError, *, skip_root: bool
             text = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
             if not loc and skip_root:
                 continue
-            _rule_issue(ctx, path, text)
+            _rule_issue(ctx, path, text, data)
         else:
             _value_issue(ctx, path, kind, message, ctx_info, data)
 
 
-def _rule_issue(ctx: LintContext, path: Path, text: str) -> None:
+def _rule_issue(ctx: LintContext, path: Path, text: str, data: Any = None) -> None:
     for pattern, zh, key in RULE_MESSAGES:
         match = re.search(pattern, text)
         if match is None:
@@ -334,6 +334,8 @@ def _rule_issue(ctx: LintContext, path: Path, text: str) -> None:
 
             hint = did_you_mean(match.group(1), OPERATORS)
         target = (*path, key) if key and ctx.written((*path, key)) else path
+        if "caps at unknown grade" in pattern:
+            target, hint = _veto_cap(ctx, path, data, match.group(2), match.group(3))
         ctx.add(
             "invalid-rule"
             if not pattern.startswith(
@@ -346,6 +348,27 @@ def _rule_issue(ctx: LintContext, path: Path, text: str) -> None:
         )
         return
     ctx.add("invalid-rule", path, Text(zh=f"规则无效：{text}", en=text))
+
+
+def _veto_cap(
+    ctx: LintContext, rubric: Path, data: Any, veto: str, cap: str
+) -> tuple[Path, Text | None]:
+    """The ``cap`` of the veto ``veto`` of the rubric at ``rubric``, and the grade meant."""
+    current = data
+    for step in rubric:
+        current = current[step] if _has(current, step) else None
+    if not isinstance(current, dict):
+        return rubric, None
+    grades = current.get("grades")
+    grades = grades.get("grades") if isinstance(grades, dict) else None
+    ids = [str(g["id"]) for g in grades or [] if isinstance(g, dict) and "id" in g]
+    hint = choices_hint(cap, ids) if ids else None
+    vetoes = current.get("vetoes")
+    for n, entry in enumerate(vetoes if isinstance(vetoes, list) else []):
+        if isinstance(entry, dict) and str(entry.get("id")) == veto:
+            where: Path = (*rubric, "vetoes", n, "cap")
+            return (where if ctx.written(where) else rubric), hint
+    return rubric, hint
 
 
 def _value_issue(
