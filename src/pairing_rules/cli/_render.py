@@ -286,8 +286,13 @@ def diff_text(report: Any, a: Pack, b: Pack, lang: Lang) -> None:
         if kind == "same":
             same += 1
             continue
+        summary = (
+            _details_summary(change.details, words["A"], words["B"], lang)
+            if change.details
+            else _t(change.summary, lang)
+        )
         console.print(
-            f"{marks[kind]} [{names[kind][0 if zh else 1]}] {_t(change.label, lang)}{colon}{_t(change.summary, lang)}"
+            f"{marks[kind]} [{names[kind][0 if zh else 1]}] {_t(change.label, lang)}{colon}{summary}"
         )
         for detail in change.details:
             label = detail["label"]["zh" if zh else "en"]
@@ -360,6 +365,21 @@ def _score(side: dict[str, Any] | None, pack: Pack, lang: Lang) -> str:
         rubric = side["rubric"]
     total = format_number(to_decimal(side["total"]))
     return f"{rubric} {total}（{grade}）" if zh else f"{rubric} {total} ({grade})"
+
+
+def _details_summary(
+    details: Sequence[dict[str, Any]], a: Vocabulary, b: Vocabulary, lang: Lang, limit: int = 4
+) -> str:
+    """The first ``limit`` differences in words, as the lines below them show each one."""
+    zh = lang == "zh"
+    parts = [
+        f"{d['label']['zh' if zh else 'en']} {_shown(d['a'], a, lang)} → {_shown(d['b'], b, lang)}"
+        for d in details[:limit]
+    ]
+    more = len(details) - limit
+    if more > 0:
+        parts.append(f"另有 {more} 处" if zh else f"{more} more")
+    return ("；" if zh else "; ").join(parts)
 
 
 def _shown(value: Any, words: Vocabulary, lang: Lang) -> str:
