@@ -134,6 +134,21 @@ def test_progress_without_records() -> None:
     assert result.observed_share is None and result.on_track is None
 
 
+def test_progress_message_writes_the_date_as_people_do() -> None:
+    milestone = Milestone(
+        id="m",
+        label="x",
+        due=dt.date(2023, 6, 30),
+        target_share=Decimal("0.3"),
+        source={"section": "一", "quote": "x"},
+    )
+    due = progress([milestone], dt.date(2023, 7, 1), 1, 2, Choices([]))
+    early = progress([milestone], dt.date(2023, 3, 5), 1, 2, Choices([]))
+    assert due.message.zh.startswith("截至 2023年7月1日 应完成 30%")
+    assert early.message.zh.startswith("截至 2023年3月5日 尚无")
+    assert "2023-07-01" in due.message.en and "2023-03-05" in early.message.en
+
+
 def test_check_report_json_contract(demo: Pack) -> None:
     report = check(
         demo, {"communities": [community("a", sync_subjects=1)]}, as_of=dt.date(2023, 7, 1)

@@ -24,6 +24,7 @@ from ._interpretations import Choices
 from ._numbers import format_percent
 from ._provenance import Source
 from ._rules import Cited, Provision, jsonable
+from ._words import date_text
 
 MONTH_DUE: Final = "milestones.month_due"
 _MONTH: Final = re.compile(r"^(\d{4})-(\d{2})$")
@@ -205,14 +206,14 @@ def progress(
     shown = f"{done}/{total}" + (f" = {format_percent(observed)}" if observed is not None else "")
     if current is None:
         message = Text(
-            zh=f"截至 {as_of.isoformat()} 尚无进度节点到期；已完成 {shown}",
+            zh=f"截至 {date_text(as_of)} 尚无进度节点到期；已完成 {shown}",
             en=f"no milestone due by {as_of.isoformat()}; done {shown}",
         )
     else:
         verdict_zh = "符合进度" if on_track else "落后于进度"
         verdict_en = "on track" if on_track else "behind schedule"
         message = Text(
-            zh=f"截至 {as_of.isoformat()} 应完成 {format_percent(expected)}，已完成 {shown}，{verdict_zh}",
+            zh=f"截至 {date_text(as_of)} 应完成 {format_percent(expected)}，已完成 {shown}，{verdict_zh}",
             en=f"by {as_of.isoformat()} {format_percent(expected)} due, done {shown}: {verdict_en}",
         )
     return Progress(
