@@ -39,6 +39,30 @@ def test_several_errors_of_one_record_are_all_named() -> None:
     assert sorted(e.field or "" for e in rejected[0].errors) == ["satisfaction", "type"]
 
 
+def test_a_wrong_choice_lists_the_choices_in_chinese() -> None:
+    _, rejected = validate_records(
+        [{"id": "X", "type": "融合", "scope": "县内", "year": 2022}],
+        CommunityYear,
+        "communities",
+    )
+    messages = {e.field: e.message for e in rejected[0].errors}
+    assert messages["type"].zh.endswith("取值 '融合' 无效，可选：融合型、共建型、协作型")
+    assert messages["scope"].zh.endswith("可选：县域内、市域内、省域内、跨地区")
+    assert " or " not in rejected[0].reason.zh
+    assert "'融合型', '共建型' or '协作型'" in messages["type"].en
+
+
+def test_a_wrong_choice_in_a_list_lists_the_choices_in_chinese() -> None:
+    from pairing_rules._models import Pair
+
+    _, rejected = validate_records(
+        [{"id": "P", "supporter": "甲", "supported": "乙", "forms": ["网络"]}], Pair, "pairs"
+    )
+    (error,) = rejected[0].errors
+    assert error.field == "forms.0"
+    assert error.message.zh.endswith("可选：城乡同步课堂、远程专递课堂、教师网络研修、名师网络课堂")
+
+
 @pytest.mark.parametrize(
     ("raw", "zh"),
     [

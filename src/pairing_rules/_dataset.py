@@ -202,6 +202,8 @@ def translate_errors(exc: ValidationError, model: type[BaseModel]) -> list[Field
         path = ".".join(loc) if loc else name
         label_zh = field_label(model, name, "zh") if name else "记录"
         label_en = field_label(model, name, "en") if name else "record"
+        if err["type"] == "enum":
+            ctx = {**ctx, "options": _options(model, loc)}
         zh, en = _explain(err["type"], ctx, err.get("input"), err.get("msg", ""), model)
         out.append(
             FieldError(
@@ -258,6 +260,25 @@ _CODES: Final = {
 }
 
 
+def _options(model: type[BaseModel], loc: Sequence[str]) -> str | None:
+    """The choices of the field at ``loc`` in Chinese (``融合型、共建型、协作型``), if it is a
+    vocabulary field; pydantic's own list is English (``'融合型', '共建型' or '协作型'``)."""
+    from ._words import _enums_in, _models_in
+
+    annotation: Any = None
+    for part in loc:
+        owners = [model] if annotation is None else _models_in(annotation)
+        info = next((m.model_fields[part] for m in owners if part in m.model_fields), None)
+        if info is not None:
+            annotation = info.annotation
+        elif not part.isdigit():
+            return None
+    enums = _enums_in(annotation) if annotation is not None else []
+    if len(enums) != 1:
+        return None
+    return "、".join(str(member.value) for member in enums[0])
+
+
 def _short(value: Any) -> Any:
     """A value to keep in an error: long texts and nested values cut short."""
     if not isinstance(value, str | list | dict | tuple | set):
@@ -292,7 +313,8 @@ def _explain(
         return f"应为“是”或“否”，实际为 {shown}", f"must be yes or no, got {shown}"
     if kind == "enum":
         expected = ctx.get("expected", "")
-        return f"取值 {shown} 无效，可选：{expected}", f"{shown} is not one of: {expected}"
+        options = ctx.get("options") or expected
+        return f"取值 {shown} 无效，可选：{options}", f"{shown} is not one of: {expected}"
     if kind in ("string_too_short", "too_short"):
         return "不能为空", "must not be empty"
     if kind in ("string_type", "str_type"):
