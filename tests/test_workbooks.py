@@ -118,6 +118,33 @@ def test_template_layout(tmp_path: Path) -> None:
     assert not any("satisfaction" in str(c) for r in rows for c in r)  # no field key shown
 
 
+def test_template_year_column_asks_for_a_year(tmp_path: Path) -> None:
+    from pairing_rules import get_pack
+
+    out = write_template(get_pack("cangnan2022"), tmp_path / "t.xlsx")
+    book = openpyxl.load_workbook(out)
+    ws = book["教共体"]
+    keys = [c.value for c in ws[2]]
+    prompted = {
+        str(dv.sqref).split(":")[0].rstrip("0123456789"): dv
+        for dv in ws.data_validations.dataValidation
+    }
+    year = prompted[openpyxl.utils.get_column_letter(keys.index("year") + 1)]
+    # the reader takes 1949 to 2100 only: the check and the prompt say so, not "≥ 0, e.g. 20"
+    assert (year.type, year.operator, year.formula1, year.formula2) == (
+        "whole",
+        "between",
+        "1949",
+        "2100",
+    )
+    assert year.prompt.startswith("年份") and "如 2022" in year.prompt
+    assert "如 20；" not in year.prompt and "未填报" not in year.prompt
+    lessons = prompted[openpyxl.utils.get_column_letter(keys.index("sync_lessons") + 1)]
+    assert lessons.prompt == "非负整数，如 20；不填按未填报计"
+    guide = {r[1]: r[2] for r in book["填写说明"].iter_rows(min_row=7, values_only=True)}
+    assert guide["年度"] == year.prompt
+
+
 def test_a_filled_template_with_its_example_sheet_scores(tmp_path: Path) -> None:
     out = tmp_path / "t.xlsx"
     assert run("template", "cangnan2022", "--out", str(out)).code == 0

@@ -18,6 +18,7 @@ temporary file and renamed into place.
 
 from __future__ import annotations
 
+import typing
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -48,6 +49,26 @@ _KIND_HELP: Final = {
     "list": ("多个名称用顿号“、”分隔", "several names separated by semicolons"),
     "date": ("日期，如 2022-06-30", "a date, e.g. 2022-06-30"),
 }
+
+
+def _year_bounds() -> tuple[int, int]:
+    """The earliest and latest year a year column takes: the bounds :data:`.._values.Year`
+    declares (the reader rejects any other)."""
+    from annotated_types import Ge, Le
+
+    from .._values import Year
+
+    found = [m for a in typing.get_args(Year)[1:] for m in getattr(a, "metadata", [])]
+    low = next(int(str(m.ge)) for m in found if isinstance(m, Ge))
+    high = next(int(str(m.le)) for m in found if isinstance(m, Le))
+    return low, high
+
+
+YEARS: Final = _year_bounds()
+_YEAR_HELP: Final = (
+    f"年份（{YEARS[0]} 至 {YEARS[1]}），如 2022",
+    f"a year ({YEARS[0]} to {YEARS[1]}), e.g. 2022",
+)
 #: the fields a bureau groups its reports by: in every template, for ``score --by``
 GROUPING: Final = ("town", "stage")
 DATA_ROWS: Final = 1000
@@ -96,6 +117,14 @@ def template_sheets(pack: Pack) -> list[tuple[str, type[Record], list[ColumnSpec
     return out
 
 
+def _is_year(spec: ColumnSpec) -> bool:
+    """Whether a column holds a year (``year``, ``formed_year``, ``start_year`` …)."""
+    key = spec.key.rsplit(".", 1)[-1]
+    return spec.kind == "integer" and (
+        key == "year" or key.endswith("_year") or key.startswith("year_")
+    )
+
+
 def _example(spec: ColumnSpec, pack: Pack, number: int, lang: Lang) -> Any:
     """A plausible value of a column, for the example row."""
     year = pack.document.year or 2022
@@ -135,7 +164,7 @@ def _example(spec: ColumnSpec, pack: Pack, number: int, lang: Lang) -> Any:
 def _prompt(spec: ColumnSpec, lang: Lang, choosing: bool) -> tuple[str, str]:
     """The input prompt of a column: a title (its label) and what to write."""
     zh = lang == "zh"
-    kind_zh, kind_en = _KIND_HELP[spec.kind]
+    kind_zh, kind_en = _YEAR_HELP if _is_year(spec) else _KIND_HELP[spec.kind]
     if spec.kind == "yesno" and not zh:
         kind_en = "yes or no"
     parts = [kind_zh if zh else kind_en]
@@ -149,7 +178,7 @@ def _prompt(spec: ColumnSpec, lang: Lang, choosing: bool) -> tuple[str, str]:
             if choosing
             else ("必填" if zh else "required")
         )
-    elif spec.kind in ("integer", "percent", "decimal"):
+    elif spec.kind in ("integer", "percent", "decimal") and not _is_year(spec):
         parts.append("不填按未填报计" if zh else "empty means not reported")
     title = spec.label.get(lang)[:32]
     return title, ("；" if zh else "; ").join(parts)[:255]
@@ -307,6 +336,10 @@ _ERRORS: Final = {
     "integer": Text(zh="请填写非负整数", en="write a whole number, 0 or more"),
     "percent": Text(zh="请填写 0 到 100 之间的数字", en="write a number from 0 to 100"),
     "decimal": Text(zh="请填写非负数字", en="write a number, 0 or more"),
+    "year": Text(
+        zh=f"请填写 {YEARS[0]} 至 {YEARS[1]} 之间的年份，如 2022",
+        en=f"write a year from {YEARS[0]} to {YEARS[1]}, e.g. 2022",
+    ),
 }
 
 
@@ -317,8 +350,17 @@ def _validation(
     from openpyxl.worksheet.datavalidation import DataValidation
 
     area = f"{letter}3:{letter}{DATA_ROWS + 2}"
-    kind = "choice" if spec.kind in ("choice", "yesno") else spec.kind
-    if kind == "choice":
+    kind: str = "choice" if spec.kind in ("choice", "yesno") else spec.kind
+    if _is_year(spec):
+        kind = "year"
+        validation = DataValidation(
+            type="whole",
+            operator="between",
+            formula1=str(YEARS[0]),
+            formula2=str(YEARS[1]),
+            allow_blank=True,
+        )
+    elif kind == "choice":
         validation = DataValidation(
             type="list", formula1='"' + ",".join(spec.options(lang)) + '"', allow_blank=True
         )
