@@ -184,8 +184,9 @@ def test_bad_rows_are_listed_by_row_and_column(page: Any, live_server: str, tmp_
     rows = page.locator("#rejected tbody tr")
     assert rows.count() == 2
     cells = [rows.nth(n).locator("td").all_inner_texts() for n in range(2)]
-    assert cells[0][1:4] == ["3", "E", "satisfaction"] and "不能大于 100" in cells[0][4]
-    assert cells[1][1:4] == ["4", "B", "type"] and "混合型" in cells[1][4]
+    # the field by its label, as in the report: a person reads no field key
+    assert cells[0][1:4] == ["3", "E", "群众满意度（%）"] and "不能大于 100" in cells[0][4]
+    assert cells[1][1:4] == ["4", "B", "教共体模式"] and "混合型" in cells[1][4]
     # the report lists them too, and scores the others
     text = report_text(page)
     assert "GOOD-1" in text and "GOOD-2" in text

@@ -387,3 +387,22 @@ def test_the_page_and_its_assets(client: TestClient) -> None:
     assert 'id="outside_period"' not in client.get("/", params={"pack": "hunan2016"}).text
     hostile = client.get("/", params={"pack": "<script>alert(1)</script>"})
     assert "<script>alert(1)" not in hostile.text
+
+
+def test_the_page_names_a_rejected_rows_field_by_its_label(client: TestClient) -> None:
+    import html
+    import re
+
+    def fields(lang: str) -> dict[str, Any]:
+        page = client.get("/", params={"pack": "cangnan2022", "lang": lang}).text
+        found = re.search(r'<script type="application/json" id="fields">(.*?)</script>', page)
+        assert found is not None
+        return dict(json.loads(html.unescape(found.group(1))))
+
+    chinese, english = fields("zh"), fields("en")
+    assert chinese["communities"]["noun"] == "教共体"
+    assert chinese["communities"]["labels"]["satisfaction"] == "群众满意度（%）"
+    assert chinese["communities"]["labels"]["type"] == "教共体模式"
+    assert english["communities"]["labels"]["type"] == "community type"
+    script = client.get("/static/app.js").text
+    assert "cell(row, fieldLabel(record.collection, error.field));" in script

@@ -143,6 +143,20 @@ def _interpretations(pack: Pack, lang: Lang) -> list[dict[str, Any]]:
     return out
 
 
+def _fields(pack: Pack, lang: Lang) -> dict[str, dict[str, Any]]:
+    """What the page calls each collection and each field it may name in a rejected row
+    (``{"communities": {"noun": "教共体", "labels": {"sync_lessons": "城乡同步课堂节数"}}}``)."""
+    from .._models import field_label
+
+    return {
+        name: {
+            "noun": model.NOUN.get(lang),
+            "labels": {key: field_label(model, key, lang) for key in model.model_fields},
+        }
+        for name, model in pack.record_types.items()
+    }
+
+
 def render_page(registry: Registry, lang: Lang, pack_id: str | None) -> str:
     """The page, in ``lang``, with ``pack_id`` chosen (default: the first pack)."""
     packs = registry.list_packs()
@@ -169,6 +183,7 @@ def render_page(registry: Registry, lang: Lang, pack_id: str | None) -> str:
             # an open period holds every year: no choice to offer
             "period": None if chosen.period.open else chosen.period.render(lang),
             "reads": bool(chosen.collections()),
+            "fields": _fields(chosen, lang),
         }
     return str(_environment().get_template("index.html.j2").render(**context))
 

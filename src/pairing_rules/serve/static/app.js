@@ -76,6 +76,18 @@
     row.appendChild(td);
   }
 
+  // what the page calls a collection and a field: a person reads labels, not keys
+  const fieldsNode = document.getElementById("fields");
+  const fields = fieldsNode ? JSON.parse(fieldsNode.textContent) : {};
+
+  function fieldLabel(collection, field) {
+    if (!field) {
+      return field;
+    }
+    const labels = (fields[collection] || {}).labels || {};
+    return labels[String(field).split(".")[0]] || field;
+  }
+
   function showRejected(rejected) {
     const table = document.getElementById("rejected");
     const body = table.querySelector("tbody");
@@ -84,10 +96,10 @@
       const loc = record.loc || {};
       for (const error of record.errors) {
         const row = document.createElement("tr");
-        cell(row, loc.sheet || record.collection);
+        cell(row, loc.sheet || (fields[record.collection] || {}).noun || record.collection);
         cell(row, loc.row !== null && loc.row !== undefined ? loc.row : record.index + 1);
         cell(row, error.column);
-        cell(row, error.field);
+        cell(row, fieldLabel(record.collection, error.field));
         cell(row, error.message[lang] || error.message.zh);
         body.appendChild(row);
       }
