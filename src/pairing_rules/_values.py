@@ -246,6 +246,9 @@ GrossPercent = Annotated[Annotated[Decimal, Field(ge=0, le=200)] | None, BeforeV
 Months = Annotated[Annotated[Decimal, Field(ge=0)] | None, BeforeValidator(_decimal)]
 Identifier = Annotated[str, BeforeValidator(_identifier), Field(min_length=1)]
 Name = Annotated[str, BeforeValidator(_identifier), Field(min_length=1)]
-Year = Annotated[int, BeforeValidator(_whole), Field(ge=1949, le=2100)]
+#: the earliest and the latest year a record may give
+FIRST_YEAR: Final = 1949
+LAST_YEAR: Final = 2100
+Year = Annotated[int, BeforeValidator(_whole), Field(ge=FIRST_YEAR, le=LAST_YEAR)]
 #: a date; a blank cell is no date (as a blank count is no count), on both paths
 Day = Annotated[dt.date | None, BeforeValidator(_blank_is_none)]

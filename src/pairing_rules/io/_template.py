@@ -18,13 +18,13 @@ temporary file and renamed into place.
 
 from __future__ import annotations
 
-import typing
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from .._i18n import Lang, Text
 from .._models import Record
+from .._values import FIRST_YEAR, LAST_YEAR
 from ._columns import ColumnSpec, template_columns
 from ._tabular import column_letter
 from ._xlsx_cells import cell_text, display_width
@@ -51,20 +51,7 @@ _KIND_HELP: Final = {
 }
 
 
-def _year_bounds() -> tuple[int, int]:
-    """The earliest and latest year a year column takes: the bounds :data:`.._values.Year`
-    declares (the reader rejects any other)."""
-    from annotated_types import Ge, Le
-
-    from .._values import Year
-
-    found = [m for a in typing.get_args(Year)[1:] for m in getattr(a, "metadata", [])]
-    low = next(int(str(m.ge)) for m in found if isinstance(m, Ge))
-    high = next(int(str(m.le)) for m in found if isinstance(m, Le))
-    return low, high
-
-
-YEARS: Final = _year_bounds()
+YEARS: Final = (FIRST_YEAR, LAST_YEAR)
 _YEAR_HELP: Final = (
     f"年份（{YEARS[0]} 至 {YEARS[1]}），如 2022",
     f"a year ({YEARS[0]} to {YEARS[1]}), e.g. 2022",
