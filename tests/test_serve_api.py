@@ -370,6 +370,24 @@ def test_the_openapi_document_uses_the_published_schemas(client: TestClient) -> 
     }
 
 
+def test_the_openapi_document_keeps_the_422_answers(client: TestClient) -> None:
+    """An unknown interpretation, rubric or quota table is answered 422: the document says so."""
+    document = client.get("/api/v1/openapi.json").json()
+    assert "HTTPValidationError" not in json.dumps(document)
+    error = {"$ref": "#/components/schemas/ErrorResponse"}
+    for path, method in (
+        ("/api/v1/packs/{pack_id}/score", "post"),
+        ("/api/v1/packs/{pack_id}/check", "post"),
+        ("/api/v1/packs/{pack_id}/audit", "get"),
+        ("/api/v1/packs/{pack_id}/quota", "get"),
+    ):
+        responses = document["paths"][path][method]["responses"]
+        assert responses["422"]["content"]["application/json"]["schema"] == error, path
+        assert responses["400"]["content"]["application/json"]["schema"] == error, path
+    answer = client.get("/api/v1/packs/zhejiang2021/quota", params={"table": "nope"})
+    assert answer.status_code == 422 and error_of(answer)["code"] == "unknown_quota_table"
+
+
 def test_the_page_and_its_assets(client: TestClient) -> None:
     page = client.get("/")
     assert page.status_code == 200

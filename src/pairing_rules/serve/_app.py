@@ -159,9 +159,10 @@ def _errors_as_published(doc: dict[str, Any]) -> None:
     for operations in doc["paths"].values():
         for operation in operations.values():
             responses = operation.get("responses", {})
-            if "HTTPValidationError" in str(responses.pop("422", "")) or (
-                "422" not in responses and operation.get("parameters")
-            ):
+            # FastAPI's own 422 goes; a route's declared 422 (an ErrorResponse) stays
+            if "HTTPValidationError" in str(responses.get("422", "")):
+                del responses["422"]
+            if operation.get("parameters"):
                 responses.setdefault("400", error)
     schemas = doc.get("components", {}).get("schemas", {})
     for name in ("HTTPValidationError", "ValidationError"):
