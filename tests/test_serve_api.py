@@ -370,6 +370,24 @@ def test_the_openapi_document_uses_the_published_schemas(client: TestClient) -> 
     }
 
 
+def test_scoring_on_a_pack_without_a_rubric_is_refused(client: TestClient) -> None:
+    """As score() refuses it: the records are not passed over in an empty 200 answer."""
+    record = {"id": "SX-01", "type": "融合型", "scope": "县域内", "year": 2021}
+    with pytest.raises(pr.NothingToRunError):
+        pr.score(pr.get_pack("zhejiang2021"), {"communities": [record]})
+    answer = client.post(
+        "/api/v1/packs/zhejiang2021/score", json={"data": {"communities": [record]}}
+    )
+    assert answer.status_code == 422
+    error = error_of(answer)
+    assert error["code"] == "nothing_to_run" and error["value"] == "zhejiang2021"
+    upload = client.post(
+        "/api/v1/packs/zhejiang2021/score",
+        files={"file": ("records.json", json.dumps({"communities": [record]}).encode())},
+    )
+    assert upload.status_code == 422 and error_of(upload)["code"] == "nothing_to_run"
+
+
 def test_the_openapi_document_keeps_the_422_answers(client: TestClient) -> None:
     """An unknown interpretation, rubric or quota table is answered 422: the document says so."""
     document = client.get("/api/v1/openapi.json").json()

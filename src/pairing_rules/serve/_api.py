@@ -20,7 +20,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
 
 from .._engine import AuditReport, CheckReport, QuotaReport, audit, quota
-from .._errors import ErrorResponse
+from .._errors import ErrorResponse, NothingToRunError
 from .._i18n import Lang
 from .._interpretations import parse_assignments
 from .._pack import Pack
@@ -169,6 +169,8 @@ def make_router(registry: Registry, settings: Settings, jobs: Jobs) -> APIRouter
         ] = "zh",
     ) -> Response:
         pack = pack_of(pack_id)
+        if not pack.definition.rubrics:  # as score() refuses it, before any reading
+            raise NothingToRunError(pack.id, "rubric")
         kind = kind_of(request, format)
         with tempfile.TemporaryDirectory(prefix="pairing-rules-") as name:
             folder = Path(name)
