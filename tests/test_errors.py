@@ -7,6 +7,7 @@ table is written; every public callable has type hints that resolve.
 from __future__ import annotations
 
 import ast
+import datetime as dt
 import inspect
 import typing
 from pathlib import Path
@@ -126,6 +127,20 @@ def test_a_pack_of_the_wrong_type_is_a_type_error() -> None:
         pr.audit(None)  # type: ignore[arg-type]
     with pytest.raises(pr.ArgumentTypeError):
         pr.score(pr.get_pack("cangnan2022"), {}, interpretations=["a=b"])  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "as_of", ["2022-12-31", 20221231, dt.datetime(2022, 12, 31, 10, tzinfo=dt.UTC)]
+)
+def test_a_check_date_of_the_wrong_type_is_a_type_error(pack: pr.Pack, as_of: object) -> None:
+    # it failed deep inside, comparing a milestone's date with it
+    with pytest.raises(pr.ArgumentTypeError) as caught:
+        pr.check(pack, {"communities": [RECORD]}, as_of=as_of)  # type: ignore[arg-type]
+    error = caught.value
+    assert (error.code, error.field) == ("wrong_argument_type", "as_of")
+    assert "datetime.date" in error.text.zh and type(as_of).__name__ in error.text.en
+    report = pr.check(pack, {"communities": [RECORD]}, as_of=dt.date(2022, 12, 31))
+    assert report.as_of == dt.date(2022, 12, 31) and report.as_of_given
 
 
 def test_an_unknown_rubric_is_a_structured_error(pack: pr.Pack) -> None:

@@ -13,7 +13,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from ._i18n import Lang
+from ._errors import ArgumentTypeError
+from ._i18n import Lang, Text
 
 
 def _now() -> dt.datetime:
@@ -57,7 +58,18 @@ def report_date(as_of: dt.date | None) -> ReportDate:
     """``as_of`` when given, else today's UTC date.
 
     :param as_of: the date asked for, or ``None``.
+    :raises ArgumentTypeError: (a :class:`TypeError`) when ``as_of`` is not a date: a text,
+        a number, or a ``datetime`` (whose date would depend on its time zone).
     """
     if as_of is not None:
+        if not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime):
+            raise ArgumentTypeError(
+                "as_of",
+                Text(
+                    zh="日期（datetime.date，如 datetime.date(2022, 12, 31)）",
+                    en="a date (datetime.date, such as datetime.date(2022, 12, 31))",
+                ),
+                as_of,
+            )
         return ReportDate(as_of, given=True)
     return ReportDate(utc_today(), given=False)
