@@ -328,3 +328,19 @@ def test_a_scorer_reads_each_table_by_its_own_columns() -> None:
     assert results[0].frame.equals(results[1].frame)
     assert [r.index for r in results[2].rejected] == [1]
     assert not results[0].rejected and not results[1].rejected
+
+
+def test_a_pack_without_a_rubric_or_a_collection_asked_for_is_a_structured_error() -> None:
+    # as score() refuses a pack without a rubric; both were bare IndexError and KeyError
+    frame = pl.DataFrame({"id": ["A"], "type": ["融合型"], "scope": ["县域内"], "year": [2021]})
+    with pytest.raises(pr.NothingToRunError) as nothing:
+        pr.score_table("zhejiang2021", frame)
+    assert (nothing.value.code, nothing.value.value) == ("nothing_to_run", "zhejiang2021")
+    with pytest.raises(pr.NothingToRunError):
+        pr.TableScorer("zhejiang2021")
+    with pytest.raises(pr.UnknownNameError) as unknown:
+        pr.check_table("cangnan2022", frame, collection="nope")
+    error = unknown.value
+    assert isinstance(error, KeyError)  # a lookup by name, as before
+    assert (error.code, error.field, error.value) == ("unknown_collection", "collection", "nope")
+    assert "communities" in error.text.zh and "communities" in error.text.en

@@ -25,6 +25,7 @@ from ._compile_polars import (
 )
 from ._compile_values import ExprCompiler
 from ._dataset import Notice, Rejection
+from ._errors import NothingToRunError
 from ._fields import record_spec
 from ._frames import (
     ENGINE,
@@ -137,6 +138,8 @@ class TableScorer:
         require("polars")
 
         self.pack = pack_of(pack)
+        if not self.pack.definition.rubrics:  # as score() refuses it
+            raise NothingToRunError(self.pack.id, "rubric")
         self.rubric = rubric
         self.overrides = dict(interpretations or {})
         self.outside_period = outside_period

@@ -18,7 +18,9 @@ from ._columnar import as_library, error_rows, like_input, pack_of, restore_pack
 from ._compile_polars import compile_requirement_status
 from ._compile_values import ExprCompiler
 from ._dataset import Notice, Rejection
+from ._errors import UnknownNameError
 from ._frames import ENGINE, ROW, key_expression, prepare, require, to_polars
+from ._i18n import Text
 from ._interpretations import InterpretationUse
 from ._lazy import LazyModule
 from ._pack import Pack
@@ -77,6 +79,18 @@ class TableChecker:
 
         require("polars")
         self.pack = pack_of(pack)
+        if collection is not None and collection not in self.pack.record_types:
+            known = self.pack.collections()
+            raise UnknownNameError(
+                "unknown_collection",
+                Text(
+                    zh=f"规则包 {self.pack.id} 没有数据集合 {collection!r}；可选：{'、'.join(known)}",
+                    en=f"pack {self.pack.id} has no collection {collection!r}; it has: "
+                    f"{', '.join(known)}",
+                ),
+                argument="collection",
+                name=collection,
+            )
         self.overrides = dict(interpretations or {})
         self.outside_period = outside_period
         choices = self.pack.choices(self.overrides)
