@@ -388,6 +388,24 @@ def test_scoring_on_a_pack_without_a_rubric_is_refused(client: TestClient) -> No
     assert upload.status_code == 422 and error_of(upload)["code"] == "nothing_to_run"
 
 
+def test_a_form_the_parser_refuses_is_answered_in_chinese_too(client: TestClient) -> None:
+    two = client.post(
+        "/api/v1/packs/cangnan2022/score",
+        files=[("file", ("a.json", b"{}")), ("file", ("b.json", b"{}"))],
+    )
+    no_boundary = client.post(
+        "/api/v1/packs/cangnan2022/score",
+        content=b"x",
+        headers={"content-type": "multipart/form-data"},
+    )
+    for answer in (two, no_boundary):
+        assert answer.status_code == 400
+        error = error_of(answer)
+        assert error["code"] == "invalid_request"
+        assert "上传的表单无法读取" in error["message"]["zh"]
+        assert "cannot be read" in error["message"]["en"]
+
+
 def test_the_openapi_document_keeps_the_422_answers(client: TestClient) -> None:
     """An unknown interpretation, rubric or quota table is answered 422: the document says so."""
     document = client.get("/api/v1/openapi.json").json()

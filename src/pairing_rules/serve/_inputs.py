@@ -16,6 +16,7 @@ from typing import Any, Final
 
 import orjson
 from starlette.datastructures import UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from .._i18n import Text
@@ -27,6 +28,8 @@ from ._jobs import FORMATS, Upload
 INPUT_SUFFIXES: Final = (".json", ".csv", ".xlsx", ".xlsm", ".xls", ".ods")
 _UNSAFE: Final = frozenset('<>:"/\\|?*')
 _CHUNK: Final = 1 << 16
+#: the most fields an upload's form may have
+_FIELDS: Final = 500
 
 
 def _invalid(zh: str, en: str, field: str | None = None, value: Any = None) -> RequestError:
@@ -206,34 +209,14 @@ async def read_request(request: Request, folder: Path, *, needs_records: bool = 
             upload.outside_period = parse_flag(raw["outside_period"], "outside_period")
         return upload
     if media == "multipart/form-data":
-        async with request.form(max_files=1, max_fields=500) as form:
-            assignments = [v for v in form.getlist("set") if isinstance(v, str) and v.strip()]
-            upload.overrides = {**upload.overrides, **parse_assignments(assignments)}
-            rubric = form.get("rubric")
-            upload.rubric = (
-                rubric if isinstance(rubric, str) and rubric else None
-            ) or upload.rubric
-            as_of = form.get("as_of")
-            upload.as_of = parse_date(as_of if isinstance(as_of, str) else None) or upload.as_of
-            flag = form.get("outside_period")
-            if isinstance(flag, str) and flag:
-                upload.outside_period = parse_flag(flag, "outside_period")
-            file = form.get("file")
-            if not isinstance(file, UploadFile):
-                if needs_records:
-                    raise _invalid(
-                        "请在 file 字段上传一个文件（.xlsx、.xls、.ods、.csv 或 .json）",
-                        "upload a file in the field file (.xlsx, .xls, .ods, .csv or .json)",
-                        "file",
-                    )
-                return upload
-            name = safe_name(file.filename)
-            target = folder / name
-            with target.open("wb") as out:
-                while chunk := await file.read(_CHUNK):
-                    out.write(chunk)
-            upload.file, upload.name = target, name
-        return upload
+        try:
+            return await _read_form(request, folder, upload, needs_records=needs_records)
+        except HTTPException as exc:  # Starlette's parser: its message is in English only
+            raise _invalid(
+                f"上传的表单无法读取（{exc.detail}）：请在 file 字段上传一个文件，选项最多 {_FIELDS} 项",
+                f"the upload's form cannot be read ({exc.detail}): send one file in the field "
+                f"file, and at most {_FIELDS} options",
+            ) from None
     if not needs_records:
         return upload
     raise RequestError(
@@ -245,3 +228,35 @@ async def read_request(request: Request, folder: Path, *, needs_records: bool = 
         field="content-type",
         value=media or None,
     )
+
+
+async def _read_form(
+    request: Request, folder: Path, upload: Upload, *, needs_records: bool
+) -> Upload:
+    """The options and the file of a ``multipart/form-data`` upload."""
+    async with request.form(max_files=1, max_fields=_FIELDS) as form:
+        assignments = [v for v in form.getlist("set") if isinstance(v, str) and v.strip()]
+        upload.overrides = {**upload.overrides, **parse_assignments(assignments)}
+        rubric = form.get("rubric")
+        upload.rubric = (rubric if isinstance(rubric, str) and rubric else None) or upload.rubric
+        as_of = form.get("as_of")
+        upload.as_of = parse_date(as_of if isinstance(as_of, str) else None) or upload.as_of
+        flag = form.get("outside_period")
+        if isinstance(flag, str) and flag:
+            upload.outside_period = parse_flag(flag, "outside_period")
+        file = form.get("file")
+        if not isinstance(file, UploadFile):
+            if needs_records:
+                raise _invalid(
+                    "请在 file 字段上传一个文件（.xlsx、.xls、.ods、.csv 或 .json）",
+                    "upload a file in the field file (.xlsx, .xls, .ods, .csv or .json)",
+                    "file",
+                )
+            return upload
+        name = safe_name(file.filename)
+        target = folder / name
+        with target.open("wb") as out:
+            while chunk := await file.read(_CHUNK):
+                out.write(chunk)
+        upload.file, upload.name = target, name
+    return upload
