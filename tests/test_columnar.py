@@ -344,3 +344,18 @@ def test_a_pack_without_a_rubric_or_a_collection_asked_for_is_a_structured_error
     assert isinstance(error, KeyError)  # a lookup by name, as before
     assert (error.code, error.field, error.value) == ("unknown_collection", "collection", "nope")
     assert "communities" in error.text.zh and "communities" in error.text.en
+
+
+@pytest.mark.parametrize("table", ["abc", [{"id": "A"}], None])
+def test_a_table_of_the_wrong_type_is_a_type_error(table: object) -> None:
+    with pytest.raises(pr.ArgumentTypeError) as caught:
+        pr.score_table("cangnan2022", table)
+    error = caught.value
+    assert isinstance(error, TypeError)  # as before
+    assert (error.code, error.field) == ("wrong_argument_type", "table")
+    assert "Polars" in error.text.zh and type(table).__name__ in error.text.en
+    with pytest.raises(pr.ArgumentTypeError):
+        pr.check_table("cangnan2022", table)
+    with pytest.raises(pr.ArgumentTypeError) as log:
+        pr.aggregate_log(table, pl.DataFrame({"id": ["A"]}))
+    assert log.value.field == "log"

@@ -356,8 +356,8 @@ def aggregate_log(
     from ._models import CommunityYear
     from .io._tabular import column_letter
 
-    log_frame = to_polars(log)
-    table = to_polars(communities)
+    log_frame = to_polars(log, "log")
+    table = to_polars(communities, "communities")
     letters = {name: column_letter(n) for n, name in enumerate(log_frame.columns)}
     typed = _typed_log(log_frame)
     # one pass: how many rows are bad, and which years the good ones are of

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 from ._compile_fields import PYTHON_WHITESPACE
 from ._compile_ints import COLUMN_LIMIT, DECIMAL_LIMIT, DECIMAL_PLACES, DECIMAL_SCALE
 from ._dataset import Notice, Rejection, duplicate_error, validate_records
+from ._errors import ArgumentTypeError
 from ._fields import record_spec
 from ._i18n import Text
 from ._lazy import LazyModule
@@ -70,8 +71,12 @@ def require(module: str, extra: str = "scale") -> Any:
         raise MissingExtraError(module.split(".")[0], extra) from exc
 
 
-def to_polars(table: Any) -> pl.DataFrame:
-    """A Polars DataFrame from a Polars DataFrame or LazyFrame, an Arrow table or batch, or pandas."""
+def to_polars(table: Any, argument: str = "table") -> pl.DataFrame:
+    """A Polars DataFrame from a Polars DataFrame or LazyFrame, an Arrow table or batch, or pandas.
+
+    :param argument: the parameter that gave ``table``, as an error names it.
+    :raises ArgumentTypeError: (a :class:`TypeError`) when ``table`` is none of these.
+    """
     require("polars")
     import polars as pl
 
@@ -89,8 +94,13 @@ def to_polars(table: Any) -> pl.DataFrame:
     if module == "pandas":
         require("pyarrow")
         return pl.from_pandas(table)
-    raise TypeError(
-        f"not a table: {type(table).__name__} (use a Polars DataFrame, an Arrow table or pandas)"
+    raise ArgumentTypeError(
+        argument,
+        Text(
+            zh="一张表（Polars DataFrame、Arrow 表或 pandas DataFrame）",
+            en="a table (a Polars DataFrame, an Arrow table or a pandas DataFrame)",
+        ),
+        table,
     )
 
 
