@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -403,6 +404,8 @@ def test_a_form_the_parser_refuses_is_answered_in_chinese_too(client: TestClient
         error = error_of(answer)
         assert error["code"] == "invalid_request"
         assert "上传的表单无法读取" in error["message"]["zh"]
+        # the parser's own sentence is English: it stays out of the Chinese message
+        assert not re.search("[A-Za-z]{4,}", error["message"]["zh"].replace("file", ""))
         assert "cannot be read" in error["message"]["en"]
 
 

@@ -213,7 +213,7 @@ async def read_request(request: Request, folder: Path, *, needs_records: bool = 
             return await _read_form(request, folder, upload, needs_records=needs_records)
         except HTTPException as exc:  # Starlette's parser: its message is in English only
             raise _invalid(
-                f"上传的表单无法读取（{exc.detail}）：请在 file 字段上传一个文件，选项最多 {_FIELDS} 项",
+                f"上传的表单无法读取：请在 file 字段上传一个文件，选项最多 {_FIELDS} 项",
                 f"the upload's form cannot be read ({exc.detail}): send one file in the field "
                 f"file, and at most {_FIELDS} options",
             ) from None
