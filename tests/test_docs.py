@@ -165,6 +165,21 @@ def test_python_examples_print_what_the_page_shows(page: Path) -> None:
             assert printed == _strip(expected), f"{where} printed:\n{printed}"
 
 
+def test_pinned_versions_in_the_docs_are_the_packs_versions() -> None:
+    # a pin the docs show (get_pack("cangnan2022==2.1.0"), "cangnan2022@2.1.0") must load: a
+    # stale one would raise pack_version_mismatch for a reader who copies it
+    pins = []
+    for page in [*pages(), REPO / "README.md"]:
+        text = page.read_text(encoding="utf-8")
+        pins += [
+            (page.name, *m.groups())
+            for m in re.finditer(r"\b([a-z]+\d{4})(?:==|@)(\d+\.\d+\.\d+)", text)
+        ]
+    assert len(pins) >= 3, pins  # integrate.md and stability.md pin cangnan2022
+    for name, pack_id, version in pins:
+        assert pr.get_pack(f"{pack_id}=={version}").version == version, name
+
+
 # ------------------------------------------------------------------------------ tutorial
 
 
