@@ -162,6 +162,24 @@ def test_no_identifier_in_chinese_and_no_chinese_in_english(
     assert seen_names and os.environ["COLUMNS"] == "3000"
 
 
+@pytest.mark.parametrize("pack_id", PACKS)
+def test_interpretations_read_in_words(pack_id: str) -> None:
+    # what the web page and a pack's detail show a person choosing a reading: the question,
+    # the readings and the rationale name other parts of the pack in words, never by id
+    pack = pr.get_pack(pack_id)
+    names = pack_names(pack)
+    leaks: list[Leak] = []
+    for interpretation in pack.definition.interpretations:
+        texts = [interpretation.label, *(a.label for a in interpretation.alternatives)]
+        if interpretation.rationale is not None:
+            texts.append(interpretation.rationale)
+        where = f"{pack_id} {interpretation.id}"
+        for text in texts:
+            leaks += zh_leaks(text.zh, names, where=where, allowed={pack_id})
+            leaks += en_leaks(text.en, names | pack_values(pack), where=where)
+    assert not leaks, "\n".join(str(leak) for leak in leaks)
+
+
 # ------------------------------------------------------------------------- the detector itself
 
 
