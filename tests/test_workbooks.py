@@ -596,3 +596,21 @@ def test_progress_bar_is_silent_without_a_terminal(tmp_path: Path) -> None:
 def test_unknown_output_type(tmp_path: Path) -> None:
     result = run("score", "cangnan2022", str(SAMPLE), "--out", str(tmp_path / "r.pdf"))
     assert result.code == 2 and "--out 只支持" in result.err
+
+
+def test_the_example_row_answers_as_the_rules_ask(tmp_path: Path) -> None:
+    # the example row is what staff copy: its yes/no answers are those the pack's conditions ask
+    # (on time: 是; perfunctory work or harm, a veto's trigger: 否), so it triggers no veto,
+    # and its school stage is a stage of compulsory education
+    import pairing_rules as pr
+
+    pack = pr.get_pack("cangnan2022")
+    book = openpyxl.load_workbook(write_template(pack, tmp_path / "t.xlsx"))
+    example = book["示例"]
+    keys = [c.value for c in example[2]]
+    row = dict(zip(keys, [c.value for c in example[3]], strict=True))
+    assert (row["on_time"], row["veto_incident"], row["stage"]) == ("是", "否", "小学")
+    record = {k: v for k, v in row.items() if v is not None}
+    report = pr.check(pack, {"communities": [record]})
+    statuses = {f.requirement: f.status for f in report.results[0].findings}
+    assert statuses["veto.school_review"] == "met"

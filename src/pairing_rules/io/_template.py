@@ -112,8 +112,33 @@ def _is_year(spec: ColumnSpec) -> bool:
     )
 
 
-def _example(spec: ColumnSpec, pack: Pack, number: int, lang: Lang) -> Any:
-    """A plausible value of a column, for the example row."""
+def good_answers(pack: Pack) -> dict[str, bool]:
+    """The yes/no answer the pack's rules ask of each yes/no field they read: the ``equals`` of
+    a condition, and the opposite for a veto's trigger (a veto's answer wins)."""
+    from .._conditions import Condition
+    from .._lint import model_walk
+
+    wanted: dict[str, bool] = {}
+    vetoes: dict[str, bool] = {}
+    for path, value in model_walk(pack.definition):
+        if isinstance(value, Condition) and value.field is not None and value.equals is not None:
+            if "triggers" in path:
+                vetoes[value.field] = not value.equals
+            else:
+                wanted.setdefault(value.field, value.equals)
+    return {**wanted, **vetoes}
+
+
+#: the school stage an example row gives, when the column offers it: every document is about
+#: compulsory or basic education, where a primary school is the common case
+_EXAMPLE_STAGE: Final = "小学"
+
+
+def _example(
+    spec: ColumnSpec, pack: Pack, number: int, lang: Lang, answers: Mapping[str, bool]
+) -> Any:
+    """A plausible value of a column, for the example row: a yes/no answers as the pack's rules
+    ask (``answers``, see :func:`good_answers`), so the example triggers no veto."""
     year = pack.document.year or 2022
     key = spec.key.rsplit(".", 1)[-1]
     zh = lang == "zh"
@@ -121,8 +146,13 @@ def _example(spec: ColumnSpec, pack: Pack, number: int, lang: Lang) -> Any:
         return f"{'示例' if zh else 'EX'}-{number:02d}"
     if key == "year" or key.endswith("_year"):
         return year
+    if spec.kind == "yesno" and key in answers:
+        options = spec.options(lang)
+        return options[0 if answers[key] else 1] if len(options) == 2 else None
     if spec.kind in ("choice", "yesno"):
         options = spec.options(lang)
+        if key == "stage" and _EXAMPLE_STAGE in spec.choices:
+            return options[spec.choices.index(_EXAMPLE_STAGE)]
         return options[0] if options else None
     if spec.kind == "integer":
         return 20 if "lessons" in key else 3
@@ -207,12 +237,13 @@ def write_template(
                 value = _value(record, spec.key)
                 if value is not None:
                     put(sheet, r, n + 1, value)
+    answers = good_answers(pack)
     for number, (collection, model, columns) in enumerate(sheets, start=1):
         title = EXAMPLE if len(sheets) == 1 else f"{EXAMPLE} {sheet_title(model, collection)}"
         example = book.create_sheet(title if lang == "zh" else f"example {model.NOUN.en}"[:31])
         _header(example, columns, lang, bold, fill, required_fill, Alignment)
         for n, spec in enumerate(columns):
-            put(example, 3, n + 1, _example(spec, pack, number, lang))
+            put(example, 3, n + 1, _example(spec, pack, number, lang, answers))
         example.freeze_panes = "B3"
         note = (
             "这是填写示例，不会被读取；请在“{sheet}”工作表中填写。"
