@@ -122,28 +122,24 @@ def test_month_milestones_follow_the_interpretation(demo: Pack) -> None:
     assert statuses["verify60"].state is MilestoneState.PASSED
 
 
+#: a milestone due on 2023-06-30 with 30% done by then
+THIRTY_PERCENT = Milestone(
+    id="m",
+    label="x",
+    due=dt.date(2023, 6, 30),
+    target_share=Decimal("0.3"),
+    source={"section": "一", "quote": "x"},
+)
+
+
 def test_progress_without_records() -> None:
-    milestone = Milestone(
-        id="m",
-        label="x",
-        due=dt.date(2023, 6, 30),
-        target_share=Decimal("0.3"),
-        source={"section": "一", "quote": "x"},
-    )
-    result = progress([milestone], dt.date(2023, 7, 1), 0, 0, Choices([]))
+    result = progress([THIRTY_PERCENT], dt.date(2023, 7, 1), 0, 0, Choices([]))
     assert result.observed_share is None and result.on_track is None
 
 
 def test_progress_message_writes_the_date_as_people_do() -> None:
-    milestone = Milestone(
-        id="m",
-        label="x",
-        due=dt.date(2023, 6, 30),
-        target_share=Decimal("0.3"),
-        source={"section": "一", "quote": "x"},
-    )
-    due = progress([milestone], dt.date(2023, 7, 1), 1, 2, Choices([]))
-    early = progress([milestone], dt.date(2023, 3, 5), 1, 2, Choices([]))
+    due = progress([THIRTY_PERCENT], dt.date(2023, 7, 1), 1, 2, Choices([]))
+    early = progress([THIRTY_PERCENT], dt.date(2023, 3, 5), 1, 2, Choices([]))
     assert due.message.zh.startswith("截至 2023年7月1日 应完成 30%")
     assert early.message.zh.startswith("截至 2023年3月5日 尚无")
     assert "2023-07-01" in due.message.en and "2023-03-05" in early.message.en
