@@ -463,3 +463,47 @@ def test_the_page_names_a_rejected_rows_field_by_its_label(client: TestClient) -
     assert english["communities"]["labels"]["type"] == "community type"
     script = client.get("/static/app.js").text
     assert "cell(row, fieldLabel(record.collection, error.field));" in script
+
+
+PACK_ROUTES = (
+    ("/api/v1/packs/{pack_id}", "get"),
+    ("/api/v1/packs/{pack_id}/score", "post"),
+    ("/api/v1/packs/{pack_id}/check", "post"),
+    ("/api/v1/packs/{pack_id}/audit", "get"),
+    ("/api/v1/packs/{pack_id}/quota", "get"),
+    ("/api/v1/packs/{pack_id}/template", "get"),
+)
+
+
+def test_the_openapi_document_declares_a_pinned_packs_409(client: TestClient) -> None:
+    """A pack id may pin a version (``cangnan2022==1.0.0``): another one installed is a 409."""
+    answer = client.get("/api/v1/packs/cangnan2022==1.0.0")
+    assert answer.status_code == 409 and error_of(answer)["code"] == "pack_version_mismatch"
+    document = client.get("/api/v1/openapi.json").json()
+    error = {"$ref": "#/components/schemas/ErrorResponse"}
+    for path, method in PACK_ROUTES:
+        responses = document["paths"][path][method]["responses"]
+        assert responses["409"]["content"]["application/json"]["schema"] == error, path
+    template = document["paths"]["/api/v1/packs/{pack_id}/template"]["get"]["responses"]
+    assert template["422"]["content"]["application/json"]["schema"] == error
+
+
+def test_the_openapi_document_declares_the_query_options(client: TestClient) -> None:
+    """score and check read set, rubric, as_of and outside_period from the query too."""
+    document = client.get("/api/v1/openapi.json").json()
+    for path in ("/api/v1/packs/{pack_id}/score", "/api/v1/packs/{pack_id}/check"):
+        parameters = {
+            p["name"]: p
+            for p in document["paths"][path]["post"]["parameters"]
+            if p["in"] == "query"
+        }
+        assert set(parameters) >= {"format", "lang", "set", "rubric", "as_of", "outside_period"}
+        assert parameters["set"]["schema"]["type"] == "array" and parameters["set"]["explode"]
+        assert parameters["as_of"]["schema"] == {"type": "string", "format": "date"}
+        assert parameters["outside_period"]["schema"]["type"] == "boolean"
+        assert all(not p["required"] for p in parameters.values())
+    # as the document says: an option given as a query parameter is used
+    answer = client.post(
+        "/api/v1/packs/cangnan2022/score?rubric=nope", json={"data": {"communities": [GOOD]}}
+    )
+    assert answer.status_code == 422 and error_of(answer)["code"] == "unknown_rubric"

@@ -38,18 +38,27 @@ _ERRORS: Final[dict[int | str, dict[str, Any]]] = {
         (400, "请求格式不正确 / a malformed request"),
         (404, "没有该规则包 / no such pack"),
         (406, "不支持的结果格式 / an unsupported result format"),
+        (
+            409,
+            "已安装的规则包版本与指定的不同（cangnan2022==1.0.0），或规则包由多个发行包提供 / "
+            "the installed pack has another version than the one pinned, or several "
+            "distributions offer it",
+        ),
         (413, "上传过大或记录过多 / an upload too large, or too many records"),
         (415, "不支持的文件类型 / an unsupported file type"),
         (422, "无法处理的请求（未知的口径、考核细则、集合……）/ a request that cannot be run"),
     )
 }
 
+#: what a route naming a pack may answer besides its result: no such pack, another version
+_PACK: Final[dict[int | str, dict[str, Any]]] = {404: _ERRORS[404], 409: _ERRORS[409]}
+
 _REPORTS: Final = {
     FORMATS["xlsx"][0]: {"schema": {"type": "string", "format": "binary"}},
     "text/html": {"schema": {"type": "string"}},
 }
 
-_OPTIONS: Final = {
+_OPTIONS: Final[dict[str, dict[str, Any]]] = {
     "set": {
         "type": "array",
         "items": {"type": "string"},
@@ -65,8 +74,23 @@ _OPTIONS: Final = {
 }
 
 
+#: the options as query parameters (``read_request`` reads them there too)
+_QUERY: Final = [
+    {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": {k: v for k, v in schema.items() if k != "description"},
+        "description": schema["description"],
+        **({"style": "form", "explode": True} if schema["type"] == "array" else {}),
+    }
+    for name, schema in _OPTIONS.items()
+]
+
+
 def _body(what: str) -> dict[str, Any]:
     return {
+        "parameters": _QUERY,
         "requestBody": {
             "required": True,
             "description": f"The records to {what}: a JSON body, or a file upload.",
@@ -108,7 +132,7 @@ def _body(what: str) -> dict[str, Any]:
                     }
                 },
             },
-        }
+        },
     }
 
 
@@ -147,7 +171,7 @@ def make_router(registry: Registry, settings: Settings, jobs: Jobs) -> APIRouter
     @router.get(
         "/packs/{pack_id}",
         response_model=PackDetail,
-        responses={404: _ERRORS[404]},
+        responses=_PACK,
         summary="规则包详情 / a pack: provisions, interpretations, rubrics, input schema",
     )
     def show_pack(pack_id: str) -> Response:
@@ -209,7 +233,7 @@ def make_router(registry: Registry, settings: Settings, jobs: Jobs) -> APIRouter
     @router.get(
         "/packs/{pack_id}/audit",
         response_model=AuditReport,
-        responses={404: _ERRORS[404], 422: _ERRORS[422]},
+        responses={**_PACK, 422: _ERRORS[422]},
         summary="文件自身不一致之处 / the document's inconsistencies",
     )
     def audit_pack(
@@ -222,7 +246,7 @@ def make_router(registry: Registry, settings: Settings, jobs: Jobs) -> APIRouter
     @router.get(
         "/packs/{pack_id}/quota",
         response_model=QuotaReport,
-        responses={404: _ERRORS[404], 422: _ERRORS[422]},
+        responses={**_PACK, 422: _ERRORS[422]},
         summary="定额表及公式核算 / a quota table, audited row by row if asked",
     )
     def quota_table(
@@ -245,7 +269,8 @@ def make_router(registry: Registry, settings: Settings, jobs: Jobs) -> APIRouter
             200: {
                 "content": {FORMATS["xlsx"][0]: {"schema": {"type": "string", "format": "binary"}}}
             },
-            404: _ERRORS[404],
+            **_PACK,
+            422: _ERRORS[422],
         },
         response_class=Response,
         summary="填报模板 / the input workbook to fill in",
