@@ -507,3 +507,28 @@ def test_the_openapi_document_declares_the_query_options(client: TestClient) -> 
         "/api/v1/packs/cangnan2022/score?rubric=nope", json={"data": {"communities": [GOOD]}}
     )
     assert answer.status_code == 422 and error_of(answer)["code"] == "unknown_rubric"
+
+
+@pytest.mark.parametrize(
+    ("method", "route"),
+    [("post", "score"), ("post", "check"), ("get", "template")],
+)
+def test_an_unsupported_language_is_refused(client: TestClient, method: str, route: str) -> None:
+    """lang=fr was answered in Chinese, as if it had not been given."""
+    kwargs: dict[str, Any] = {"json": {"data": {"communities": [GOOD]}}} if method == "post" else {}
+    answer = getattr(client, method)(f"/api/v1/packs/cangnan2022/{route}?lang=fr", **kwargs)
+    assert answer.status_code == 400, answer.text
+    error = error_of(answer)
+    assert error["code"] == "invalid_request"
+    assert error["loc"]["field"] == "lang" and error["value"] == "fr"
+    for message in error["message"].values():
+        assert "lang" in message and "zh" in message and "en" in message
+    english = getattr(client, method)(f"/api/v1/packs/cangnan2022/{route}?lang=en", **kwargs)
+    assert english.status_code == 200
+
+
+def test_the_openapi_document_names_the_languages(client: TestClient) -> None:
+    document = client.get("/api/v1/openapi.json").json()
+    for path, method in PACK_ROUTES[1:3] + PACK_ROUTES[-1:]:
+        (lang,) = [p for p in document["paths"][path][method]["parameters"] if p["name"] == "lang"]
+        assert lang["schema"]["enum"] == ["zh", "en"], path

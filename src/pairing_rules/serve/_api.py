@@ -21,12 +21,13 @@ from fastapi.responses import Response
 
 from .._engine import AuditReport, CheckReport, QuotaReport, audit, quota
 from .._errors import ErrorResponse, NothingToRunError
-from .._i18n import Lang
+from .._i18n import Lang, Text
 from .._interpretations import parse_assignments
 from .._pack import Pack
 from .._pack_info import PackDetail, PackList, pack_detail, pack_summary
 from .._registry import Registry
 from .._scoring import ScoreReport
+from ._failures import RequestError
 from ._inputs import kind_of, read_request
 from ._jobs import FORMATS, Result, template_result
 from ._pool import Jobs
@@ -52,6 +53,12 @@ _ERRORS: Final[dict[int | str, dict[str, Any]]] = {
 
 #: what a route naming a pack may answer besides its result: no such pack, another version
 _PACK: Final[dict[int | str, dict[str, Any]]] = {404: _ERRORS[404], 409: _ERRORS[409]}
+
+
+def _language(what: str) -> Any:
+    """The query parameter ``lang``: the OpenAPI document names the languages it takes."""
+    return Query(description=f"{what}: zh or en", json_schema_extra={"enum": ["zh", "en"]})
+
 
 _REPORTS: Final = {
     FORMATS["xlsx"][0]: {"schema": {"type": "string", "format": "binary"}},
@@ -153,7 +160,24 @@ def _json(value: Any) -> Response:
 
 
 def _lang(lang: str) -> Lang:
-    return "en" if lang == "en" else "zh"
+    """``lang`` as a language; another value is refused, not read as Chinese.
+
+    :raises RequestError: (``invalid_request``) naming ``lang`` and the languages offered.
+    """
+    wanted = lang.strip().lower()
+    if wanted == "en":
+        return "en"
+    if wanted == "zh":
+        return "zh"
+    raise RequestError(
+        "invalid_request",
+        Text(
+            zh=f"不支持的语言 lang={lang[:40]!r}；可选：zh（中文）、en（英文）",
+            en=f"unsupported language lang={lang[:40]!r}; one of: zh (Chinese), en (English)",
+        ),
+        field="lang",
+        value=lang[:40],
+    )
 
 
 def make_router(registry: Registry, settings: Settings, jobs: Jobs) -> APIRouter:
@@ -188,11 +212,10 @@ def make_router(registry: Registry, settings: Settings, jobs: Jobs) -> APIRouter
         pack_id: str,
         request: Request,
         format: Annotated[str | None, Query(description="json（默认）、xlsx 或 html")] = None,
-        lang: Annotated[
-            str, Query(description="报告语言 / the report's language: zh or en")
-        ] = "zh",
+        lang: Annotated[str, _language("报告语言 / the report's language")] = "zh",
     ) -> Response:
         pack = pack_of(pack_id)
+        language = _lang(lang)
         if not pack.definition.rubrics:  # as score() refuses it, before any reading
             raise NothingToRunError(pack.id, "rubric")
         kind = kind_of(request, format)
@@ -200,7 +223,7 @@ def make_router(registry: Registry, settings: Settings, jobs: Jobs) -> APIRouter
             folder = Path(name)
             upload = await read_request(request, folder)
             result = await jobs.score(
-                pack, upload, kind=kind, lang=_lang(lang), folder=folder, limit=settings.max_records
+                pack, upload, kind=kind, lang=language, folder=folder, limit=settings.max_records
             )
             return _download(result, kind)
 
@@ -215,18 +238,17 @@ def make_router(registry: Registry, settings: Settings, jobs: Jobs) -> APIRouter
         pack_id: str,
         request: Request,
         format: Annotated[str | None, Query(description="json（默认）、xlsx 或 html")] = None,
-        lang: Annotated[
-            str, Query(description="报告语言 / the report's language: zh or en")
-        ] = "zh",
+        lang: Annotated[str, _language("报告语言 / the report's language")] = "zh",
     ) -> Response:
         pack = pack_of(pack_id)
+        language = _lang(lang)
         kind = kind_of(request, format)
         with tempfile.TemporaryDirectory(prefix="pairing-rules-") as name:
             folder = Path(name)
             upload = await read_request(request, folder)
             pack.choices(upload.overrides)  # an unknown interpretation before any reading
             result = await jobs.check(
-                pack, upload, kind=kind, lang=_lang(lang), folder=folder, limit=settings.max_records
+                pack, upload, kind=kind, lang=language, folder=folder, limit=settings.max_records
             )
             return _download(result, kind)
 
@@ -277,14 +299,13 @@ def make_router(registry: Registry, settings: Settings, jobs: Jobs) -> APIRouter
     )
     async def template(
         pack_id: str,
-        lang: Annotated[
-            str, Query(description="模板语言 / the template's language: zh or en")
-        ] = "zh",
+        lang: Annotated[str, _language("模板语言 / the template's language")] = "zh",
     ) -> Response:
         pack = pack_of(pack_id)
+        language = _lang(lang)
         with tempfile.TemporaryDirectory(prefix="pairing-rules-") as name:
             result = await run_in_threadpool(
-                template_result, pack, lang=_lang(lang), folder=Path(name)
+                template_result, pack, lang=language, folder=Path(name)
             )
             return _download(result, "xlsx")
 
