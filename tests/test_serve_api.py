@@ -532,3 +532,27 @@ def test_the_openapi_document_names_the_languages(client: TestClient) -> None:
     for path, method in PACK_ROUTES[1:3] + PACK_ROUTES[-1:]:
         (lang,) = [p for p in document["paths"][path][method]["parameters"] if p["name"] == "lang"]
         assert lang["schema"]["enum"] == ["zh", "en"], path
+
+
+def test_a_parsers_english_stays_out_of_the_chinese_message(client: TestClient) -> None:
+    """The JSON parser's and the parameter validator's sentences are English: only in ``en``."""
+    not_json = client.post(
+        "/api/v1/packs/cangnan2022/score",
+        content=b'{"data": {\n  "communities": [}}',
+        headers={"content-type": "application/json"},
+    )
+    assert not_json.status_code == 400
+    error = error_of(not_json)
+    assert error["code"] == "not_json"
+    assert error["message"]["zh"] == "请求体不是有效的 JSON（第 2 行第 19 列）"
+    assert "line 2" in error["message"]["en"]
+    wrong = client.get("/api/v1/packs/zhejiang2021/quota", params={"audit": "maybe"})
+    assert wrong.status_code == 400
+    error = error_of(wrong)
+    assert error["code"] == "invalid_request" and error["loc"]["field"] == "audit"
+    assert error["message"]["zh"] == "请求参数 audit 的取值 'maybe' 无效"
+    assert "valid boolean" in error["message"]["en"]
+    for answer in (not_json, wrong):
+        zh = error_of(answer)["message"]["zh"]
+        zh = zh.replace("JSON", "").replace("audit", "").replace("maybe", "")
+        assert not re.search("[A-Za-z]{3,}", zh), zh

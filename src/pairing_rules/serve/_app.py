@@ -220,10 +220,13 @@ def create_app(settings: Settings | None = None, *, registry: Registry | None = 
     async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {}
         where = ".".join(str(p) for p in first.get("loc", ()) if p not in ("query", "path"))
+        given = first.get("input")
+        shown = f" 的取值 {str(given)[:40]!r}" if isinstance(given, str | int | float) else ""
+        # pydantic's sentence is English: it goes into the English message only
         return _error_response(
             plain_error(
                 "invalid_request",
-                f"请求参数 {where} 无效：{first.get('msg', '')}",
+                f"请求参数 {where}{shown} 无效",
                 f"the request parameter {where} is invalid: {first.get('msg', '')}",
                 field=where or None,
             )

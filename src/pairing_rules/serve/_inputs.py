@@ -173,8 +173,9 @@ async def read_request(request: Request, folder: Path, *, needs_records: bool = 
         except orjson.JSONDecodeError as exc:
             raise RequestError(
                 "not_json",
+                # the parser's sentence is English: the Chinese message says where, not what
                 Text(
-                    zh=f"请求体不是有效的 JSON：{exc}",
+                    zh=f"请求体不是有效的 JSON（第 {exc.lineno} 行第 {exc.colno} 列）",
                     en=f"the request body is not valid JSON: {exc}",
                 ),
             ) from None
