@@ -440,7 +440,11 @@ def test_the_page_and_its_assets(client: TestClient) -> None:
     # a pack in force for a while offers to process the records of other years; one for any
     # year (hunan2016) has nothing to offer
     dated = client.get("/", params={"pack": "cangnan2022"}).text
-    assert 'id="outside_period"' in dated and "适用期（2022-01-01 至 2022-12-31）以外" in dated
+    # the period as people write dates: 2022年1月1日 in Chinese
+    assert 'id="outside_period"' in dated
+    assert "适用期（2022年1月1日 至 2022年12月31日）以外" in dated
+    in_english = client.get("/", params={"pack": "cangnan2022", "lang": "en"}).text
+    assert "outside the period (2022-01-01 to 2022-12-31)" in in_english
     assert 'id="outside_period"' not in client.get("/", params={"pack": "hunan2016"}).text
     hostile = client.get("/", params={"pack": "<script>alert(1)</script>"})
     assert "<script>alert(1)" not in hostile.text

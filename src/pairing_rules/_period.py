@@ -88,9 +88,13 @@ class Period(BaseModel):
             effective_until=self.effective_until,
         )
 
-    def render(self, lang: Lang = "zh") -> str:
-        """``2022-01-01 至 2022-12-31``, ``2021-03-23 起``, ``不限`` (English: ``… to …``)."""
-        return render_period(self.effective_from, self.effective_until, lang)
+    def render(self, lang: Lang = "zh", *, written: bool = False) -> str:
+        """``2022-01-01 至 2022-12-31``, ``2021-03-23 起``, ``不限`` (English: ``… to …``).
+
+        :param written: the dates as people write them (``2022年1月1日 至 2022年12月31日``;
+            English dates stay ``2022-01-01``), for a page or a report a person reads.
+        """
+        return render_period(self.effective_from, self.effective_until, lang, written=written)
 
     def as_json(self) -> dict[str, str | None]:
         return {
@@ -103,9 +107,17 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
 
-def render_period(first: dt.date | None, last: dt.date | None, lang: Lang = "zh") -> str:
+def render_period(
+    first: dt.date | None, last: dt.date | None, lang: Lang = "zh", *, written: bool = False
+) -> str:
     """A period for a person to read (see :meth:`Period.render`)."""
-    start, end = _iso(first), _iso(last)
+    if written:
+        from ._words import date_text
+
+        start = date_text(first, lang) if first is not None else None
+        end = date_text(last, lang) if last is not None else None
+    else:
+        start, end = _iso(first), _iso(last)
     if lang == "en":
         if start and end:
             return f"{start} to {end}"

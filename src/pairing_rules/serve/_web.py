@@ -181,7 +181,7 @@ def render_page(registry: Registry, lang: Lang, pack_id: str | None) -> str:
             "can_score": bool(d.rubrics),
             "can_check": bool(d.requirements or d.group_requirements),
             # an open period holds every year: no choice to offer
-            "period": None if chosen.period.open else chosen.period.render(lang),
+            "period": None if chosen.period.open else chosen.period.render(lang, written=True),
             "reads": bool(chosen.collections()),
             "fields": _fields(chosen, lang),
         }
