@@ -122,6 +122,21 @@ def test_month_milestones_follow_the_interpretation(demo: Pack) -> None:
     assert statuses["verify60"].state is MilestoneState.PASSED
 
 
+def test_a_past_deadline_does_not_read_as_met(demo: Pack) -> None:
+    """ "passed" reads like "met": the label says a deadline passed; the JSON value stays."""
+    from pairing_rules.io._check_words import milestone_notes, milestone_rows
+
+    statuses = milestone_status(demo.definition.milestones, dt.date(2023, 12, 31))
+    past = [m for m in statuses if m.state is MilestoneState.PASSED]
+    assert past and past[0].model_dump(mode="json")["state"] == "passed"
+    assert MilestoneState.PASSED.label.en == "deadline passed"
+    assert MilestoneState.PASSED.label.zh == "已截止"
+    assert {r["state"] for r in milestone_rows(past, "en")} == {"deadline passed"}
+    assert {r["state"] for r in milestone_rows(past, "zh")} == {"已截止"}
+    assert "“deadline passed”" in milestone_notes(past, "en")[0]
+    assert "“已截止”" in milestone_notes(past, "zh")[0]
+
+
 #: a milestone due on 2023-06-30 with 30% done by then
 THIRTY_PERCENT = Milestone(
     id="m",

@@ -303,7 +303,7 @@ def test_html_report_chart_and_figures(tmp_path: Path) -> None:
     assert "https://" not in html
     assert "cangnan2022@2.1.0" in html and "sha256:" in html
     assert "附件4 一 5「" in html  # citations in the breakdowns
-    assert "已到期" in html  # milestone states as of 2022-07-01
+    assert "已截止" in html  # milestone states as of 2022-07-01
     assert '<html lang="zh-CN">' in html
 
 

@@ -40,7 +40,8 @@ class MilestoneState(StrEnum):
     @property
     def label(self) -> Text:
         return {
-            MilestoneState.PASSED: Text(zh="已到期", en="passed"),
+            # not "passed", which reads like "met": the deadline is behind, done or not
+            MilestoneState.PASSED: Text(zh="已截止", en="deadline passed"),
             MilestoneState.DUE_TODAY: Text(zh="今日到期", en="due today"),
             MilestoneState.UPCOMING: Text(zh="未到期", en="upcoming"),
         }[self]

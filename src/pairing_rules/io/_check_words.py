@@ -95,10 +95,12 @@ def milestone_notes(milestones: Sequence[MilestoneStatus], lang: Lang = "zh") ->
     """What a milestone's state and its progress value mean."""
     zh = lang == "zh"
     out = [
-        "状态：截止日期在报告日期之前为“已到期”，当天为“今日到期”，之后为“未到期”。"
+        "状态：截止日期在报告日期之前为“已截止”，当天为“今日到期”，之后为“未到期”；"
+        "状态只看日期，不表示是否已完成。"
         if zh
-        else "State: a milestone whose due date is before the report date has passed; on it, "
-        "it is due today; after it, it is upcoming."
+        else "State: “deadline passed” when the due date is before the report date, “due "
+        "today” on it, “upcoming” after it; the state tells the date only, not whether the "
+        "work is done."
     ]
     if any(m.progress is not None for m in milestones):
         out.append(
