@@ -244,6 +244,38 @@ def test_explanations_on_request() -> None:
     assert sheet is not None and sheet == Scorer(pack).score_record(records[0])
 
 
+@pytest.mark.parametrize("row", [-1, 2, 999])
+def test_explain_refuses_a_row_the_table_does_not_have(row: int) -> None:
+    """-1 explained the last row, 999 raised Polars' own OutOfBoundsError."""
+    records = [
+        CommunityYear(id=rid, type="融合型", scope="县域内", year=2022, sync_lessons=25)
+        for rid in ("A", "B")
+    ]
+    result = pr.score_table("cangnan2022", pr.records_frame(records, CommunityYear))
+    assert result.explain(1) is not None
+    with pytest.raises(pr.UnknownNameError) as caught:
+        result.explain(row)
+    error = caught.value
+    assert isinstance(error, KeyError)
+    assert error.code == "unknown_row" and error.code in pr.ERROR_CODES
+    assert (error.field, error.value) == ("row", row)
+    assert f"第 {row} 行" in error.text.zh and "0 至 1" in error.text.zh
+    assert f"no row {row}" in error.text.en and "0 to 1" in error.text.en
+
+
+@pytest.mark.parametrize("row", ["0", 0.0, True, None])
+def test_explain_refuses_a_row_that_is_not_a_whole_number(row: Any) -> None:
+    result = pr.score_table(
+        "cangnan2022",
+        pr.records_frame(
+            [CommunityYear(id="A", type="融合型", scope="县域内", year=2022)], CommunityYear
+        ),
+    )
+    with pytest.raises(pr.ArgumentTypeError) as caught:
+        result.explain(row)
+    assert caught.value.code == "wrong_argument_type" and caught.value.field == "row"
+
+
 @pytest.mark.parametrize("kind", ["arrow", "pandas", "polars"])
 def test_the_callable_returns_the_library_it_was_given(kind: str) -> None:
     pack = REGISTRY.get_pack("cangnan2022")

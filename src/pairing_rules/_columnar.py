@@ -13,6 +13,7 @@ No rule is written here: only which plan applies to which rows.
 from __future__ import annotations
 
 import functools
+import operator
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from ._compile_polars import (
 )
 from ._compile_values import ExprCompiler
 from ._dataset import Notice, Rejection
-from ._errors import NothingToRunError
+from ._errors import ArgumentTypeError, NothingToRunError, UnknownNameError
 from ._fields import record_spec
 from ._frames import (
     ENGINE,
@@ -36,6 +37,7 @@ from ._frames import (
     require,
     to_polars,
 )
+from ._i18n import Text
 from ._interpretations import InterpretationUse
 from ._lazy import LazyModule
 from ._pack import Pack
@@ -95,7 +97,13 @@ class TableScores:
 
         Explanations are computed on request, one record at a time, by the
         per-record path: the bulk path never pays for them.
+
+        :param row: the row of the input table, from 0 (as a rejection's ``index``).
+        :raises UnknownNameError: (a :class:`KeyError`, code ``unknown_row``) for a row the
+            input table does not have (negative, or not below its height).
+        :raises ArgumentTypeError: when ``row`` is not a whole number.
         """
+        row = _input_row(row, self._source.height)
         if any(r.index == row for r in self.rejected):
             return None
         raw = self._source.row(row, named=True)
@@ -109,6 +117,34 @@ class TableScores:
     def to_arrow(self) -> Any:
         """The results as an Arrow table."""
         return self.frame.to_arrow()
+
+
+def _input_row(row: Any, height: int) -> int:
+    """``row`` as a row of a table of ``height`` rows: not counted from the end, not past it."""
+    try:  # an int, or a NumPy integer; not a bool, a float or a text
+        if isinstance(row, bool):
+            raise TypeError
+        index = operator.index(row)
+    except TypeError:
+        raise ArgumentTypeError(
+            "row", Text(zh="整数（行号，从 0 起）", en="a whole number"), row
+        ) from None
+    if 0 <= index < height:
+        return index
+    rows = (
+        (f"本表共 {height} 行（0 至 {height - 1}）", f"it has {height} (0 to {height - 1})")
+        if height
+        else ("本表没有任何行", "it has none")
+    )
+    raise UnknownNameError(
+        "unknown_row",
+        Text(
+            zh=f"输入表中没有第 {index} 行：行号从 0 起，{rows[0]}",
+            en=f"no row {index} in the input table: rows count from 0, and {rows[1]}",
+        ),
+        argument="row",
+        name=index,
+    )
 
 
 class TableScorer:

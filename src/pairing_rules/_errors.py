@@ -108,6 +108,11 @@ ERROR_CODES: Final[dict[str, tuple[str, str, str]]] = {
     "unknown_rubric": ("规则包没有该考核细则", "the pack has no such rubric", "request"),
     "unknown_quota_table": ("规则包没有该定额表", "the pack has no such quota table", "request"),
     "unknown_table": ("规则包没有该参考表", "the pack has no such reference table", "request"),
+    "unknown_row": (
+        "表中没有该行（行号从 0 起）",
+        "the table has no such row (rows count from 0)",
+        "request",
+    ),
     "unknown_interpretation": (
         "规则包没有该解释口径",
         "the pack has no such interpretation",
@@ -345,18 +350,19 @@ class ArgumentTypeError(ErrorInfo, TypeError):
 
 
 class UnknownNameError(ErrorInfo, KeyError):
-    """A rubric, quota table or reference table a pack does not have.
+    """A rubric, quota table or reference table a pack does not have, or a row a table does not.
 
     A :class:`KeyError`, as a lookup by name always was; its code is ``unknown_rubric``,
-    ``unknown_quota_table`` or ``unknown_table``.
+    ``unknown_quota_table``, ``unknown_table`` or ``unknown_row``
+    (:meth:`TableScores.explain <pairing_rules.TableScores.explain>`).
 
     :param code: the error code.
-    :param argument: the parameter that named it (``rubric``, ``table``).
-    :param name: the name given.
-    :param known: the names the pack has.
+    :param text: what is wrong, in Chinese and English.
+    :param argument: the parameter that named it (``rubric``, ``table``, ``row``).
+    :param name: the name (or the row) given.
     """
 
-    def __init__(self, code: str, text: Text, *, argument: str, name: str) -> None:
+    def __init__(self, code: str, text: Text, *, argument: str, name: str | int) -> None:
         super().__init__(f"{text.zh} / {text.en}")
         self.code = code
         self.text = text
