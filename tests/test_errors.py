@@ -288,3 +288,49 @@ def test_errors_arrive_whole_in_another_process(pack: pr.Pack, tmp_path: Path) -
         assert vars(again) == vars(error)
         assert again.detail() == error.detail()
     assert errors[-1].loc is not None and errors[-1].loc.file.endswith("missing.csv")
+
+
+def test_every_public_exception_is_an_error_info_of_the_public_api() -> None:
+    """As docs/errors.md says: one base to catch, every exception with a code and zh/en."""
+    assert "ErrorInfo" in pr.__all__ and pr.ErrorInfo is ErrorInfo
+    exceptions = [
+        getattr(pr, name)
+        for name in pr.__all__
+        if inspect.isclass(getattr(pr, name)) and issubclass(getattr(pr, name), BaseException)
+    ]
+    assert {pr.ColumnarError, pr.MissingExtraError} <= set(exceptions)
+    assert [e.__name__ for e in exceptions if not issubclass(e, pr.ErrorInfo)] == []
+
+
+def test_a_rule_the_table_path_cannot_compute_carries_its_code() -> None:
+    import pickle
+
+    from pairing_rules._compile_ints import checked
+
+    with pytest.raises(pr.ColumnarError) as caught:
+        checked(2**200)
+    error = caught.value
+    assert isinstance(error, ValueError) and isinstance(error, pr.ErrorInfo)
+    assert error.code == "columnar_error" and error.code in pr.ERROR_CODES
+    assert "128" in error.text.zh and "128 bits" in error.text.en
+    assert not any(word in error.text.zh for word in ("value", "table", "bits"))
+    assert error.detail().code == "columnar_error"
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is pr.ColumnarError and again.text == error.text
+
+
+def test_a_missing_extra_carries_its_code(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from pairing_rules._frames import require
+
+    monkeypatch.setitem(sys.modules, "polars", None)
+    with pytest.raises(pr.MissingExtraError) as caught:
+        require("polars")
+    error = caught.value
+    assert isinstance(error, ImportError) and isinstance(error, pr.ErrorInfo)
+    assert error.code == "missing_extra" and error.code in pr.ERROR_CODES
+    assert (error.module, error.extra) == ("polars", "scale")
+    assert "缺少 polars" in error.text.zh and "pairing-rules[scale]" in error.text.zh
+    assert "polars is missing" in error.text.en and "extra" not in error.text.zh
+    assert error.detail().value == "polars"

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
+from ._errors import ErrorInfo
+from ._i18n import Text
 from ._numbers import Rounding
 
 if TYPE_CHECKING:
@@ -31,8 +33,21 @@ LIMIT: Final = 2**125
 COUNT_BOUND: Final = 10**12
 
 
-class ColumnarError(ValueError):
-    """A rule the table path cannot compute exactly (e.g. a product too large for 128 bits)."""
+class ColumnarError(ErrorInfo, ValueError):
+    """A rule the table path cannot compute exactly (e.g. a product too large for 128 bits).
+
+    A :class:`ValueError`; its code is ``columnar_error``.
+
+    :param message: what cannot be computed, in Chinese and English.
+    :param value: the value concerned, when there is one.
+    """
+
+    code = "columnar_error"
+
+    def __init__(self, message: Text, *, value: Any = None) -> None:
+        super().__init__(f"{message.zh} / {message.en}")
+        self.text = message
+        self.value = value
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +78,12 @@ def as_expr(x: Ints, wide: bool) -> pl.Expr:
 
 def checked(bound: int) -> int:
     if bound > LIMIT:
-        raise ColumnarError("a value may exceed 128 bits; the table path cannot compute it exactly")
+        raise ColumnarError(
+            Text(
+                zh="某个值可能超出 128 位整数的范围，整表计算无法精确计算",
+                en="a value may exceed 128 bits; the table path cannot compute it exactly",
+            )
+        )
     return bound
 
 

@@ -31,6 +31,7 @@ from ._compile_ints import (
     round_div,
 )
 from ._compile_values import ExprCompiler, fraction_of
+from ._i18n import Text
 from ._numbers import Rounding
 from ._plan import (
     AdjustmentPlan,
@@ -61,7 +62,13 @@ class _RubricColumns:
 def _units(value: Decimal, places: int) -> int:
     scaled = value.scaleb(places)
     if scaled != scaled.to_integral_value():
-        raise ColumnarError(f"{value} has more than {places} decimal places")
+        raise ColumnarError(
+            Text(
+                zh=f"{value} 的小数超过 {places} 位，整表计算无法精确表示",
+                en=f"{value} has more than {places} decimal places",
+            ),
+            value=str(value),
+        )
     return int(scaled)
 
 

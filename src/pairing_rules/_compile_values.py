@@ -32,6 +32,7 @@ from ._compile_ints import (
     mul,
 )
 from ._expr import Expr
+from ._i18n import Text
 from ._plan import ConditionPlan, FilterPlan, PeriodPlan, RangePlan
 
 if TYPE_CHECKING:
@@ -119,7 +120,13 @@ class ExprCompiler:
                 )
             if kind == "bool":
                 return _Val(Ints(col.fill_null(False).cast(pl.Int64), 1), const(1), False, True)
-            raise ColumnarError(f"field {e.name!r} is not a number")
+            raise ColumnarError(
+                Text(
+                    zh=f"字段 {e.name} 不是数值，整表计算无法用它计算",
+                    en=f"field {e.name!r} is not a number",
+                ),
+                value=e.name,
+            )
         parts = [self.value(a) for a in e.args]
         nullable = any(p.nullable for p in parts)
         if e.op in ("sum", "sub", "mul"):

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any, Final
 from ._compile_fields import PYTHON_WHITESPACE
 from ._compile_ints import COLUMN_LIMIT, DECIMAL_LIMIT, DECIMAL_PLACES, DECIMAL_SCALE
 from ._dataset import Notice, Rejection, duplicate_error, validate_records
-from ._errors import ArgumentTypeError
+from ._errors import ArgumentTypeError, ErrorInfo
 from ._fields import record_spec
 from ._i18n import Text
 from ._lazy import LazyModule
@@ -51,16 +51,27 @@ _RAW: Final = "__raw."
 _DUPLICATE: Final = "__duplicate"
 
 
-class MissingExtraError(ImportError):
-    """A feature needs a library of an optional extra that is not installed."""
+class MissingExtraError(ErrorInfo, ImportError):
+    """A feature needs a library of an optional extra that is not installed.
+
+    An :class:`ImportError`; its code is ``missing_extra``, its value the missing module.
+
+    :param module: the module that cannot be imported (``polars``).
+    :param extra: the extra of pairing-rules that brings it (``scale``).
+    """
+
+    code = "missing_extra"
 
     def __init__(self, module: str, extra: str = "scale") -> None:
-        super().__init__(
-            f"缺少 {module}：请安装 pairing-rules[{extra}]（pip install 'pairing-rules[{extra}]'） / "
-            f"{module} is missing: install the {extra!r} extra (pip install 'pairing-rules[{extra}]')"
+        self.text = Text(
+            zh=f"缺少 {module}：请安装 pairing-rules[{extra}]（pip install 'pairing-rules[{extra}]'）",
+            en=f"{module} is missing: install the {extra!r} extra "
+            f"(pip install 'pairing-rules[{extra}]')",
         )
+        super().__init__(f"{self.text.zh} / {self.text.en}")
         self.module = module
         self.extra = extra
+        self.value = module
 
 
 def require(module: str, extra: str = "scale") -> Any:

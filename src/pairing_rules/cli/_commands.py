@@ -358,7 +358,7 @@ def _cmd_aggregate(args: argparse.Namespace, lang: Lang) -> int:
 
         result = aggregate_log(read_table(args.log), read_table(args.communities), year=args.year)
     except MissingExtraError as exc:
-        raise UsageError(str(exc), str(exc)) from None
+        raise UsageError(exc.text.zh, exc.text.en) from None
     from ..io._atomic import AtomicFile, write_text
 
     if out.suffix.lower() == ".parquet":
