@@ -238,3 +238,29 @@ def test_diff_names_the_problems_of_a_pack_that_does_not_load(tmp_path: Path) ->
     assert result.code == 2
     assert "[unknown-key]" in result.err and "pack.yaml:" in result.err
     assert "Traceback" not in result.err
+
+
+def renamed(target: Path, pack_id: str, edits: list[tuple[str, str]] = ()) -> Path:  # type: ignore[assignment]
+    """The demo pack as next year's: its id, and its interpretation ids' prefix, ``pack_id``."""
+    return copy_demo(target, [("id: demo\n", f"id: {pack_id}\n"), ("demo.", f"{pack_id}."), *edits])
+
+
+def test_interpretations_match_without_the_pack_prefix(tmp_path: Path) -> None:
+    a = pr.load_pack(copy_demo(tmp_path / "a", []) / "pack.yaml")
+    b = pr.load_pack(renamed(tmp_path / "b", "demo2") / "pack.yaml")
+    # demo.partial and demo2.partial are the same question: no rule changed
+    assert changed(diff(a, b)) == {}
+    topics = {c.topic for c in diff(a, b).changes}
+    assert "interpretation:demo2.partial" in topics and "interpretation:demo.partial" not in topics
+    # a real change is still one
+    c = pr.load_pack(
+        renamed(
+            tmp_path / "c",
+            "demo2",
+            [("    default: all_or_nothing", "    default: proportional")],
+        )
+        / "pack.yaml"
+    )
+    found = changed(diff(a, c))
+    assert list(found) == ["interpretation:demo2.partial"]
+    assert found["interpretation:demo2.partial"].details[0]["field"] == "default"

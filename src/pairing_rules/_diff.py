@@ -57,6 +57,7 @@ def _change(
     b: tuple[views.View, list[dict[str, Any]]] | None,
     *,
     labels: dict[str, Text] | None = None,
+    names: tuple[views.Names, views.Names] | None = None,
     what: Text,
 ) -> TopicChange:
     """One topic matched by id: added, removed, or compared view by view."""
@@ -68,7 +69,7 @@ def _change(
         )
         details: list[dict[str, Any]] = []
     else:
-        details = views.compare_views(a[0], b[0], labels)
+        details = views.compare_views(a[0], b[0], labels, names)
         change = Change.CHANGED if details else Change.SAME
         summary = (
             views.summarize(details)
@@ -93,6 +94,7 @@ def _by_id(entries: Any) -> dict[str, Any]:
 def compare_rubrics(a: Pack, b: Pack) -> list[TopicChange]:
     """Rubrics by id; then each one's items by id, its grades and its vetoes."""
     rubrics_a, rubrics_b = _by_id(a.definition.rubrics), _by_id(b.definition.rubrics)
+    names = (views.interpretation_names(a), views.interpretation_names(b))
     out = []
     for key in sorted(set(rubrics_a) | set(rubrics_b)):
         ra, rb = rubrics_a.get(key), rubrics_b.get(key)
@@ -113,6 +115,7 @@ def compare_rubrics(a: Pack, b: Pack) -> list[TopicChange]:
             present.label,
             None if ra is None else (views.rubric_view(ra), entries(ra)),
             None if rb is None else (views.rubric_view(rb), entries(rb)),
+            names=names,
             what=Text(zh="考核细则", en="rubric"),
         )
         if topic.change in (Change.SAME, Change.ADDED, Change.REMOVED):
@@ -127,35 +130,42 @@ def compare_rubrics(a: Pack, b: Pack) -> list[TopicChange]:
         out.append(topic)
         if ra is None or rb is None:
             continue
-        out += _rubric_parts(ra, rb)
+        out += _rubric_parts(ra, rb, names)
     return out
 
 
-def _item_side(rubric: Any, item: Any) -> tuple[views.View, list[dict[str, Any]]]:
-    view, _labels = views.item_view(item)
+def _item_side(
+    rubric: Any, item: Any, names: views.Names
+) -> tuple[views.View, list[dict[str, Any]]]:
+    view, _labels = views.item_view(item, names)
     entry = _entry(
         f"rubric.{rubric.id}.{item.id}", item.label, f"{format_number(item.points)} 分", item.source
     )
     return view, [entry]
 
 
-def _rubric_parts(ra: Any, rb: Any) -> list[TopicChange]:
+def _rubric_parts(ra: Any, rb: Any, names: tuple[views.Names, views.Names]) -> list[TopicChange]:
     out = []
     items_a, items_b = _by_id(ra.items), _by_id(rb.items)
     for item_id in dict.fromkeys([*items_a, *items_b]):
         ia, ib = items_a.get(item_id), items_b.get(item_id)
         present = ib or ia
         assert present is not None
-        labels = {**views.item_view(ia)[1], **views.item_view(ib)[1]} if ia and ib else {}
+        labels = (
+            {**views.item_view(ia, names[0])[1], **views.item_view(ib, names[1])[1]}
+            if ia and ib
+            else {}
+        )
         out.append(
             _change(
                 f"rubric:{rb.id}:item:{item_id}",
                 Text(
                     zh=f"{rb.label.zh}：{present.label.zh}", en=f"{rb.label.en}: {present.label.en}"
                 ),
-                None if ia is None else _item_side(ra, ia),
-                None if ib is None else _item_side(rb, ib),
+                None if ia is None else _item_side(ra, ia, names[0]),
+                None if ib is None else _item_side(rb, ib, names[1]),
                 labels=labels,
+                names=names,
                 what=Text(zh="考核项目", en="rubric item"),
             )
         )
@@ -173,6 +183,7 @@ def _rubric_parts(ra: Any, rb: Any) -> list[TopicChange]:
             Text(zh=f"{rb.label.zh}：等次", en=f"{rb.label.en}: grades"),
             grades(ra),
             grades(rb),
+            names=names,
             what=Text(zh="等次", en="grades"),
         )
     )
@@ -182,24 +193,31 @@ def _rubric_parts(ra: Any, rb: Any) -> list[TopicChange]:
         present = vb or va
         assert present is not None
 
-        def side(rubric: Any, veto: Any) -> tuple[views.View, list[dict[str, Any]]]:
-            view, _labels = views.veto_view(veto)
+        def side(
+            rubric: Any, veto: Any, names: views.Names
+        ) -> tuple[views.View, list[dict[str, Any]]]:
+            view, _labels = views.veto_view(veto, names)
             return view, [
                 _entry(
                     f"rubric.{rubric.id}.veto.{veto.id}", veto.label, f"→ {veto.cap}", veto.source
                 )
             ]
 
-        labels = {**views.veto_view(va)[1], **views.veto_view(vb)[1]} if va and vb else {}
+        labels = (
+            {**views.veto_view(va, names[0])[1], **views.veto_view(vb, names[1])[1]}
+            if va and vb
+            else {}
+        )
         out.append(
             _change(
                 f"rubric:{rb.id}:veto:{veto_id}",
                 Text(
                     zh=f"{rb.label.zh}：{present.label.zh}", en=f"{rb.label.en}: {present.label.en}"
                 ),
-                None if va is None else side(ra, va),
-                None if vb is None else side(rb, vb),
+                None if va is None else side(ra, va, names[0]),
+                None if vb is None else side(rb, vb, names[1]),
                 labels=labels,
+                names=names,
                 what=Text(zh="否决", en="veto"),
             )
         )
@@ -213,14 +231,25 @@ def _compare_by_id(
     make: Any,
     shown: Any,
     what: Text,
+    names: tuple[views.Names, views.Names] | None = None,
+    *,
+    match: tuple[views.Names, views.Names] | None = None,
 ) -> list[TopicChange]:
-    """Entries of one kind matched by id, compared by ``make`` (a view of each)."""
-    by_a, by_b = _by_id(entries_a), _by_id(entries_b)
+    """Entries of one kind matched by id, compared by ``make`` (a view of each).
+
+    :param names: each pack's interpretation ids without its prefix, for the values.
+    :param match: the same, for the ids of the entries themselves (interpretations):
+        ``cangnan2022.partial_credit`` and ``cangnan2023.partial_credit`` are one entry.
+    """
+    match_a, match_b = match or ({}, {})
+    by_a = {match_a.get(e.id, e.id): e for e in entries_a}
+    by_b = {match_b.get(e.id, e.id): e for e in entries_b}
     out = []
-    for key in sorted(set(by_a) | set(by_b)):
-        ea, eb = by_a.get(key), by_b.get(key)
+    for matched in sorted(set(by_a) | set(by_b)):
+        ea, eb = by_a.get(matched), by_b.get(matched)
         present = eb or ea
         assert present is not None
+        key = present.id
 
         def side(entry: Any) -> tuple[views.View, list[dict[str, Any]]]:
             return make(entry), [
@@ -235,6 +264,7 @@ def _compare_by_id(
                 present.label,
                 None if ea is None else side(ea),
                 None if eb is None else side(eb),
+                names=names,
                 what=what,
             )
         )
@@ -250,6 +280,7 @@ def compare_interpretations(a: Pack, b: Pack) -> list[TopicChange]:
         views.interpretation_view,
         lambda i: f"默认 {i.default}；可选 {'、'.join(i.values)}",
         Text(zh="解释口径", en="interpretation"),
+        match=(views.interpretation_names(a), views.interpretation_names(b)),
     )
 
 
@@ -262,6 +293,7 @@ def compare_groups(a: Pack, b: Pack) -> list[TopicChange]:
         views.group_view,
         lambda g: g.kind,
         Text(zh="汇总要求", en="group rule"),
+        (views.interpretation_names(a), views.interpretation_names(b)),
     )
 
 
@@ -274,6 +306,7 @@ def compare_quotas(a: Pack, b: Pack) -> list[TopicChange]:
         views.quota_view,
         lambda q: f"{len(q.rows)} 行，合计 {q.total()}",
         Text(zh="定额表", en="quota table"),
+        (views.interpretation_names(a), views.interpretation_names(b)),
     )
 
 

@@ -21,6 +21,8 @@ from ._numbers import json_number
 from ._rules import filter_json
 
 View = dict[str, Any]
+#: each interpretation id of a pack → the id without the pack's prefix (``cangnan2022.x`` → ``x``)
+Names = Mapping[str, str]
 
 #: names of the keys of a view, for people
 NAMES: Final[dict[str, Text]] = {
@@ -119,29 +121,59 @@ def expression(raw: RawExpr | Expr) -> str:
         return str(raw)
 
 
-def _when(when: Mapping[str, Any] | None) -> str:
+def interpretation_names(pack: Any) -> dict[str, str]:
+    """Each interpretation id of ``pack`` without the pack's own prefix.
+
+    Interpretation ids conventionally start with the pack id (``cangnan2022.partial_credit``),
+    so next year's pack names the same question ``cangnan2023.partial_credit``: the two are
+    matched by the rest of the id.
+    """
+    prefix = f"{pack.id}."
+    return {i.id: i.id.removeprefix(prefix) for i in pack.definition.interpretations}
+
+
+def normalized(value: Any, names: Names | None) -> Any:
+    """``value`` with every interpretation id of ``names`` (a string, or a mapping's key) unprefixed."""
+    if not names:
+        return value
+    if isinstance(value, str):
+        return names.get(value, value)
+    if isinstance(value, Mapping):
+        return {names.get(str(k), str(k)): normalized(v, names) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [normalized(v, names) for v in value]
+    return value
+
+
+def _when(when: Mapping[str, Any] | None, names: Names | None = None) -> str:
     if not when:
         return ""
     parts = []
-    for key, wanted in sorted(when.items()):
+    for key, wanted in sorted(normalized(dict(when), names).items()):
         values = [wanted] if isinstance(wanted, str) else list(wanted)
         parts.append(f"{key}={'|'.join(values)}")
     return " @" + ",".join(parts)
 
 
-def condition_key(cond: Condition) -> str:
-    """What a condition measures (and under which reading): how conditions are matched."""
+def condition_key(cond: Condition, names: Names | None = None) -> str:
+    """What a condition measures (and under which reading): how conditions are matched.
+
+    The reading names each interpretation without the pack's prefix (see
+    :func:`interpretation_names`), so that the same condition matches across two years.
+    """
     measure = cond.field if cond.field is not None else expression(cond.value or "")
-    return f"{measure}{_when(cond.when)}"
+    return f"{measure}{_when(cond.when, names)}"
 
 
-def conditions_view(prefix: str, conditions: Iterable[Condition]) -> tuple[View, dict[str, Text]]:
+def conditions_view(
+    prefix: str, conditions: Iterable[Condition], names: Names | None = None
+) -> tuple[View, dict[str, Text]]:
     """The conditions of a rule, keyed by what they measure; and a label per key."""
     view: View = {}
     labels: dict[str, Text] = {}
     seen: dict[str, int] = {}
     for cond in conditions:
-        key = condition_key(cond)
+        key = condition_key(cond, names)
         seen[key] = seen.get(key, 0) + 1
         if seen[key] > 1:
             key = f"{key} #{seen[key]}"
@@ -157,7 +189,7 @@ def conditions_view(prefix: str, conditions: Iterable[Condition]) -> tuple[View,
     return view, labels
 
 
-def item_view(item: Any) -> tuple[View, dict[str, Text]]:
+def item_view(item: Any, names: Names | None = None) -> tuple[View, dict[str, Text]]:
     view: View = {
         "kind": item.kind,
         "points": plain(item.points),
@@ -168,7 +200,7 @@ def item_view(item: Any) -> tuple[View, dict[str, Text]]:
     kind = item.kind
     if kind == "threshold":
         view["partial"] = item.partial
-        more, labels = conditions_view("conditions", item.conditions)
+        more, labels = conditions_view("conditions", item.conditions, names)
         view.update(more)
     elif kind == "ratio":
         view.update(
@@ -219,9 +251,9 @@ def grades_view(grades: Any) -> View:
     return view
 
 
-def veto_view(veto: Any) -> tuple[View, dict[str, Text]]:
+def veto_view(veto: Any, names: Names | None = None) -> tuple[View, dict[str, Text]]:
     view: View = {"cap": veto.cap, "when": plain(veto.when)}
-    more, labels = conditions_view("triggers", veto.triggers)
+    more, labels = conditions_view("triggers", veto.triggers, names)
     view.update(more)
     return view, labels
 
@@ -311,14 +343,22 @@ def name_of(key: str, labels: Mapping[str, Text]) -> Text:
 
 
 def compare_views(
-    a: View, b: View, labels: Mapping[str, Text] | None = None
+    a: View,
+    b: View,
+    labels: Mapping[str, Text] | None = None,
+    names: tuple[Names, Names] | None = None,
 ) -> list[dict[str, Any]]:
-    """The keys whose values differ (a key one view lacks is ``None`` there), in order."""
+    """The keys whose values differ (a key one view lacks is ``None`` there), in order.
+
+    :param names: the interpretation ids of each pack without its prefix
+        (:func:`interpretation_names`): values naming the same interpretation are equal.
+    """
     labels = labels or {}
+    names_a, names_b = names or ({}, {})
     out = []
     for key in dict.fromkeys([*a, *b]):
         old, new = a.get(key), b.get(key)
-        if old == new:
+        if normalized(old, names_a) == normalized(new, names_b):
             continue
         out.append({"field": key, "label": name_of(key, labels).model_dump(), "a": old, "b": new})
     return out
