@@ -9,6 +9,7 @@ key, a bilingual name and both values.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from enum import Enum
@@ -186,7 +187,55 @@ def conditions_view(
             if bound is not None:
                 view[f"{base}.{name}"] = plain(bound)
         view[f"{base}.applies_to"] = filter_json(cond.applies_to)
+        view[f"{base}.when"] = plain(cond.when)
     return view, labels
+
+
+#: a key of a condition in a view: ``conditions[<measure>[ @<reading>][ #n]].<part>``
+_CONDITION_KEY: Final = re.compile(r"^((conditions|triggers)\[(.+)\])\.([a-z_]+)$")
+
+
+def _measure(inner: str) -> str:
+    return inner.split(" @", 1)[0].split(" #", 1)[0]
+
+
+def align_conditions(a: View, b: View) -> View:
+    """``b`` with each condition that ``a`` states under another reading renamed to ``a``'s key.
+
+    A condition is keyed by what it measures and under which reading (its ``when``), so
+    dropping its ``when`` gives it another key.  A condition of ``b`` whose key ``a``
+    lacks, measuring what a condition of ``a`` (whose key ``b`` lacks) measures, is the
+    same condition: it takes ``a``'s key (in order, when several measure the same), and
+    the difference shows as its ``when``.
+    """
+
+    def bases(view: View) -> dict[str, tuple[str, str]]:
+        out: dict[str, tuple[str, str]] = {}
+        for key in view:
+            found = _CONDITION_KEY.match(key)
+            if found:
+                out.setdefault(found[1], (found[2], _measure(found[3])))
+        return out
+
+    bases_a, bases_b = bases(a), bases(b)
+    left = [base for base in bases_a if base not in bases_b]
+    renamed: dict[str, str] = {}
+    for base, measured in bases_b.items():
+        if base in bases_a:
+            continue
+        pair = next((x for x in left if bases_a[x] == measured), None)
+        if pair is not None:
+            left.remove(pair)
+            renamed[base] = pair
+    if not renamed:
+        return b
+    out: View = {}
+    for key, value in b.items():
+        found = _CONDITION_KEY.match(key)
+        if found and found[1] in renamed:
+            key = f"{renamed[found[1]]}.{found[4]}"
+        out[key] = value
+    return out
 
 
 def item_view(item: Any, names: Names | None = None) -> tuple[View, dict[str, Text]]:
@@ -355,6 +404,7 @@ def compare_views(
     """
     labels = labels or {}
     names_a, names_b = names or ({}, {})
+    b = align_conditions(a, b)
     out = []
     for key in dict.fromkeys([*a, *b]):
         old, new = a.get(key), b.get(key)
