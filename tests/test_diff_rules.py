@@ -153,9 +153,9 @@ def test_every_rubric_detail_is_reported(packs: tuple[pr.Pack, pr.Pack]) -> None
     assert found["communities:lessons:共建型、融合型"].summary.zh == "门槛由 ≥ 20 变为 ≥ 24"
     lessons = found["rubric:main:item:lessons"]
     assert lessons.summary.zh == "节数 下限 20 → 24"  # the condition's own label
-    assert (
-        found["interpretation:demo.partial"].summary.en == "default all_or_nothing → proportional"
-    )
+    # an interpretation's readings by their labels, never by their values
+    assert found["interpretation:demo.partial"].summary.zh == "默认值 不能 → 按比例"
+    assert found["interpretation:demo.partial"].summary.en == "default no → proportional"
 
 
 def test_a_pack_against_itself_reports_nothing(packs: tuple[pr.Pack, pr.Pack]) -> None:
@@ -223,12 +223,12 @@ def test_diff_command_on_pack_folders(tmp_path: Path) -> None:
     text = run("diff", str(a), str(b), "--input", str(records))
     assert text.code == 0, text.err
     # each difference in the words of the lines below it, never as JSON
-    assert "~ [变化] 示例考核细则：等次：等次分数线[document] 90、60 → 85、60" in text.out
+    assert "~ [变化] 示例考核细则：等次：等次分数线（文件规定） 90、60 → 85、60" in text.out
     assert not [line for line in text.out.splitlines() if "[[" in line or '{"' in line]
     # a rubric by its name, as in every Chinese report
     assert "R2：示例考核细则 87（合格） → 示例考核细则 94（优秀）" in text.out
     english = run("diff", str(a), str(b), "--lang", "en")
-    assert "grade bands[document] 90, 60 → 85, 60" in english.out
+    assert "grade bands (as the document says) 90, 60 → 85, 60" in english.out
 
 
 def test_diff_names_the_problems_of_a_pack_that_does_not_load(tmp_path: Path) -> None:
@@ -264,3 +264,60 @@ def test_interpretations_match_without_the_pack_prefix(tmp_path: Path) -> None:
     found = changed(diff(a, c))
     assert list(found) == ["interpretation:demo2.partial"]
     assert found["interpretation:demo2.partial"].details[0]["field"] == "default"
+
+
+def test_rubric_items_grades_and_gates_in_words(tmp_path: Path) -> None:
+    """Items by their own labels, a veto's cap by the grade's label, a dropped gate as such."""
+    gate = "            value: sync_lessons\n            at_least: 20\n"
+    on_time = (
+        "      - id: on_time\n        kind: timeliness\n"
+        "        label: {zh: 按时完成, en: on time}\n        points: 10\n"
+        "        source: {section: 一 4, quote: 按时完成各项任务得 10 分}\n"
+    )
+    a = copy_demo(
+        tmp_path / "a", [(gate, gate + "            when: {demo.partial: all_or_nothing}\n")]
+    )
+    b = renamed(
+        tmp_path / "b", "demo2", [("        cap: pass\n", "        cap: fail\n"), (on_time, "")]
+    )
+    data = run("diff", str(a), str(b), "--format", "json").json
+    texts = {c["topic"]: [d["text"] for d in c["details"]] for c in data["changes"]}
+    # the item satisfaction by the item's label (群众满意度), not the field's (群众满意度（%）)
+    assert texts["rubric:main"] == [
+        {
+            "zh": "项目：同步课堂、教师交流、群众满意度、按时完成、名师工作室（加分项） → "
+            "同步课堂、教师交流、群众满意度、名师工作室（加分项）",
+            "en": "items: synchronous lessons, teacher exchange, satisfaction, on time, studio (bonus)"
+            " → synchronous lessons, teacher exchange, satisfaction, studio (bonus)",
+        },
+        {
+            "zh": "各项分值：同步课堂 40 分、教师交流 20 分、群众满意度 30 分、按时完成 10 分、"
+            "名师工作室（加分项） 5 分 → 同步课堂 40 分、教师交流 20 分、群众满意度 30 分、"
+            "名师工作室（加分项） 5 分",
+            "en": "item points: synchronous lessons 40, teacher exchange 20, satisfaction 30, "
+            "on time 10, studio (bonus) 5 → synchronous lessons 40, teacher exchange 20, "
+            "satisfaction 30, studio (bonus) 5",
+        },
+    ]
+    result = run("diff", str(a), str(b))
+    assert result.code == 0, result.err
+    lines = result.out.splitlines()
+    assert "~ [变化] 示例考核细则：一票否优：最高等次 合格 → 不合格" in lines
+    assert (
+        "~ [变化] 示例考核细则：同步课堂：节数：不再限定适用口径"
+        "（原仅在“未达标能否按比例得分？”为“不能”时适用）"
+    ) in lines
+    assert "- [删除] 示例考核细则：按时完成：考核项目：只有前一个规则包有" in lines
+    assert "    甲：10 分  一 4「按时完成各项任务得 10 分」" in lines
+    english = run("diff", str(a), str(b), "--lang", "en").out.splitlines()
+    assert "~ [changed] demo rubric: veto: cap pass → fail" in english
+    assert "    A: 10 points  一 4「按时完成各项任务得 10 分」" in english
+    assert (
+        '    lessons: no longer limited to a reading (applied only when "partial credit?" is "no")'
+    ) in english
+    # the other way round, the gate reads as added
+    back = run("diff", str(b), str(a)).out.splitlines()
+    assert (
+        "~ [变化] 示例考核细则：同步课堂：节数：改为限定适用口径"
+        "（仅在“未达标能否按比例得分？”为“不能”时适用）"
+    ) in back

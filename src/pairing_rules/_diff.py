@@ -33,19 +33,33 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from . import _diff_views as views
 from ._contract import CONTRACT_VERSION
 from ._diff_topics import TOPICS, Change, TopicChange, compare_rules
+from ._diff_words import (
+    SideWords,
+    cap_words,
+    detail_text,
+    due_words,
+    interpretation_words,
+    points_words,
+    summary_text,
+)
 from ._i18n import Text
 from ._numbers import format_number, json_number
 from ._pack import Pack
 from ._provenance import Source
+from ._words import kind_label
 
 __all__ = ["TOPICS", "Change", "DiffReport", "TopicChange", "compare_rules", "diff"]
 
 
-def _entry(rule: str, label: Text, shown: str, source: Source | None) -> dict[str, Any]:
+def _entry(
+    rule: str, label: Text, shown: str, source: Source | None, words: Text
+) -> dict[str, Any]:
+    """One side of a topic: ``condition`` as the pack writes it, ``words`` for a person."""
     return {
         "rule": rule,
         "label": label.model_dump(),
         "condition": shown,
+        "words": words.model_dump(),
         "source": source.model_dump() if source is not None else None,
     }
 
@@ -58,9 +72,14 @@ def _change(
     *,
     labels: dict[str, Text] | None = None,
     names: tuple[views.Names, views.Names] | None = None,
+    say: tuple[SideWords, SideWords],
     what: Text,
 ) -> TopicChange:
-    """One topic matched by id: added, removed, or compared view by view."""
+    """One topic matched by id: added, removed, or compared view by view.
+
+    Each detail says the difference in words (``text``), each side's values in the
+    words of its own pack (``say``).
+    """
     if a is None or b is None:
         change = Change.ADDED if a is None else Change.REMOVED
         summary = Text(
@@ -70,9 +89,13 @@ def _change(
         details: list[dict[str, Any]] = []
     else:
         details = views.compare_views(a[0], b[0], labels, names)
+        heads = [views.head_of(d["field"], labels or {}) for d in details]
+        for detail, head in zip(details, heads, strict=True):
+            detail["text"] = detail_text(detail, head, *say).model_dump()
+        texts = [detail_text(d, h, *say, short=True) for d, h in zip(details, heads, strict=True)]
         change = Change.CHANGED if details else Change.SAME
         summary = (
-            views.summarize(details)
+            summary_text(texts)
             if details
             else Text(zh=f"{what.zh}：相同", en=f"{what.en}: the same")
         )
@@ -104,7 +127,11 @@ def compare_rubrics(a: Pack, b: Pack) -> list[TopicChange]:
         def entries(rubric: Any) -> list[dict[str, Any]]:
             return [
                 _entry(
-                    f"rubric.{rubric.id}.{i.id}", i.label, f"{format_number(i.points)} 分", i.source
+                    f"rubric.{rubric.id}.{i.id}",
+                    i.label,
+                    f"{format_number(i.points)} 分",
+                    i.source,
+                    points_words(i.points),
                 )
                 for i in rubric.items
             ]
@@ -116,6 +143,7 @@ def compare_rubrics(a: Pack, b: Pack) -> list[TopicChange]:
             None if ra is None else (views.rubric_view(ra), entries(ra)),
             None if rb is None else (views.rubric_view(rb), entries(rb)),
             names=names,
+            say=(SideWords(a, rubric=ra or rb), SideWords(b, rubric=rb or ra)),
             what=Text(zh="考核细则", en="rubric"),
         )
         if topic.change in (Change.SAME, Change.ADDED, Change.REMOVED):
@@ -130,7 +158,7 @@ def compare_rubrics(a: Pack, b: Pack) -> list[TopicChange]:
         out.append(topic)
         if ra is None or rb is None:
             continue
-        out += _rubric_parts(ra, rb, names)
+        out += _rubric_parts(ra, rb, names, (SideWords(a, rubric=ra), SideWords(b, rubric=rb)))
     return out
 
 
@@ -139,12 +167,18 @@ def _item_side(
 ) -> tuple[views.View, list[dict[str, Any]]]:
     view, _labels = views.item_view(item, names)
     entry = _entry(
-        f"rubric.{rubric.id}.{item.id}", item.label, f"{format_number(item.points)} 分", item.source
+        f"rubric.{rubric.id}.{item.id}",
+        item.label,
+        f"{format_number(item.points)} 分",
+        item.source,
+        points_words(item.points),
     )
     return view, [entry]
 
 
-def _rubric_parts(ra: Any, rb: Any, names: tuple[views.Names, views.Names]) -> list[TopicChange]:
+def _rubric_parts(
+    ra: Any, rb: Any, names: tuple[views.Names, views.Names], say: tuple[SideWords, SideWords]
+) -> list[TopicChange]:
     out = []
     items_a, items_b = _by_id(ra.items), _by_id(rb.items)
     for item_id in dict.fromkeys([*items_a, *items_b]):
@@ -166,6 +200,7 @@ def _rubric_parts(ra: Any, rb: Any, names: tuple[views.Names, views.Names]) -> l
                 None if ib is None else _item_side(rb, ib, names[1]),
                 labels=labels,
                 names=names,
+                say=say,
                 what=Text(zh="考核项目", en="rubric item"),
             )
         )
@@ -173,9 +208,27 @@ def _rubric_parts(ra: Any, rb: Any, names: tuple[views.Names, views.Names]) -> l
     def grades(rubric: Any) -> tuple[views.View, list[dict[str, Any]]]:
         g = rubric.grades
         shown = "、".join(x.label.zh for x in g.grades)
+        words = Text(zh=shown, en=", ".join(x.label.en for x in g.grades))
         return views.grades_view(g), [
-            _entry(f"rubric.{rubric.id}.grades", Text(zh="等次", en="grades"), shown, g.source)
+            _entry(
+                f"rubric.{rubric.id}.grades", Text(zh="等次", en="grades"), shown, g.source, words
+            )
         ]
+
+    def bands(side: SideWords, rubric: Any) -> dict[str, Text]:
+        """Each set of grade bands by the reading it belongs to: ``等次分数线（90/80/60）``."""
+        g = rubric.grades
+        interp = next(
+            (i for i in side.pack.definition.interpretations if i.id == g.interpretation), None
+        )
+        reading = SideWords(side.pack, interpretation=interp)
+        return {
+            f"bands[{key}]": Text(
+                zh=f"等次分数线（{reading('default', key, 'zh')}）",
+                en=f"grade bands ({reading('default', key, 'en')})",
+            )
+            for key in g.bands
+        }
 
     out.append(
         _change(
@@ -183,7 +236,9 @@ def _rubric_parts(ra: Any, rb: Any, names: tuple[views.Names, views.Names]) -> l
             Text(zh=f"{rb.label.zh}：等次", en=f"{rb.label.en}: grades"),
             grades(ra),
             grades(rb),
+            labels={**bands(say[0], ra), **bands(say[1], rb)},
             names=names,
+            say=say,
             what=Text(zh="等次", en="grades"),
         )
     )
@@ -197,9 +252,14 @@ def _rubric_parts(ra: Any, rb: Any, names: tuple[views.Names, views.Names]) -> l
             rubric: Any, veto: Any, names: views.Names
         ) -> tuple[views.View, list[dict[str, Any]]]:
             view, _labels = views.veto_view(veto, names)
+            words = say[0] if rubric is ra else say[1]
             return view, [
                 _entry(
-                    f"rubric.{rubric.id}.veto.{veto.id}", veto.label, f"→ {veto.cap}", veto.source
+                    f"rubric.{rubric.id}.veto.{veto.id}",
+                    veto.label,
+                    f"→ {veto.cap}",
+                    veto.source,
+                    cap_words(words, veto.cap),
                 )
             ]
 
@@ -218,6 +278,7 @@ def _rubric_parts(ra: Any, rb: Any, names: tuple[views.Names, views.Names]) -> l
                 None if vb is None else side(rb, vb, names[1]),
                 labels=labels,
                 names=names,
+                say=say,
                 what=Text(zh="否决", en="veto"),
             )
         )
@@ -233,6 +294,8 @@ def _compare_by_id(
     what: Text,
     names: tuple[views.Names, views.Names] | None = None,
     *,
+    packs: tuple[Pack, Pack],
+    words: Any,
     match: tuple[views.Names, views.Names] | None = None,
 ) -> list[TopicChange]:
     """Entries of one kind matched by id, compared by ``make`` (a view of each).
@@ -240,6 +303,7 @@ def _compare_by_id(
     :param names: each pack's interpretation ids without its prefix, for the values.
     :param match: the same, for the ids of the entries themselves (interpretations):
         ``cangnan2022.partial_credit`` and ``cangnan2023.partial_credit`` are one entry.
+    :param words: an entry in words (``words(side_words, entry) -> Text``).
     """
     match_a, match_b = match or ({}, {})
     by_a = {match_a.get(e.id, e.id): e for e in entries_a}
@@ -251,10 +315,19 @@ def _compare_by_id(
         assert present is not None
         key = present.id
 
-        def side(entry: Any) -> tuple[views.View, list[dict[str, Any]]]:
+        say = (
+            SideWords(packs[0], interpretation=ea if kind == "interpretation" else None),
+            SideWords(packs[1], interpretation=eb if kind == "interpretation" else None),
+        )
+
+        def side(entry: Any, say: SideWords) -> tuple[views.View, list[dict[str, Any]]]:
             return make(entry), [
                 _entry(
-                    f"{kind}.{entry.id}", entry.label, shown(entry), getattr(entry, "source", None)
+                    f"{kind}.{entry.id}",
+                    entry.label,
+                    shown(entry),
+                    getattr(entry, "source", None),
+                    words(say, entry),
                 )
             ]
 
@@ -262,9 +335,10 @@ def _compare_by_id(
             _change(
                 f"{kind}:{key}",
                 present.label,
-                None if ea is None else side(ea),
-                None if eb is None else side(eb),
+                None if ea is None else side(ea, say[0]),
+                None if eb is None else side(eb, say[1]),
                 names=names,
+                say=say,
                 what=what,
             )
         )
@@ -280,6 +354,8 @@ def compare_interpretations(a: Pack, b: Pack) -> list[TopicChange]:
         views.interpretation_view,
         lambda i: f"默认 {i.default}；可选 {'、'.join(i.values)}",
         Text(zh="解释口径", en="interpretation"),
+        packs=(a, b),
+        words=interpretation_words,
         match=(views.interpretation_names(a), views.interpretation_names(b)),
     )
 
@@ -294,6 +370,8 @@ def compare_groups(a: Pack, b: Pack) -> list[TopicChange]:
         lambda g: g.kind,
         Text(zh="汇总要求", en="group rule"),
         (views.interpretation_names(a), views.interpretation_names(b)),
+        packs=(a, b),
+        words=lambda w, g: kind_label(f"group_{g.kind}", w.pack),
     )
 
 
@@ -307,6 +385,10 @@ def compare_quotas(a: Pack, b: Pack) -> list[TopicChange]:
         lambda q: f"{len(q.rows)} 行，合计 {q.total()}",
         Text(zh="定额表", en="quota table"),
         (views.interpretation_names(a), views.interpretation_names(b)),
+        packs=(a, b),
+        words=lambda w, q: Text(
+            zh=f"{len(q.rows)} 行，合计 {q.total()}", en=f"{len(q.rows)} rows, total {q.total()}"
+        ),
     )
 
 
@@ -319,6 +401,8 @@ def compare_milestones(a: Pack, b: Pack) -> list[TopicChange]:
         views.milestone_view,
         lambda m: m.due.isoformat() if m.due is not None else str(m.month),
         Text(zh="时间节点", en="milestone"),
+        packs=(a, b),
+        words=lambda w, m: due_words(m),
     )
 
 
@@ -331,6 +415,11 @@ def compare_tables(a: Pack, b: Pack) -> list[TopicChange]:
         views.table_view,
         lambda t: f"{len(t.columns)} 列，{len(t.rows)} 行",
         Text(zh="参考表", en="table"),
+        packs=(a, b),
+        words=lambda w, t: Text(
+            zh=f"{len(t.columns)} 列，{len(t.rows)} 行",
+            en=f"{len(t.columns)} columns, {len(t.rows)} rows",
+        ),
     )
 
 
@@ -343,6 +432,8 @@ def compare_figures(a: Pack, b: Pack) -> list[TopicChange]:
         views.figure_view,
         lambda f: format_number(f.stated),
         Text(zh="文件表述的数字", en="stated figure"),
+        packs=(a, b),
+        words=lambda w, f: Text(zh=format_number(f.stated), en=format_number(f.stated)),
     )
 
 

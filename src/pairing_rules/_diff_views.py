@@ -199,6 +199,12 @@ def _measure(inner: str) -> str:
     return inner.split(" @", 1)[0].split(" #", 1)[0]
 
 
+def head_of(key: str, labels: Mapping[str, Text]) -> Text | None:
+    """The label of the condition ``key`` is a part of (``None`` for a rule's own key)."""
+    found = _CONDITION_KEY.match(key)
+    return labels.get(found[1]) if found else None
+
+
 def align_conditions(a: View, b: View) -> View:
     """``b`` with each condition that ``a`` states under another reading renamed to ``a``'s key.
 
@@ -379,6 +385,8 @@ def figure_view(figure: Any) -> View:
 
 def name_of(key: str, labels: Mapping[str, Text]) -> Text:
     """A key of a view for a person: ``同步课堂节数 下限`` for ``conditions[sync_lessons].at_least``."""
+    if key in labels:
+        return labels[key]
     head, dot, leaf = key.rpartition(".") if "]." in key else ("", "", key)
     if dot and head in labels:
         name = NAMES.get(leaf, Text(zh=leaf, en=leaf))
@@ -413,26 +421,3 @@ def compare_views(
         out.append({"field": key, "label": name_of(key, labels).model_dump(), "a": old, "b": new})
     return out
 
-
-def shown(value: Any) -> str:
-    """A value of a detail in a summary line."""
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, str):
-        return value
-    import json
-
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-
-
-def summarize(details: list[dict[str, Any]], limit: int = 4) -> Text:
-    """``分值 18 → 20；同步课堂节数 下限 24 → 20`` from the first ``limit`` details."""
-    parts_zh = [f"{d['label']['zh']} {shown(d['a'])} → {shown(d['b'])}" for d in details[:limit]]
-    parts_en = [f"{d['label']['en']} {shown(d['a'])} → {shown(d['b'])}" for d in details[:limit]]
-    more = len(details) - limit
-    if more > 0:
-        parts_zh.append(f"另有 {more} 处")
-        parts_en.append(f"{more} more")
-    return Text(zh="；".join(parts_zh), en="; ".join(parts_en))

@@ -288,13 +288,16 @@ def diff_text(report: Any, a: Pack, b: Pack, lang: Lang) -> None:
             continue
         summary = (
             _details_summary(change.details, words["A"], words["B"], lang)
-            if change.details
+            if change.details and not all("text" in d for d in change.details)
             else _t(change.summary, lang)
         )
         console.print(
             f"{marks[kind]} [{names[kind][0 if zh else 1]}] {_t(change.label, lang)}{colon}{summary}"
         )
         for detail in change.details:
+            if "text" in detail:  # the difference in words, as the diff wrote it
+                console.print(f"    {detail['text']['zh' if zh else 'en']}", style="dim")
+                continue
             label = detail["label"]["zh" if zh else "en"]
             console.print(
                 f"    {label}{colon}{_shown(detail['a'], words['A'], lang)} → "
@@ -305,7 +308,11 @@ def diff_text(report: Any, a: Pack, b: Pack, lang: Lang) -> None:
             continue
         for side, entries in (("A", change.a), ("B", change.b)):
             for entry in entries or []:
-                shown = _shown(entry.get("condition", entry.get("value")), words[side], lang)
+                shown = (
+                    entry["words"]["zh" if zh else "en"]
+                    if "words" in entry
+                    else _shown(entry.get("condition", entry.get("value")), words[side], lang)
+                )
                 src = entry.get("source") or {}
                 quote = f"  {src['section']}「{src['quote']}」" if src else ""
                 console.print(f"    {sides[side]}{colon}{shown}{quote}", style="dim")
