@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from pairing_rules import Registry
+from pairing_rules import Registry, load_pack
 from pairing_rules._diff import diff
 
 from .cli_helpers import run
@@ -126,3 +128,111 @@ def test_a_pack_against_itself_is_all_same(packs: tuple[Any, Any]) -> None:
 def test_diff_with_unknown_pack() -> None:
     result = run("diff", "cangnan2022", "nope")
     assert result.code == 2 and "没有名为 nope 的规则包" in result.err
+
+
+#: lines as long as they come (a summary is one line)
+WIDE = {"COLUMNS": "1000"}
+CANGNAN = Path(__file__).parents[1] / "packs" / "cangnan2022" / "src" / "pairing_rules_cangnan2022"
+#: next year's Cangnan pack as an author would start it: a new id (and interpretation prefix),
+#: item 2 worth 20 points, a gate dropped, a veto's cap lowered, an item gone, a default changed
+CANGNAN_EDITS = [
+    ("id: cangnan2022\n", "id: cangnan2023\n"),
+    ("cangnan2022.", "cangnan2023."),
+    ("2.开展线上线下教研活动（18 分）", "2.开展线上线下教研活动（20 分）"),
+    ("        points: 18\n", "        points: 20\n"),
+    (
+        "            at_least: 2\n            when: {cangnan2023.collaboration_items: held}\n",
+        "            at_least: 2\n",
+    ),
+    ("        cap: good\n", "        cap: pass\n"),
+    ("      - id: teacher_exchange\n", "      - id: teacher_exchange_gone\n"),
+    (
+        "  - id: cangnan2023.partial_credit\n    label:\n      zh: 未达到“不少于”门槛的项目能否按比例得分？\n"
+        '      en: Does an item below its "at least" threshold earn partial points?\n'
+        "    default: all_or_nothing\n",
+        "  - id: cangnan2023.partial_credit\n    label:\n      zh: 未达到“不少于”门槛的项目能否按比例得分？\n"
+        '      en: Does an item below its "at least" threshold earn partial points?\n'
+        "    default: proportional\n",
+    ),
+]
+
+
+def next_year(tmp_path: Path) -> Path:
+    target = tmp_path / "cangnan2023"
+    shutil.copytree(CANGNAN, target, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pack.yaml", "document.txt"):
+        file = target / name
+        text = file.read_text(encoding="utf-8")
+        for old, new in CANGNAN_EDITS if name == "pack.yaml" else CANGNAN_EDITS[2:3]:
+            assert old in text, (name, old)
+            text = text.replace(old, new, 1 if old.startswith("  ") and "points" in old else -1)
+        file.write_text(text, encoding="utf-8")
+    return target
+
+
+def identifiers(*packs: Any) -> set[str]:
+    """Every item, field, grade and interpretation id of ``packs`` (with and without prefix)."""
+    out: set[str] = set()
+    for pack in packs:
+        for rubric in pack.definition.rubrics:
+            out |= {i.id for i in rubric.items} | {g.id for g in rubric.grades.grades}
+        for model in pack.record_types.values():
+            out |= set(model.model_fields)
+        for interp in pack.definition.interpretations:
+            out |= {interp.id, interp.id.removeprefix(f"{pack.id}.")}
+    return out
+
+
+def shown_identifiers(text: str, packs: tuple[Any, ...]) -> set[str]:
+    return set(re.findall(r"[A-Za-z_][A-Za-z0-9_.]{2,}", text)) & identifiers(*packs)
+
+
+def test_a_chinese_diff_shows_no_identifier(packs: tuple[Any, Any], tmp_path: Path) -> None:
+    a, b = packs
+    text = run("diff", "zhejiang2021", "cangnan2022", env=WIDE)
+    assert text.code == 0, text.err
+    assert "计算口径由 城乡同步课堂节数 变为 城乡同步课堂节数 + 送教下乡/线下示范课节数" in text.out
+    assert "其他要求" not in text.out and "所有类型" in text.out
+    assert shown_identifiers(text.out, (a, b)) == set()
+    folder = next_year(tmp_path)
+    c = load_pack(folder / "pack.yaml")
+    text = run("diff", "cangnan2022", str(folder), env=WIDE)
+    assert text.code == 0, text.err
+    assert shown_identifiers(text.out, (b, c)) == set()
+    # an unchanged interpretation is not a change; a changed default is, by its readings
+    changed = [c for c in diff(b, c).changes if c.change.value != "same"]
+    assert [c.topic for c in changed if c.topic.startswith("interpretation:")] == [
+        "interpretation:cangnan2023.partial_credit"
+    ]
+    lines = text.out.splitlines()
+    assert (
+        "~ [变化] 附件4 苍南县城乡义务教育共同体量化考核细则：一票否优：最高等次 良好 → 合格"
+        in lines
+    )
+    assert "    评定依据口径：" not in text.out  # the same question under both prefixes
+
+
+def test_an_english_diff_shows_no_chinese_outside_quotes_and_names(
+    packs: tuple[Any, Any], tmp_path: Path
+) -> None:
+    _a, b = packs
+    folder = next_year(tmp_path)
+    c = load_pack(folder / "pack.yaml")
+    text = run("diff", "cangnan2022", str(folder), "--lang", "en", env=WIDE)
+    assert text.code == 0, text.err
+    # quotes and the sections they are from, and what is quoted in a label, are the document's
+    rest = re.sub(r"\S*「[^」]*」|“[^”]*”|\"[^\"]*\"", "", text.out.replace("\n", " "))
+    sections = {
+        s.source.section
+        for pack in (b, c)
+        for s in pack.provisions()
+        if getattr(s, "source", None) is not None
+    }
+    for section in sorted(sections, key=len, reverse=True):
+        rest = rest.replace(section, "")
+    rest = re.sub(r"附件\d+", "", rest)
+    assert re.findall(r"[\u4e00-\u9fff]+", rest) == []
+    assert (
+        "~ [changed] Annex 4 county community rubric: veto on an excellent grade: cap good → pass"
+        in text.out.splitlines()
+    )

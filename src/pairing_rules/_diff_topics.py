@@ -22,6 +22,7 @@ from ._interpretations import Choices
 from ._numbers import format_number
 from ._pack import Pack
 from ._provenance import Source
+from ._words import Vocabulary, vocabulary
 
 #: fields measuring the same kind of activity, with the topic's label
 TOPICS: Final[dict[str, tuple[frozenset[str], Text]]] = {
@@ -88,12 +89,22 @@ class Stated:
     text: str
     source: Source
     key: tuple[str, str]
+    #: what it measures, its bound, and the whole condition, in words
+    measure: Text
+    bound: Text
+
+    @property
+    def words(self) -> Text:
+        return Text(
+            zh=f"{self.measure.zh} {self.bound.zh}", en=f"{self.measure.en} {self.bound.en}"
+        )
 
     def as_json(self) -> dict[str, Any]:
         return {
             "rule": self.rule,
             "label": self.label.model_dump(),
             "condition": self.text,
+            "words": self.words.model_dump(),
             "source": self.source.model_dump(),
         }
 
@@ -139,10 +150,20 @@ def _allowed(name: str, filters: Iterable[Mapping[str, Any] | None]) -> str:
     return "、".join(sorted(allowed))
 
 
-def _condition_text(c: Condition) -> tuple[str, tuple[str, str]]:
+def _words(words: Vocabulary, key: str) -> Text:
+    """A field or an expression (as rendered) in words."""
+    return Text(zh=words.key(key, "zh"), en=words.key(key, "en"))
+
+
+def _equals(value: bool) -> Text:
+    return Text(zh=f"= {'是' if value else '否'}", en=f"= {'yes' if value else 'no'}")
+
+
+def _condition_text(c: Condition, words: Vocabulary) -> tuple[str, tuple[str, str], Text, Text]:
+    """A condition as the pack writes it, its key, and what it measures and its bound in words."""
     if c.field is not None:
         shown = f"{c.field} = {'是' if c.equals else '否'}"
-        return shown, (c.field, f"= {c.equals}")
+        return shown, (c.field, f"= {c.equals}"), _words(words, c.field), _equals(bool(c.equals))
     expr = c.expr
     assert expr is not None
     parts = []
@@ -151,25 +172,39 @@ def _condition_text(c: Condition) -> tuple[str, tuple[str, str]]:
     if c.at_most is not None:
         parts.append(f"≤ {format_number(c.at_most)}")
     bound = " ".join(parts)
-    return f"{expr.render()} {bound}", (expr.render(), bound)
+    return (
+        f"{expr.render()} {bound}",
+        (expr.render(), bound),
+        _words(words, expr.render()),
+        Text(zh=bound, en=bound),
+    )
 
 
 def _collect(pack: Pack, choices: Choices) -> _Side:
     side = _Side()
     d = pack.definition
+    words = vocabulary(pack)
     for req in d.requirements:
         if not gate_open(req.when, choices):
             continue
         for c in req.conditions:
             if not gate_open(c.when, choices):
                 continue
-            text, key = _condition_text(c)
+            text, key, measure, bound = _condition_text(c, words)
+            # what it measures: its field, or the fields of its expression (a filter on the
+            # same field, as ``on_time = true`` for records reporting on_time, is no topic)
+            measured = {c.field} if c.field is not None else set()
+            if c.value is not None:
+                measured |= c.value.fields()
             topic = (
                 req.collection,
-                _topic_of(c.fields() - set(c.applies_to or {})),
+                _topic_of(measured),
                 _types(req.applies_to, c.applies_to),
             )
-            side.add(topic, Stated(f"requirement.{req.id}", c.label, text, c.source, key))
+            side.add(
+                topic,
+                Stated(f"requirement.{req.id}", c.label, text, c.source, key, measure, bound),
+            )
         for ev in req.evidence:
             topic = (req.collection, "evidence", _types(req.applies_to))
             side.add(
@@ -180,6 +215,8 @@ def _collect(pack: Pack, choices: Choices) -> _Side:
                     f"{ev.field} = 是",
                     ev.source,
                     (ev.field, "= True"),
+                    _words(words, ev.field),
+                    _equals(True),
                 ),
             )
     return side
@@ -226,8 +263,10 @@ class TopicChange(BaseModel):
         return self.model_dump(mode="json")
 
 
-def _bounds(stated: list[Stated]) -> list[str]:
-    return sorted({s.key[1] for s in stated})
+def _bounds(stated: list[Stated], lang: str = "zh") -> list[str]:
+    """The bounds of the conditions, in words, in the order of their keys."""
+    by_key = {s.key[1]: (s.bound.zh if lang == "zh" else s.bound.en) for s in stated}
+    return [by_key[k] for k in sorted(by_key)]
 
 
 def _summary(change: Change, a: list[Stated], b: list[Stated]) -> Text:
@@ -239,33 +278,54 @@ def _summary(change: Change, a: list[Stated], b: list[Stated]) -> Text:
         return Text(zh="只有前一份文件有此要求", en="only the first document has this rule")
     fields_a = {s.key[0] for s in a}
     fields_b = {s.key[0] for s in b}
+
+    def measures(stated: list[Stated], lang: str) -> list[str]:
+        by_key = {s.key[0]: (s.measure.zh if lang == "zh" else s.measure.en) for s in stated}
+        return [by_key[k] for k in sorted(by_key)]
+
     parts_zh, parts_en = [], []
-    if _bounds(a) == _bounds(b):
+    if {s.key[1] for s in a} == {s.key[1] for s in b}:
         parts_zh.append(f"门槛不变（{'，'.join(_bounds(a))}）")
-        parts_en.append(f"the same thresholds ({', '.join(_bounds(a))})")
+        parts_en.append(f"the same thresholds ({', '.join(_bounds(a, 'en'))})")
     else:
         parts_zh.append(f"门槛由 {'，'.join(_bounds(a))} 变为 {'，'.join(_bounds(b))}")
-        parts_en.append(f"thresholds {', '.join(_bounds(a))} become {', '.join(_bounds(b))}")
+        parts_en.append(
+            f"thresholds {', '.join(_bounds(a, 'en'))} become {', '.join(_bounds(b, 'en'))}"
+        )
     if fields_a != fields_b:
         parts_zh.append(
-            f"计算口径由 {'；'.join(sorted(fields_a))} 变为 {'；'.join(sorted(fields_b))}"
+            f"计算口径由 {'；'.join(measures(a, 'zh'))} 变为 {'；'.join(measures(b, 'zh'))}"
         )
         parts_en.append(
-            f"measured as {'; '.join(sorted(fields_b))} instead of {'; '.join(sorted(fields_a))}"
+            f"measured as {'; '.join(measures(b, 'en'))} instead of {'; '.join(measures(a, 'en'))}"
         )
     return Text(zh="，".join(parts_zh), en="; ".join(parts_en))
 
 
-def _topic_label(topic: tuple[str, ...]) -> Text:
+def _topic_label(topic: tuple[str, ...], words: Vocabulary) -> Text:
+    """A topic for a person: what it measures (by the fields' labels), the types, the records."""
     collection, name, types = topic
     extra = {
         "evidence": Text(zh="佐证材料", en="evidence"),
         "membership": Text(zh="成员校", en="member schools"),
+        "other": Text(zh="其他要求", en="other rules"),
     }
-    base = TOPICS[name][1] if name in TOPICS else extra.get(name, Text(zh=name, en=name))
+    if name in TOPICS:
+        base = TOPICS[name][1]
+    elif name in extra:
+        base = extra[name]
+    else:  # fields of no known topic: by their labels
+        names = name.split("+")
+        base = Text(
+            zh="、".join(words.field(n, "zh") for n in names),
+            en=", ".join(words.field(n, "en") for n in names),
+        )
     scope_zh = "所有类型" if types == _ANY else types
-    scope_en = "all types" if types == _ANY else types
-    return Text(zh=f"{base.zh}（{scope_zh}）", en=f"{base.en} ({scope_en}, {collection})")
+    scope_en = (
+        "all types" if types == _ANY else ", ".join(words.value(t, "en") for t in types.split("、"))
+    )
+    noun = words.value(collection, "en")
+    return Text(zh=f"{base.zh}（{scope_zh}）", en=f"{base.en} ({scope_en}, {noun})")
 
 
 def compare_rules(
@@ -289,7 +349,7 @@ def compare_rules(
         out.append(
             TopicChange(
                 topic=":".join(topic),
-                label=_topic_label(topic),
+                label=_topic_label(topic, vocabulary(b if in_b is not None else a)),
                 change=change,
                 summary=_summary(change, in_a or [], in_b or []),
                 a=None if in_a is None else [s.as_json() for s in in_a],
