@@ -368,3 +368,47 @@ def test_a_failing_plugin_hook_stays_in_its_own_packs_results() -> None:
     assert not [
         g for g in check(other, {"communities": [RECORD]}).groups if g.status is Status.ERROR
     ]
+
+
+def test_packs_gives_why_a_pack_was_skipped_in_the_language_asked(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pairing_rules import load_pack
+    from pairing_rules.cli import main
+
+    (tmp_path / "document.txt").write_text("真实的文本" * 50, encoding="utf-8")
+    pack_file = tmp_path / "pack.yaml"
+    pack_file.write_text("id: bad\nversion: [1.0.0\nlabel: 坏\n", encoding="utf-8")
+    fake_module(monkeypatch, "fake_bad_pack", pairing_rules_packs=lambda: [load_pack(pack_file)])
+    fake_entry_points(monkeypatch, entry_point("bad", "fake_bad_pack", "bad-dist"))
+    outputs = {}
+    for lang in ("zh", "en"):
+        monkeypatch.setattr(_registry, "_default", None)
+        assert main(["packs", "--lang", lang]) == 0
+        outputs[lang] = capsys.readouterr().err
+    # Chinese throughout in Chinese (the stage is not shown by its English code), English in English
+    assert outputs["zh"] == (
+        f"pairing-rules: 已跳过插件 bad [bad-dist 9.9]：规则包文件 {pack_file} 有 1 个问题，无法加载：\n"
+        f"{pack_file}:3:6: [yaml-syntax] YAML 方括号 [ ] 内缺少逗号或右括号"
+        "（did not find expected ',' or ']'）\n"
+    )
+    assert outputs["en"] == (
+        f"pairing-rules: skipped plugin bad [bad-dist 9.9] (load): the pack file {pack_file} "
+        "has 1 problem(s) and cannot be loaded:\n"
+        f"{pack_file}:3:6: [yaml-syntax] YAML: did not find expected ',' or ']'\n"
+    )
+
+
+def test_a_plugin_that_fails_to_import_is_skipped_with_a_chinese_reason(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake_entry_points(monkeypatch, entry_point("broken", "no_such_module_for_tests", "broken-dist"))
+    (error,) = Registry().errors
+    assert error.reason("zh") == (
+        "导入插件时出错（ModuleNotFoundError: No module named 'no_such_module_for_tests'）"
+    )
+    assert (
+        error.reason("en")
+        == error.message
+        == ("ModuleNotFoundError: No module named 'no_such_module_for_tests'")
+    )

@@ -37,7 +37,7 @@ import pluggy
 from . import _hookspecs
 from ._errors import ErrorInfo
 from ._hookspecs import PROJECT
-from ._i18n import Text
+from ._i18n import Lang, Text
 from ._pack import Pack, PackError
 from ._pack_origin import Origin
 
@@ -115,8 +115,8 @@ class PackLoadError(PackError):
     def __init__(
         self, pack_id: str, errors: Sequence[PluginError], cause: PackError | None = None
     ) -> None:
-        zh = [cause.text.zh] if cause is not None else [e.message for e in errors]
-        en = [cause.text.en] if cause is not None else [e.message for e in errors]
+        zh = [cause.text.zh] if cause is not None else [e.reason("zh") for e in errors]
+        en = [cause.text.en] if cause is not None else [e.reason("en") for e in errors]
         text = Text(
             zh=f"规则包 {pack_id} 已安装，但无法加载：\n" + "\n".join(zh),
             en=f"pack {pack_id} is installed but failed to load:\n" + "\n".join(en),
@@ -157,7 +157,9 @@ class PluginError:
         something invalid), ``load`` (its pack failed to load), ``name`` (a pack
         offered under another entry point's name), ``conflict`` (a pack id offered by
         several distributions, none chosen) or ``extends``.
+    :param message: why, in English.
     :param pack: the pack concerned, where there is one.
+    :param text: why, in Chinese and English (``message`` is its English form).
     """
 
     plugin: str
@@ -166,6 +168,26 @@ class PluginError:
     distribution: str | None = None
     version: str | None = None
     pack: str | None = None
+    text: Text | None = None
+
+    def reason(self, lang: Lang = "zh") -> str:
+        """Why the plugin or pack was skipped, in ``lang`` (``"zh"`` or ``"en"``)."""
+        return self.text.get(lang) if self.text is not None else self.message
+
+
+#: what a plugin was doing when it failed, in Chinese: a :class:`PluginError`'s ``stage``
+_STAGE_ZH: Final = {
+    "import": "导入插件时出错",
+    "register": "注册插件时出错",
+    "packs": "插件提供规则包时出错",
+    "extends": "插件声明所扩展的规则包时出错",
+}
+
+
+def _failure(stage: str, exc: BaseException) -> Text:
+    """A plugin's exception as a reason: a Chinese lead, the exception itself kept as written."""
+    detail = f"{type(exc).__name__}: {exc}"
+    return Text(zh=f"{_STAGE_ZH[stage]}（{detail}）", en=detail)
 
 
 def make_plugin_manager() -> pluggy.PluginManager:
@@ -260,7 +282,7 @@ class Registry:
             except Exception as exc:
                 if self.pm.is_registered(plugin):
                     self.pm.unregister(plugin)
-                self._error(origin, "register", f"{type(exc).__name__}: {exc}")
+                self._error(origin, "register", _failure("register", exc))
                 return False
             self._plugins.append(_Plugin(plugin, origin, entry_point))
             self._resolved.clear()
@@ -279,13 +301,13 @@ class Registry:
             try:
                 plugin = ep.load()
             except (Exception, SystemExit) as exc:
-                self._error(origin, "import", f"{type(exc).__name__}: {exc}")
+                self._error(origin, "import", _failure("import", exc))
                 continue
             self.register(plugin, name=ep.name, origin=origin, entry_point=ep.name)
 
-    def _error(self, origin: Origin, stage: str, message: str, pack: str | None = None) -> None:
+    def _error(self, origin: Origin, stage: str, reason: Text, pack: str | None = None) -> None:
         error = PluginError(
-            origin.plugin, stage, message, origin.distribution, origin.version, pack
+            origin.plugin, stage, reason.en, origin.distribution, origin.version, pack, reason
         )
         if error not in self.errors:
             self.errors.append(error)
@@ -307,11 +329,11 @@ class Registry:
                 if not isinstance(pack, Pack):
                     raise TypeError(f"expected Pack objects, got {type(pack).__name__}")
         except PackError as exc:
-            self._error(plugin.origin, "load", exc.text.en, plugin.entry_point)
+            self._error(plugin.origin, "load", exc.text, plugin.entry_point)
             self._failed.setdefault(plugin.entry_point or plugin.origin.plugin, exc)
             return plugin.packs
         except Exception as exc:
-            self._error(plugin.origin, "packs", f"{type(exc).__name__}: {exc}")
+            self._error(plugin.origin, "packs", _failure("packs", exc))
             return plugin.packs
         plugin.packs = items
         return plugin.packs
@@ -327,7 +349,7 @@ class Registry:
             ids = plugin.obj.pairing_rules_extends()  # type: ignore[attr-defined]
             plugin.extends = frozenset(str(i) for i in (ids or ()))
         except Exception as exc:
-            self._error(plugin.origin, "extends", f"{type(exc).__name__}: {exc}")
+            self._error(plugin.origin, "extends", _failure("extends", exc))
         return plugin.extends
 
     def _is_hookimpl(self, plugin: object, name: str) -> bool:
@@ -372,7 +394,7 @@ class Registry:
                 origins = [c[0].origin for c in chosen]
                 error = PackConflictError(pack_id, origins)
                 for origin in origins:
-                    self._error(origin, "conflict", error.text.en, pack_id)
+                    self._error(origin, "conflict", error.text, pack_id)
                 self._failed[pack_id] = error
                 return None
             chosen = picked
@@ -396,8 +418,12 @@ class Registry:
                     self._error(
                         plugin.origin,
                         "name",
-                        f"offers pack {pack.id} under entry point {plugin.entry_point}; "
-                        f"a pack is provided under an entry point named after its id",
+                        Text(
+                            zh=f"在入口 {plugin.entry_point} 下提供了规则包 {pack.id}；"
+                            f"规则包须在以其编号命名的入口下提供",
+                            en=f"offers pack {pack.id} under entry point {plugin.entry_point}; "
+                            f"a pack is provided under an entry point named after its id",
+                        ),
                         pack.id,
                     )
                     continue

@@ -39,10 +39,11 @@ def _cmd_packs(args: argparse.Namespace, lang: Lang) -> int:
         who = err.plugin
         if err.distribution is not None:
             who = f"{err.plugin} [{err.distribution} {err.version or ''}]".replace(" ]", "]")
+        # the Chinese reason names the stage itself (导入插件时出错…), not by its English code
         error(
-            f"已跳过插件 {who}（{err.stage}）：{err.message}"
+            f"已跳过插件 {who}：{err.reason('zh')}"
             if lang == "zh"
-            else f"skipped plugin {who} ({err.stage}): {err.message}"
+            else f"skipped plugin {who} ({err.stage}): {err.reason('en')}"
         )
     return EXIT_OK
 
