@@ -145,6 +145,29 @@ def test_rubric_total_mismatch_is_reported() -> None:
     assert "30 + 64 = 94" in finding.message.zh
 
 
+def test_a_rubric_of_one_item_is_not_reported_as_a_sum() -> None:
+    rubric = Rubric.model_validate(
+        {
+            "id": "r",
+            "label": {"zh": "细则", "en": "Rubric"},
+            "declared_total": 100,
+            "source": SOURCE,
+            "items": [
+                {"id": "a", "kind": "timeliness", "label": "a", "points": 18, "source": SOURCE},
+            ],
+            "grades": {
+                "grades": [{"id": "p", "label": "合格"}, {"id": "f", "label": "不合格"}],
+                "bands": {"document": [60]},
+                "source": SOURCE,
+            },
+        }
+    )
+    (finding,) = audit_rubric(rubric)
+    # not "各项分值之和 18 = 18": a sum of one item says nothing
+    assert finding.message.zh == "细则：只有一个计分项目，分值 18，与文件所列总分 100 不符"
+    assert finding.message.en == "Rubric: its only scored item is worth 18, not the declared 100"
+
+
 def test_demo_audit(demo: Pack) -> None:
     report = audit(demo)
     codes = {(f.code, f.subject) for f in report.findings}

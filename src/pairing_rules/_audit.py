@@ -120,20 +120,24 @@ def audit_rubric(rubric: Rubric) -> list[AuditFinding]:
     items_sum = rubric.items_maximum()
     if items_sum == rubric.declared_total:
         return []
-    parts = " + ".join(format_number(i.points) for i in rubric.items if i.kind != "bonus")
+    points = [format_number(i.points) for i in rubric.items if i.kind != "bonus"]
+    total = format_number(items_sum)
+    declared = format_number(rubric.declared_total)
+    # a sum of one item ("18 = 18") or of none says nothing: name what there is instead
+    if not points:
+        zh, en = "没有计分项目（加分项不计入总分）", "no item is scored (bonuses do not count)"
+    elif len(points) == 1:
+        zh, en = f"只有一个计分项目，分值 {total}", f"its only scored item is worth {total}"
+    else:
+        parts = " + ".join(points)
+        zh, en = f"各项分值之和 {parts} = {total}", f"the items add up to {parts} = {total}"
     return [
         AuditFinding(
             code="rubric_total",
             subject=rubric.id,
             message=Text(
-                zh=(
-                    f"{rubric.label.zh}：各项分值之和 {parts} = {format_number(items_sum)}，"
-                    f"与文件所列总分 {format_number(rubric.declared_total)} 不符"
-                ),
-                en=(
-                    f"{rubric.label.en}: the items add up to {parts} = {format_number(items_sum)}, "
-                    f"not the declared {format_number(rubric.declared_total)}"
-                ),
+                zh=f"{rubric.label.zh}：{zh}，与文件所列总分 {declared} 不符",
+                en=f"{rubric.label.en}: {en}, not the declared {declared}",
             ),
             observed=_num(items_sum),
             expected=_num(rubric.declared_total),
