@@ -729,3 +729,82 @@ def test_a_date_that_is_no_date(tmp_path: Path) -> None:
     soon = edit("year: 2023}", "year: 2023, published: soon}")
     issue = only(issues(tmp_path, soon), "invalid-value")
     assert issue.line == line_of(soon, "published: soon") and "published" in issue.message.zh
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "zh", "en"),
+    [
+        (
+            "version: 0.1.0",
+            "version: 2.1",
+            '版本号 2.1 不加引号是数字，不是版本号：请写作“主.次.修”三段并加引号，如 "2.1.0"',
+            'the version 2.1 unquoted is a number, not a version: write it as "MAJOR.MINOR.PATCH" '
+            'in quotes, such as "2.1.0"',
+        ),
+        (
+            "version: 0.1.0",
+            "version:",
+            '版本号为空：请写作“主.次.修”三段并加引号，如 "0.1.0"',
+            'the version is empty: write it as "MAJOR.MINOR.PATCH" in quotes, such as "0.1.0"',
+        ),
+        (
+            "version: 0.1.0",
+            'version: "2.1"',
+            "版本号应为“主.次.修”三段，如 \"2.1.0\"，实为 '2.1'",
+            "the version should be MAJOR.MINOR.PATCH, such as \"2.1.0\", got '2.1'",
+        ),
+        (
+            "issuer: 示例县教育局",
+            "issuer: ",
+            "应为文字，但没有填写",
+            "should be text, but is empty",
+        ),
+        (
+            "issuer: 示例县教育局",
+            "issuer: yes",
+            '应为文字；不加引号的 yes 被读作是/否值，写成文字请加引号，如 "yes"',
+            'should be text; yes unquoted is a yes/no value: quote it, as in "yes"',
+        ),
+        (
+            "value: sync_subjects",
+            "value: true",
+            "是/否值 true 不是表达式",
+            "a yes/no value is not an expression: true",
+        ),
+        (
+            "value: sync_subjects",
+            "value: {count: [a, b]}",
+            "count 只接受一个字段名，收到 [a, b]",
+            "count takes a field name, got [a, b]",
+        ),
+        (
+            "value: sync_subjects",
+            "value: {sum: [~, sync_lessons]}",
+            "空值不是表达式",
+            "an empty value is not an expression",
+        ),
+        (
+            "applies_to: {type: [融合型, 共建型]}",
+            "applies_to: {type: [融合型, ~]}",
+            "字段 type 的筛选取值为空；可选：融合型、共建型、协作型",
+            "a value of the field type to filter on is empty; one of: 融合型, 共建型, 协作型",
+        ),
+    ],
+    ids=[
+        "version-number",
+        "version-empty",
+        "version-two-parts",
+        "text-empty",
+        "text-yes",
+        "expression-true",
+        "count-list",
+        "expression-null",
+        "filter-null",
+    ],
+)
+def test_a_value_is_shown_as_the_author_writes_it(
+    tmp_path: Path, old: str, new: str, zh: str, en: str
+) -> None:
+    # never a Python value (None, True, ['a', 'b']) in a message; a version says how to write one
+    (problem,) = issues(tmp_path, edit(old, new))
+    assert (problem.message.zh, problem.message.en) == (zh, en)

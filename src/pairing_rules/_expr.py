@@ -81,7 +81,7 @@ def parse(raw: RawExpr | Expr) -> Expr:
     if isinstance(raw, Expr):
         return raw
     if isinstance(raw, bool):
-        raise ExprError(f"a yes/no value is not an expression: {raw!r}")
+        raise ExprError(f"a yes/no value is not an expression: {_written(raw)}")
     if isinstance(raw, int | float):
         return Expr("const", value=to_decimal(raw))
     if isinstance(raw, str):
@@ -90,12 +90,12 @@ def parse(raw: RawExpr | Expr) -> Expr:
             return Expr("const", value=Decimal(key))
         if _IDENT.match(key):
             return Expr("field", name=key)
-        raise ExprError(f"not a field name or a number: {raw!r}")
+        raise ExprError(f"not a field name or a number: {_written(raw)}")
     if isinstance(raw, dict) and len(raw) == 1:
         ((op, args),) = raw.items()
         if op == "count":
             if not isinstance(args, str) or not _IDENT.match(args):
-                raise ExprError(f"count takes a field name, got {args!r}")
+                raise ExprError(f"count takes a field name, got {_written(args)}")
             return Expr("count", name=args)
         if op not in OPERATORS:
             raise ExprError(f"unknown operator {op!r}; known: {', '.join(OPERATORS)}")
@@ -105,7 +105,18 @@ def parse(raw: RawExpr | Expr) -> Expr:
         if op in _BINARY and len(parsed) != 2:
             raise ExprError(f"{op} takes exactly two expressions")
         return Expr(op, args=parsed)
-    raise ExprError(f"not an expression: {raw!r}")
+    if raw is None:
+        raise ExprError("an empty value is not an expression")
+    raise ExprError(f"not an expression: {_written(raw)}")
+
+
+def _written(value: object) -> str:
+    """``value`` as a pack file writes it (``[a, b]``, ``true``, ``null``), not as Python's repr."""
+    import yaml
+
+    text = yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10**6)
+    text = text.removesuffix("\n").removesuffix("\n...").strip()
+    return text if len(text) <= 60 else text[:59] + "…"
 
 
 def dump(expr: Expr) -> RawExpr:

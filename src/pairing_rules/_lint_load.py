@@ -16,6 +16,7 @@ import types
 import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path as FilePath
 from typing import Any, Final
 
@@ -24,7 +25,14 @@ from pydantic import BaseModel, ValidationError
 
 from ._i18n import Text
 from ._lint import LintContext, LintIssue, choices_hint, did_you_mean
-from ._lint_messages import RULE_MESSAGES, TYPE_MESSAGES, YAML_PROBLEMS
+from ._lint_messages import (
+    RULE_MESSAGES,
+    TYPE_MESSAGES,
+    YAML_PROBLEMS,
+    shown,
+    spaced,
+    version_message,
+)
 from ._models import Record
 from ._provenance import Document
 from ._yamlpos import Path, YamlDocument, walk
@@ -304,15 +312,15 @@ def validation_issues(ctx: LintContext, exc: ValidationError, *, skip_root: bool
             )
         elif kind == "literal_error":
             expected = re.findall(r"'([^']*)'", str(ctx_info.get("expected", "")))
-            shown = _shown_value(data, path)
+            value = _shown_value(ctx, data, path)
             ctx.add(
                 "invalid-value",
                 path,
                 Text(
-                    zh=f"取值 {shown} 无效；可选：{'、'.join(expected)}",
-                    en=f"{shown} is not allowed; one of: {', '.join(expected)}",
+                    zh=f"取值 {value.zh} 无效；可选：{'、'.join(expected)}",
+                    en=f"{value.en} is not allowed; one of: {', '.join(expected)}",
                 ),
-                hint=did_you_mean(str(shown), expected),
+                hint=did_you_mean(str(_value_at(data, path)), expected),
             )
         elif kind in ("value_error", "assertion_error"):
             text = message.removeprefix("Value error, ").removeprefix("Assertion failed, ")
@@ -339,7 +347,7 @@ def _rule_issue(ctx: LintContext, path: Path, text: str, data: Any = None) -> No
         ctx.add(
             "invalid-rule"
             if not pattern.startswith(
-                ("unknown operator", r"(\w+) takes", "count", "not a", "a yes")
+                ("unknown operator", r"(\w+) takes", "count", "not a", "a yes", "an empty")
             )
             else "expression",
             target,
@@ -379,8 +387,19 @@ def _value_issue(
     info: Mapping[str, Any],
     data: Any,
 ) -> None:
-    shown = _shown_value(data, path)
+    value = _shown_value(ctx, data, path)
+    raw = _value_at(data, path)
+    if path == ("version",) and kind in ("string_type", "string_pattern_mismatch"):
+        ctx.add("invalid-value", path, version_message(raw, value))
+        return
     zh_en = TYPE_MESSAGES.get(kind)
+    if kind == "string_type" and isinstance(raw, int | float | Decimal):
+        # YAML reads an unquoted 2023 as a number and yes as true: say so, and how to write text
+        what = ("是/否值", "a yes/no value") if isinstance(raw, bool) else ("数字", "a number")
+        zh = f'应为文字；不加引号的 {value.zh} 被读作{what[0]}，写成文字请加引号，如 "{value.zh}"'
+        en = f'should be text; {value.en} unquoted is {what[1]}: quote it, as in "{value.en}"'
+        ctx.add("invalid-value", path, Text(zh=zh, en=en))
+        return
     if zh_en is not None:
         zh, en = zh_en
     elif kind == "string_pattern_mismatch":
@@ -400,24 +419,44 @@ def _value_issue(
         zh, en = f"应为以下之一：{expected}", f"should be one of {expected}"
     else:
         zh, en = f"取值无效（{message}）", message
+    if raw is None and _has_path(data, path):
+        ctx.add("invalid-value", path, Text(zh=f"{zh}，但没有填写", en=f"{en}, but is empty"))
+        return
     ctx.add(
         "invalid-value",
         path,
-        Text(zh=f"{zh}，实为 {shown}", en=f"{en}, got {shown}"),
+        Text(zh=f"{zh}，实为{spaced(value.zh)}", en=f"{en}, got {value.en}"),
     )
 
 
-def _shown_value(data: Any, path: Path) -> str:
-    """The value at ``path`` for a message: short, never the whole pack."""
+def _has_path(data: Any, path: Path) -> bool:
+    """Whether the data has a value (``None`` included) at ``path``."""
     current = data
     for step in path:
         if not _has(current, step):
-            return "（无）"
+            return False
         current = current[step]
-    if isinstance(current, dict | list):
-        return "（映射）" if isinstance(current, dict) else "（列表）"
-    text = repr(current) if isinstance(current, str) else str(current)
-    return text if len(text) <= 40 else text[:39] + "…"
+    return True
+
+
+def _value_at(data: Any, path: Path) -> Any:
+    """The value at ``path``, or ``None`` where the data has none."""
+    current = data
+    for step in path:
+        if not _has(current, step):
+            return None
+        current = current[step]
+    return current
+
+
+def _shown_value(ctx: LintContext, data: Any, path: Path) -> Text:
+    """The value at ``path`` for a message, as the file writes it: short, never the whole pack."""
+    current = data
+    for step in path:
+        if not _has(current, step):
+            return Text(zh="（无）", en="(none)")
+        current = current[step]
+    return shown(current, ctx.yaml.scalar(path) if ctx.yaml is not None else None)
 
 
 def _has(data: Any, step: str | int) -> bool:

@@ -2,12 +2,17 @@
 
 Lint shows every load error in Chinese and English; the English is the
 library's own message, the Chinese comes from these tables (a message not
-listed here is shown with a generic Chinese lead and the English text).
+listed here is shown with a generic Chinese lead and the English text), and
+how a value of the pack file is shown in them: as the author writes it, never
+as a Python value.
 """
 
 from __future__ import annotations
 
-from typing import Final
+from decimal import Decimal
+from typing import Any, Final
+
+from ._i18n import Text
 
 YAML_PROBLEMS: Final = (
     (
@@ -71,7 +76,8 @@ RULE_MESSAGES: Final[tuple[tuple[str, str, str | None], ...]] = (
     (r"(\w+) takes a list of expressions", "{0} 需要一个表达式列表", None),
     (r"count takes a field name, got (.*)", "count 只接受一个字段名，收到 {0}", None),
     (r"not a field name or a number: (.*)", "不是字段名，也不是数字：{0}", None),
-    (r"a yes/no value is not an expression: (.*)", "是/否不是表达式：{0}", None),
+    (r"a yes/no value is not an expression: (.*)", "是/否值 {0} 不是表达式", None),
+    (r"an empty value is not an expression", "空值不是表达式", None),
     (r"not an expression: (.*)", "不是表达式：{0}", None),
     (
         r"item (\S+): base (\S+) exceeds maximum (\S+)",
@@ -151,3 +157,56 @@ RULE_MESSAGES: Final[tuple[tuple[str, str, str | None], ...]] = (
     (r"(\S+): duplicate ids \[(.*)\]", "{0} 中有重复的编号 {1}", None),
     (r"rules name undeclared interpretations \[(.*)\]", "规则引用了未声明的解释口径 {0}", None),
 )
+
+
+def shown(value: object, written: str | None = None) -> Text:
+    """A value of the pack file for a message, as its author reads it: never a Python value.
+
+    ``None`` is "empty", ``True`` is ``true``, a text is in single quotes (as written, with
+    none of ``repr``'s escapes or double quotes), a mapping or a list is named, not dumped.
+
+    :param written: the scalar as the file writes it (``2.10`` for the number 2.1), where known.
+    """
+    if value is None:
+        return Text(zh="空值", en="an empty value")
+    if isinstance(value, dict):
+        return Text(zh="映射", en="a mapping")
+    if isinstance(value, list | tuple):
+        return Text(zh="列表", en="a list")
+    if isinstance(value, str):
+        text = f"'{value}'"
+    elif written is not None:
+        text = written
+    elif isinstance(value, bool):
+        text = "true" if value else "false"
+    else:
+        text = str(value)
+    text = text if len(text) <= 40 else text[:39] + "…"
+    return Text(zh=text, en=text)
+
+
+def version_message(raw: Any, value: Text) -> Text:
+    """The pack's ``version`` is not a text ``MAJOR.MINOR.PATCH``: what to write instead."""
+    number = isinstance(raw, int | float | Decimal) and not isinstance(raw, bool)
+    parts = value.zh.strip("'").split(".") if number or isinstance(raw, str) else []
+    example = "0.1.0"
+    if parts and all(p.isdigit() for p in parts) and len(parts) <= 3:
+        example = ".".join([*parts, "0", "0"][:3])
+    how_zh = f'请写作“主.次.修”三段并加引号，如 "{example}"'
+    how_en = f'write it as "MAJOR.MINOR.PATCH" in quotes, such as "{example}"'
+    if raw is None:
+        return Text(zh=f"版本号为空：{how_zh}", en=f"the version is empty: {how_en}")
+    if number:
+        return Text(
+            zh=f"版本号 {value.zh} 不加引号是数字，不是版本号：{how_zh}",
+            en=f"the version {value.en} unquoted is a number, not a version: {how_en}",
+        )
+    return Text(
+        zh=f'版本号应为“主.次.修”三段，如 "{example}"，实为{spaced(value.zh)}',
+        en=f'the version should be MAJOR.MINOR.PATCH, such as "{example}", got {value.en}',
+    )
+
+
+def spaced(text: str) -> str:
+    """``text`` after a Chinese word: with a space before it where it starts with a Latin letter or digit."""
+    return f" {text}" if text[:1].isascii() else text

@@ -22,6 +22,7 @@ from ._i18n import Text
 from ._items import MISSING_MODES
 from ._lint import LintContext, LintIssue, choices_hint, did_you_mean, model_walk
 from ._lint_load import in_rules
+from ._lint_messages import shown
 from ._lint_sites import condition_sites
 from ._models import Record
 from ._numbers import Rounding
@@ -161,8 +162,12 @@ def _filter(ctx: LintContext, collection: str, path: Path, spec: Mapping[str, An
                         "unknown-value",
                         where,
                         Text(
-                            zh=f"字段 {name} 没有取值 {value!r}；可选：{'、'.join(accepted)}",
-                            en=f"the field {name} does not take {value!r}; one of: {', '.join(accepted)}",
+                            zh=f"字段 {name} 的筛选取值为空；可选：{'、'.join(accepted)}"
+                            if value is None
+                            else f"字段 {name} 没有取值 {shown(value).zh}；可选：{'、'.join(accepted)}",
+                            en=f"a value of the field {name} to filter on is empty; one of: {', '.join(accepted)}"
+                            if value is None
+                            else f"the field {name} does not take {shown(value).en}; one of: {', '.join(accepted)}",
                         ),
                         hint=did_you_mean(
                             str(value),
@@ -174,8 +179,8 @@ def _filter(ctx: LintContext, collection: str, path: Path, spec: Mapping[str, An
                     "unknown-value",
                     where,
                     Text(
-                        zh=f"是/否字段 {name} 的取值应为 true、false 或 null，实为 {value!r}",
-                        en=f"the yes/no field {name} takes true, false or null, got {value!r}",
+                        zh=f"是/否字段 {name} 的取值应为 true、false 或 null，实为 {shown(value).zh}",
+                        en=f"the yes/no field {name} takes true, false or null, got {shown(value).en}",
                     ),
                 )
 
@@ -319,8 +324,8 @@ def when_values(ctx: LintContext) -> None:
                     "unknown-alternative",
                     where,
                     Text(
-                        zh=f"when 的取值 {one!r} 不是解释口径 {interp_id} 的可选值（{'、'.join(interp.values)}）：这条规则在任何口径下都不会生效",
-                        en=f"{one!r} is not an alternative of {interp_id} ({', '.join(interp.values)}): the rule never holds",
+                        zh=f"when 的取值 {shown(one).zh} 不是解释口径 {interp_id} 的可选值（{'、'.join(interp.values)}）：这条规则在任何口径下都不会生效",
+                        en=f"{shown(one).en} is not an alternative of {interp_id} ({', '.join(interp.values)}): the rule never holds",
                     ),
                     hint=did_you_mean(str(one), interp.values),
                 )
@@ -401,8 +406,8 @@ def modes(ctx: LintContext) -> None:
                 "unknown-mode",
                 ("interpretations", index, "alternatives", a, "value"),
                 Text(
-                    zh=f"解释口径 {interp_id} 用于 {key}，其可选值 {alt.value!r} 不是 {key} 能识别的取值（{'、'.join(allowed)}），选它时规则会按其他取值处理",
-                    en=f"{interp_id} is used as `{key}`, which does not know {alt.value!r} (only {', '.join(allowed)}); choosing it would silently mean something else",
+                    zh=f"解释口径 {interp_id} 用于 {key}，其可选值 {shown(alt.value).zh} 不是 {key} 能识别的取值（{'、'.join(allowed)}），选它时规则会按其他取值处理",
+                    en=f"{interp_id} is used as `{key}`, which does not know {shown(alt.value).en} (only {', '.join(allowed)}); choosing it would silently mean something else",
                 ),
                 hint=did_you_mean(alt.value, allowed),
             )
@@ -425,8 +430,8 @@ def bands(ctx: LintContext) -> None:
                     "band-keys",
                     path,
                     Text(
-                        zh=f"解释口径 {grades.interpretation} 的可选值 {value!r} 没有对应的等次分数线：选它时评分会出错",
-                        en=f"no grade bands for the alternative {value!r} of {grades.interpretation}: scoring under it fails",
+                        zh=f"解释口径 {grades.interpretation} 的可选值 {shown(value).zh} 没有对应的等次分数线：选它时评分会出错",
+                        en=f"no grade bands for the alternative {shown(value).en} of {grades.interpretation}: scoring under it fails",
                     ),
                 )
         for key in grades.bands:
@@ -435,8 +440,8 @@ def bands(ctx: LintContext) -> None:
                     "band-keys",
                     (*path, key),
                     Text(
-                        zh=f"等次分数线的键 {key!r} 不是解释口径 {grades.interpretation} 的可选值，永远不会被用到",
-                        en=f"the bands key {key!r} is not an alternative of {grades.interpretation}; it is never used",
+                        zh=f"等次分数线的键 {shown(key).zh} 不是解释口径 {grades.interpretation} 的可选值，永远不会被用到",
+                        en=f"the bands key {shown(key).en} is not an alternative of {grades.interpretation}; it is never used",
                     ),
                     hint=did_you_mean(key, values),
                     key=True,
@@ -469,8 +474,8 @@ def check_overrides(ctx: LintContext, overrides: Mapping[str, str]) -> None:
             LintIssue(
                 code="unknown-alternative",
                 message=Text(
-                    zh=f"--set {interp_id}={value}：{value!r} 不是可选值（{'、'.join(interp.values)}）",
-                    en=f"--set {interp_id}={value}: {value!r} is not an alternative ({', '.join(interp.values)})",
+                    zh=f"--set {interp_id}={value}：{shown(value).zh} 不是可选值（{'、'.join(interp.values)}）",
+                    en=f"--set {interp_id}={value}: {shown(value).en} is not an alternative ({', '.join(interp.values)})",
                 ),
                 hint=did_you_mean(value, interp.values),
             )

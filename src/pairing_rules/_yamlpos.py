@@ -119,6 +119,13 @@ class YamlDocument:
             return Position(1, 1)
         return _position(node)
 
+    def scalar(self, path: Sequence[str | int]) -> str | None:
+        """The text of the scalar at ``path`` as the file writes it (``2.10``, not 2.1), if any."""
+        node, found = self.node(path)
+        if found != len(path) or not isinstance(node, yaml.ScalarNode):
+            return None
+        return str(node.value)
+
     def has(self, path: Sequence[str | int]) -> bool:
         """Whether the file itself writes the value at ``path`` (not a default)."""
         current = self.root
