@@ -113,3 +113,44 @@ def test_score_rejects_bad_records_and_scores_the_rest(tmp_path: Path) -> None:
     }
     assert "第 2 条（编号 NEG）" in result.err and "sync_lessons" in result.err
     assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("command", ["score", "check", "quota", "audit", "show", "template"])
+def test_a_pack_folder_where_an_installed_id_is_wanted_says_what_works(command: str) -> None:
+    repo = Path(__file__).parents[1]
+    extra = {"score": [str(SAMPLE)], "check": [str(SAMPLE)], "template": ["--out", "t.xlsx"]}
+    zh = run(command, "packs/cangnan2022", *extra.get(command, []), cwd=repo)
+    assert zh.code == 2 and zh.out == ""
+    assert zh.err == (
+        "pairing-rules: packs/cangnan2022 是规则包文件夹，不是已安装规则包的编号：此命令只读取已安装的"
+        "规则包；已安装的规则包中有 cangnan2022，请改用编号 cangnan2022；要使用此文件夹中的版本，"
+        "请先运行 pip install -e packs/cangnan2022；只想检查它，请运行 pairing-rules lint packs/cangnan2022\n"
+    )
+    en = run(command, "packs/cangnan2022", *extra.get(command, []), "--lang", "en", cwd=repo)
+    assert en.err == (
+        "pairing-rules: packs/cangnan2022 is a pack folder, not an installed pack's id: this "
+        "command reads installed packs only; a pack cangnan2022 is installed: name it by its id, "
+        "cangnan2022; to use this folder's version, run pip install -e packs/cangnan2022 first; "
+        "to check it, run pairing-rules lint packs/cangnan2022\n"
+    )
+
+
+def test_a_pack_file_not_installed_is_installed_then_named_by_its_id(tmp_path: Path) -> None:
+    folder = tmp_path / "county2099"
+    (folder / "src" / "pairing_rules_county2099").mkdir(parents=True)
+    (folder / "pyproject.toml").write_text("[project]\nname = 'x'\n", encoding="utf-8")
+    pack_file = folder / "src" / "pairing_rules_county2099" / "pack.yaml"
+    pack_file.write_text("id: county2099\nversion: 0.1.0\n", encoding="utf-8")
+    result = run("show", "county2099/src/pairing_rules_county2099/pack.yaml", cwd=tmp_path)
+    assert result.code == 2
+    assert result.err == (
+        "pairing-rules: county2099/src/pairing_rules_county2099/pack.yaml 是规则包文件，"
+        "不是已安装规则包的编号：此命令只读取已安装的规则包；请先安装它：pip install -e county2099，"
+        "再用编号 county2099 调用；只想检查它，请运行 pairing-rules lint "
+        "county2099/src/pairing_rules_county2099/pack.yaml\n"
+    )
+    # a path holding no pack keeps the unknown pack's message, and says what the path lacks
+    (tmp_path / "notes").mkdir()
+    empty = run("show", "notes", cwd=tmp_path)
+    assert empty.err.startswith("pairing-rules: 没有名为 notes 的规则包；已安装：")
+    assert empty.err.endswith("（notes 是一个路径，但其中没有 pack.yaml）\n")

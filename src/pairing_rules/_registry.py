@@ -60,6 +60,8 @@ class UnknownPackError(ErrorInfo, LookupError):
         )
         super().__init__(f"{self.text.zh} / {self.text.en}")
         self.pack_id = pack_id
+        #: the ids of the installed packs
+        self.known = list(known)
         self.value = pack_id
         self.field = "pack"
 

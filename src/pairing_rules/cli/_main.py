@@ -21,6 +21,7 @@ from ._shared import (
     EXIT_USER,
     UsageError,
     error,
+    installed_pack_only,
     silence_stdout,
 )
 
@@ -396,7 +397,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     except (InputError, OutputError) as exc:
         error(exc.render(lang))
     except ErrorInfo as exc:  # an unknown pack, interpretation, rubric; a pinned version …
-        error(exc.text.get(lang))
+        from .._registry import UnknownPackError
+
+        text = exc.text
+        if isinstance(exc, UnknownPackError):  # a pack folder where an installed id is wanted
+            text = installed_pack_only(exc.pack_id, text, exc.known)
+        error(text.get(lang))
     except UsageError as exc:
         error(exc.text.get(lang))
     except KeyboardInterrupt:

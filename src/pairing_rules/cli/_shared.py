@@ -6,8 +6,12 @@ import argparse
 import datetime as dt
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from .._i18n import Text
 
 EXIT_OK: Final = 0
 EXIT_UNMET: Final = 1
@@ -91,3 +95,63 @@ def parse_date(value: str | None, option: str = "--as-of") -> dt.date | None:
             f"{option} 应为日期 YYYY-MM-DD，收到 {value!r}",
             f"{option} takes a date YYYY-MM-DD, got {value!r}",
         ) from None
+
+
+def installed_pack_only(name: str, unknown: Text, installed: Iterable[str]) -> Text:
+    """Why a command that takes an installed pack's id found none named ``name``.
+
+    Every command that reads an installed pack (``show``, ``audit``, ``score`` …) says the
+    same: where ``name`` is a pack folder or file, that it is installed with ``pip install -e``
+    and then named by its id, or checked as it stands with ``pairing-rules lint``.
+
+    :param unknown: the message of the unknown pack, kept where ``name`` is no such path.
+    :param installed: the ids of the installed packs.
+    """
+    from .._i18n import Text
+
+    path = Path(name)
+    if not name.strip() or not path.exists():
+        return unknown
+    from .._lint_target import LintTargetError, _pack_file
+
+    try:
+        file = _pack_file(path)
+    except LintTargetError:
+        return Text(
+            zh=f"{unknown.zh}（{name} 是一个路径，但其中没有 pack.yaml）",
+            en=f"{unknown.en} ({name} is a path, but holds no pack.yaml)",
+        )
+    what = ("规则包文件", "a pack file") if path.is_file() else ("规则包文件夹", "a pack folder")
+    zh = [f"{name} 是{what[0]}，不是已安装规则包的编号：此命令只读取已安装的规则包"]
+    en = [
+        f"{name} is {what[1]}, not an installed pack's id: this command reads installed packs only"
+    ]
+    pack_id = _pack_id(file)
+    dist = next(
+        (d for d in (file.parent, *file.parents)[:4] if (d / "pyproject.toml").is_file()), None
+    )
+    if pack_id is not None and pack_id in set(installed):
+        zh.append(f"已安装的规则包中有 {pack_id}，请改用编号 {pack_id}")
+        en.append(f"a pack {pack_id} is installed: name it by its id, {pack_id}")
+        if dist is not None:
+            zh.append(f"要使用此文件夹中的版本，请先运行 pip install -e {dist}")
+            en.append(f"to use this folder's version, run pip install -e {dist} first")
+    elif dist is not None:
+        named = (f"，再用编号 {pack_id} 调用", f", then name it by its id, {pack_id}")
+        zh.append(f"请先安装它：pip install -e {dist}{named[0] if pack_id else ''}")
+        en.append(f"install it first: pip install -e {dist}{named[1] if pack_id else ''}")
+    zh.append(f"只想检查它，请运行 pairing-rules lint {name}")
+    en.append(f"to check it, run pairing-rules lint {name}")
+    return Text(zh="；".join(zh), en="; ".join(en))
+
+
+def _pack_id(file: Path) -> str | None:
+    """The ``id:`` a pack file declares, if it can be read."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+    pack_id = data.get("id") if isinstance(data, dict) else None
+    return pack_id if isinstance(pack_id, str) else None
