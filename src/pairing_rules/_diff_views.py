@@ -420,4 +420,3 @@ def compare_views(
             continue
         out.append({"field": key, "label": name_of(key, labels).model_dump(), "a": old, "b": new})
     return out
-
