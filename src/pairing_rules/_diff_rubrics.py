@@ -1,0 +1,253 @@
+"""What changed in the rubrics of two packs, and the pieces every topic is made of.
+
+A rubric is matched by id and compared as a whole (declared total, scope,
+items), then each of its items, its grades (bands per interpretation value,
+basis) and its vetoes (see :mod:`._diff`).  :func:`change` makes one topic of
+two sides, each difference said in the words of its own pack.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from . import _diff_views as views
+from ._diff_topics import Change, TopicChange
+from ._diff_words import SideWords, cap_words, detail_text, points_words, summary_text
+from ._i18n import Text
+from ._numbers import format_number
+from ._pack import Pack
+from ._provenance import Source
+
+
+def side_entry(
+    rule: str, label: Text, shown: str, source: Source | None, words: Text
+) -> dict[str, Any]:
+    """One side of a topic: ``condition`` as the pack writes it, ``words`` for a person."""
+    return {
+        "rule": rule,
+        "label": label.model_dump(),
+        "condition": shown,
+        "words": words.model_dump(),
+        "source": source.model_dump() if source is not None else None,
+    }
+
+
+def topic_change(
+    topic: str,
+    label: Text,
+    a: tuple[views.View, list[dict[str, Any]]] | None,
+    b: tuple[views.View, list[dict[str, Any]]] | None,
+    *,
+    labels: dict[str, Text] | None = None,
+    names: tuple[views.Names, views.Names] | None = None,
+    say: tuple[SideWords, SideWords],
+    what: Text,
+) -> TopicChange:
+    """One topic matched by id: added, removed, or compared view by view.
+
+    Each detail says the difference in words (``text``), each side's values in the
+    words of its own pack (``say``).
+    """
+    if a is None or b is None:
+        change = Change.ADDED if a is None else Change.REMOVED
+        summary = Text(
+            zh=f"{what.zh}：只有{'后' if a is None else '前'}一个规则包有",
+            en=f"{what.en}: only in the {'second' if a is None else 'first'} pack",
+        )
+        details: list[dict[str, Any]] = []
+    else:
+        details = views.compare_views(a[0], b[0], labels, names)
+        heads = [views.head_of(d["field"], labels or {}) for d in details]
+        for detail, head in zip(details, heads, strict=True):
+            detail["text"] = detail_text(detail, head, *say).model_dump()
+        texts = [detail_text(d, h, *say, short=True) for d, h in zip(details, heads, strict=True)]
+        change = Change.CHANGED if details else Change.SAME
+        summary = (
+            summary_text(texts)
+            if details
+            else Text(zh=f"{what.zh}：相同", en=f"{what.en}: the same")
+        )
+    return TopicChange(
+        topic=topic,
+        label=label,
+        change=change,
+        summary=summary,
+        a=None if a is None else a[1],
+        b=None if b is None else b[1],
+        details=details,
+    )
+
+
+def by_id(entries: Any) -> dict[str, Any]:
+    return {e.id: e for e in entries}
+
+
+def compare_rubrics(a: Pack, b: Pack) -> list[TopicChange]:
+    """Rubrics by id; then each one's items by id, its grades and its vetoes."""
+    rubrics_a, rubrics_b = by_id(a.definition.rubrics), by_id(b.definition.rubrics)
+    names = (views.interpretation_names(a), views.interpretation_names(b))
+    out = []
+    for key in sorted(set(rubrics_a) | set(rubrics_b)):
+        ra, rb = rubrics_a.get(key), rubrics_b.get(key)
+        present = rb or ra
+        assert present is not None
+
+        def entries(rubric: Any) -> list[dict[str, Any]]:
+            return [
+                side_entry(
+                    f"rubric.{rubric.id}.{i.id}",
+                    i.label,
+                    f"{format_number(i.points)} 分",
+                    i.source,
+                    points_words(i.points),
+                )
+                for i in rubric.items
+            ]
+
+        total = format_number(present.declared_total)
+        topic = topic_change(
+            f"rubric:{key}",
+            present.label,
+            None if ra is None else (views.rubric_view(ra), entries(ra)),
+            None if rb is None else (views.rubric_view(rb), entries(rb)),
+            names=names,
+            say=(SideWords(a, rubric=ra or rb), SideWords(b, rubric=rb or ra)),
+            what=Text(zh="考核细则", en="rubric"),
+        )
+        if topic.change in (Change.SAME, Change.ADDED, Change.REMOVED):
+            topic = topic.model_copy(
+                update={
+                    "summary": Text(
+                        zh=f"考核细则，{len(present.items)} 项，总分 {total}",
+                        en=f"rubric of {len(present.items)} items, declared total {total}",
+                    )
+                }
+            )
+        out.append(topic)
+        if ra is None or rb is None:
+            continue
+        out += _rubric_parts(ra, rb, names, (SideWords(a, rubric=ra), SideWords(b, rubric=rb)))
+    return out
+
+
+def _item_side(
+    rubric: Any, item: Any, names: views.Names
+) -> tuple[views.View, list[dict[str, Any]]]:
+    view, _labels = views.item_view(item, names)
+    entry = side_entry(
+        f"rubric.{rubric.id}.{item.id}",
+        item.label,
+        f"{format_number(item.points)} 分",
+        item.source,
+        points_words(item.points),
+    )
+    return view, [entry]
+
+
+def _rubric_parts(
+    ra: Any, rb: Any, names: tuple[views.Names, views.Names], say: tuple[SideWords, SideWords]
+) -> list[TopicChange]:
+    out = []
+    items_a, items_b = by_id(ra.items), by_id(rb.items)
+    for item_id in dict.fromkeys([*items_a, *items_b]):
+        ia, ib = items_a.get(item_id), items_b.get(item_id)
+        present = ib or ia
+        assert present is not None
+        labels = (
+            {**views.item_view(ia, names[0])[1], **views.item_view(ib, names[1])[1]}
+            if ia and ib
+            else {}
+        )
+        out.append(
+            topic_change(
+                f"rubric:{rb.id}:item:{item_id}",
+                Text(
+                    zh=f"{rb.label.zh}：{present.label.zh}", en=f"{rb.label.en}: {present.label.en}"
+                ),
+                None if ia is None else _item_side(ra, ia, names[0]),
+                None if ib is None else _item_side(rb, ib, names[1]),
+                labels=labels,
+                names=names,
+                say=say,
+                what=Text(zh="考核项目", en="rubric item"),
+            )
+        )
+
+    def grades(rubric: Any) -> tuple[views.View, list[dict[str, Any]]]:
+        g = rubric.grades
+        shown = "、".join(x.label.zh for x in g.grades)
+        words = Text(zh=shown, en=", ".join(x.label.en for x in g.grades))
+        return views.grades_view(g), [
+            side_entry(
+                f"rubric.{rubric.id}.grades", Text(zh="等次", en="grades"), shown, g.source, words
+            )
+        ]
+
+    def bands(side: SideWords, rubric: Any) -> dict[str, Text]:
+        """Each set of grade bands by the reading it belongs to: ``等次分数线（90/80/60）``."""
+        g = rubric.grades
+        interp = next(
+            (i for i in side.pack.definition.interpretations if i.id == g.interpretation), None
+        )
+        reading = SideWords(side.pack, interpretation=interp)
+        return {
+            f"bands[{key}]": Text(
+                zh=f"等次分数线（{reading('default', key, 'zh')}）",
+                en=f"grade bands ({reading('default', key, 'en')})",
+            )
+            for key in g.bands
+        }
+
+    out.append(
+        topic_change(
+            f"rubric:{rb.id}:grades",
+            Text(zh=f"{rb.label.zh}：等次", en=f"{rb.label.en}: grades"),
+            grades(ra),
+            grades(rb),
+            labels={**bands(say[0], ra), **bands(say[1], rb)},
+            names=names,
+            say=say,
+            what=Text(zh="等次", en="grades"),
+        )
+    )
+    vetoes_a, vetoes_b = by_id(ra.vetoes), by_id(rb.vetoes)
+    for veto_id in dict.fromkeys([*vetoes_a, *vetoes_b]):
+        va, vb = vetoes_a.get(veto_id), vetoes_b.get(veto_id)
+        present = vb or va
+        assert present is not None
+
+        def side(
+            rubric: Any, veto: Any, names: views.Names
+        ) -> tuple[views.View, list[dict[str, Any]]]:
+            view, _labels = views.veto_view(veto, names)
+            words = say[0] if rubric is ra else say[1]
+            return view, [
+                side_entry(
+                    f"rubric.{rubric.id}.veto.{veto.id}",
+                    veto.label,
+                    f"→ {veto.cap}",
+                    veto.source,
+                    cap_words(words, veto.cap),
+                )
+            ]
+
+        labels = (
+            {**views.veto_view(va, names[0])[1], **views.veto_view(vb, names[1])[1]}
+            if va and vb
+            else {}
+        )
+        out.append(
+            topic_change(
+                f"rubric:{rb.id}:veto:{veto_id}",
+                Text(
+                    zh=f"{rb.label.zh}：{present.label.zh}", en=f"{rb.label.en}: {present.label.en}"
+                ),
+                None if va is None else side(ra, va, names[0]),
+                None if vb is None else side(rb, vb, names[1]),
+                labels=labels,
+                names=names,
+                say=say,
+                what=Text(zh="否决", en="veto"),
+            )
+        )
+    return out
