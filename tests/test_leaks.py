@@ -180,6 +180,31 @@ def test_interpretations_read_in_words(pack_id: str) -> None:
     assert not leaks, "\n".join(str(leak) for leak in leaks)
 
 
+@pytest.mark.parametrize("pack_id", PACKS)
+def test_the_web_page_speaks_one_language(pack_id: str, tmp_path: Path) -> None:
+    # the page county staff open, with each pack chosen: no identifier in Chinese (the packs'
+    # ids, which a person picks and types, aside), no Chinese in English, punctuation included;
+    # the link to the other language is named in that language
+    from pairing_rules._registry import default_registry
+    from pairing_rules.serve._web import render_page
+
+    pack = pr.get_pack(pack_id)
+    names = pack_names(pack)
+    leaks: list[Leak] = []
+    for lang in ("zh", "en"):
+        page = tmp_path / f"{lang}.html"
+        page.write_text(render_page(default_registry(), lang, pack_id), encoding="utf-8")
+        text = html_text(page)
+        where = f"{pack_id} web page --lang {lang}"
+        if lang == "zh":
+            assert "规则包" in text and "理由：" in text
+            leaks += zh_leaks(text, names, where=where, allowed={*PACKS, "English", "JavaScript"})
+        else:
+            assert "Pack" in text and "Why: " in text
+            leaks += en_leaks(text, names | pack_values(pack) | {"中文"}, where=where)
+    assert not leaks, "\n".join(str(leak) for leak in leaks)
+
+
 # ------------------------------------------------------------------------- the detector itself
 
 

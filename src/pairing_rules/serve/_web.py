@@ -62,6 +62,13 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "document": "文件",
         "no_pack": "没有已安装的规则包。",
         "script": "本页需要启用 JavaScript。",
+        # punctuation, as each language writes it
+        "colon": "：",
+        "open": "（",
+        "close": "）",
+        "semicolon": "；",
+        "quote_open": "「",
+        "quote_close": "」",
     },
     "en": {
         "title": "School-pairing rules: scoring and checks",
@@ -104,6 +111,12 @@ TEXTS: Final[dict[str, dict[str, str]]] = {
         "document": "Document",
         "no_pack": "No pack is installed.",
         "script": "This page needs JavaScript.",
+        "colon": ": ",
+        "open": " (",
+        "close": ")",
+        "semicolon": "; ",
+        "quote_open": "“",
+        "quote_close": "”",
     },
 }
 

@@ -114,7 +114,7 @@
     list.replaceChildren();
     for (const notice of notices || []) {
       const item = document.createElement("li");
-      item.textContent = notice.location + "：" + (notice.message[lang] || notice.message.zh);
+      item.textContent = notice.location + (lang === "en" ? ": " : "：") + (notice.message[lang] || notice.message.zh);
       list.appendChild(item);
     }
     box.hidden = list.children.length === 0;
