@@ -451,6 +451,15 @@ def test_a_rationale_quotes_the_document(tmp_path: Path) -> None:
     assert issue.line == line_of(bare, "id: county2023.lessons")
 
 
+def test_a_placeholder_of_new_pack_left_in_the_file(tmp_path: Path) -> None:
+    # new-pack writes （待填写：发文单位） where no --issuer was given: left, it is a warning
+    pack = edit("issuer: 示例县教育局", "issuer: （待填写：发文单位）")
+    issue = only(issues(tmp_path, pack), "placeholder-left")
+    assert issue.severity == "warning"
+    assert issue.line == line_of(pack, "issuer: （待填写")
+    assert issue.message.zh == "尚未填写：（待填写：发文单位）"
+
+
 def test_band_keys_and_overrides(tmp_path: Path) -> None:
     pack = edit(
         "      bands: {document: [90, 60]}",

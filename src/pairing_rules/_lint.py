@@ -101,6 +101,10 @@ CODES: Final[dict[str, Text]] = {
         zh="解释口径没有理由，或理由没有逐字引用文件（“……”）",
         en="an interpretation without a rationale, or whose rationale quotes nothing of the document",
     ),
+    "placeholder-left": Text(
+        zh="new-pack 的占位文字（“（待填写：……）”）尚未替换",
+        en="a placeholder of new-pack (“（待填写：……）”) not yet replaced",
+    ),
     "band-keys": Text(
         zh="等次分数线的键与解释口径的可选值不一致",
         en="the grade bands' keys differ from the interpretation's alternatives",
@@ -394,6 +398,26 @@ def check_rationales(ctx: LintContext) -> None:
         )
 
 
+#: how new-pack marks a value the author still has to write (「（待填写：发文单位）」)
+PLACEHOLDER: Final = "（待填写"
+
+
+def check_placeholders(ctx: LintContext) -> None:
+    """A value still holding new-pack's placeholder: a warning, which does not stop a pack
+    from loading but fails the conformance suite."""
+    for path, value in model_walk(ctx.definition):
+        if isinstance(value, str) and PLACEHOLDER in value:
+            ctx.add(
+                "placeholder-left",
+                path,
+                Text(zh=f"尚未填写：{value}", en=f"not filled in yet: {value}"),
+                hint=Text(
+                    zh="写上文件中的实际内容", en="write what the document says in its place"
+                ),
+                severity="warning",
+            )
+
+
 # ----------------------------------------------------------------------------- running
 
 
@@ -427,6 +451,7 @@ def lint_definition(
     )
     check_quotes(ctx)
     check_rationales(ctx)
+    check_placeholders(ctx)
     _lint_names.run(ctx, overrides or {})
     _lint_numbers.run(ctx)
     _lint_rules.run(ctx)

@@ -25,6 +25,7 @@ import yaml
 from ._clock import utc_today
 from ._definition import PACK_ID
 from ._i18n import Text
+from ._lint import PLACEHOLDER
 from ._provenance import normalize_quote
 
 _CONVERSION_MARK: Final = re.compile(r"\[[^\]]*\]")
@@ -243,7 +244,7 @@ def _pack_yaml(
         "label": {"zh": title, "en": title_en},
         "document": {
             "title": title,
-            "issuer": issuer or "（待填写：发文单位）",
+            "issuer": issuer or f"{PLACEHOLDER}：发文单位）",
             "doc_number": doc_number,
             "published": published,
             "year": year,
