@@ -111,7 +111,8 @@ def test_score_rejects_bad_records_and_scores_the_rest(tmp_path: Path) -> None:
         (3, "TYP"): "type",
         (4, None): "id",
     }
-    assert "第 2 条（编号 NEG）" in result.err and "sync_lessons" in result.err
+    assert "第 2 条（编号 NEG）：“城乡同步课堂节数”不能小于 0，实际为 -1" in result.err
+    assert "sync_lessons" not in result.err  # the field's name is for the JSON (field) only
     assert "Traceback" not in result.err
 
 

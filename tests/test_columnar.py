@@ -211,9 +211,12 @@ def test_bad_rows_are_named_and_the_others_scored() -> None:
     result = pr.score_table(pack, frame)
     by_row = {r.index: r for r in result.rejected}
     assert sorted(by_row) == [1, 2, 3]
-    assert "type" in by_row[1].reason.zh
-    assert "mentors" in by_row[2].reason.zh and "重复" in by_row[2].reason.zh
-    assert "teachers_sent" in by_row[3].reason.zh and "core_teachers" in by_row[3].reason.en
+    # Chinese names a field by its label, as the record path does; English by its name
+    assert by_row[1].reason.zh.startswith("“教共体模式”") and "type" in by_row[1].reason.en
+    assert "“编号”为 A，与第 1 条重复" in by_row[2].reason.zh
+    assert "“师徒结对师傅人数”不能小于 0" in by_row[2].reason.zh
+    assert by_row[3].reason.zh == "“核心校派到成员校任教教师数”不能大于“核心校教师数”"
+    assert "teachers_sent" in by_row[3].reason.en and "core_teachers" in by_row[3].reason.en
     frame_out = result.frame
     assert frame_out.height == 4
     assert frame_out.filter(pl.col("row") == 0).get_column("error").to_list() == [None]

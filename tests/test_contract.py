@@ -142,7 +142,7 @@ def test_a_report_with_rejections_reads_back() -> None:
         "not_a_record",
     ]
     # the reason is in the model, in its JSON, and read back from it
-    assert data["rejected"][0]["reason"]["zh"].startswith("字段 satisfaction")
+    assert data["rejected"][0]["reason"]["zh"].startswith("“群众满意度（%）”")
     again = pr.ScoreReport.model_validate_json(json.dumps(data))
     assert again.model_dump(mode="json") == data
     assert again.rejected[1].reason == report.rejected[1].reason

@@ -21,11 +21,11 @@ def test_valid_records_survive_bad_neighbours() -> None:
     assert [r.id for r in records] == ["A", "E"]
     assert [(r.index, r.id) for r in rejected] == [(1, "B"), (2, None), (3, None), (4, "A")]
     assert rejected[0].render() == (
-        "communities 第 2 条（编号 B）：字段 sync_lessons（城乡同步课堂节数）不能小于 0，实际为 -3"
+        "communities 第 2 条（编号 B）：“城乡同步课堂节数”不能小于 0，实际为 -3"
     )
     assert rejected[1].errors[0].field == "id" and "缺失" in rejected[1].errors[0].message.zh
     assert "记录应为一个对象" in rejected[2].reason.zh
-    assert "重复，与第 1 条相同" in rejected[3].reason.zh
+    assert rejected[3].reason.zh == "“编号”为 A，与第 1 条重复"
     assert rejected[0].render("en").startswith("communities record 2 (id B)")
     assert len(records) + len(rejected) == len(raw)  # nothing lost
 

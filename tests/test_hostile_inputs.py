@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 
+from pairing_rules import CommunityYear, field_label
 from pairing_rules.cli import main
 
 from . import hostile as h
@@ -1147,7 +1148,10 @@ def _named(
     if file_row is None:
         assert path.name in line_zh and path.name in line_en
         if column is not None:
-            assert f"字段 {column}" in line_zh and f"field {column}" in line_en
+            # Chinese names the field by its label only; English by its name
+            label = field_label(CommunityYear, column, "zh")
+            assert f"“{label}”" in line_zh and column not in line_zh, line_zh
+            assert f"field {column}" in line_en, line_en
         return
     zh_place = (
         f"{path.name}「{sheet}」第 {file_row} 行" if sheet else f"{path.name} 第 {file_row} 行"

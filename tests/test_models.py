@@ -124,7 +124,7 @@ def test_cross_field_limits() -> None:
     _, rejected = validate_records([raw], CommunityYear, "communities")
     (error,) = rejected[0].errors
     assert error.field == "teachers_sent"
-    assert "core_teachers" in error.message.zh
+    assert error.message.zh == "“核心校派到成员校任教教师数”不能大于“核心校教师数”"
 
 
 def test_workbook_spellings_of_yes_no_and_lists() -> None:

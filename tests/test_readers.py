@@ -182,7 +182,7 @@ def test_english_messages_hold_no_chinese_place(tmp_path: Path) -> None:
         "(synchronous lessons) must be at least 0, got -3 (column F)"
     )
     assert run("score", "cangnan2022", str(path)).err.splitlines()[0] == (
-        "pairing-rules: 未处理 in.xlsx「教共体」第 2 行（编号 A）：字段 sync_lessons（城乡同步课堂节数）"
+        "pairing-rules: 未处理 in.xlsx「教共体」第 2 行（编号 A）：“城乡同步课堂节数”"
         "不能小于 0，实际为 -3（第 F 列）"
     )
 

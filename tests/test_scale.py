@@ -64,9 +64,14 @@ def test_the_log_is_counted_as_documented() -> None:
     assert c["offline_research"] == 0
     by_row = {r.index: r for r in result.rejected}
     assert sorted(by_row) == [7, 8, 9, 12]
-    assert "kind" in by_row[7].reason.zh and "第 C 列" in by_row[7].reason.zh
+    assert (
+        by_row[7].reason.zh.startswith("“活动类型”取值 '跳舞' 无效")
+        and "kind" in by_row[7].reason.en
+    )
+    assert "第 C 列" in by_row[7].reason.zh
     assert "participants" in by_row[8].reason.en
     assert "date" in by_row[9].reason.en
+    assert by_row[12].reason.zh.startswith("“教共体编号”为 ")
     assert "不在教共体名单中" in by_row[12].reason.zh
     assert any("2022" in n.message.zh for n in result.notices)
 

@@ -396,8 +396,7 @@ def test_negative_count_percent_and_text_name_row_and_column(tmp_path: Path) -> 
     letter = {k: openpyxl.utils.get_column_letter(keys.index(k) + 1) for k in keys}
     assert "in.xlsx「教共体」第 4 行（编号 B）" in result.err
     assert (
-        f"sync_lessons（城乡同步课堂节数）不能小于 0，实际为 -2（第 {letter['sync_lessons']} 列）"
-        in result.err
+        f"“城乡同步课堂节数”不能小于 0，实际为 -2（第 {letter['sync_lessons']} 列）" in result.err
     )
     assert "第 5 行（编号 C）" in result.err and f"（第 {letter['satisfaction']} 列）" in result.err
     assert "应为整数，实际为 '两门'" in result.err and "第 6 行（编号 D）" in result.err

@@ -26,7 +26,7 @@ from ._dataset import FieldError, Notice, Rejection
 from ._frames import DECIMAL_PLACES, prepare, records_frame, require, to_polars
 from ._i18n import Text
 from ._lazy import LazyModule
-from ._models import CommunityYear
+from ._models import CommunityYear, field_phrase
 
 if TYPE_CHECKING:
     import polars as pl
@@ -300,35 +300,36 @@ def _log_code(name: str, value: Any) -> str:
 
 def _log_message(name: str, zh: str, en: str, value: Any, row: Mapping[str, Any]) -> Text:
     shown = repr(value) if isinstance(value, str) else str(value)
+    named = field_phrase(None, name, label=zh)
     if value is None or (isinstance(value, str) and not value.strip()):
         kind = str(row.get("kind") or "").strip()
         if name in ("community_id", "date", "kind"):
             return Text(
-                zh=f"字段 {name}（{zh}）缺失（必填）",
+                zh=f"{named}缺失（必填）",
                 en=f"field {name} ({en}) is missing (required)",
             )
         return Text(
-            zh=f"字段 {name}（{zh}）缺失：活动类型 {kind} 须填写",
+            zh=f"{named}缺失：活动类型 {kind} 须填写",
             en=f"field {name} ({en}) is missing: activities of kind {kind} need it",
         )
     if name == "kind":
         known = "、".join(KINDS)
         return Text(
-            zh=f"字段 kind（活动类型）取值 {shown} 无效，可选：{known}",
+            zh=f"{named}取值 {shown} 无效，可选：{known}",
             en=f"field kind (kind of activity) {shown} is not one of: {', '.join(v for v, _d in KINDS.values())}",
         )
     if name == "date":
         return Text(
-            zh=f"字段 date（日期）应为日期（如 2022-06-30），实际为 {shown}",
+            zh=f"{named}应为日期（如 2022-06-30），实际为 {shown}",
             en=f"field date must be a date (e.g. 2022-06-30), got {shown}",
         )
     if name == "months":
         return Text(
-            zh=f"字段 months（跟岗月数）应为不小于 0 的数（至多 6 位小数），实际为 {shown}",
+            zh=f"{named}应为不小于 0 的数（至多 6 位小数），实际为 {shown}",
             en=f"field months must be a number of at least 0 (at most 6 decimal places), got {shown}",
         )
     return Text(
-        zh=f"字段 {name}（{zh}）应为不小于 0 的整数，实际为 {shown}",
+        zh=f"{named}应为不小于 0 的整数，实际为 {shown}",
         en=f"field {name} ({en}) must be a whole number of at least 0, got {shown}",
     )
 
@@ -434,7 +435,7 @@ def aggregate_log(
                             column=letters.get("community_id"),
                             value=row[1],
                             message=Text(
-                                zh=f"字段 community_id（教共体编号）{row[1]} 不在教共体名单中（第 {letters.get('community_id')} 列）",
+                                zh=f"{field_phrase(None, 'community_id', label=COLUMNS['community_id'][0])}为 {row[1]}，不在教共体名单中（第 {letters.get('community_id')} 列）",
                                 en=f"field community_id {row[1]} is not in the community table (column {letters.get('community_id')})",
                             ),
                         )

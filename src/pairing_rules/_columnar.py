@@ -363,7 +363,11 @@ class TableScorer:
             year = prepared.frame.row(row, named=True).get(field)
             record = SimpleNamespace(id=key, **{field: year})
             ref = self.pack.ref
-            out.append(outside_period_rejection(ref, self.period, self.collection, row, record))
+            out.append(
+                outside_period_rejection(
+                    ref, self.period, self.collection, row, record, model=self.model
+                )
+            )
         return out
 
     def _no_rubric(self, prepared: Prepared, rows: Sequence[int]) -> list[Rejection]:

@@ -204,7 +204,9 @@ class TableChecker:
         from ._period import outside_period_rejection
 
         ref = self.pack.ref
-        return outside_period_rejection(ref, self.period, self.collection, row, record)
+        return outside_period_rejection(
+            ref, self.period, self.collection, row, record, model=self.model
+        )
 
     def __call__(self, table: Any) -> Any:
         """Check ``table``; the result is a table of the same library."""

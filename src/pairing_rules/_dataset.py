@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ._errors import ErrorValue, InputError
 from ._i18n import Lang, Text
 from ._location import Location
-from ._models import Record, field_label, record_key
+from ._models import Record, field_label, field_phrase, record_key
 
 #: top-level keys of an input object that are not collections
 META_KEYS: Final = frozenset({"meta", "sample", "description", "note"})
@@ -200,7 +200,6 @@ def translate_errors(exc: ValidationError, model: type[BaseModel]) -> list[Field
         if not loc and isinstance(ctx.get("field"), str):
             name = ctx["field"]
         path = ".".join(loc) if loc else name
-        label_zh = field_label(model, name, "zh") if name else "记录"
         label_en = field_label(model, name, "en") if name else "record"
         if err["type"] == "enum":
             ctx = {**ctx, "options": _options(model, loc)}
@@ -210,7 +209,7 @@ def translate_errors(exc: ValidationError, model: type[BaseModel]) -> list[Field
                 code=_CODES.get(err["type"], "invalid_value"),
                 field=path,
                 message=Text(
-                    zh=f"字段 {path}（{label_zh}）{zh}" if name else zh,
+                    zh=f"{field_phrase(model, path)}{zh}" if name else zh,
                     en=f"field {path} ({label_en}) {en}" if name else en,
                 ),
                 value=None if err["type"] == "missing" else _short(err.get("input")),
@@ -334,7 +333,7 @@ def _explain(
     if kind == "field_exceeds":
         other = str(ctx.get("other", ""))
         return (
-            f"不能大于 {other}（{field_label(model, other, 'zh')}）",
+            f"不能大于{field_phrase(model, other)}",
             f"must not exceed {other} ({field_label(model, other, 'en')})",
         )
     if kind == "percent_fraction":
@@ -385,7 +384,7 @@ def duplicate_error(model: type[Record], key: str, first: int) -> FieldError:
             code="duplicate_id",
             field="id",
             message=Text(
-                zh=f"字段 id（编号）{key} 重复，与第 {first + 1} 条相同",
+                zh=f"{field_phrase(model, 'id')}为 {key}，与第 {first + 1} 条重复",
                 en=f"field id {key} is a duplicate of record {first + 1}",
             ),
             value=key,

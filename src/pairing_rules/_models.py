@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Annotated, Any, ClassVar, Final, Literal
+from typing import Annotated, Any, ClassVar, Final, Literal, get_args
 
 from pydantic import (
     AfterValidator,
@@ -79,6 +79,54 @@ def field_label(model: type[BaseModel], name: str, lang: Lang = "zh") -> str:
         if isinstance(label, str):
             return label
     return name
+
+
+def field_phrase(
+    model: type[BaseModel] | None, path: str | None, *, label: str | None = None
+) -> str:
+    """How a Chinese message names the field at ``path`` of ``model``: by its label, quoted.
+
+    Identifiers are never shown in Chinese; every Chinese message about a field starts with
+    this phrase, followed directly by what is wrong (``“城乡同步课堂节数”应为整数``).
+    A nested path reads item by item; a field without a label (one the record does not
+    know) is named as given, ``字段“foo”``.
+
+    >>> field_phrase(CommunityYear, "sync_lessons")
+    '“城乡同步课堂节数”'
+    >>> field_phrase(Pair, "forms.0")
+    '“帮扶形式”第 1 项'
+    >>> field_phrase(Pair, "agreement.signed_on")
+    '“结对协议内容”的“签订日期”'
+    >>> field_phrase(CommunityYear, "sync_lesson")
+    '字段“sync_lesson”'
+
+    :param label: the Chinese label of a field outside any model (a column of the activity
+        log); then ``path`` is its name, used only when ``label`` is empty.
+    """
+    if not path:
+        return "记录"
+    if label:
+        return f"“{label}”"
+    pieces: list[str] = []
+    owners: list[type[BaseModel]] = [model] if model is not None else []
+    for part in path.split("."):
+        if part.isdigit():
+            pieces.append(f"第 {int(part) + 1} 项")
+            continue
+        owner = next((m for m in owners if part in m.model_fields), None)
+        known = field_label(owner, part, "zh") if owner is not None else part
+        words = f"“{known}”" if known != part else f"字段“{part}”"
+        pieces.append(f"的{words}" if pieces else words)
+        annotation = owner.model_fields[part].annotation if owner is not None else None
+        owners = _models_within(annotation)
+    return "".join(pieces)
+
+
+def _models_within(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models an annotation holds (``list[SchoolRef]`` → ``[School]``)."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in get_args(annotation) for m in _models_within(arg)]
 
 
 def field_text(model: type[BaseModel], name: str) -> Text:

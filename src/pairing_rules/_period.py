@@ -26,6 +26,7 @@ from ._dataset import Dataset, FieldError, Rejection
 from ._fields import RecordSpec
 from ._i18n import Lang, Text
 from ._location import Location
+from ._models import field_phrase
 from ._plan import PeriodPlan
 
 if TYPE_CHECKING:
@@ -175,16 +176,25 @@ def outside_period_rejection(
     index: int,
     record: Any,
     location: Location | None = None,
+    *,
+    model: type[BaseModel] | None = None,
 ) -> Rejection:
-    """The rejection of a record whose year is outside the period of pack ``pack_ref``."""
+    """The rejection of a record whose year is outside the period of pack ``pack_ref``.
+
+    :param model: the record type, whose label names the year in Chinese (default: the
+        type of ``record``, when it is a model; a table row is not).
+    """
+    if model is None and isinstance(record, BaseModel):
+        model = type(record)
     year = getattr(record, plan.field) if plan.field is not None else None
     zh = render_period(plan.effective_from, plan.effective_until, "zh")
     en = render_period(plan.effective_from, plan.effective_until, "en")
+    named = field_phrase(model, YEAR_FIELD)
     error = FieldError(
         field=YEAR_FIELD,
         code=OUTSIDE_PERIOD,
         message=Text(
-            zh=f"字段 year（年度）为 {year}，不在规则包 {pack_ref} 的适用期（{zh}）内，未处理；"
+            zh=f"{named}为 {year}，不在规则包 {pack_ref} 的适用期（{zh}）内，未处理；"
             "如确需按本规则包处理，请使用 --outside-period（Python：outside_period=True）",
             en=f"field year is {year}, outside the period of pack {pack_ref} ({en}): not "
             "processed; to use this pack anyway, pass --outside-period (Python: "

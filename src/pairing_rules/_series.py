@@ -30,7 +30,7 @@ from ._i18n import Text
 from ._interpret_values import year_status
 from ._interpretations import InterpretationError
 from ._location import Location
-from ._models import Record
+from ._models import Record, field_phrase
 from ._pack import Pack
 from ._period import OUTSIDE_PERIOD, YEAR_FIELD, YEAR_REQUIRED
 from ._registry import Registry
@@ -215,17 +215,18 @@ class Series:
         """The rejection of a record the series cannot give to a pack."""
         listed_zh = "；".join(f"{p.ref}：{p.period.render('zh')}" for p in self.packs)
         listed_en = "; ".join(f"{p.ref}: {p.period.render('en')}" for p in self.packs)
+        named = field_phrase(type(record) if isinstance(record, BaseModel) else None, YEAR_FIELD)
         if year is None:
             code = YEAR_REQUIRED
             message = Text(
-                zh=f"字段 year（年度）未填写：系列 {self.id} 按年度选用规则包（{listed_zh}），无法确定适用的规则包",
+                zh=f"{named}未填写：系列 {self.id} 按年度选用规则包（{listed_zh}），无法确定适用的规则包",
                 en=f"field year is not given: the series {self.id} picks its pack by the year "
                 f"({listed_en}), so no pack can be chosen",
             )
         else:
             code = OUTSIDE_PERIOD
             message = Text(
-                zh=f"字段 year（年度）为 {year}，不在系列 {self.id} 任何规则包的适用期内（{listed_zh}），未处理；"
+                zh=f"{named}为 {year}，不在系列 {self.id} 任何规则包的适用期内（{listed_zh}），未处理；"
                 "如确需处理，请使用 --outside-period（Python：outside_period=True），按此前最近的规则包处理",
                 en=f"field year is {year}, outside the period of every pack of the series "
                 f"{self.id} ({listed_en}): not processed; to process it with the pack last in "

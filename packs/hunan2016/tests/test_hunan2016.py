@@ -44,6 +44,7 @@ from pairing_rules import (
     Status,
     audit,
     check,
+    field_label,
     load_pack,
     normalize_quote,
 )
@@ -899,7 +900,14 @@ def test_bad_records_are_rejected_with_the_field_named(
     (rejected,) = report.rejected
     assert rejected.index == 1
     assert field in [e.field for e in rejected.errors]
-    assert any(field in e.message.zh and field in e.message.en for e in rejected.errors)
+    error = next(e for e in rejected.errors if e.field == field)
+    # English names the field; Chinese by its label only (a field the record lacks: as given)
+    assert field in error.message.en
+    top = field.split(".")[0]
+    label = field_label(pack.record_types[collection], top, "zh")
+    assert f"“{label}”" in error.message.zh, error.message.zh
+    if label != top:
+        assert top not in error.message.zh, error.message.zh
     assert len(report.results) == 1  # the valid record is still checked
 
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 import json
 from typing import Any, Final
 
+from pydantic import BaseModel
+
 from .._dataset import FieldError
 from .._i18n import Text
 from .._location import Location
+from .._models import field_phrase
 from ._errors import InputError
 
 _BOM: Final = "\ufeff"
@@ -109,19 +112,23 @@ def top_level_duplicates(raw: Any, where: Location) -> None:
         )
 
 
-def record_problems(item: Any) -> list[FieldError]:
-    """Keys given twice anywhere in a record, and values nested too deeply."""
+def record_problems(item: Any, model: type[BaseModel] | None = None) -> list[FieldError]:
+    """Keys given twice anywhere in a record, and values nested too deeply.
+
+    :param model: the record type, whose labels name the fields in Chinese.
+    """
     out: list[FieldError] = []
     stack: list[tuple[Any, str, int]] = [(item, "", 0)]
     while stack:
         value, path, depth = stack.pop()
         if depth > RECORD_DEPTH:
+            top = path.split(".", 1)[0].split("[", 1)[0] or None
             out.append(
                 FieldError(
                     code="too_deep",
-                    field=path.split(".", 1)[0].split("[", 1)[0] or None,
+                    field=top,
                     message=Text(
-                        zh=f"{path or '记录'} 嵌套超过 {RECORD_DEPTH} 层",
+                        zh=f"{field_phrase(model, top)}嵌套超过 {RECORD_DEPTH} 层",
                         en=f"{path or 'the record'} nests more than {RECORD_DEPTH} levels deep",
                     ),
                 )
@@ -135,7 +142,7 @@ def record_problems(item: Any) -> list[FieldError]:
                         code="duplicate_key",
                         field=name,
                         message=Text(
-                            zh=f"字段 {name} 出现了不止一次（JSON 中的重复键）",
+                            zh=f"{field_phrase(model, _dotted(name))}出现了不止一次（JSON 中的重复键）",
                             en=f"field {name} occurs more than once (a duplicate key in the JSON)",
                         ),
                     )
@@ -149,3 +156,8 @@ def record_problems(item: Any) -> list[FieldError]:
                 if isinstance(inner, dict | list):
                     stack.append((inner, f"{path}[{n}]", depth + 1))
     return out
+
+
+def _dotted(path: str) -> str:
+    """``members[0].name`` as a field path: ``members.0.name``."""
+    return path.replace("[", ".").replace("]", "")

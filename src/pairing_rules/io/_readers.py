@@ -301,7 +301,7 @@ def _json_stream(
         def entries(rejected: list[Rejection], notices: list[Notice]) -> Iterator[Entry]:
             checker = RecordChecker(known[name], name)
             for index, item in enumerate(items):
-                extra = record_problems(item) if duplicated else ()
+                extra = record_problems(item, known[name]) if duplicated else ()
                 result = checker.check(index, item, loc=record_loc, errors=extra)
                 if isinstance(result, Rejection):
                     rejected.append(result)

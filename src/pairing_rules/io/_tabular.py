@@ -26,7 +26,7 @@ from typing import Any, Final, NamedTuple, cast
 from .._dataset import FieldError, Notice, RecordChecker, Rejection
 from .._i18n import Text
 from .._location import Location
-from .._models import Record
+from .._models import Record, field_phrase
 from .._values import SPREADSHEET_ERRORS
 from ._columns import ColumnSpec, model_columns
 from ._errors import InputError
@@ -333,6 +333,7 @@ class TableReader:
         self, table: Table, model: type[Record], collection: str, checker: RecordChecker
     ) -> None:
         self.table = table
+        self.model = model
         self.collection = collection
         self.checker = checker
         self.notices: list[Notice] = []
@@ -519,7 +520,10 @@ class TableReader:
         for key, value in list(item.items()):
             if isinstance(value, str) and value.strip().upper() in SPREADSHEET_ERRORS:
                 del item[key]
-                found = [*(found or []), _error_cell(key, self.columns[key], value.strip())]
+                found = [
+                    *(found or []),
+                    _error_cell(self.model, key, self.columns[key], value.strip()),
+                ]
         return found
 
     def _item(self, r: int, cells: list[Any]) -> tuple[dict[str, Any], list[FieldError] | None]:
@@ -534,7 +538,7 @@ class TableReader:
                 break
             value = cells[c]
             if marked:
-                problem = _marked(table, r, c, key, letter)
+                problem = _marked(self.model, table, r, c, key, letter)
                 if problem is not None:
                     found = [*(found or []), problem]
                     continue
@@ -545,7 +549,7 @@ class TableReader:
                 if not value:
                     continue
                 if value[0] == "#" and value.upper() in SPREADSHEET_ERRORS:
-                    found = [*(found or []), _error_cell(key, letter, value)]
+                    found = [*(found or []), _error_cell(self.model, key, letter, value)]
                     continue
             elif is_percent and (r, c) in table.percent:
                 value = _percent_cell(value)
@@ -577,17 +581,19 @@ def _merged(text: str) -> FieldError:
     )
 
 
-def _marked(table: Table, r: int, c: int, key: str, letter: str) -> FieldError | None:
+def _marked(
+    model: type[Record], table: Table, r: int, c: int, key: str, letter: str
+) -> FieldError | None:
     code = table.errors.get((r, c))
     if code is not None:
-        return _error_cell(key, letter, code)
+        return _error_cell(model, key, letter, code)
     if (r, c) in table.formulas:
         return FieldError(
             code="formula_without_value",
             field=key,
             column=letter,
             message=Text(
-                zh=f"字段 {key} 是公式且没有缓存的计算结果（第 {letter} 列）；"
+                zh=f"{field_phrase(model, key)}是公式且没有缓存的计算结果（第 {letter} 列）；"
                 "请在 Excel 或 WPS 中打开并保存后再试，或改填数值",
                 en=f"field {key} is a formula without a cached value (column {letter}); "
                 "open and save the file in Excel or WPS, or enter the value",
@@ -596,14 +602,14 @@ def _marked(table: Table, r: int, c: int, key: str, letter: str) -> FieldError |
     return None
 
 
-def _error_cell(key: str, letter: str, code: str) -> FieldError:
+def _error_cell(model: type[Record], key: str, letter: str, code: str) -> FieldError:
     return FieldError(
         code="spreadsheet_error",
         field=key,
         column=letter,
         value=code,
         message=Text(
-            zh=f"字段 {key} 是电子表格错误值 {code}（公式出错）（第 {letter} 列）；请更正后再试",
+            zh=f"{field_phrase(model, key)}是电子表格错误值 {code}（公式出错）（第 {letter} 列）；请更正后再试",
             en=f"field {key} holds the spreadsheet error {code} (a formula failed) (column {letter}); correct it",
         ),
     )
