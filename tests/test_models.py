@@ -163,3 +163,22 @@ def test_percent_keeps_decimals_exact() -> None:
     assert CommunityYear(
         id="A", type="融合型", year=2022, satisfaction=93.7
     ).satisfaction == Decimal("93.7")
+
+
+def test_a_yes_no_value_in_a_count_reads_as_the_cell_shows_it() -> None:
+    # Excel and WPS show a logical cell as TRUE or FALSE; Python's True is not for a person
+    raw = [
+        {"id": "A", "type": "共建型", "mentors": True},
+        {"id": "B", "type": "共建型", "mentees": False},
+    ]
+    _, rejected = validate_records(raw, CommunityYear, "communities")
+    assert [r.errors[0].message.zh for r in rejected] == [
+        "“师徒结对师傅人数”应为数字，实际为逻辑值 TRUE（是/否不能当作数量）",
+        "“师徒结对徒弟人数”应为数字，实际为逻辑值 FALSE（是/否不能当作数量）",
+    ]
+    assert [r.errors[0].value for r in rejected] == [True, False]
+    assert rejected[0].errors[0].code == "yes_no_as_number"
+    assert (
+        rejected[0].errors[0].message.en
+        == "field mentors (mentors) must be a number, got the yes/no value True"
+    )

@@ -343,8 +343,9 @@ def _explain(
             f"is {number}: did you mean {suggested}%? If {number}% is meant, write '{number}%'",
         )
     if kind == "bool_number":
+        # as the cell shows it in Excel or WPS (TRUE/FALSE), not as Python writes it (True)
         return (
-            f"应为数字，实际为逻辑值 {shown}（是/否不能当作数量）",
+            f"应为数字，实际为逻辑值 {str(value).upper()}（是/否不能当作数量）",
             f"must be a number, got the yes/no value {shown}",
         )
     if kind == "spreadsheet_error":
