@@ -144,34 +144,74 @@ def _item_side(
     return view, [entry]
 
 
-def _rubric_parts(
-    ra: Any, rb: Any, names: tuple[views.Names, views.Names], say: tuple[SideWords, SideWords]
+def _entries_by_id(
+    ra: Any,
+    rb: Any,
+    kind: str,
+    entries: tuple[list[Any], list[Any]],
+    view: Any,
+    side: Any,
+    names: tuple[views.Names, views.Names],
+    say: tuple[SideWords, SideWords],
+    what: Text,
 ) -> list[TopicChange]:
+    """The entries of one kind in two rubrics (items, vetoes), matched by id: a topic each.
+
+    :param view: ``view(entry, names)``: the entry's view and its labels.
+    :param side: ``side(rubric, entry, names, words)``: one side of the topic.
+    """
+    by_a, by_b = by_id(entries[0]), by_id(entries[1])
     out = []
-    items_a, items_b = by_id(ra.items), by_id(rb.items)
-    for item_id in dict.fromkeys([*items_a, *items_b]):
-        ia, ib = items_a.get(item_id), items_b.get(item_id)
-        present = ib or ia
+    for key in dict.fromkeys([*by_a, *by_b]):
+        ea, eb = by_a.get(key), by_b.get(key)
+        present = eb or ea
         assert present is not None
-        labels = (
-            {**views.item_view(ia, names[0])[1], **views.item_view(ib, names[1])[1]}
-            if ia and ib
-            else {}
-        )
+        labels = {**view(ea, names[0])[1], **view(eb, names[1])[1]} if ea and eb else {}
         out.append(
             topic_change(
-                f"rubric:{rb.id}:item:{item_id}",
+                f"rubric:{rb.id}:{kind}:{key}",
                 Text(
                     zh=f"{rb.label.zh}：{present.label.zh}", en=f"{rb.label.en}: {present.label.en}"
                 ),
-                None if ia is None else _item_side(ra, ia, names[0]),
-                None if ib is None else _item_side(rb, ib, names[1]),
+                None if ea is None else side(ra, ea, names[0], say[0]),
+                None if eb is None else side(rb, eb, names[1], say[1]),
                 labels=labels,
                 names=names,
                 say=say,
-                what=Text(zh="考核项目", en="rubric item"),
+                what=what,
             )
         )
+    return out
+
+
+def _veto_side(
+    rubric: Any, veto: Any, names: views.Names, words: SideWords
+) -> tuple[views.View, list[dict[str, Any]]]:
+    view, _labels = views.veto_view(veto, names)
+    entry = side_entry(
+        f"rubric.{rubric.id}.veto.{veto.id}",
+        veto.label,
+        f"→ {veto.cap}",
+        veto.source,
+        cap_words(words, veto.cap),
+    )
+    return view, [entry]
+
+
+def _rubric_parts(
+    ra: Any, rb: Any, names: tuple[views.Names, views.Names], say: tuple[SideWords, SideWords]
+) -> list[TopicChange]:
+    out = _entries_by_id(
+        ra,
+        rb,
+        "item",
+        (ra.items, rb.items),
+        views.item_view,
+        lambda rubric, item, names, _words: _item_side(rubric, item, names),
+        names,
+        say,
+        Text(zh="考核项目", en="rubric item"),
+    )
 
     def grades(rubric: Any) -> tuple[views.View, list[dict[str, Any]]]:
         g = rubric.grades
@@ -210,44 +250,15 @@ def _rubric_parts(
             what=Text(zh="等次", en="grades"),
         )
     )
-    vetoes_a, vetoes_b = by_id(ra.vetoes), by_id(rb.vetoes)
-    for veto_id in dict.fromkeys([*vetoes_a, *vetoes_b]):
-        va, vb = vetoes_a.get(veto_id), vetoes_b.get(veto_id)
-        present = vb or va
-        assert present is not None
-
-        def side(
-            rubric: Any, veto: Any, names: views.Names
-        ) -> tuple[views.View, list[dict[str, Any]]]:
-            view, _labels = views.veto_view(veto, names)
-            words = say[0] if rubric is ra else say[1]
-            return view, [
-                side_entry(
-                    f"rubric.{rubric.id}.veto.{veto.id}",
-                    veto.label,
-                    f"→ {veto.cap}",
-                    veto.source,
-                    cap_words(words, veto.cap),
-                )
-            ]
-
-        labels = (
-            {**views.veto_view(va, names[0])[1], **views.veto_view(vb, names[1])[1]}
-            if va and vb
-            else {}
-        )
-        out.append(
-            topic_change(
-                f"rubric:{rb.id}:veto:{veto_id}",
-                Text(
-                    zh=f"{rb.label.zh}：{present.label.zh}", en=f"{rb.label.en}: {present.label.en}"
-                ),
-                None if va is None else side(ra, va, names[0]),
-                None if vb is None else side(rb, vb, names[1]),
-                labels=labels,
-                names=names,
-                say=say,
-                what=Text(zh="否决", en="veto"),
-            )
-        )
+    out += _entries_by_id(
+        ra,
+        rb,
+        "veto",
+        (ra.vetoes, rb.vetoes),
+        views.veto_view,
+        _veto_side,
+        names,
+        say,
+        Text(zh="否决", en="veto"),
+    )
     return out

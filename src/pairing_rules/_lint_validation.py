@@ -14,7 +14,7 @@ import types
 import typing
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Final
 
 from pydantic import BaseModel, ValidationError
 
@@ -187,24 +187,29 @@ def _value_issue(
     )
 
 
-def _has_path(data: Any, path: Path) -> bool:
-    """Whether the data has a value (``None`` included) at ``path``."""
+#: no value at a path (``None`` is a value: a key written with nothing after it)
+_ABSENT: Final = object()
+
+
+def _lookup(data: Any, path: Path) -> Any:
+    """The value at ``path``, or :data:`_ABSENT` where the data has none."""
     current = data
     for step in path:
         if not _has(current, step):
-            return False
+            return _ABSENT
         current = current[step]
-    return True
+    return current
+
+
+def _has_path(data: Any, path: Path) -> bool:
+    """Whether the data has a value (``None`` included) at ``path``."""
+    return _lookup(data, path) is not _ABSENT
 
 
 def _value_at(data: Any, path: Path) -> Any:
     """The value at ``path``, or ``None`` where the data has none."""
-    current = data
-    for step in path:
-        if not _has(current, step):
-            return None
-        current = current[step]
-    return current
+    found = _lookup(data, path)
+    return None if found is _ABSENT else found
 
 
 def _shown_value(ctx: LintContext, data: Any, path: Path) -> Text:

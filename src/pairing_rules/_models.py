@@ -118,15 +118,15 @@ def field_phrase(
         words = f"“{known}”" if known != part else f"字段“{part}”"
         pieces.append(f"的{words}" if pieces else words)
         annotation = owner.model_fields[part].annotation if owner is not None else None
-        owners = _models_within(annotation)
+        owners = models_within(annotation)
     return "".join(pieces)
 
 
-def _models_within(annotation: Any) -> list[type[BaseModel]]:
-    """The pydantic models an annotation holds (``list[SchoolRef]`` → ``[School]``)."""
+def models_within(annotation: Any) -> list[type[BaseModel]]:
+    """The pydantic models an annotation holds (``Agreement | None`` → ``[Agreement]``)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         return [annotation]
-    return [m for arg in get_args(annotation) for m in _models_within(arg)]
+    return [m for arg in get_args(annotation) for m in models_within(arg)]
 
 
 def field_text(model: type[BaseModel], name: str) -> Text:

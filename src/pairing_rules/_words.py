@@ -205,7 +205,7 @@ class Vocabulary:
     """
 
     def __init__(self, pack: Pack) -> None:
-        from ._models import field_label
+        from ._models import field_label, models_within
 
         self.pack = pack
         self._fields: dict[str, Text] = {}
@@ -222,7 +222,7 @@ class Vocabulary:
                     self._fields[name] = Text(
                         zh=field_label(model, name, "zh"), en=field_label(model, name, "en")
                     )
-                models.extend(_models_in(info.annotation))
+                models.extend(models_within(info.annotation))
                 for enum in _enums_in(info.annotation):
                     for member in enum:
                         self._values.setdefault(str(member.value), member.label)
@@ -370,18 +370,6 @@ def vocabulary(pack: Pack) -> Vocabulary:
     made = Vocabulary(pack)
     _VOCABULARIES[id(pack)] = (pack, made)
     return made
-
-
-def _models_in(annotation: Any) -> list[type[BaseModel]]:
-    """The pydantic models an annotation holds (``Agreement | None`` → ``[Agreement]``)."""
-    import typing
-
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return [annotation]
-    out: list[type[BaseModel]] = []
-    for arg in typing.get_args(annotation):
-        out.extend(_models_in(arg))
-    return out
 
 
 def _enums_in(annotation: Any) -> list[Any]:
