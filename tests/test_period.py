@@ -84,7 +84,7 @@ def test_a_record_outside_the_period_is_rejected_naming_the_pack_and_the_period(
     (error,) = report.rejected[0].errors
     assert error.field == "year" and error.value == 2025
     assert error.message.zh.startswith(
-        "“年度”为 2025，不在规则包 demo2022@0.1.0 的适用期（2022-01-01 至 2022-12-31）内"
+        "“年度”为 2025，不在规则包 demo2022@0.1.0 的适用期（2022年1月1日 至 2022年12月31日）内"
     )
     assert error.message.en.startswith(
         "field year is 2025, outside the period of pack demo2022@0.1.0 (2022-01-01 to 2022-12-31)"
@@ -240,7 +240,7 @@ def test_a_series_scores_each_record_on_the_pack_of_its_year(
         (2, "C", [pr.OUTSIDE_PERIOD]),
         (3, "D", [pr.YEAR_REQUIRED]),
     ]
-    assert "demo2022@0.1.0：2022-01-01 至 2022-12-31" in report.rejected[0].errors[0].message.zh
+    assert "demo2022@0.1.0：2022年1月1日 至 2022年12月31日" in report.rejected[0].errors[0].message.zh
     assert "series demo picks its pack by the year" in report.rejected[1].errors[0].message.en
     payload = report.as_json()
     assert payload["series"] == "demo"

@@ -76,7 +76,7 @@ def test_the_command_line_rejects_outside_the_period_unless_asked(
     assert payload["period"] == {"effective_from": "2022-01-01", "effective_until": "2022-12-31"}
     (rejected,) = payload["rejected"]
     assert rejected["errors"][0]["code"] == "outside_period"
-    assert "demo2022@0.1.0 的适用期（2022-01-01 至 2022-12-31）" in out.err
+    assert "demo2022@0.1.0 的适用期（2022年1月1日 至 2022年12月31日）" in out.err
     code = main(["score", "demo2022", data, "--format", "json", "--outside-period"])
     out = capsys.readouterr()
     assert code == 0, out.err
@@ -108,6 +108,6 @@ def test_the_text_report_says_how_many_records_were_scored_outside_the_period(
     assert main(["score", "demo2022", data, "--outside-period"]) == 0
     out = capsys.readouterr().out
     assert (
-        "其中 2 条记录的年度在适用期（2022-01-01 至 2022-12-31）以外，按 --outside-period 评分"
+        "其中 2 条记录的年度在适用期（2022年1月1日 至 2022年12月31日）以外，按 --outside-period 评分"
         in out
     )

@@ -405,7 +405,7 @@ PLACEHOLDER: Final = "（待填写"
 def check_placeholders(ctx: LintContext) -> None:
     """A value still holding new-pack's placeholder: a warning, which does not stop a pack
     from loading but fails the conformance suite."""
-    for path, value in model_walk(ctx.definition):
+    for path, value in ctx.walk():
         if isinstance(value, str) and PLACEHOLDER in value:
             ctx.add(
                 "placeholder-left",

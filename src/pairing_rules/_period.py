@@ -187,7 +187,7 @@ def outside_period_rejection(
     if model is None and isinstance(record, BaseModel):
         model = type(record)
     year = getattr(record, plan.field) if plan.field is not None else None
-    zh = render_period(plan.effective_from, plan.effective_until, "zh")
+    zh = render_period(plan.effective_from, plan.effective_until, "zh", written=True)
     en = render_period(plan.effective_from, plan.effective_until, "en")
     named = field_phrase(model, YEAR_FIELD)
     error = FieldError(

@@ -213,7 +213,7 @@ class Series:
         self, collection: str, index: int, record: Any, location: Location | None, year: int | None
     ) -> Rejection:
         """The rejection of a record the series cannot give to a pack."""
-        listed_zh = "；".join(f"{p.ref}：{p.period.render('zh')}" for p in self.packs)
+        listed_zh = "；".join(f"{p.ref}：{p.period.render('zh', written=True)}" for p in self.packs)
         listed_en = "; ".join(f"{p.ref}: {p.period.render('en')}" for p in self.packs)
         named = field_phrase(type(record) if isinstance(record, BaseModel) else None, YEAR_FIELD)
         if year is None:

@@ -160,7 +160,7 @@ class ScoreTextSink:
         if self.outside:
             period = self.scorer.period
             out.print(
-                f"其中 {self.outside} 条记录的年度在适用期（{period.render('zh')}）以外，"
+                f"其中 {self.outside} 条记录的年度在适用期（{period.render('zh', written=True)}）以外，"
                 "按 --outside-period 评分"
                 if zh
                 else f"{self.outside} of them are of a year outside the period "

@@ -83,7 +83,7 @@ def _write(report: Any, out: str | None) -> None:
 
 
 def _period_line(part: Any, pack: Pack, lang: Lang) -> str:
-    period = part.period.render(lang) if part.period is not None else ""
+    period = part.period.render(lang, written=True) if part.period is not None else ""
     label = pack.definition.label.get(lang)
     return (
         f"{label}（{part.pack}）  适用期：{period}"
