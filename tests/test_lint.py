@@ -451,6 +451,17 @@ def test_a_rationale_quotes_the_document(tmp_path: Path) -> None:
     assert issue.line == line_of(bare, "id: county2023.lessons")
 
 
+def test_an_id_of_the_wrong_form_is_described_in_words(tmp_path: Path) -> None:
+    # the pattern an id must match, said as an author reads it rather than as a regex
+    pack = edit("      - id: online_teaching", "      - id: Online-Teaching")
+    issue = only(issues(tmp_path, pack), "invalid-value")
+    assert issue.line == line_of(pack, "id: Online-Teaching")
+    assert issue.message.zh.startswith(
+        "格式不符：应以小写英文字母开头，只用小写字母、数字和下划线（如 online_teaching）"
+    )
+    assert "^[a-z]" not in issue.message.zh + issue.message.en
+
+
 def test_a_placeholder_of_new_pack_left_in_the_file(tmp_path: Path) -> None:
     # new-pack writes （待填写：发文单位） where no --issuer was given: left, it is a warning
     pack = edit("issuer: 示例县教育局", "issuer: （待填写：发文单位）")

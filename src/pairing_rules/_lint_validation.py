@@ -29,6 +29,27 @@ from ._lint_messages import (
 )
 from ._yamlpos import Path
 
+#: the forms a pack file's values must take, in words (the pattern itself when it is not here)
+PATTERN_WORDS: Final[dict[str, tuple[str, str]]] = {
+    r"^[a-z][a-z0-9_.]*$": (
+        "应以小写英文字母开头，只用小写字母、数字、下划线和点（如 county.lessons）",
+        "a lowercase letter first, then lowercase letters, digits, _ and . (as in county.lessons)",
+    ),
+    r"^[a-z][a-z0-9_]*$": (
+        "应以小写英文字母开头，只用小写字母、数字和下划线（如 online_teaching）",
+        "a lowercase letter first, then lowercase letters, digits and _ (as in online_teaching)",
+    ),
+    r"^[a-z][a-z_]*$": (
+        "应以小写英文字母开头，只用小写字母和下划线（如 target）",
+        "a lowercase letter first, then lowercase letters and _ (as in target)",
+    ),
+    r"^[a-z][a-z0-9_]{1,39}$": (
+        "应以小写英文字母开头，只用小写字母、数字和下划线，共 2 至 40 个字符（如 cangnan2023）",
+        "2 to 40 lowercase letters, digits and _, a letter first (as in cangnan2023)",
+    ),
+    r"^\d{4}-\d{2}$": ("应为“年-月”，如 2023-09", "a year and month, as in 2023-09"),
+}
+
 
 def validation_issues(ctx: LintContext, exc: ValidationError, *, skip_root: bool) -> None:
     """One problem per pydantic error, at its key or value."""
@@ -161,8 +182,11 @@ def _value_issue(
     if zh_en is not None:
         zh, en = zh_en
     elif kind == "string_pattern_mismatch":
-        pattern = info.get("pattern", "")
-        zh, en = f"格式不符（应匹配 {pattern}）", f"does not match {pattern}"
+        pattern = str(info.get("pattern", ""))
+        zh_form, en_form = PATTERN_WORDS.get(
+            pattern, (f"应匹配 {pattern}", f"should match {pattern}")
+        )
+        zh, en = f"格式不符：{zh_form}", f"does not match its form: {en_form}"
     elif kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         bound = next(iter(info.values()), "")
         zh = {
