@@ -46,7 +46,7 @@ def test_a_wrong_choice_lists_the_choices_in_chinese() -> None:
         "communities",
     )
     messages = {e.field: e.message for e in rejected[0].errors}
-    assert messages["type"].zh.endswith("取值 '融合' 无效，可选：融合型、共建型、协作型")
+    assert messages["type"].zh.endswith("取值“融合”无效，可选：融合型、共建型、协作型")
     assert messages["scope"].zh.endswith("可选：县域内、市域内、省域内、跨地区")
     assert " or " not in rejected[0].reason.zh
     assert "'融合型', '共建型' or '协作型'" in messages["type"].en

@@ -153,7 +153,7 @@ def test_the_activity_log_names_its_columns_in_chinese() -> None:
     _no_field_name(_messages(result.rejected))
     # two messages, whole
     assert by_row[0].reason.zh == (
-        "“活动类型”取值 '跳舞' 无效，可选：同步课堂、线下示范课、网络研修、线下教研、师徒指导、跟岗、"
+        "“活动类型”取值“跳舞”无效，可选：同步课堂、线下示范课、网络研修、线下教研、师徒指导、跟岗、"
         "拓展课程、学生交流、派出任教（第 C 列）"
     )
     assert by_row[4].reason.zh == "“教共体编号”为 ZZ，不在教共体名单中（第 A 列）"
@@ -170,8 +170,8 @@ def test_whole_messages_of_the_record_path() -> None:
     ]
     _, rejected = pr.validate_records(rows, pr.CommunityYear, "communities")
     assert [r.reason.zh for r in rejected] == [
-        "“城乡同步课堂节数”应为整数，实际为 '三节'",
-        "“教共体模式”取值 '协同型' 无效，可选：融合型、共建型、协作型",
+        "“城乡同步课堂节数”应为整数，实际为“三节”",
+        "“教共体模式”取值“协同型”无效，可选：融合型、共建型、协作型",
         "“编号”为 A，与第 1 条重复",
     ]
     assert [e.field for r in rejected for e in r.errors] == ["sync_lessons", "type", "id"]
@@ -186,13 +186,13 @@ def test_whole_messages_of_the_record_path() -> None:
     }
     _, (bad,) = pr.validate_records([pair], pr.Pair, "pairs")
     assert bad.reason.zh == (
-        "“帮扶形式”第 2 项取值 '飞鸽传书' 无效，可选：城乡同步课堂、远程专递课堂、教师网络研修、名师网络课堂"
+        "“帮扶形式”第 2 项取值“飞鸽传书”无效，可选：城乡同步课堂、远程专递课堂、教师网络研修、名师网络课堂"
     )
     assert bad.errors[0].field == "forms.1"
     _, (late,) = pr.validate_records(
         [{**pair, "forms": [], "agreement": {"signed_on": "昨天"}}], pr.Pair, "pairs"
     )
-    assert late.reason.zh == "“结对协议内容”的“签订日期”应为日期（如 2022-06-30），实际为 '昨天'"
+    assert late.reason.zh == "“结对协议内容”的“签订日期”应为日期（如 2022-06-30），实际为“昨天”"
 
 
 def test_a_field_the_record_does_not_know_is_named_as_given() -> None:

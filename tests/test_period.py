@@ -240,7 +240,9 @@ def test_a_series_scores_each_record_on_the_pack_of_its_year(
         (2, "C", [pr.OUTSIDE_PERIOD]),
         (3, "D", [pr.YEAR_REQUIRED]),
     ]
-    assert "demo2022@0.1.0：2022年1月1日 至 2022年12月31日" in report.rejected[0].errors[0].message.zh
+    assert (
+        "demo2022@0.1.0：2022年1月1日 至 2022年12月31日" in report.rejected[0].errors[0].message.zh
+    )
     assert "series demo picks its pack by the year" in report.rejected[1].errors[0].message.en
     payload = report.as_json()
     assert payload["series"] == "demo"

@@ -399,7 +399,7 @@ def test_negative_count_percent_and_text_name_row_and_column(tmp_path: Path) -> 
         f"“城乡同步课堂节数”不能小于 0，实际为 -2（第 {letter['sync_lessons']} 列）" in result.err
     )
     assert "第 5 行（编号 C）" in result.err and f"（第 {letter['satisfaction']} 列）" in result.err
-    assert "应为整数，实际为 '两门'" in result.err and "第 6 行（编号 D）" in result.err
+    assert "应为整数，实际为“两门”" in result.err and "第 6 行（编号 D）" in result.err
     rejected = json.loads(result.out)["rejected"]
     assert [(r["id"], r["errors"][0]["column"]) for r in rejected] == [
         ("B", letter["sync_lessons"]),

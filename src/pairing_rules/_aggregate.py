@@ -26,7 +26,7 @@ from ._dataset import FieldError, Notice, Rejection
 from ._frames import DECIMAL_PLACES, prepare, records_frame, require, to_polars
 from ._i18n import Text
 from ._lazy import LazyModule
-from ._models import CommunityYear, field_phrase
+from ._models import CommunityYear, field_phrase, value_phrase
 
 if TYPE_CHECKING:
     import polars as pl
@@ -315,21 +315,21 @@ def _log_message(name: str, zh: str, en: str, value: Any, row: Mapping[str, Any]
     if name == "kind":
         known = "、".join(KINDS)
         return Text(
-            zh=f"{named}取值 {shown} 无效，可选：{known}",
+            zh=f"{named}取值{value_phrase(value, between=True)}无效，可选：{known}",
             en=f"field kind (kind of activity) {shown} is not one of: {', '.join(v for v, _d in KINDS.values())}",
         )
     if name == "date":
         return Text(
-            zh=f"{named}应为日期（如 2022-06-30），实际为 {shown}",
+            zh=f"{named}应为日期（如 2022-06-30），实际为{value_phrase(value)}",
             en=f"field date must be a date (e.g. 2022-06-30), got {shown}",
         )
     if name == "months":
         return Text(
-            zh=f"{named}应为不小于 0 的数（至多 6 位小数），实际为 {shown}",
+            zh=f"{named}应为不小于 0 的数（至多 6 位小数），实际为{value_phrase(value)}",
             en=f"field months must be a number of at least 0 (at most 6 decimal places), got {shown}",
         )
     return Text(
-        zh=f"{named}应为不小于 0 的整数，实际为 {shown}",
+        zh=f"{named}应为不小于 0 的整数，实际为{value_phrase(value)}",
         en=f"field {name} ({en}) must be a whole number of at least 0, got {shown}",
     )
 

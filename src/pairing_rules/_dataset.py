@@ -16,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ._errors import ErrorValue, InputError
 from ._i18n import Lang, Text
 from ._location import Location
-from ._models import Record, field_label, field_phrase, record_key
+from ._models import Record, field_label, field_phrase, record_key, value_phrase
 
 #: top-level keys of an input object that are not collections
 META_KEYS: Final = frozenset({"meta", "sample", "description", "note"})
@@ -295,30 +295,32 @@ def _explain(
     shown = repr(value) if isinstance(value, str) else str(value)
     if len(shown) > 80:
         shown = shown[:80] + "…"
+    # in Chinese a text is quoted as Chinese quotes it (“三节”), not as Python does ('三节')
+    said, amid = value_phrase(value), value_phrase(value, between=True)
     if kind == "missing":
         return "缺失（必填）", "is missing (required)"
     if kind == "extra_forbidden":
         return "不是已知字段（请检查拼写）", "is not a known field (check the spelling)"
     if kind in ("greater_than_equal", "greater_than"):
         bound = ctx.get("ge", ctx.get("gt"))
-        return f"不能小于 {bound}，实际为 {shown}", f"must be at least {bound}, got {shown}"
+        return f"不能小于 {bound}，实际为{said}", f"must be at least {bound}, got {shown}"
     if kind in ("less_than_equal", "less_than"):
         bound = ctx.get("le", ctx.get("lt"))
-        return f"不能大于 {bound}，实际为 {shown}", f"must be at most {bound}, got {shown}"
+        return f"不能大于 {bound}，实际为{said}", f"must be at most {bound}, got {shown}"
     if kind in ("int_parsing", "int_from_float", "int_type"):
-        return f"应为整数，实际为 {shown}", f"must be a whole number, got {shown}"
+        return f"应为整数，实际为{said}", f"must be a whole number, got {shown}"
     if kind in ("decimal_parsing", "decimal_type", "float_parsing", "float_type", "finite_number"):
-        return f"应为数字，实际为 {shown}", f"must be a number, got {shown}"
+        return f"应为数字，实际为{said}", f"must be a number, got {shown}"
     if kind in ("bool_parsing", "bool_type"):
-        return f"应为“是”或“否”，实际为 {shown}", f"must be yes or no, got {shown}"
+        return f"应为“是”或“否”，实际为{said}", f"must be yes or no, got {shown}"
     if kind == "enum":
         expected = ctx.get("expected", "")
         options = ctx.get("options") or expected
-        return f"取值 {shown} 无效，可选：{options}", f"{shown} is not one of: {expected}"
+        return f"取值{amid}无效，可选：{options}", f"{shown} is not one of: {expected}"
     if kind in ("string_too_short", "too_short"):
         return "不能为空", "must not be empty"
     if kind in ("string_type", "str_type"):
-        return f"应为文字，实际为 {shown}", f"must be text, got {shown}"
+        return f"应为文字，实际为{said}", f"must be text, got {shown}"
     if kind in (
         "date_parsing",
         "date_from_datetime_parsing",
@@ -326,11 +328,11 @@ def _explain(
         "date_from_datetime_inexact",
     ):
         return (
-            f"应为日期（如 2022-06-30），实际为 {shown}",
+            f"应为日期（如 2022-06-30），实际为{said}",
             f"must be a date (e.g. 2022-06-30), got {shown}",
         )
     if kind in ("list_type", "model_type", "dict_type", "model_attributes_type"):
-        return f"格式不正确，实际为 {shown}", f"has the wrong shape, got {shown}"
+        return f"格式不正确，实际为{said}", f"has the wrong shape, got {shown}"
     if kind == "field_exceeds":
         other = str(ctx.get("other", ""))
         return (

@@ -122,6 +122,20 @@ def field_phrase(
     return "".join(pieces)
 
 
+def value_phrase(value: Any, *, between: bool = False) -> str:
+    """How a Chinese message shows a value it quotes: a text in Chinese quotes (“三节”), any
+    other value with a space before it (`` 120``) and, ``between`` two Chinese words, after it.
+
+    >>> "实际为" + value_phrase("三节"), "取值" + value_phrase(5, between=True) + "无效"
+    ('实际为“三节”', '取值 5 无效')
+    """
+    text = value if isinstance(value, str) else str(value)
+    text = text[:80] + "…" if len(text) > 80 else text
+    if isinstance(value, str):
+        return f"“{text}”"
+    return f" {text} " if between else f" {text}"
+
+
 def models_within(annotation: Any) -> list[type[BaseModel]]:
     """The pydantic models an annotation holds (``Agreement | None`` → ``[Agreement]``)."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
