@@ -221,6 +221,8 @@ class _AheadStream(RecordStream):
             try:
                 blob = self._conn.recv_bytes()
             except EOFError:
+                # the pipe closes as the child ends, which may be before its end is reported
+                self._process.join(timeout=10)
                 code = self._process.exitcode
                 raise RuntimeError(f"the reading process stopped before the end ({code})") from None
             kind, payload = pickle.loads(blob)
