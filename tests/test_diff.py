@@ -193,6 +193,8 @@ def test_a_chinese_diff_shows_no_identifier(packs: tuple[Any, Any], tmp_path: Pa
     assert text.code == 0, text.err
     assert "计算口径由 城乡同步课堂节数 变为 城乡同步课堂节数 + 送教下乡/线下示范课节数" in text.out
     assert "其他要求" not in text.out and "所有类型" in text.out
+    # a share's bound as a percentage, as the quote beside it says (不低于 10%), not 0.1
+    assert "核心校派到成员校任教教师数 ÷ 核心校教师数 ≥ 10%  四(三)2(2)" in text.out
     assert shown_identifiers(text.out, (a, b)) == set()
     folder = next_year(tmp_path)
     c = load_pack(folder / "pack.yaml")
@@ -236,3 +238,13 @@ def test_an_english_diff_shows_no_chinese_outside_quotes_and_names(
         "~ [changed] Annex 4 county community rubric: veto on an excellent grade: cap good → pass"
         in text.out.splitlines()
     )
+
+
+def test_a_share_bound_of_a_rubric_condition_reads_as_a_percentage(packs: tuple[Any, Any]) -> None:
+    from pairing_rules._diff_words import SideWords
+
+    _a, b = packs
+    words = SideWords(b)
+    share = "conditions[(teachers_sent ÷ core_teachers) @cangnan2022.cobuild_exchange=ten_percent]"
+    assert words(f"{share}.at_least", 0.1, "zh") == "10%"
+    assert words("conditions[sync_lessons].at_least", 20, "zh") == "20"  # a count stays a count

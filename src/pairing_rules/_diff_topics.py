@@ -176,7 +176,8 @@ def _condition_text(c: Condition, words: Vocabulary) -> tuple[str, tuple[str, st
         f"{expr.render()} {bound}",
         (expr.render(), bound),
         _words(words, expr.render()),
-        Text(zh=bound, en=bound),
+        # in words as a check report says it: a share's bound as a percentage (≥ 10%)
+        Text(zh=c.expected_text("zh"), en=c.expected_text("en")),
     )
 
 

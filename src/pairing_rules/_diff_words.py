@@ -18,7 +18,7 @@ from typing import Any, Final
 from ._i18n import Lang, Text
 from ._numbers import format_number, to_decimal
 from ._pack import Pack
-from ._words import date_text, kind_label, vocabulary
+from ._words import date_text, kind_label, share_text, vocabulary
 
 #: keys whose value is an interpretation id (the question it answers)
 _INTERPRETATIONS: Final = frozenset(
@@ -40,6 +40,8 @@ _EXPRESSIONS: Final = frozenset({"numerator", "denominator", "value", "expr"})
 _FIELDS: Final = frozenset({"field", "group_by", "distinct"})
 #: a key of one part of a condition: ``conditions[<key>].<part>``
 _PART: Final = re.compile(r"^(.*\])\.([a-z_]+)$")
+#: the measure of a condition's key: ``conditions[<measure>[ @<reading>][ #n]].<part>``
+_MEASURE: Final = re.compile(r"^(?:conditions|triggers)\[(.+?)(?: @[^\]]*)?(?: #\d+)?\]\.[a-z_]+$")
 
 
 def _leaf(key: str) -> str:
@@ -128,7 +130,14 @@ class SideWords:
             return sep.join(self._reading(v, lang) for v in value)
         if name == "kind" and isinstance(value, str) and self.rubric is not None:
             return str(kind_label(f"rubric_item.{value}", self.pack).get(lang))
+        if name in ("at_least", "at_most") and self._share(key):
+            return share_text(to_decimal(value))  # a bound of a share: 10%, not 0.1
         return self.words.value(value, lang)
+
+    def _share(self, key: str) -> bool:
+        """Whether the condition of ``key`` measures a share (a quotient)."""
+        found = _MEASURE.match(key)
+        return found is not None and self.words.is_share(found[1])
 
 
 def detail_text(
