@@ -262,15 +262,13 @@ _CODES: Final = {
 def _options(model: type[BaseModel], loc: Sequence[str]) -> str | None:
     """The choices of the field at ``loc`` in Chinese (``融合型、共建型、协作型``), if it is a
     vocabulary field; pydantic's own list is English (``'融合型', '共建型' or '协作型'``)."""
-    from ._models import models_within
+    from ._models import path_owners
     from ._words import _enums_in
 
     annotation: Any = None
-    for part in loc:
-        owners = [model] if annotation is None else models_within(annotation)
-        info = next((m.model_fields[part] for m in owners if part in m.model_fields), None)
-        if info is not None:
-            annotation = info.annotation
+    for part, owner in path_owners(model, loc):
+        if owner is not None:
+            annotation = owner.model_fields[part].annotation
         elif not part.isdigit():
             return None
     enums = _enums_in(annotation) if annotation is not None else []

@@ -199,6 +199,12 @@ def _measure(inner: str) -> str:
     return inner.split(" @", 1)[0].split(" #", 1)[0]
 
 
+def measure_of(key: str) -> str | None:
+    """What the condition of ``key`` measures, as rendered (``None`` for a rule's own key)."""
+    found = _CONDITION_KEY.match(key)
+    return _measure(found[3]) if found else None
+
+
 def head_of(key: str, labels: Mapping[str, Text]) -> Text | None:
     """The label of the condition ``key`` is a part of (``None`` for a rule's own key)."""
     found = _CONDITION_KEY.match(key)

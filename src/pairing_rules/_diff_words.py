@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, Final
 
+from ._diff_views import measure_of
 from ._i18n import Lang, Text
 from ._numbers import format_number, to_decimal
 from ._pack import Pack
@@ -40,8 +41,6 @@ _EXPRESSIONS: Final = frozenset({"numerator", "denominator", "value", "expr"})
 _FIELDS: Final = frozenset({"field", "group_by", "distinct"})
 #: a key of one part of a condition: ``conditions[<key>].<part>``
 _PART: Final = re.compile(r"^(.*\])\.([a-z_]+)$")
-#: the measure of a condition's key: ``conditions[<measure>[ @<reading>][ #n]].<part>``
-_MEASURE: Final = re.compile(r"^(?:conditions|triggers)\[(.+?)(?: @[^\]]*)?(?: #\d+)?\]\.[a-z_]+$")
 
 
 def _leaf(key: str) -> str:
@@ -136,8 +135,8 @@ class SideWords:
 
     def _share(self, key: str) -> bool:
         """Whether the condition of ``key`` measures a share (a quotient)."""
-        found = _MEASURE.match(key)
-        return found is not None and self.words.is_share(found[1])
+        measured = measure_of(key)
+        return measured is not None and self.words.is_share(measured)
 
 
 def detail_text(

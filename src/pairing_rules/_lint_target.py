@@ -92,7 +92,7 @@ def resolve_target(target: str) -> FilePath:
     """The pack file a target names: a pack file, a folder holding one, or an installed pack."""
     path = FilePath(target)
     if path.exists():
-        return _pack_file(path)
+        return pack_file_in(path)
     ep = _entry_point(target)
     if ep is None:
         installed = sorted(e.name for e in metadata.entry_points(group=_GROUP))
@@ -135,7 +135,12 @@ def _entry_point(name: str) -> metadata.EntryPoint | None:
     return None
 
 
-def _pack_file(path: FilePath) -> FilePath:
+def pack_file_in(path: FilePath) -> FilePath:
+    """The pack file ``path`` names: the file itself, ``pack.yaml`` in the folder, or the one
+    ``pack.yaml`` under its ``src/*/`` (a pack's distribution).
+
+    :raises LintTargetError: when there is none, or more than one.
+    """
     if path.is_file():
         return path
     direct = path / "pack.yaml"

@@ -8,7 +8,7 @@ messages use.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Final, Literal, get_args
 
@@ -108,18 +108,29 @@ def field_phrase(
     if label:
         return f"“{label}”"
     pieces: list[str] = []
-    owners: list[type[BaseModel]] = [model] if model is not None else []
-    for part in path.split("."):
+    for part, owner in path_owners(model, path.split(".")):
         if part.isdigit():
             pieces.append(f"第 {int(part) + 1} 项")
             continue
-        owner = next((m for m in owners if part in m.model_fields), None)
         known = field_label(owner, part, "zh") if owner is not None else part
         words = f"“{known}”" if known != part else f"字段“{part}”"
         pieces.append(f"的{words}" if pieces else words)
-        annotation = owner.model_fields[part].annotation if owner is not None else None
-        owners = models_within(annotation)
     return "".join(pieces)
+
+
+def path_owners(
+    model: type[BaseModel] | None, parts: Iterable[str]
+) -> Iterator[tuple[str, type[BaseModel] | None]]:
+    """Each step of a field's path (``agreement``, ``signed_on``; ``forms``, ``0``) with the
+    model that declares it (``None`` for a list's index, or a name no model declares)."""
+    owners: list[type[BaseModel]] = [model] if model is not None else []
+    for part in parts:
+        if part.isdigit():
+            yield part, None
+            continue
+        owner = next((m for m in owners if part in m.model_fields), None)
+        yield part, owner
+        owners = models_within(owner.model_fields[part].annotation) if owner is not None else []
 
 
 def value_phrase(value: Any, *, between: bool = False) -> str:

@@ -112,10 +112,10 @@ def installed_pack_only(name: str, unknown: Text, installed: Iterable[str]) -> T
     path = Path(name)
     if not name.strip() or not path.exists():
         return unknown
-    from .._lint_target import LintTargetError, _pack_file
+    from .._lint_target import LintTargetError, pack_file_in
 
     try:
-        file = _pack_file(path)
+        file = pack_file_in(path)
     except LintTargetError:
         return Text(
             zh=f"{unknown.zh}（{name} 是一个路径，但其中没有 pack.yaml）",

@@ -144,7 +144,7 @@ def _example(
     zh = lang == "zh"
     if key == "id":
         return f"{'示例' if zh else 'EX'}-{number:02d}"
-    if key == "year" or key.endswith("_year"):
+    if _is_year(spec):
         return year
     if spec.kind == "yesno" and key in answers:
         options = spec.options(lang)
